@@ -1,0 +1,127 @@
+# hersteld — plain make with pkg-config.
+#
+#   make            build daemon/hersteld and cli/herstelctl
+#   make run        install what is missing, build, run the daemon in the foreground
+#   make check      install what is missing, build, run every test (also under ASan+UBSan)
+#   make bench      the figures: list latency, idle memory, idle wake-ups
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+SYSCONFDIR ?= /etc
+CC	?= cc
+PKGS	 = libical libcurl sqlite3 libconfig libmicrohttpd jansson libcrypto zlib
+CFLAGS	?= -O2 -g
+WARN	 = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -MMD -MP
+B	?= build/obj
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LIBS	   = $(PKG_LIBS) -lpthread
+
+DAEMON_SRCS = \
+	daemon/api.c \
+	daemon/api_event.c \
+	daemon/api_group.c \
+	daemon/api_location.c \
+	daemon/api_token.c \
+	daemon/conf.c \
+	daemon/event.c \
+	daemon/group.c \
+	daemon/http.c \
+	daemon/location.c \
+	daemon/log.c \
+	daemon/recur.c \
+	daemon/store.c \
+	daemon/token.c \
+	daemon/util.c \
+	daemon/when.c
+
+CLI_SRCS = \
+	cli/client.c \
+	cli/cmd_closure.c \
+	cli/cmd_event.c \
+	cli/cmd_group.c \
+	cli/cmd_location.c \
+	cli/cmd_room.c \
+	cli/cmd_token.c \
+	cli/main.c \
+	cli/output.c
+
+UNIT_TESTS = \
+	recur \
+	util \
+	when \
+	location \
+	store
+
+DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
+DAEMON_LIB  = $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJS))
+CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)
+UNIT_BINS   = $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
+
+HERSTELD   ?= daemon/hersteld
+HERSTELCTL ?= cli/herstelctl
+
+all: $(HERSTELD) $(HERSTELCTL)
+
+$(HERSTELD): $(DAEMON_OBJS) $(B)/daemon/main.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
+
+$(HERSTELCTL): $(CLI_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(DAEMON_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcmocka $(LDFLAGS)
+
+deps:
+	@scripts/deps.sh
+
+deps-check:
+	@scripts/deps.sh check
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	./daemon/hersteld -d -c conf/hersteld.conf
+
+units: $(UNIT_BINS)
+
+# The suite runs twice: a normal build, then an ASan+UBSan build of the
+# same sources in its own object directory.
+check: deps-check
+	@$(MAKE) --no-print-directory all units
+	@$(MAKE) --no-print-directory B=build/asan \
+	    HERSTELD=build/asan/hersteld HERSTELCTL=build/asan/herstelctl \
+	    EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    build/asan/hersteld build/asan/herstelctl units
+	@tests/run.sh
+
+bench: deps-check all
+	@/usr/bin/python3 tests/bench/bench.py
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(SYSCONFDIR)/hersteld
+	install -m 755 daemon/hersteld $(DESTDIR)$(PREFIX)/sbin/hersteld
+	install -m 755 cli/herstelctl $(DESTDIR)$(PREFIX)/bin/herstelctl
+	install -m 644 man/hersteld.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 man/herstelctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/hersteld.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/ 2>/dev/null || \
+	    { install -d $(DESTDIR)$(PREFIX)/share/man/man5 && \
+	      install -m 644 man/hersteld.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/; }
+	install -m 644 conf/hersteld.conf $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf.example
+
+clean:
+	rm -rf build daemon/hersteld cli/herstelctl
+
+.PHONY: all deps deps-check run units check bench install clean
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,81 @@
+/*
+ * herstelctl internals: the global options, the HTTP client that talks to
+ * hersteld, table and JSON output, and one entry point per noun.
+ */
+#ifndef HERSTELCTL_CLI_H
+#define HERSTELCTL_CLI_H
+
+#include <getopt.h>
+#include <jansson.h>
+
+struct cli {
+	const char	*socket;	/* UNIX socket path, or NULL */
+	const char	*url;		/* base URL for HTTP(S), or NULL */
+	const char	*token;		/* bearer token for --url */
+	int		 json;		/* --json */
+};
+extern struct cli cli;
+
+/*
+ * Call the API: method, path below /api/v1 (already escaped), body (stolen;
+ * may be NULL).  On success returns the answer (new reference; json null
+ * for an empty body).  On any failure prints one line and exits with a
+ * sysexits code: 69 when the daemon cannot be reached, 65 for bad input,
+ * 77 for a refused token, 70 for a server fault.
+ */
+json_t	*client_do(const char *method, const char *path, json_t *body);
+
+/* URL-escape s for a path segment or query value; caller frees. */
+char	*client_escape(const char *s);
+
+/* Column kinds for tables. */
+enum col_kind { COL_TEXT, COL_INT, COL_BOOL, COL_TIME, COL_LIST, COL_DATE };
+
+struct column {
+	const char	*header;
+	const char	*key;
+	enum col_kind	 kind;
+};
+
+/* Print an array of objects as an aligned table (or JSON with --json). */
+void	out_table(json_t *rows, const struct column *cols);
+/* Print one object as "Header: value" lines (or JSON with --json). */
+void	out_object(json_t *obj, const struct column *cols);
+/* Print a JSON value, indented. */
+void	out_json(json_t *);
+/* What `add` prints: the new object's id (or the object with --json). */
+void	out_id(json_t *obj);
+/* A cell's text for col; returns buf. */
+const char *out_cell(json_t *obj, const struct column *col, char *buf,
+	    size_t len);
+
+/*
+ * Usage errors: print "herstelctl: NOUN VERB: message" and the usage line,
+ * exit 64.
+ */
+void	usage_error(const char *usage, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/*
+ * Parse options for a verb with getopt_long.  Handles --help (prints usage,
+ * exits 0) and unknown options (exit 64).  Calls cb for each other option;
+ * returns the index of the first operand.
+ */
+int	parse_opts(int argc, char **argv, const char *usage,
+	    const struct option *opts, void (*cb)(int, const char *, void *),
+	    void *arg);
+
+/* A positive whole number, or a usage error naming the option. */
+long	parse_count(const char *usage, const char *opt, const char *s);
+
+/* Add a string member when s is not NULL; a usage error for bad UTF-8. */
+void	set_str(json_t *o, const char *key, const char *s, const char *usage);
+
+int	cmd_location(int argc, char **argv);
+int	cmd_room(int argc, char **argv);
+int	cmd_closure(int argc, char **argv);
+int	cmd_group(int argc, char **argv);
+int	cmd_event(int argc, char **argv);
+int	cmd_token(int argc, char **argv);
+
+#endif

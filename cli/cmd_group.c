@@ -1,0 +1,12 @@
+/* Placeholder until the group noun lands. */
+#include <stdio.h>
+#include <sysexits.h>
+#include "cli.h"
+
+int
+cmd_group(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fprintf(stderr, "herstelctl: not implemented yet\n");
+	return EX_SOFTWARE;
+}

@@ -1,0 +1,9 @@
+/* Placeholder until the event noun lands. */
+#include "hersteld/api.h"
+
+void
+api_events(const struct api_req *r, struct api_resp *resp)
+{
+	(void)r;
+	api_error(resp, 501, "not_implemented", "not implemented yet");
+}

@@ -1,0 +1,295 @@
+/*
+ * Reading hersteld.conf with libconfig into an immutable struct conf, with
+ * every value checked before the daemon (or a reload) accepts it.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "hersteld/conf.h"
+#include "hersteld/util.h"
+#include "hersteld/when.h"
+
+struct conf_node {
+	struct conf		*conf;
+	struct conf_node	*next;
+};
+
+static pthread_mutex_t	 conf_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conf	*current;
+static struct conf_node	*retired;
+
+static char *
+dup_setting(config_t *cfg, const char *key, const char *def, int *bad,
+    const char **badkey)
+{
+	const char *v = def;
+	config_setting_t *s = config_lookup(cfg, key);
+
+	if (s != NULL && !config_setting_lookup_string(config_setting_parent(s),
+	    config_setting_name(s), &v)) {
+		if (!*bad) {
+			*bad = config_setting_source_line(s);
+			*badkey = key;
+		}
+		v = def;
+	}
+	return strdup(v ? v : "");
+}
+
+static int
+int_setting(config_t *cfg, const char *key, int def, int *out)
+{
+	config_setting_t *s = config_lookup(cfg, key);
+
+	*out = def;
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_INT)
+		return config_setting_source_line(s) > 0 ?
+		    (int)config_setting_source_line(s) : 1;
+	*out = config_setting_get_int(s);
+	/* The caller range-checks; report the line if it complains. */
+	return 0;
+}
+
+void
+conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	free(c->path); free(c->database); free(c->timezone);
+	free(c->public_url); free(c->uid_host); free(c->listen_socket);
+	free(c->listen_http); free(c->http_host); free(c->smtp_url);
+	free(c->smtp_from); free(c->smtp_username);
+	free(c->smtp_password_file); free(c->maildir);
+	free(c);
+}
+
+static int
+parse_hhmm(const char *s, int *out)
+{
+	int h, m;
+	char tail;
+
+	if (sscanf(s, "%2d:%2d%c", &h, &m, &tail) != 2 || h < 0 || h > 23 ||
+	    m < 0 || m > 59)
+		return -1;
+	*out = h * 60 + m;
+	return 0;
+}
+
+#define BAD(line, ...) do {						\
+	int n_ = snprintf(err, errlen, "%s:%d: ", path, (line));	\
+	if (n_ > 0 && (size_t)n_ < errlen)				\
+		snprintf(err + n_, errlen - n_, __VA_ARGS__);		\
+	goto fail;							\
+} while (0)
+
+struct conf *
+conf_load(const char *path, char *err, size_t errlen)
+{
+	config_t cfg;
+	struct conf *c = NULL;
+	config_setting_t *s;
+	const char *badkey = NULL, *v;
+	int bad = 0, line;
+	struct fault f = { 0 };
+
+	config_init(&cfg);
+	if (!config_read_file(&cfg, path)) {
+		snprintf(err, errlen, "%s:%d: %s",
+		    config_error_file(&cfg) ? config_error_file(&cfg) : path,
+		    config_error_line(&cfg), config_error_text(&cfg));
+		config_destroy(&cfg);
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		BAD(0, "out of memory");
+	c->path = strdup(path);
+	c->database = dup_setting(&cfg, "database", "var/hersteld.db", &bad, &badkey);
+	c->timezone = dup_setting(&cfg, "timezone", "Europe/Amsterdam", &bad, &badkey);
+	c->public_url = dup_setting(&cfg, "public_url", "http://localhost:8080", &bad, &badkey);
+	c->listen_socket = dup_setting(&cfg, "listen.socket", "var/hersteld.sock", &bad, &badkey);
+	c->listen_http = dup_setting(&cfg, "listen.http", "", &bad, &badkey);
+	c->smtp_url = dup_setting(&cfg, "smtp.url", "", &bad, &badkey);
+	c->smtp_from = dup_setting(&cfg, "smtp.from", "hersteld <noreply@localhost>", &bad, &badkey);
+	c->smtp_username = dup_setting(&cfg, "smtp.username", "", &bad, &badkey);
+	c->smtp_password_file = dup_setting(&cfg, "smtp.password_file", "", &bad, &badkey);
+	c->maildir = dup_setting(&cfg, "maildir", "var/mail", &bad, &badkey);
+	if (bad)
+		BAD(bad, "%s must be a string", badkey);
+	if (c->database[0] == '\0')
+		BAD(0, "database must not be empty");
+	if (c->listen_socket[0] == '\0' && c->listen_http[0] == '\0')
+		BAD(0, "listen: give a socket, an http address, or both");
+
+	if (when_zone(c->timezone) == NULL) {
+		s = config_lookup(&cfg, "timezone");
+		BAD(s ? config_setting_source_line(s) : 0,
+		    "unknown time zone \"%s\" (use an IANA id such as "
+		    "Europe/Amsterdam)", c->timezone);
+	}
+
+	/* public_url: scheme://host[:port][/path]; the host names our UIDs. */
+	{
+		const char *h = strstr(c->public_url, "://");
+		size_t hl;
+
+		s = config_lookup(&cfg, "public_url");
+		line = s ? config_setting_source_line(s) : 0;
+		if (h == NULL || (strncmp(c->public_url, "http://", 7) &&
+		    strncmp(c->public_url, "https://", 8)))
+			BAD(line, "public_url must start with http:// or https://");
+		h += 3;
+		hl = strcspn(h, ":/");
+		if (hl == 0 || hl > 253)
+			BAD(line, "public_url has no host");
+		c->uid_host = strndup(h, hl);
+		/* Links are built by appending paths: drop a trailing '/'. */
+		while (strlen(c->public_url) > 8 &&
+		    c->public_url[strlen(c->public_url) - 1] == '/')
+			c->public_url[strlen(c->public_url) - 1] = '\0';
+	}
+
+	if (c->listen_http[0] != '\0') {
+		char *colon = strrchr(c->listen_http, ':');
+		long port;
+		char *end;
+
+		s = config_lookup(&cfg, "listen.http");
+		line = s ? config_setting_source_line(s) : 0;
+		if (colon == NULL || colon == c->listen_http)
+			BAD(line, "listen.http must be HOST:PORT, e.g. 127.0.0.1:8080");
+		port = strtol(colon + 1, &end, 10);
+		if (*end != '\0' || port < 0 || port > 65535)
+			BAD(line, "listen.http: bad port \"%s\"", colon + 1);
+		c->http_port = (unsigned short)port;
+		c->http_host = strndup(c->listen_http, colon - c->listen_http);
+		if (c->http_host[0] == '[') {	/* [::1]:8080 */
+			size_t n = strlen(c->http_host);
+			if (c->http_host[n - 1] != ']')
+				BAD(line, "listen.http: bad IPv6 address");
+			memmove(c->http_host, c->http_host + 1, n - 2);
+			c->http_host[n - 2] = '\0';
+		}
+	}
+
+	if ((s = config_lookup(&cfg, "smtp.starttls")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			BAD(config_setting_source_line(s), "smtp.starttls must be true or false");
+		c->smtp_starttls = config_setting_get_bool(s);
+	}
+	if (c->smtp_url[0] != '\0' && strncmp(c->smtp_url, "smtp://", 7) &&
+	    strncmp(c->smtp_url, "smtps://", 8))
+		BAD(config_setting_source_line(config_lookup(&cfg, "smtp.url")),
+		    "smtp.url must start with smtp:// or smtps://");
+
+	c->leads[0] = 7 * 86400;
+	c->leads[1] = 86400;
+	c->nleads = 2;
+	if ((s = config_lookup(&cfg, "reminders.lead")) != NULL) {
+		line = config_setting_source_line(s);
+		if (!config_setting_is_aggregate(s))
+			BAD(line, "reminders.lead must be a list such as [ \"7d\", \"1d\" ]");
+		c->nleads = config_setting_length(s);
+		if (c->nleads > CONF_MAX_LEADS)
+			BAD(line, "reminders.lead: at most %d lead times", CONF_MAX_LEADS);
+		for (int i = 0; i < c->nleads; i++) {
+			v = config_setting_get_string_elem(s, i);
+			if (v == NULL || when_parse_duration(&f, "reminders.lead",
+			    v, 90L * 86400, &c->leads[i]))
+				BAD(line, "%s", f.kind ? f.msg :
+				    "reminders.lead: each item must be a string such as \"1d\"");
+		}
+	}
+	c->quiet_from = 21 * 60;
+	c->quiet_to = 8 * 60;
+	if ((s = config_lookup(&cfg, "reminders.quiet_hours")) != NULL) {
+		char a[8], b[8];
+		v = config_setting_get_string(s);
+		if (v == NULL || sscanf(v, "%5[0-9:]-%5[0-9:]", a, b) != 2 ||
+		    parse_hhmm(a, &c->quiet_from) || parse_hhmm(b, &c->quiet_to))
+			BAD(config_setting_source_line(s),
+			    "reminders.quiet_hours must look like \"21:00-08:00\"");
+	}
+	if ((line = int_setting(&cfg, "feeds.past_days", 90, &c->feeds_past_days)) ||
+	    c->feeds_past_days < 0)
+		BAD(line, "feeds.past_days must be a whole number of days, 0 or more");
+	if ((line = int_setting(&cfg, "feeds.future_days", 730, &c->feeds_future_days)) ||
+	    c->feeds_future_days < 1)
+		BAD(line, "feeds.future_days must be a whole number of days, 1 or more");
+	if ((line = int_setting(&cfg, "bookings.horizon_days", 730, &c->horizon_days)) ||
+	    c->horizon_days < 1 || c->horizon_days > 3660)
+		BAD(line, "bookings.horizon_days must be between 1 and 3660");
+	c->feeds_refresh = 3600;
+	if ((s = config_lookup(&cfg, "feeds.refresh")) != NULL) {
+		v = config_setting_get_string(s);
+		if (v == NULL || when_parse_duration(&f, "feeds.refresh", v,
+		    7L * 86400, &c->feeds_refresh))
+			BAD(config_setting_source_line(s), "%s", f.kind ? f.msg :
+			    "feeds.refresh must be a duration such as \"1h\"");
+	}
+	c->log_level = LOG_LVL_INFO;
+	if ((s = config_lookup(&cfg, "log_level")) != NULL) {
+		v = config_setting_get_string(s);
+		if (v == NULL || log_level_parse(v, &c->log_level))
+			BAD(config_setting_source_line(s),
+			    "log_level must be one of error, warn, info, debug");
+	}
+	config_destroy(&cfg);
+	return c;
+fail:
+	config_destroy(&cfg);
+	conf_free(c);
+	return NULL;
+}
+
+const struct conf *
+conf_current(void)
+{
+	const struct conf *c;
+
+	pthread_mutex_lock(&conf_lock);
+	c = current;
+	pthread_mutex_unlock(&conf_lock);
+	return c;
+}
+
+void
+conf_install(struct conf *c)
+{
+	struct conf_node *n;
+
+	pthread_mutex_lock(&conf_lock);
+	/*
+	 * Requests in flight may still hold the old pointer: keep it until
+	 * shutdown.  Reloads are rare and a conf is small.
+	 */
+	if (current != NULL && (n = malloc(sizeof(*n))) != NULL) {
+		n->conf = current;
+		n->next = retired;
+		retired = n;
+	}
+	current = c;
+	pthread_mutex_unlock(&conf_lock);
+}
+
+void
+conf_shutdown(void)
+{
+	struct conf_node *n;
+
+	pthread_mutex_lock(&conf_lock);
+	while ((n = retired) != NULL) {
+		retired = n->next;
+		conf_free(n->conf);
+		free(n);
+	}
+	conf_free(current);
+	current = NULL;
+	pthread_mutex_unlock(&conf_lock);
+}

@@ -1,0 +1,363 @@
+/*
+ * HTTP listeners (libmicrohttpd): the admin UNIX socket and listen.http.
+ * This file owns limits and authentication; api.c owns what a request
+ * means.  Each request is answered on its second callback so that
+ * keep-alive works (see LIBRARIES.md), and its body is capped.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "hersteld/api.h"
+#include "hersteld/http.h"
+#include "hersteld/log.h"
+#include "hersteld/proto.h"
+#include "hersteld/store.h"
+
+struct listener {
+	struct MHD_Daemon	*mhd;
+	int			 is_socket;	/* the admin's door */
+	char			*path;		/* socket path to unlink */
+	MHD_socket		 pending_close;	/* listen fd after quiesce */
+};
+
+struct request {
+	char	*body;
+	size_t	 len, cap;
+	int	 too_big;
+};
+
+static struct listener	 unix_l = { .is_socket = 1, .pending_close = MHD_INVALID_SOCKET },
+			 tcp_l = { .pending_close = MHD_INVALID_SOCKET };
+static pthread_mutex_t	 active_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 active_cond = PTHREAD_COND_INITIALIZER;
+static int		 active;
+
+static const char *
+query_value(void *arg, const char *name)
+{
+	return MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result
+send_json(struct MHD_Connection *c, unsigned int status, json_t *j)
+{
+	struct MHD_Response *rs;
+	enum MHD_Result ret;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (j != NULL) {
+		text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+		if (text == NULL)
+			return MHD_NO;
+		len = strlen(text);
+		text[len] = '\0';
+	}
+	rs = MHD_create_response_from_buffer(len, text ? text : (void *)"",
+	    text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (rs == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	if (j != NULL)
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    "application/json");
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (status == 401)
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer realm=\"hersteld\"");
+	ret = MHD_queue_response(c, status, rs);
+	MHD_destroy_response(rs);
+	return ret;
+}
+
+static enum MHD_Result
+send_error(struct MHD_Connection *c, unsigned int status, const char *code,
+    const char *msg)
+{
+	struct api_resp resp = { 0 };
+	enum MHD_Result ret;
+
+	api_error(&resp, status, code, "%s", msg);
+	ret = send_json(c, status, resp.json);
+	json_decref(resp.json);
+	return ret;
+}
+
+static enum MHD_Result
+send_text(struct MHD_Connection *c, unsigned int status, const char *text)
+{
+	struct MHD_Response *rs;
+	enum MHD_Result ret;
+
+	rs = MHD_create_response_from_buffer(strlen(text), (void *)text,
+	    MHD_RESPMEM_PERSISTENT);
+	if (rs == NULL)
+		return MHD_NO;
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	ret = MHD_queue_response(c, status, rs);
+	MHD_destroy_response(rs);
+	return ret;
+}
+
+static int
+authenticate(struct MHD_Connection *c, const struct listener *l,
+    struct principal *p)
+{
+	const char *h;
+
+	memset(p, 0, sizeof(*p));
+	if (l->is_socket) {
+		p->role = ROLE_ADMIN;
+		snprintf(p->name, sizeof(p->name), "admin (socket)");
+		return 0;
+	}
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return -1;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	if (strlen(h) > 128)
+		return -1;
+	return token_authenticate(store_db(), h, p);
+}
+
+static enum MHD_Result
+answer(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *data,
+    size_t *size, void **con_cls)
+{
+	struct listener *l = cls;
+	struct request *r = *con_cls;
+	struct principal who;
+	struct api_resp resp = { 0 };
+	enum MHD_Result ret;
+
+	(void)version;
+	if (r == NULL) {
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		pthread_mutex_lock(&active_lock);
+		active++;
+		pthread_mutex_unlock(&active_lock);
+		return MHD_YES;
+	}
+	if (*size > 0) {
+		if (!r->too_big) {
+			if (r->len + *size > API_MAX_BODY) {
+				r->too_big = 1;
+			} else {
+				if (r->len + *size + 1 > r->cap) {
+					size_t ncap = (r->len + *size + 1) * 2;
+					char *nb;
+					if (ncap > API_MAX_BODY + 1)
+						ncap = API_MAX_BODY + 1;
+					if ((nb = realloc(r->body, ncap)) == NULL)
+						return MHD_NO;
+					r->body = nb;
+					r->cap = ncap;
+				}
+				memcpy(r->body + r->len, data, *size);
+				r->len += *size;
+			}
+		}
+		*size = 0;
+		return MHD_YES;
+	}
+
+	if (strncmp(url, API_PREFIX, strlen(API_PREFIX)) != 0 ||
+	    (url[strlen(API_PREFIX)] != '/' && url[strlen(API_PREFIX)] != '\0'))
+		return send_text(c, 404, "not found\n");
+	if (r->too_big)
+		return send_error(c, 413, "too_large",
+		    "request body is larger than 1 MiB");
+	if (authenticate(c, l, &who) != 0)
+		return send_error(c, 401, "unauthorized", "a valid bearer token "
+		    "is required (Authorization: Bearer TOKEN)");
+
+	url += strlen(API_PREFIX);
+	api_handle(method, url, r->body, r->len, &who, query_value, c, &resp);
+	log_debug("%s %s %s -> %u", who.name, method, url, resp.status);
+	ret = send_json(c, resp.status, resp.json);
+	json_decref(resp.json);
+	return ret;
+}
+
+static void
+completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request *r = *con_cls;
+
+	(void)cls; (void)c; (void)toe;
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r);
+	*con_cls = NULL;
+	pthread_mutex_lock(&active_lock);
+	if (--active == 0)
+		pthread_cond_broadcast(&active_cond);
+	pthread_mutex_unlock(&active_lock);
+}
+
+static int
+open_unix(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "listen.socket %s: path too long", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		goto fail;
+	/* A live socket belongs to another daemon; a dead one is stale. */
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(fd);
+		snprintf(err, errlen, "listen.socket %s: another hersteld is "
+		    "already running there", path);
+		return -1;
+	}
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    chmod(path, 0660) != 0 || listen(fd, 64) != 0)
+		goto fail;
+	return fd;
+fail:
+	snprintf(err, errlen, "listen.socket %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static struct MHD_Daemon *
+start_mhd(struct listener *l, unsigned int flags, unsigned int pool,
+    int fd, const struct sockaddr *sa)
+{
+	/* The API answers quickly; a small pool covers SQLite busy waits. */
+	if (fd >= 0)
+		return MHD_start_daemon(flags, 0, NULL, NULL, answer, l,
+		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		    MHD_OPTION_THREAD_POOL_SIZE, pool,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)128,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		    MHD_OPTION_END);
+	return MHD_start_daemon(flags, 0, NULL, NULL, answer, l,
+	    MHD_OPTION_SOCK_ADDR, sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, pool,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)64,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_END);
+}
+
+int
+http_start(const struct conf *c, char *err, size_t errlen)
+{
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC;
+	int fd;
+
+	if (c->listen_socket[0] != '\0') {
+		if ((fd = open_unix(c->listen_socket, err, errlen)) < 0)
+			return -1;
+		unix_l.path = strdup(c->listen_socket);
+		if ((unix_l.mhd = start_mhd(&unix_l, flags, 2, fd, NULL)) == NULL) {
+			close(fd);
+			snprintf(err, errlen, "listen.socket %s: cannot start "
+			    "the HTTP server", c->listen_socket);
+			return -1;
+		}
+	}
+	if (c->listen_http[0] != '\0') {
+		struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+		    .ai_flags = AI_PASSIVE }, *ai = NULL;
+		char port[8];
+		int rc;
+
+		snprintf(port, sizeof(port), "%u", c->http_port);
+		if ((rc = getaddrinfo(c->http_host, port, &hints, &ai)) != 0) {
+			snprintf(err, errlen, "listen.http %s: %s",
+			    c->listen_http, gai_strerror(rc));
+			return -1;
+		}
+		tcp_l.mhd = start_mhd(&tcp_l, flags |
+		    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0), 4, -1,
+		    ai->ai_addr);
+		freeaddrinfo(ai);
+		if (tcp_l.mhd == NULL) {
+			snprintf(err, errlen, "listen.http %s: cannot listen "
+			    "(address in use?)", c->listen_http);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+stop_one(struct listener *l)
+{
+	MHD_socket s;
+
+	if (l->mhd == NULL)
+		return;
+	s = MHD_quiesce_daemon(l->mhd);
+	if (l->path != NULL) {
+		unlink(l->path);
+		free(l->path);
+		l->path = NULL;
+	}
+	l->pending_close = s;
+}
+
+void
+http_stop(void)
+{
+	struct timespec until;
+
+	stop_one(&unix_l);
+	stop_one(&tcp_l);
+	/* Requests in flight finish; wait at most ten seconds for them. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&active_lock);
+	while (active > 0)
+		if (pthread_cond_timedwait(&active_cond, &active_lock,
+		    &until) != 0)
+			break;
+	pthread_mutex_unlock(&active_lock);
+	if (unix_l.mhd) {
+		MHD_stop_daemon(unix_l.mhd);
+		unix_l.mhd = NULL;
+	}
+	if (tcp_l.mhd) {
+		MHD_stop_daemon(tcp_l.mhd);
+		tcp_l.mhd = NULL;
+	}
+	if (unix_l.pending_close != MHD_INVALID_SOCKET)
+		close(unix_l.pending_close);
+	if (tcp_l.pending_close != MHD_INVALID_SOCKET)
+		close(tcp_l.pending_close);
+}

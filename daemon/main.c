@@ -1,0 +1,130 @@
+/*
+ * hersteld: start-up, signals and shutdown.  Order: configuration, zones,
+ * store, listeners, then the main thread waits for signals.  All other
+ * threads block the signals we handle, so the main thread takes them
+ * synchronously with sigwait(2): no handler, no polling, no races.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "hersteld/conf.h"
+#include "hersteld/http.h"
+#include "hersteld/log.h"
+#include "hersteld/proto.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: hersteld [-c FILE] [-d] [-n] [-v]\n"
+	    "  -c FILE  configuration (default: conf/hersteld.conf)\n"
+	    "  -d       stay in the foreground and log to stderr\n"
+	    "  -n       check the configuration and exit\n"
+	    "  -v       more logging (debug)\n");
+	exit(EX_USAGE);
+}
+
+static void
+reload(const char *path, int verbose)
+{
+	const struct conf *old = conf_current();
+	struct conf *c;
+	char err[1024];
+
+	if ((c = conf_load(path, err, sizeof(err))) == NULL) {
+		log_warnx("reload failed, keeping the running configuration: %s",
+		    err);
+		return;
+	}
+	if (strcmp(c->database, old->database) ||
+	    strcmp(c->listen_socket, old->listen_socket) ||
+	    strcmp(c->listen_http, old->listen_http))
+		log_warnx("reload: database and listen changes take effect "
+		    "after a restart");
+	log_set_level(verbose ? LOG_LVL_DEBUG : c->log_level);
+	conf_install(c);
+	log_info("configuration reloaded from %s", path);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *path = "conf/hersteld.conf";
+	int foreground = 0, check = 0, verbose = 0, ch, sig;
+	struct conf *c;
+	char err[1024];
+	sigset_t set;
+
+	while ((ch = getopt(argc, argv, "c:dnvh")) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'd': foreground = 1; break;
+		case 'n': check = 1; break;
+		case 'v': verbose = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init(1, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	if ((c = conf_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "hersteld: %s\n", err);
+		return EX_CONFIG;
+	}
+	if (check) {
+		fprintf(stderr, "hersteld: configuration %s OK\n", path);
+		conf_free(c);
+		when_shutdown();
+		return EX_OK;
+	}
+	conf_install(c);
+	log_init(foreground, verbose ? LOG_LVL_DEBUG : c->log_level);
+
+	/* Signals: block them everywhere before any thread starts. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	json_object_seed(0);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (store_init(c->database, err, sizeof(err)) != 0)
+		fatalx(EX_UNAVAILABLE, "%s", err);
+	if (http_start(c, err, sizeof(err)) != 0)
+		fatalx(EX_UNAVAILABLE, "%s", err);
+	log_info("hersteld %s started: database %s, socket %s, http %s",
+	    HERSTELD_VERSION, c->database,
+	    c->listen_socket[0] ? c->listen_socket : "(none)",
+	    c->listen_http[0] ? c->listen_http : "(none)");
+
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			reload(path, verbose);
+			continue;
+		}
+		break;
+	}
+	log_info("shutting down (signal %d)", sig);
+	http_stop();
+	store_shutdown();
+	conf_shutdown();
+	when_shutdown();
+	curl_global_cleanup();
+	log_info("stopped");
+	return EX_OK;
+}

@@ -1,0 +1,2 @@
+/* placeholder */
+typedef int hersteld_placeholder_recur;

@@ -1,0 +1,382 @@
+/*
+ * SQLite store: the schema and its migrations, per-thread connections in
+ * WAL mode, and the write-transaction helpers.  Every write is a
+ * BEGIN IMMEDIATE transaction, so a check and the write it guards are never
+ * separated by another writer.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hersteld/log.h"
+#include "hersteld/store.h"
+
+/*
+ * migrations[i] brings the schema from version i to i + 1.  Never edit a
+ * released step; add a new one.
+ */
+static const char *migrations[STORE_VERSION] = {
+	/* 0 -> 1: the foundation */
+	"CREATE TABLE location ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  timezone TEXT NOT NULL,"
+	"  hours TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  modified INTEGER NOT NULL);"
+	"CREATE TABLE room ("
+	"  id INTEGER PRIMARY KEY,"
+	"  location_id INTEGER NOT NULL REFERENCES location(id),"
+	"  slug TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  capacity INTEGER NOT NULL CHECK (capacity > 0),"
+	"  accessible INTEGER NOT NULL DEFAULT 0,"
+	"  features TEXT NOT NULL DEFAULT '',"
+	"  needs_approval INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  modified INTEGER NOT NULL,"
+	"  UNIQUE (location_id, slug));"
+	"CREATE TABLE closure ("
+	"  id INTEGER PRIMARY KEY,"
+	"  location_id INTEGER NOT NULL REFERENCES location(id),"
+	"  room_id INTEGER REFERENCES room(id),"
+	"  start INTEGER NOT NULL,"
+	"  \"end\" INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  CHECK (\"end\" > start));"
+	"CREATE INDEX closure_location ON closure(location_id, start);"
+	"CREATE TABLE grp ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('steungroep','partner','gemeente')),"
+	"  email TEXT NOT NULL DEFAULT '',"
+	"  anonymous INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  modified INTEGER NOT NULL);"
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  themes TEXT NOT NULL DEFAULT '',"
+	"  group_id INTEGER REFERENCES grp(id),"
+	"  room_id INTEGER REFERENCES room(id),"
+	"  location_id INTEGER REFERENCES location(id),"
+	"  place TEXT NOT NULL DEFAULT '',"
+	"  timezone TEXT NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  \"end\" INTEGER NOT NULL,"
+	"  rrule TEXT NOT NULL DEFAULT '',"
+	"  span_end INTEGER,"		/* end of the last occurrence; NULL: open */
+	"  capacity INTEGER,"
+	"  visibility TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  cancel_reason TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  modified INTEGER NOT NULL,"
+	"  CHECK (\"end\" > start));"
+	"CREATE INDEX event_start ON event(start);"
+	"CREATE INDEX event_group ON event(group_id);"
+	"CREATE INDEX event_room ON event(room_id);"
+	"CREATE TABLE event_exdate ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  recurrence_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, recurrence_id));"
+	"CREATE TABLE event_override ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  recurrence_id INTEGER NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  \"end\" INTEGER NOT NULL,"
+	"  title TEXT,"
+	"  description TEXT,"
+	"  room_id INTEGER REFERENCES room(id),"
+	"  location_id INTEGER REFERENCES location(id),"
+	"  place TEXT,"
+	"  cancelled INTEGER NOT NULL DEFAULT 0,"
+	"  cancel_reason TEXT NOT NULL DEFAULT '',"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  modified INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, recurrence_id),"
+	"  CHECK (\"end\" > start));"
+	"CREATE TABLE token ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin','organizer','location-manager')),"
+	"  group_id INTEGER REFERENCES grp(id),"
+	"  location_id INTEGER REFERENCES location(id),"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  created INTEGER NOT NULL,"
+	"  revoked INTEGER);",
+
+	/* 1 -> 2: the audit trail */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX audit_at ON audit(at);",
+};
+
+static char		*db_path;
+static pthread_key_t	 db_key;
+static atomic_uint_fast64_t generation = 1;
+
+static void
+close_db(void *p)
+{
+	sqlite3_close_v2(p);
+}
+
+sqlite3 *
+store_open(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close_v2(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	/*
+	 * synchronous=FULL: a write the API acknowledged survives a power cut;
+	 * these writes are few and small.
+	 */
+	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    "PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, msg ? msg : "pragma failed");
+		sqlite3_free(msg);
+		sqlite3_close_v2(db);
+		return NULL;
+	}
+	return db;
+}
+
+static int
+user_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+store_migrate(sqlite3 *db, int target, char *err, size_t errlen)
+{
+	char *msg = NULL, sql[64];
+	int v;
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	if ((v = user_version(db)) < 0) {
+		snprintf(err, errlen, "cannot read the schema version: %s",
+		    sqlite3_errmsg(db));
+		goto rollback;
+	}
+	if (v > STORE_VERSION) {
+		snprintf(err, errlen, "the database has schema version %d, newer "
+		    "than this hersteld understands (%d): run a newer hersteld "
+		    "or restore a backup", v, STORE_VERSION);
+		goto rollback;
+	}
+	for (; v < target; v++) {
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK)
+			goto fail;
+		log_info("database upgraded to schema version %d", v + 1);
+	}
+	/* PRAGMA takes no bound parameter; v is our own integer. */
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "schema upgrade failed: %s",
+	    msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+rollback:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_init(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db;
+
+	if ((db = store_open(path, err, errlen)) == NULL)
+		return -1;
+	if (store_migrate(db, STORE_VERSION, err, errlen) != 0) {
+		sqlite3_close_v2(db);
+		return -1;
+	}
+	if (pthread_key_create(&db_key, close_db) != 0) {
+		snprintf(err, errlen, "pthread_key_create failed");
+		sqlite3_close_v2(db);
+		return -1;
+	}
+	db_path = strdup(path);
+	pthread_setspecific(db_key, db);
+	return 0;
+}
+
+sqlite3 *
+store_db(void)
+{
+	sqlite3 *db = pthread_getspecific(db_key);
+	char err[256];
+
+	if (db == NULL) {
+		if ((db = store_open(db_path, err, sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			return NULL;
+		}
+		pthread_setspecific(db_key, db);
+	}
+	return db;
+}
+
+void
+store_shutdown(void)
+{
+	sqlite3 *db = pthread_getspecific(db_key);
+
+	if (db != NULL) {
+		pthread_setspecific(db_key, NULL);
+		sqlite3_close_v2(db);
+	}
+	free(db_path);
+	db_path = NULL;
+}
+
+int
+store_begin(sqlite3 *db)
+{
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("begin: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commit(sqlite3 *db)
+{
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("commit: %s", sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	atomic_fetch_add(&generation, 1);
+	return 0;
+}
+
+void
+store_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+uint64_t
+store_generation(void)
+{
+	return atomic_load(&generation);
+}
+
+sqlite3_stmt *
+store_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("prepare: %s: %.60s", sqlite3_errmsg(db), sql);
+		return NULL;
+	}
+	return st;
+}
+
+int
+store_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *
+store_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? (const char *)t : "";
+}
+
+long
+store_count(sqlite3 *db, const char *sql, int64_t arg)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	if ((st = store_prepare(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, arg);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+store_exec_id(sqlite3 *db, const char *sql, int64_t arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, arg);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_audit(sqlite3 *db, const char *actor, const char *action,
+    const char *object, const char *detail)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "INSERT INTO audit (at, actor, action, "
+	    "object, detail) VALUES (?1, ?2, ?3, ?4, ?5)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	store_bind_text(st, 2, actor);
+	store_bind_text(st, 3, action);
+	store_bind_text(st, 4, object);
+	store_bind_text(st, 5, detail ? detail : "");
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

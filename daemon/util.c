@@ -1,0 +1,163 @@
+/*
+ * Validation of outside text, the fault record, and randomness.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "hersteld/util.h"
+
+int
+fault_set(struct fault *f, enum fault_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f == NULL || f->kind != FAULT_NONE)
+		return -1;
+	f->kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+long
+utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long n = 0;
+
+	while (*p) {
+		unsigned c = *p;
+		int extra;
+		unsigned min;
+
+		if (c < 0x80) {
+			p++;
+			n++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			extra = 1; min = 0x80; c &= 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			extra = 2; min = 0x800; c &= 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			extra = 3; min = 0x10000; c &= 0x07;
+		} else
+			return -1;
+		p++;
+		for (int i = 0; i < extra; i++, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return -1;
+			c = (c << 6) | (*p & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int
+text_check(struct fault *f, const char *field, const char *s, long max,
+    int required, int multiline)
+{
+	long n;
+
+	if (s == NULL || *s == '\0') {
+		if (required)
+			return fault_set(f, FAULT_INVALID, "%s is required", field);
+		return 0;
+	}
+	if ((n = utf8_len(s)) < 0)
+		return fault_set(f, FAULT_INVALID, "%s is not valid UTF-8", field);
+	if (n > max)
+		return fault_set(f, FAULT_INVALID,
+		    "%s is too long: %ld characters, at most %ld", field, n, max);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == 0x7f || (*p < 0x20 &&
+		    !(multiline && (*p == '\n' || *p == '\t' || *p == '\r'))))
+			return fault_set(f, FAULT_INVALID,
+			    "%s contains a control character%s", field,
+			    multiline ? "" : " (it must be one line)");
+	}
+	return 0;
+}
+
+int
+slug_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || s[0] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int
+slug_check(struct fault *f, const char *what, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return fault_set(f, FAULT_INVALID, "%s is required", what);
+	if (!slug_valid(s))
+		return fault_set(f, FAULT_INVALID, "%s \"%.80s\" is not valid: "
+		    "use 1-63 lower-case letters, digits and '-', no spaces",
+		    what, s);
+	return 0;
+}
+
+int
+tags_check(struct fault *f, const char *field, const char *s)
+{
+	char buf[1024];
+	char *save = NULL, *tok;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (strlen(s) >= sizeof(buf))
+		return fault_set(f, FAULT_INVALID, "%s: list is too long", field);
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!slug_valid(tok))
+			return fault_set(f, FAULT_INVALID, "%s: \"%.60s\" is not "
+			    "valid: use lower-case letters, digits and '-'",
+			    field, tok);
+	if (s[0] == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		return fault_set(f, FAULT_INVALID, "%s: empty item in list", field);
+	return 0;
+}
+
+int
+random_bytes(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t r = getrandom(p, n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char hx[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hx[in[i] >> 4];
+		out[2 * i + 1] = hx[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

@@ -1,0 +1,263 @@
+/*
+ * Parsing and formatting of times, dates and durations, and the zone
+ * cache.  libical does the calendar arithmetic and time zone rules; this
+ * file only reads and writes the notations people use.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hersteld/when.h"
+
+static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
+
+icaltimezone *
+when_zone(const char *tzid)
+{
+	icaltimezone *z;
+
+	if (tzid == NULL || *tzid == '\0' || strlen(tzid) > 64)
+		return NULL;
+	/*
+	 * libical loads builtin zones lazily and its first load is not safe
+	 * against a concurrent one; do every lookup and the load under one
+	 * lock, after which the zone is only read.
+	 */
+	pthread_mutex_lock(&zone_lock);
+	z = icaltimezone_get_builtin_timezone(tzid);
+	if (z != NULL && icaltimezone_get_component(z) == NULL)
+		z = NULL;
+	pthread_mutex_unlock(&zone_lock);
+	return z;
+}
+
+void
+when_shutdown(void)
+{
+	icaltimezone_free_builtin_timezones();
+	icalmemory_free_ring();
+}
+
+static int
+digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+date_ok(int y, int m, int d)
+{
+	return y >= 1970 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= icaltime_days_in_month(m, y);
+}
+
+int
+when_parse_date(struct fault *f, const char *field, const char *s, int *y,
+    int *m, int *d)
+{
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    digits(s, 4, y) || digits(s + 5, 2, m) || digits(s + 8, 2, d))
+		return fault_set(f, FAULT_INVALID, "%s \"%.40s\" is not a date "
+		    "(use YYYY-MM-DD)", field, s ? s : "");
+	if (!date_ok(*y, *m, *d))
+		return fault_set(f, FAULT_INVALID, "%s %s is not a valid date",
+		    field, s);
+	return 0;
+}
+
+struct icaltimetype
+when_local(time_t t, icaltimezone *zone)
+{
+	struct icaltimetype lt;
+
+	lt = icaltime_from_timet_with_zone(t, 0, zone);
+	/* libical 3.0 leaves .zone at UTC; the wall clock is right. */
+	lt.zone = zone;
+	return lt;
+}
+
+int
+when_from_local(struct fault *f, const char *field, struct icaltimetype local,
+    icaltimezone *zone, time_t *out)
+{
+	struct icaltimetype back;
+	time_t t;
+
+	local.zone = zone;
+	local.is_date = 0;
+	t = icaltime_as_timet_with_zone(local, zone);
+	back = when_local(t, zone);
+	if (back.year != local.year || back.month != local.month ||
+	    back.day != local.day || back.hour != local.hour ||
+	    back.minute != local.minute) {
+		/*
+		 * Either a skipped hour, or libical chose the second reading of
+		 * a repeated hour; try one hour earlier for the latter.
+		 */
+		struct icaltimetype b2 = when_local(t - 3600, zone);
+		if (b2.hour == local.hour && b2.minute == local.minute &&
+		    b2.day == local.day) {
+			*out = t - 3600;
+			return 0;
+		}
+		return fault_set(f, FAULT_INVALID, "%s %04d-%02d-%02d %02d:%02d "
+		    "does not exist in %s (the clocks move forward then)",
+		    field, local.year, local.month, local.day, local.hour,
+		    local.minute, icaltimezone_get_location(zone));
+	}
+	/* A repeated hour maps to its first (summer time) reading. */
+	if (t >= 3600) {
+		struct icaltimetype e = when_local(t - 3600, zone);
+		if (e.hour == local.hour && e.minute == local.minute &&
+		    e.day == local.day)
+			t -= 3600;
+	}
+	*out = t;
+	return 0;
+}
+
+int
+when_parse(struct fault *f, const char *field, const char *s,
+    icaltimezone *zone, time_t *out)
+{
+	struct icaltimetype lt = icaltime_null_time();
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	size_t n;
+	const char *p;
+
+	if (s == NULL || (n = strlen(s)) < 10 || n > 40)
+		goto bad;
+	if (n == 10)
+		return when_parse_date(f, field, s, &y, &mo, &d) ? -1 :
+		    (lt.year = y, lt.month = mo, lt.day = d,
+		     when_from_local(f, field, lt, zone, out));
+	if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
+	    digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
+	    n < 16 || s[13] != ':' || digits(s + 11, 2, &h) ||
+	    digits(s + 14, 2, &mi))
+		goto bad;
+	p = s + 16;
+	if (*p == ':') {
+		if (digits(p + 1, 2, &sec))
+			goto bad;
+		p += 3;
+	}
+	if (!date_ok(y, mo, d) || h > 23 || mi > 59 || sec > 59)
+		return fault_set(f, FAULT_INVALID, "%s \"%.40s\" is not a valid "
+		    "date and time", field, s);
+	if (*p == '\0') {
+		lt.year = y; lt.month = mo; lt.day = d;
+		lt.hour = h; lt.minute = mi; lt.second = sec;
+		return when_from_local(f, field, lt, zone, out);
+	}
+	{
+		/* An explicit offset: the zone does not matter. */
+		int oh = 0, om = 0, sign = 1;
+		struct icaltimetype u = icaltime_null_time();
+
+		if (strcmp(p, "Z") == 0)
+			;
+		else if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 &&
+		    p[3] == ':' && !digits(p + 1, 2, &oh) &&
+		    !digits(p + 4, 2, &om) && oh <= 14 && om <= 59)
+			sign = p[0] == '-' ? -1 : 1;
+		else
+			goto bad;
+		u.year = y; u.month = mo; u.day = d;
+		u.hour = h; u.minute = mi; u.second = sec;
+		u.zone = icaltimezone_get_utc_timezone();
+		*out = icaltime_as_timet_with_zone(u,
+		    icaltimezone_get_utc_timezone()) -
+		    sign * (oh * 3600 + om * 60);
+		return 0;
+	}
+bad:
+	return fault_set(f, FAULT_INVALID, "%s \"%.40s\" is not a time: use "
+	    "\"YYYY-MM-DD HH:MM\" or ISO 8601 with an offset", field,
+	    s ? s : "");
+}
+
+int
+when_parse_duration(struct fault *f, const char *field, const char *s,
+    long max, long *out)
+{
+	static const char units[] = "dhm";
+	static const long secs[] = { 86400, 3600, 60 };
+	const char *p = s;
+	long total = 0;
+	int next = 0, any = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 24)
+		goto bad;
+	while (*p) {
+		long v = 0;
+		const char *u;
+		int nd = 0;
+
+		while (isdigit((unsigned char)*p) && nd < 7) {
+			v = v * 10 + (*p++ - '0');
+			nd++;
+		}
+		if (nd == 0 || *p == '\0' || (u = strchr(units, *p)) == NULL)
+			goto bad;
+		if (u - units < next)
+			goto bad;	/* units out of order or repeated */
+		next = (int)(u - units) + 1;
+		total += v * secs[u - units];
+		any = 1;
+		p++;
+	}
+	if (!any)
+		goto bad;
+	if (total <= 0)
+		return fault_set(f, FAULT_INVALID, "%s must be longer than zero",
+		    field);
+	if (total > max)
+		return fault_set(f, FAULT_INVALID, "%s %s is too long (at most "
+		    "%ld hours)", field, s, max / 3600);
+	*out = total;
+	return 0;
+bad:
+	return fault_set(f, FAULT_INVALID, "%s \"%.24s\" is not a duration: "
+	    "use e.g. 90m, 2h, 1h30m or 7d", field, s ? s : "");
+}
+
+void
+when_format_iso(time_t t, icaltimezone *zone, char *out)
+{
+	struct icaltimetype lt = when_local(t, zone);
+	int dst, off = icaltimezone_get_utc_offset(zone, &lt, &dst);
+	int a = off < 0 ? -off : off;
+
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+	    lt.year, lt.month, lt.day, lt.hour, lt.minute, lt.second,
+	    off < 0 ? '-' : '+', (a / 3600) % 100, (a / 60) % 60);
+}
+
+void
+when_format_local(time_t t, icaltimezone *zone, char *out)
+{
+	struct icaltimetype lt = when_local(t, zone);
+
+	snprintf(out, 32, "%04d-%02d-%02d %02d:%02d", lt.year, lt.month,
+	    lt.day, lt.hour, lt.minute);
+}
+
+void
+when_format_date(time_t t, icaltimezone *zone, char *out)
+{
+	struct icaltimetype lt = when_local(t, zone);
+
+	snprintf(out, 16, "%04d-%02d-%02d", lt.year % 10000, lt.month % 100,
+	    lt.day % 100);
+}

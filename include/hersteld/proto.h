@@ -1,0 +1,14 @@
+/*
+ * What hersteld and herstelctl share: the version, the API prefix and the
+ * limits both sides enforce on requests.
+ */
+#ifndef HERSTELD_PROTO_H
+#define HERSTELD_PROTO_H
+
+#define HERSTELD_VERSION	"0.1.0"
+#define API_PREFIX		"/api/v1"
+#define API_MAX_BODY		(1024 * 1024)	/* larger bodies get 413 */
+#define DEFAULT_SOCKET		"var/hersteld.sock"
+#define INSTALLED_SOCKET	"/run/hersteld/hersteld.sock"
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * The SQLite store: schema and migrations, one connection per thread, and
+ * write transactions.  Domain modules prepare their own statements on the
+ * connection store_db() gives them (always with bound parameters); the
+ * store knows nothing of HTTP, JSON or libical.
+ */
+#ifndef HERSTELD_STORE_H
+#define HERSTELD_STORE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#define STORE_VERSION	2	/* schema version this build writes */
+
+/*
+ * Open (creating if needed) the database at path, upgrade an older schema
+ * in one transaction, and refuse a newer one.  0, or -1 with a message.
+ */
+int	 store_init(const char *path, char *err, size_t errlen);
+
+/*
+ * Bring db to schema version target (0 < target <= STORE_VERSION); used by
+ * store_init and by tests that build an old database.
+ */
+int	 store_migrate(sqlite3 *db, int target, char *err, size_t errlen);
+
+/* Open a connection with the daemon's pragmas; NULL on failure. */
+sqlite3	*store_open(const char *path, char *err, size_t errlen);
+
+/* This thread's connection (opened on first use; closed at thread exit). */
+sqlite3	*store_db(void);
+void	 store_shutdown(void);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1 (logged). */
+int	 store_begin(sqlite3 *);
+int	 store_commit(sqlite3 *);
+void	 store_rollback(sqlite3 *);
+
+/* Counter bumped by every commit through store_commit(). */
+uint64_t store_generation(void);
+
+/* Prepare sql; NULL (logged) on failure.  Caller finalizes. */
+sqlite3_stmt *store_prepare(sqlite3 *, const char *sql);
+
+/* Bind text, or NULL for a NULL pointer. */
+int	 store_bind_text(sqlite3_stmt *, int idx, const char *);
+
+/* Column as text, "" for NULL; borrowed until the next step/finalize. */
+const char *store_text(sqlite3_stmt *, int col);
+
+/* Run a statement that takes one int64 and returns a count. */
+long	 store_count(sqlite3 *, const char *sql, int64_t arg);
+
+/* Run a statement that takes one int64 and returns no rows; 0 or -1. */
+int	 store_exec_id(sqlite3 *, const char *sql, int64_t arg);
+
+/* Record who did what in the audit table (inside the caller's transaction). */
+int	 store_audit(sqlite3 *, const char *actor, const char *action,
+	    const char *object, const char *detail);
+
+#endif

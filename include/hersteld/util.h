@@ -1,0 +1,54 @@
+/*
+ * Small things every domain module needs: the fault record that carries a
+ * failure up to the API, and validation of text that comes from outside.
+ */
+#ifndef HERSTELD_UTIL_H
+#define HERSTELD_UTIL_H
+
+#include <stddef.h>
+
+/* How a request failed; the API maps each kind to an HTTP status. */
+enum fault_kind {
+	FAULT_NONE = 0,
+	FAULT_INVALID,		/* 422: the input breaks a rule */
+	FAULT_BADREQ,		/* 400: the request itself is malformed */
+	FAULT_NOTFOUND,		/* 404 */
+	FAULT_CONFLICT,		/* 409: duplicate or clash */
+	FAULT_FORBIDDEN,	/* 403 */
+	FAULT_INTERNAL		/* 500 */
+};
+
+struct fault {
+	enum fault_kind	kind;
+	char		msg[512];
+};
+
+/* Record a failure (the first one wins); always returns -1. */
+int	fault_set(struct fault *, enum fault_kind, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Number of UTF-8 characters in s, or -1 when s is not valid UTF-8. */
+long	utf8_len(const char *s);
+
+/*
+ * Check a text field from outside: valid UTF-8, at most max characters,
+ * and (unless multiline) no control characters.  required: not empty.
+ * On failure fills f naming the field and returns -1.
+ */
+int	text_check(struct fault *f, const char *field, const char *s,
+	    long max, int required, int multiline);
+
+/* A slug: 1-63 of [a-z0-9-], starting with a letter or digit. */
+int	slug_valid(const char *s);
+int	slug_check(struct fault *f, const char *what, const char *s);
+
+/* A list of tags "a,b,c" of slugs; returns 0 or -1 with f filled. */
+int	tags_check(struct fault *f, const char *field, const char *s);
+
+/* Fill buf with n random bytes from the OS; 0 or -1. */
+int	random_bytes(void *buf, size_t n);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void	hex_encode(const unsigned char *in, size_t n, char *out);
+
+#endif

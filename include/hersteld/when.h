@@ -1,0 +1,56 @@
+/*
+ * Time as people write it and as the store keeps it.  Input is
+ * "YYYY-MM-DD HH:MM" (or a bare date, meaning 00:00) in a given zone, or
+ * ISO 8601 with an offset; the store keeps UTC seconds plus the IANA zone.
+ * Zones come from the system's zoneinfo through libical.
+ */
+#ifndef HERSTELD_WHEN_H
+#define HERSTELD_WHEN_H
+
+#include <time.h>
+#include <libical/ical.h>
+
+#include "hersteld/util.h"
+
+/*
+ * The libical zone for an IANA id, loaded completely so that threads may
+ * share it read-only afterwards; NULL for an unknown id.  Borrowed: zones
+ * live until when_shutdown().
+ */
+icaltimezone	*when_zone(const char *tzid);
+void		 when_shutdown(void);
+
+/*
+ * Parse a time.  field names the input in error messages.  A local time
+ * that does not exist (the hour skipped when summer time starts) is
+ * refused; an ambiguous one takes the first (summer time) reading.
+ */
+int	when_parse(struct fault *f, const char *field, const char *s,
+	    icaltimezone *zone, time_t *out);
+
+/* Parse "YYYY-MM-DD" into y, m, d; 0 or -1 with f filled. */
+int	when_parse_date(struct fault *f, const char *field, const char *s,
+	    int *y, int *m, int *d);
+
+/*
+ * Parse a duration: one or more of Nd, Nh, Nm in that order ("90m", "2h",
+ * "1h30m", "7d").  Must be positive and at most max seconds.
+ */
+int	when_parse_duration(struct fault *f, const char *field, const char *s,
+	    long max, long *out);
+
+/* Local wall-clock time of t in zone, with .zone set. */
+struct icaltimetype when_local(time_t t, icaltimezone *zone);
+
+/* UTC seconds of a local wall-clock time; -1 with f filled in a gap. */
+int	when_from_local(struct fault *f, const char *field,
+	    struct icaltimetype local, icaltimezone *zone, time_t *out);
+
+/* "2026-12-03T19:00:00+01:00" into out[32]. */
+void	when_format_iso(time_t t, icaltimezone *zone, char *out);
+/* "2026-12-03 19:00" into out[32]. */
+void	when_format_local(time_t t, icaltimezone *zone, char *out);
+/* "2026-12-03" (local date) into out[16]. */
+void	when_format_date(time_t t, icaltimezone *zone, char *out);
+
+#endif

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install the Debian packages hersteld needs to build, run and test, when
+# they are missing.  Idempotent: does nothing when everything is present.
+set -eu
+
+build="pkg-config gcc make libical-dev libcurl4-openssl-dev libsqlite3-dev
+libconfig-dev libmicrohttpd-dev libjansson-dev libssl-dev zlib1g-dev"
+check="libcmocka-dev python3 python3-aiosmtpd python3-icalendar
+python3-recurring-ical-events faketime sqlite3 strace procps"
+
+want="$build"
+[ "${1:-}" = "check" ] && want="$build $check"
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+	    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: not root; run as root: apt-get install$missing" >&2
+	exit 77
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
