@@ -29,7 +29,12 @@ json_t	*client_do(const char *method, const char *path, json_t *body);
 char	*client_escape(const char *s);
 
 /* Column kinds for tables. */
-enum col_kind { COL_TEXT, COL_INT, COL_BOOL, COL_TIME, COL_LIST, COL_DATE };
+/*
+ * COL_SPAN shows the object's "start" and "end" together:
+ * "2026-12-03 19:00-21:00" (key is ignored).
+ */
+enum col_kind { COL_TEXT, COL_INT, COL_BOOL, COL_TIME, COL_LIST, COL_DATE,
+	COL_SPAN };
 
 struct column {
 	const char	*header;

@@ -30,8 +30,21 @@ out_cell(json_t *obj, const struct column *col, char *buf, size_t len)
 	size_t i, off;
 
 	buf[0] = '\0';
+	if (col->kind == COL_SPAN) {
+		const char *a = json_string_value(json_object_get(obj, "start"));
+		const char *b = json_string_value(json_object_get(obj, "end"));
+
+		if (a == NULL || b == NULL || strlen(a) < 16 || strlen(b) < 16)
+			return "-";
+		if (strncmp(a, b, 10) == 0)
+			snprintf(buf, len, "%.10s %.5s-%.5s", a, a + 11, b + 11);
+		else
+			snprintf(buf, len, "%.10s %.5s - %.10s %.5s", a, a + 11,
+			    b, b + 11);
+		return buf;
+	}
 	if (v == NULL || json_is_null(v))
-		return col->kind == COL_TEXT || col->kind == COL_TIME ? "-" : buf;
+		return "-";
 	switch (col->kind) {
 	case COL_INT:
 		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
@@ -158,11 +171,15 @@ usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* One line: the problem, and where to read the grammar. */
 	fprintf(stderr, "herstelctl: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: %s\n", usage);
+	fprintf(stderr, " (usage: %.*s --help)\n",
+	    (int)strcspn(usage + 11, " ") + 11 +
+	    (int)strcspn(usage + 11 + strcspn(usage + 11, " ") + 1, " ") + 1,
+	    usage);
 	exit(EX_USAGE);
 }
 

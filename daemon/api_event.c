@@ -1,9 +1,409 @@
-/* Placeholder until the event noun lands. */
+/*
+ * /api/v1/events: list occurrences in a window, show, add, edit (series,
+ * one occurrence, or from an occurrence on), cancel, publish, remove.
+ * Admins do everything; an organizer creates and changes only its own
+ * group's events; what a caller may not see does not exist for it (404).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "hersteld/api.h"
+#include "hersteld/conf.h"
+#include "hersteld/event.h"
+#include "hersteld/group.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+#define LIST_DEFAULT_DAYS	90
+#define LIST_MAX_DAYS		3660
+
+static void
+scope_of(const struct principal *who, struct event_scope *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->all = who->role == ROLE_ADMIN;
+	if (who->role == ROLE_ORGANIZER)
+		s->group_id = who->group_id;
+	if (who->role == ROLE_LOCATION_MANAGER)
+		s->location_id = who->location_id;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *
+date_of(time_t t, const char *tz)
+{
+	char d[16];
+
+	when_format_date(t, when_zone(tz), d);
+	return json_string(d);
+}
+
+static json_t *
+occurrence_json(const struct occurrence *o)
+{
+	const struct event *ev = o->ev;
+	const char *room = o->room;
+	char loc[64] = "";
+
+	/* A moved occurrence may be in another room of another location. */
+	if (room && *room)
+		snprintf(loc, sizeof(loc), "%.*s", (int)strcspn(room, "/"), room);
+	else
+		snprintf(loc, sizeof(loc), "%s", ev->location);
+	return json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:s, s:s, s:o, s:b, s:b, s:i}",
+	    "id", (json_int_t)ev->id, "uid", ev->uid,
+	    "occurrence", o->recurrence_id ? date_of(o->recurrence_id,
+	    ev->timezone) : json_null(),
+	    "kind", ev->kind, "title", o->title,
+	    "start", api_time(o->start, ev->timezone),
+	    "end", api_time(o->end, ev->timezone),
+	    "room", str_or_null(room), "location", str_or_null(loc),
+	    "place", str_or_null(ev->place), "group", str_or_null(ev->group),
+	    "status", o->cancelled ? "cancelled" : ev->status,
+	    "visibility", ev->visibility,
+	    "capacity", ev->capacity > 0 ? json_integer(ev->capacity) : json_null(),
+	    "series", ev->rrule[0] != '\0', "moved", o->moved,
+	    "sequence", o->sequence);
+}
+
+static int
+push_occ(const struct occurrence *o, void *arg)
+{
+	json_array_append_new(arg, occurrence_json(o));
+	return 0;
+}
+
+struct next_ctx {
+	json_t	*a;
+	int	 left;
+};
+
+static int
+push_next(const struct occurrence *o, void *arg)
+{
+	struct next_ctx *n = arg;
+
+	json_array_append_new(n->a, occurrence_json(o));
+	return --n->left <= 0;
+}
+
+static json_t *
+event_json(const struct event *ev)
+{
+	json_t *j, *ex = json_array(), *ov = json_array();
+	struct next_ctx next = { json_array(), 5 };
+	time_t now = time(NULL);
+
+	for (int i = 0; i < ev->nexdates; i++)
+		json_array_append_new(ex, date_of(ev->exdates[i], ev->timezone));
+	for (int i = 0; i < ev->noverrides; i++) {
+		const struct override *o = &ev->overrides[i];
+		json_array_append_new(ov, json_pack("{s:o, s:o, s:o, s:o, s:o, "
+		    "s:b, s:s, s:i}",
+		    "occurrence", date_of(o->recurrence_id, ev->timezone),
+		    "start", api_time(o->start, ev->timezone),
+		    "end", api_time(o->end, ev->timezone),
+		    "title", str_or_null(o->title), "room", str_or_null(o->room),
+		    "cancelled", o->cancelled, "reason", o->cancel_reason,
+		    "sequence", o->sequence));
+	}
+	event_occurrences(ev, now, now + 3660L * 86400, push_next, &next);
+	j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, "
+	    "s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:i, s:s, s:o, s:o, s:o}",
+	    "id", (json_int_t)ev->id, "uid", ev->uid, "kind", ev->kind,
+	    "title", ev->title, "description", ev->description,
+	    "themes", api_tags(ev->themes), "group", str_or_null(ev->group),
+	    "room", str_or_null(ev->room), "location", str_or_null(ev->location),
+	    "place", str_or_null(ev->place), "timezone", ev->timezone,
+	    "start", api_time(ev->start, ev->timezone),
+	    "end", api_time(ev->end, ev->timezone),
+	    "repeat", str_or_null(ev->rrule), "except", ex, "overrides", ov,
+	    "capacity", ev->capacity > 0 ? json_integer(ev->capacity) : json_null(),
+	    "visibility", ev->visibility, "status", ev->status,
+	    "sequence", ev->sequence, "cancel_reason", ev->cancel_reason,
+	    "created", api_time(ev->created, ev->timezone),
+	    "modified", api_time(ev->modified, ev->timezone),
+	    "next", next.a);
+	return j;
+}
+
+/*
+ * Fill in from the request body.  Strings stay borrowed from r->body;
+ * themes are joined into buf.  0, or -1 with resp filled.
+ */
+static int
+read_in(const struct api_req *r, struct api_resp *resp, struct event_in *in,
+    int editing, char *themes, size_t themes_len, const char **except)
+{
+	json_t *jthemes = NULL, *jexcept = NULL;
+	json_int_t cap = -1;
+	int propose = 0;
+	size_t i, off = 0;
+
+	memset(in, 0, sizeof(*in));
+	if (api_unpack(r, resp, editing ?
+	    "{s?s, s?s, s?s, s?o, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, "
+	    "s?I, s?s, s?s, s?s}" :
+	    "{s?s, s?s, s?s, s?o, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, "
+	    "s?I, s?s, s?b}",
+	    "kind", &in->kind, "title", &in->title, "description",
+	    &in->description, "themes", &jthemes, "group", &in->group,
+	    "room", &in->room, "location", &in->location, "place", &in->place,
+	    "start", &in->start, "end", &in->end, "duration", &in->duration,
+	    "repeat", &in->rrule, "except", &jexcept, "capacity", &cap,
+	    "visibility", &in->visibility,
+	    editing ? "occurrence" : "propose",
+	    editing ? (void *)&in->occurrence : (void *)&propose,
+	    "following", &in->following))
+		return -1;
+	in->propose = propose;
+	in->capacity = cap == -1 ? -1 : (cap < 1 || cap > 100000 ? 0 : (long)cap);
+	if (jthemes) {
+		json_t *t;
+
+		if (!json_is_array(jthemes))
+			goto bad_themes;
+		themes[0] = '\0';
+		json_array_foreach(jthemes, i, t) {
+			const char *s = json_string_value(t);
+			if (s == NULL || strchr(s, ',') || off + strlen(s) + 2 >= themes_len)
+				goto bad_themes;
+			off += snprintf(themes + off, themes_len - off, "%s%s",
+			    off ? "," : "", s);
+		}
+		in->themes = themes;
+	}
+	if (jexcept) {
+		json_t *t;
+		if (!json_is_array(jexcept) ||
+		    json_array_size(jexcept) > EVENT_MAX_EXCEPT) {
+			api_error(resp, 422, "invalid", "except must be a list of "
+			    "at most %d dates", EVENT_MAX_EXCEPT);
+			return -1;
+		}
+		json_array_foreach(jexcept, i, t) {
+			if ((except[i] = json_string_value(t)) == NULL) {
+				api_error(resp, 422, "invalid", "except must be a "
+				    "list of dates (YYYY-MM-DD)");
+				return -1;
+			}
+		}
+		in->except = except;
+		in->nexcept = (int)json_array_size(jexcept);
+	}
+	return 0;
+bad_themes:
+	api_error(resp, 422, "invalid", "themes must be a list of tags "
+	    "(lower-case letters, digits and '-')");
+	return -1;
+}
+
+/* Organizers act for their own group only. */
+static int
+may_change(const struct api_req *r, struct api_resp *resp,
+    int64_t event_group, const char *new_group)
+{
+	struct group g;
+	struct fault f = { 0 };
+
+	if (r->who->role == ROLE_ADMIN)
+		return 0;
+	if (r->who->role == ROLE_ORGANIZER && event_group == r->who->group_id) {
+		if (new_group == NULL)
+			return 0;
+		if (group_get_id(store_db(), r->who->group_id, &g, &f) == 0 &&
+		    strcmp(g.slug, new_group) == 0)
+			return 0;
+	}
+	api_error(resp, 403, "forbidden", "%s", r->who->role == ROLE_ORGANIZER ?
+	    "an organizer may only plan and change its own group's events" :
+	    "only an admin or the group's organizer may do this");
+	return -1;
+}
+
+static void
+answer_event(struct api_resp *resp, sqlite3 *db, int64_t id,
+    unsigned int status)
+{
+	struct fault f = { 0 };
+	struct event *ev = event_get(db, id, &f);
+
+	if (ev == NULL) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = status;
+	resp->json = event_json(ev);
+	event_free(ev);
+}
+
+static void
+list_events(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
+{
+	const struct conf *c = conf_current();
+	icaltimezone *z = when_zone(c->timezone);
+	struct event_filter flt = { 0 };
+	struct event_scope scope;
+	struct fault f = { 0 };
+	const char *from = r->query(r->query_arg, "from");
+	const char *to = r->query(r->query_arg, "to");
+	char today[16];
+	json_t *a;
+
+	if (from) {
+		if (when_parse(&f, "--from", from, z, &flt.from))
+			goto fault;
+	} else {
+		when_format_date(time(NULL), z, today);
+		when_parse(&f, "--from", today, z, &flt.from);
+	}
+	if (to) {
+		if (when_parse(&f, "--to", to, z, &flt.to))
+			goto fault;
+	} else
+		flt.to = flt.from + LIST_DEFAULT_DAYS * 86400L;
+	if (flt.to - flt.from > LIST_MAX_DAYS * 86400L) {
+		api_error(resp, 422, "invalid", "the window from --from to --to "
+		    "may be at most %d days", LIST_MAX_DAYS);
+		return;
+	}
+	flt.kind = r->query(r->query_arg, "kind");
+	flt.group = r->query(r->query_arg, "group");
+	flt.status = r->query(r->query_arg, "status");
+	scope_of(r->who, &scope);
+	a = json_array();
+	if (event_list(db, &flt, &scope, push_occ, a, &f)) {
+		json_decref(a);
+		goto fault;
+	}
+	resp->status = 200;
+	resp->json = a;
+	return;
+fault:
+	api_fault(resp, &f);
+}
 
 void
 api_events(const struct api_req *r, struct api_resp *resp)
 {
-	(void)r;
-	api_error(resp, 501, "not_implemented", "not implemented yet");
+	sqlite3 *db = store_db();
+	struct event_in in;
+	struct event_scope scope;
+	struct event *ev = NULL;
+	struct fault f = { 0 };
+	char themes[512];
+	const char *except[EVENT_MAX_EXCEPT];
+	int64_t id, new_id;
+
+	if (db == NULL) {
+		api_error(resp, 500, "internal", "database unavailable");
+		return;
+	}
+	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
+		list_events(r, resp, db);
+		return;
+	}
+	if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
+		struct group g;
+
+		if (read_in(r, resp, &in, 0, themes, sizeof(themes), except))
+			return;
+		if (r->who->role == ROLE_LOCATION_MANAGER) {
+			api_error(resp, 403, "forbidden", "a location manager "
+			    "cannot plan events; an organizer or admin can");
+			return;
+		}
+		if (r->who->role == ROLE_ORGANIZER) {
+			if (group_get_id(db, r->who->group_id, &g, &f)) {
+				api_fault(resp, &f);
+				return;
+			}
+			if (in.group == NULL)
+				in.group = g.slug;
+			else if (strcmp(in.group, g.slug) != 0) {
+				api_error(resp, 403, "forbidden", "an organizer "
+				    "may only plan events for its own group (%s)",
+				    g.slug);
+				return;
+			}
+			if (event_add(db, &in, api_actor(r), &id, &f)) {
+				api_fault(resp, &f);
+				return;
+			}
+		} else if (event_add(db, &in, api_actor(r), &id, &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		answer_event(resp, db, id, 201);
+		return;
+	}
+	if (r->nseg < 2 || r->nseg > 3) {
+		api_error(resp, 404, "not_found", "no such API path");
+		return;
+	}
+	if (api_id(r->seg[1], "event", &id, resp))
+		return;
+	scope_of(r->who, &scope);
+	if ((ev = event_get(db, id, &f)) == NULL || !event_visible(ev, &scope)) {
+		if (ev != NULL)
+			fault_set(&f, FAULT_NOTFOUND, "unknown event %lld",
+			    (long long)id);
+		api_fault(resp, &f);
+		goto done;
+	}
+	if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
+		resp->status = 200;
+		resp->json = event_json(ev);
+	} else if (r->nseg == 2 && strcmp(r->method, "PATCH") == 0) {
+		if (read_in(r, resp, &in, 1, themes, sizeof(themes), except) ||
+		    may_change(r, resp, ev->group_id, in.group))
+			goto done;
+		if (event_edit(db, id, &in, api_actor(r), &new_id, &f)) {
+			api_fault(resp, &f);
+			goto done;
+		}
+		answer_event(resp, db, new_id ? new_id : id, 200);
+	} else if (r->nseg == 2 && strcmp(r->method, "DELETE") == 0) {
+		if (may_change(r, resp, ev->group_id, NULL))
+			goto done;
+		if (event_remove(db, id, api_actor(r), &f)) {
+			api_fault(resp, &f);
+			goto done;
+		}
+		resp->status = 200;
+		resp->json = json_pack("{s:I}", "removed", (json_int_t)id);
+	} else if (r->nseg == 3 && strcmp(r->method, "POST") == 0 &&
+	    strcmp(r->seg[2], "cancel") == 0) {
+		memset(&in, 0, sizeof(in));
+		in.capacity = -1;
+		if (may_change(r, resp, ev->group_id, NULL) ||
+		    (r->body && api_unpack(r, resp, "{s?s, s?s, s?s}",
+		    "occurrence", &in.occurrence, "following", &in.following,
+		    "reason", &in.reason)))
+			goto done;
+		if (event_cancel(db, id, &in, api_actor(r), &f)) {
+			api_fault(resp, &f);
+			goto done;
+		}
+		answer_event(resp, db, id, 200);
+	} else if (r->nseg == 3 && strcmp(r->method, "POST") == 0 &&
+	    strcmp(r->seg[2], "publish") == 0) {
+		if (may_change(r, resp, ev->group_id, NULL))
+			goto done;
+		if (event_publish(db, id, api_actor(r), &f)) {
+			api_fault(resp, &f);
+			goto done;
+		}
+		answer_event(resp, db, id, 200);
+	} else
+		api_error(resp, 405, "method", "%s is not allowed here", r->method);
+done:
+	event_free(ev);
 }

@@ -1,2 +1,195 @@
-/* placeholder */
-typedef int hersteld_placeholder_recur;
+/*
+ * RRULE checking and expansion with libical.  libical parses and iterates;
+ * this file adds the error messages people need and the bounds a daemon
+ * needs (a window, a maximum count).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hersteld/recur.h"
+#include "hersteld/when.h"
+
+static const char *parts[] = {
+	"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR",
+	"BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS",
+	"WKST", NULL
+};
+
+int
+recur_check(struct fault *f, const char *rrule)
+{
+	char buf[RECUR_MAX_LEN + 1], probe[RECUR_MAX_LEN + 32];
+	char *save = NULL, *part;
+	int has_freq = 0, has_count = 0, has_until = 0;
+	struct icalrecurrencetype r;
+
+	if (rrule == NULL || *rrule == '\0')
+		return fault_set(f, FAULT_INVALID, "--repeat is empty");
+	if (strlen(rrule) > RECUR_MAX_LEN)
+		return fault_set(f, FAULT_INVALID, "--repeat is too long");
+	if (strncmp(rrule, "RRULE:", 6) == 0)
+		return fault_set(f, FAULT_INVALID, "--repeat: give the rule "
+		    "without \"RRULE:\", e.g. FREQ=WEEKLY;BYDAY=TU");
+	strcpy(buf, rrule);
+	for (part = strtok_r(buf, ";", &save); part;
+	    part = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(part, '=');
+		int known = 0;
+
+		if (eq == NULL || eq == part || eq[1] == '\0')
+			return fault_set(f, FAULT_INVALID, "--repeat: \"%s\" is "
+			    "not KEY=VALUE", part);
+		*eq = '\0';
+		for (int i = 0; parts[i]; i++)
+			if (strcmp(part, parts[i]) == 0)
+				known = 1;
+		*eq = '=';
+		if (!known)
+			return fault_set(f, FAULT_INVALID, "--repeat: unknown "
+			    "part \"%.*s\"", (int)(eq - part), part);
+		if (strncmp(part, "FREQ=", 5) == 0) {
+			has_freq = 1;
+			snprintf(probe, sizeof(probe), "%s", part);
+		} else {
+			has_count |= strncmp(part, "COUNT=", 6) == 0;
+			has_until |= strncmp(part, "UNTIL=", 6) == 0;
+			snprintf(probe, sizeof(probe), "FREQ=DAILY;%s", part);
+		}
+		icalerror_clear_errno();
+		r = icalrecurrencetype_from_string(probe);
+		if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
+			return fault_set(f, FAULT_INVALID, "--repeat: %s is not "
+			    "valid", part);
+		if (strncmp(part, "COUNT=", 6) == 0 && r.count <= 0)
+			return fault_set(f, FAULT_INVALID, "--repeat: %s must "
+			    "be 1 or more", part);
+		if (strncmp(part, "INTERVAL=", 9) == 0 && r.interval <= 0)
+			return fault_set(f, FAULT_INVALID, "--repeat: %s must "
+			    "be 1 or more", part);
+	}
+	if (!has_freq)
+		return fault_set(f, FAULT_INVALID, "--repeat: FREQ is missing "
+		    "(e.g. FREQ=WEEKLY;BYDAY=TU)");
+	if (has_count && has_until)
+		return fault_set(f, FAULT_INVALID, "--repeat: give COUNT or "
+		    "UNTIL, not both");
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(rrule);
+	if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
+		return fault_set(f, FAULT_INVALID, "--repeat \"%s\" is not a "
+		    "valid rule", rrule);
+	if (r.freq == ICAL_SECONDLY_RECURRENCE ||
+	    r.freq == ICAL_MINUTELY_RECURRENCE)
+		return fault_set(f, FAULT_INVALID, "--repeat: FREQ must be "
+		    "HOURLY or slower");
+	return 0;
+}
+
+/* The UTC instant of a local occurrence; libical decides in a DST gap. */
+static time_t
+occ_time(struct icaltimetype occ, icaltimezone *zone)
+{
+	time_t t;
+
+	if (when_from_local(NULL, "", occ, zone, &t) == 0)
+		return t;
+	return icaltime_as_timet_with_zone(occ, zone);
+}
+
+long
+recur_expand(const char *rrule, time_t dtstart, icaltimezone *zone,
+    time_t from, time_t to, long max, int (*cb)(time_t, void *), void *arg)
+{
+	struct icalrecurrencetype r;
+	icalrecur_iterator *it;
+	struct icaltimetype start, occ;
+	time_t until = 0, t;
+	long visited = 0, passed = 0;
+
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(rrule);
+	if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
+		return -1;
+	if (!icaltime_is_null_time(r.until))
+		until = icaltime_as_timet_with_zone(r.until, r.until.zone ?
+		    (icaltimezone *)r.until.zone : zone);
+	start = when_local(dtstart, zone);
+	if ((it = icalrecur_iterator_new(r, start)) == NULL)
+		return -1;
+	while (visited < max) {
+		occ = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(occ))
+			break;
+		visited++;
+		t = occ_time(occ, zone);
+		if (t < dtstart)
+			continue;	/* libical may yield DTSTART's own slot */
+		if (until && t > until)
+			break;
+		if (t >= to)
+			break;
+		if (t < from)
+			continue;
+		passed++;
+		if (cb(t, arg))
+			break;
+	}
+	icalrecur_iterator_free(it);
+	return passed;
+}
+
+static int
+keep_last(time_t t, void *arg)
+{
+	*(time_t *)arg = t;
+	return 0;
+}
+
+int
+recur_last(const char *rrule, time_t dtstart, icaltimezone *zone, time_t *last)
+{
+	struct icalrecurrencetype r;
+
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(rrule);
+	if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
+		return -1;
+	if (r.count == 0 && icaltime_is_null_time(r.until))
+		return 0;
+	*last = dtstart;
+	/* Bounded: walk it (a rule this daemon accepts has few occurrences). */
+	if (recur_expand(rrule, dtstart, zone, dtstart, (time_t)1 << 40,
+	    100000, keep_last, last) < 0)
+		return -1;
+	return 1;
+}
+
+char *
+recur_truncate(const char *rrule, time_t cut)
+{
+	struct icalrecurrencetype r;
+
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(rrule);
+	if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
+		return NULL;
+	r.count = 0;
+	r.until = icaltime_from_timet_with_zone(cut - 1, 0,
+	    icaltimezone_get_utc_timezone());
+	return icalrecurrencetype_as_string_r(&r);
+}
+
+char *
+recur_rest(const char *rrule, long n)
+{
+	struct icalrecurrencetype r;
+
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(rrule);
+	if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
+		return NULL;
+	if (r.count > 0)
+		r.count = r.count - (int)n > 0 ? r.count - (int)n : 1;
+	return icalrecurrencetype_as_string_r(&r);
+}

@@ -1,0 +1,143 @@
+/*
+ * Events: single sessions and series (RRULE + EXDATE), per-occurrence
+ * overrides (moved, changed or cancelled occurrences), status and
+ * SEQUENCE.  An event is held in a room, at a location, or at an outside
+ * place; its times are read and shown in that place's zone.
+ */
+#ifndef HERSTELD_EVENT_H
+#define HERSTELD_EVENT_H
+
+#include <stdint.h>
+#include <time.h>
+#include <sqlite3.h>
+
+#include "hersteld/recur.h"
+#include "hersteld/util.h"
+
+#define TITLE_MAX_CHARS		200
+#define DESC_MAX_CHARS		10000
+#define PLACE_MAX_CHARS		500
+#define EVENT_MAX_SECONDS	(7L * 86400)	/* one occurrence */
+#define EVENT_MAX_EXCEPT	200
+
+struct override {
+	time_t	recurrence_id;		/* original start (UTC) */
+	time_t	start, end;
+	char	title[TITLE_MAX_CHARS * 4 + 1];	/* "" inherits */
+	int64_t	room_id;		/* 0 inherits */
+	char	room[130];
+	int	cancelled;
+	char	cancel_reason[2001];
+	int	sequence;
+};
+
+struct event {
+	int64_t		 id;
+	char		 uid[160];
+	char		 kind[24];
+	char		 title[TITLE_MAX_CHARS * 4 + 1];
+	char		*description;	/* owned */
+	char		 themes[512];
+	int64_t		 group_id;
+	char		 group[64];
+	int64_t		 room_id;
+	char		 room[130];	/* "LOC/ROOM" or "" */
+	int64_t		 location_id;	/* the room's location, or the location */
+	char		 location[64];
+	char		 place[PLACE_MAX_CHARS * 4 + 1];
+	char		 timezone[72];
+	time_t		 start, end;	/* the first occurrence */
+	char		 rrule[RECUR_MAX_LEN + 1];
+	time_t		 span_end;	/* 0: open-ended */
+	long		 capacity;	/* 0: not set */
+	char		 visibility[12];
+	char		 status[12];
+	int		 sequence;
+	char		 cancel_reason[2001];
+	time_t		 created, modified;
+	time_t		*exdates;	/* owned; original starts */
+	int		 nexdates;
+	struct override	*overrides;	/* owned */
+	int		 noverrides;
+};
+
+/* What the API passes in; NULL / -1 means "not given". */
+struct event_in {
+	const char	*kind, *title, *description, *themes, *group;
+	const char	*room, *location, *place;
+	const char	*start, *end, *duration, *rrule;
+	const char	**except;
+	int		 nexcept;
+	long		 capacity;	/* -1: not given */
+	const char	*visibility;
+	int		 propose;	/* add: status proposed */
+	const char	*occurrence;	/* edit/cancel: one occurrence (date) */
+	const char	*following;	/* edit/cancel: this one and later */
+	const char	*reason;	/* cancel */
+};
+
+/* One occurrence as shown in lists. */
+struct occurrence {
+	const struct event	*ev;
+	time_t			 recurrence_id;	/* 0 for a single event */
+	time_t			 start, end;
+	const char		*title;
+	const char		*room;		/* effective "LOC/ROOM" or "" */
+	int			 cancelled;
+	int			 moved;
+	int			 sequence;
+};
+
+/* Who is looking: events outside the scope are invisible. */
+struct event_scope {
+	int	all;			/* admin */
+	int64_t	group_id;		/* organizer: own group's events */
+	int64_t	location_id;		/* manager: events at own location */
+};
+
+struct event_filter {
+	time_t		 from, to;
+	const char	*kind;
+	const char	*group;		/* slug */
+	const char	*status;
+};
+
+/* Free an event from event_get. */
+void	event_free(struct event *);
+
+/* Load an event with its exdates and overrides; NULL with f filled. */
+struct event *event_get(sqlite3 *, int64_t id, struct fault *);
+
+/* Whether scope may see ev. */
+int	event_visible(const struct event *, const struct event_scope *);
+
+int	event_add(sqlite3 *, const struct event_in *, const char *actor,
+	    int64_t *id, struct fault *);
+/*
+ * Change a whole series (or a single event), one occurrence (in->occurrence)
+ * or an occurrence and all after it (in->following: the series is split
+ * and the new part's id is put in *new_id).
+ */
+int	event_edit(sqlite3 *, int64_t id, const struct event_in *,
+	    const char *actor, int64_t *new_id, struct fault *);
+int	event_cancel(sqlite3 *, int64_t id, const struct event_in *,
+	    const char *actor, struct fault *);
+int	event_publish(sqlite3 *, int64_t id, const char *actor, struct fault *);
+int	event_remove(sqlite3 *, int64_t id, const char *actor, struct fault *);
+
+/*
+ * Each occurrence in [filter->from, filter->to) visible to scope, in order
+ * of start.  cb returns nonzero to stop.
+ */
+int	event_list(sqlite3 *, const struct event_filter *,
+	    const struct event_scope *,
+	    int (*cb)(const struct occurrence *, void *), void *, struct fault *);
+
+/*
+ * The occurrences of one event in [from, to), overrides applied, in order;
+ * cb as above.  Returns the count or -1.
+ */
+long	event_occurrences(const struct event *, time_t from, time_t to,
+	    int (*cb)(const struct occurrence *, void *), void *);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * Recurrence: RFC 5545 RRULEs evaluated by libical in local wall-clock
+ * time, so a weekly 19:00 session stays at 19:00 across DST changes.
+ */
+#ifndef HERSTELD_RECUR_H
+#define HERSTELD_RECUR_H
+
+#include <time.h>
+#include <libical/ical.h>
+
+#include "hersteld/util.h"
+
+#define RECUR_MAX_LEN	512
+
+/*
+ * Check an RRULE; 0, or -1 with f naming the part that is wrong
+ * ("BYDAY=XX is not valid").  Refuses rules more frequent than hourly.
+ */
+int	recur_check(struct fault *f, const char *rrule);
+
+/*
+ * Call cb(start, arg) with the start (UTC) of each occurrence of the series
+ * that starts at dtstart in zone, in order, for starts in [from, to).  cb
+ * returns nonzero to stop.  At most max occurrences are visited.  Returns
+ * the number passed to cb, or -1 for a rule libical refuses.
+ */
+long	recur_expand(const char *rrule, time_t dtstart, icaltimezone *zone,
+	    time_t from, time_t to, long max,
+	    int (*cb)(time_t start, void *arg), void *arg);
+
+/*
+ * The start of the last occurrence of a bounded rule (COUNT or UNTIL) into
+ * *last and 1, or 0 for an open-ended rule; -1 for a bad rule.
+ */
+int	recur_last(const char *rrule, time_t dtstart, icaltimezone *zone,
+	    time_t *last);
+
+/*
+ * Rewrite rrule so that the series ends before the occurrence at cut
+ * (UTC): COUNT is replaced by an UNTIL one second earlier.  Returns a new
+ * string (caller frees) or NULL.
+ */
+char	*recur_truncate(const char *rrule, time_t cut);
+
+/*
+ * The rule for the part of a series that starts at its n-th occurrence
+ * (0-based): a COUNT shrinks by n, other rules stay.  New string or NULL.
+ */
+char	*recur_rest(const char *rrule, long n);
+
+#endif
