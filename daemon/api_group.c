@@ -1,9 +1,141 @@
-/* Placeholder until the group noun lands. */
+/*
+ * /api/v1/groups.  Reading is open to every caller; an admin may change
+ * everything, an organizer only its own group's details, and never whether
+ * the group is anonymous (that protects its participants).
+ */
+#include <string.h>
+
 #include "hersteld/api.h"
+#include "hersteld/conf.h"
+#include "hersteld/group.h"
+#include "hersteld/store.h"
+
+static json_t *
+group_json(const struct group *g)
+{
+	const char *tz = conf_current()->timezone;
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:o, s:o}",
+	    "id", (json_int_t)g->id, "slug", g->slug, "name", g->name,
+	    "kind", g->kind,
+	    "email", g->email[0] ? json_string(g->email) : json_null(),
+	    "anonymous", g->anonymous,
+	    "created", api_time(g->created, tz),
+	    "modified", api_time(g->modified, tz));
+}
+
+static int
+group_push(const struct group *g, void *arg)
+{
+	json_array_append_new(arg, group_json(g));
+	return 0;
+}
+
+static void
+group_answer(struct api_resp *resp, sqlite3 *db, const char *slug,
+    unsigned int status)
+{
+	struct group g;
+	struct fault f = { 0 };
+
+	if (group_get(db, slug, &g, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = status;
+	resp->json = group_json(&g);
+}
+
+/* "email" may be a string or null (no address); 0 or -1 with a 422. */
+static int
+email_arg(json_t *v, const char **out, struct api_resp *resp)
+{
+	if (v == NULL)
+		return 0;
+	if (json_is_null(v))
+		*out = "";
+	else if (json_is_string(v))
+		*out = json_string_value(v);
+	else {
+		api_error(resp, 422, "invalid", "bad request field: email must "
+		    "be a string or null");
+		return -1;
+	}
+	return 0;
+}
 
 void
 api_groups(const struct api_req *r, struct api_resp *resp)
 {
-	(void)r;
-	api_error(resp, 501, "not_implemented", "not implemented yet");
+	sqlite3 *db = store_db();
+	struct group_in in = { .anonymous = -1 };
+	struct group g;
+	struct fault f = { 0 };
+	json_t *email = NULL;
+	int64_t id;
+
+	if (db == NULL) {
+		api_error(resp, 500, "internal", "database unavailable");
+		return;
+	}
+	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
+		json_t *a = json_array();
+		if (group_list(db, group_push, a, &f)) {
+			json_decref(a);
+			api_fault(resp, &f);
+			return;
+		}
+		resp->status = 200;
+		resp->json = a;
+	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
+		if (api_need_admin(r, resp) ||
+		    api_unpack(r, resp, "{s:s, s:s, s?s, s?o, s?b}",
+		    "slug", &in.slug, "name", &in.name, "kind", &in.kind,
+		    "email", &email, "anonymous", &in.anonymous) ||
+		    email_arg(email, &in.email, resp))
+			return;
+		if (group_add(db, &in, api_actor(r), &id, &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		group_answer(resp, db, in.slug, 201);
+	} else if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
+		group_answer(resp, db, r->seg[1], 200);
+	} else if (r->nseg == 2 && strcmp(r->method, "PATCH") == 0) {
+		if (group_get(db, r->seg[1], &g, &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		if (r->who->role != ROLE_ADMIN &&
+		    !(r->who->role == ROLE_ORGANIZER && r->who->group_id == g.id)) {
+			api_error(resp, 403, "forbidden", "only an admin or this "
+			    "group's organizer may change group %s", g.slug);
+			return;
+		}
+		if (api_unpack(r, resp, "{s?s, s?s, s?s, s?o, s?b}",
+		    "slug", &in.slug, "name", &in.name, "kind", &in.kind,
+		    "email", &email, "anonymous", &in.anonymous) ||
+		    email_arg(email, &in.email, resp))
+			return;
+		if (in.anonymous >= 0 && r->who->role != ROLE_ADMIN) {
+			api_error(resp, 403, "forbidden", "only an admin may "
+			    "change whether a group is anonymous");
+			return;
+		}
+		if (group_edit(db, r->seg[1], &in, api_actor(r), &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		group_answer(resp, db, r->seg[1], 200);
+	} else if (r->nseg == 2 && strcmp(r->method, "DELETE") == 0) {
+		if (api_need_admin(r, resp))
+			return;
+		if (group_remove(db, r->seg[1], api_actor(r), &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		resp->status = 200;
+		resp->json = json_pack("{s:s}", "removed", r->seg[1]);
+	} else
+		api_error(resp, 405, "method", "%s is not allowed here", r->method);
 }

@@ -1,2 +1,318 @@
-/* placeholder */
-typedef int hersteld_placeholder_group;
+/*
+ * Groups: steungroepen, partners and the municipality.  Every write
+ * validates all of its input first, then runs in one BEGIN IMMEDIATE
+ * transaction with its audit row.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "hersteld/group.h"
+#include "hersteld/store.h"
+
+static const char *kinds[] = { "steungroep", "partner", "gemeente" };
+
+int
+group_kind_valid(const char *s)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(s, kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+group_email_check(struct fault *f, const char *field, const char *s)
+{
+	const char *at, *dom;
+	size_t n, dn;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	/* The address is not echoed: it may hold anything a terminal hates. */
+	if ((n = strlen(s)) > EMAIL_MAX_BYTES)
+		return fault_set(f, FAULT_INVALID, "%s is too long: %zu bytes, "
+		    "at most %d", field, n, EMAIL_MAX_BYTES);
+	if (utf8_len(s) < 0)
+		return fault_set(f, FAULT_INVALID, "%s is not valid UTF-8", field);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == ',' || *p == '<' ||
+		    *p == '>')
+			return fault_set(f, FAULT_INVALID, "%s is not a valid "
+			    "email address: it may not contain spaces, control "
+			    "characters, commas or angle brackets; give one "
+			    "plain address such as info@example.org", field);
+	if ((at = strchr(s, '@')) == NULL || strchr(at + 1, '@') != NULL)
+		return fault_set(f, FAULT_INVALID, "%s is not a valid email "
+		    "address: it needs exactly one '@', e.g. info@example.org",
+		    field);
+	if (at == s)
+		return fault_set(f, FAULT_INVALID, "%s is not a valid email "
+		    "address: nothing before the '@'", field);
+	dom = at + 1;
+	dn = strlen(dom);
+	if (dn == 0 || strchr(dom, '.') == NULL || dom[0] == '.' ||
+	    dom[dn - 1] == '.' || strstr(dom, "..") != NULL)
+		return fault_set(f, FAULT_INVALID, "%s is not a valid email "
+		    "address: after the '@' must come a domain such as "
+		    "example.org", field);
+	return 0;
+}
+
+/*
+ * slug_check() echoes a bad slug cut at 80 bytes, which can split a UTF-8
+ * character (the API then cannot encode its error) or carry control
+ * characters to a terminal; let it echo only printable ASCII.
+ */
+static int
+slug_arg(struct fault *f, const char *what, const char *s)
+{
+	if (s != NULL && !slug_valid(s))
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+			if (*p < 0x20 || *p >= 0x7f)
+				return fault_set(f, FAULT_INVALID, "%s: not a valid "
+				    "slug; use 1-63 lower-case letters, digits "
+				    "and '-', no spaces", what);
+	return slug_check(f, what, s);
+}
+
+#define GROUP_COLS "id, slug, name, kind, email, anonymous, created, modified"
+
+static void
+group_row(sqlite3_stmt *st, struct group *g)
+{
+	g->id = sqlite3_column_int64(st, 0);
+	snprintf(g->slug, sizeof(g->slug), "%s", store_text(st, 1));
+	snprintf(g->name, sizeof(g->name), "%s", store_text(st, 2));
+	snprintf(g->kind, sizeof(g->kind), "%s", store_text(st, 3));
+	snprintf(g->email, sizeof(g->email), "%s", store_text(st, 4));
+	g->anonymous = sqlite3_column_int(st, 5) != 0;
+	g->created = sqlite3_column_int64(st, 6);
+	g->modified = sqlite3_column_int64(st, 7);
+}
+
+static int
+group_fetch(sqlite3 *db, const char *sql, const char *slug, int64_t id,
+    struct group *out, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, sql)) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	if (slug)
+		store_bind_text(st, 1, slug);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		group_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	if (slug == NULL)
+		return fault_set(f, FAULT_NOTFOUND, "unknown group %lld",
+		    (long long)id);
+	/* Only a valid slug is echoed: it is plain ASCII. */
+	if (!slug_valid(slug))
+		return fault_set(f, FAULT_NOTFOUND, "unknown group: a group "
+		    "slug is 1-63 lower-case letters, digits and '-'");
+	return fault_set(f, FAULT_NOTFOUND, "unknown group \"%s\"", slug);
+}
+
+int
+group_get(sqlite3 *db, const char *slug, struct group *out, struct fault *f)
+{
+	if (slug == NULL || *slug == '\0')
+		return fault_set(f, FAULT_INVALID, "group is required");
+	return group_fetch(db, "SELECT " GROUP_COLS " FROM grp WHERE slug = ?1",
+	    slug, 0, out, f);
+}
+
+int
+group_get_id(sqlite3 *db, int64_t id, struct group *out, struct fault *f)
+{
+	return group_fetch(db, "SELECT " GROUP_COLS " FROM grp WHERE id = ?1",
+	    NULL, id, out, f);
+}
+
+/* The fields every group must have right, whether new or edited. */
+static int
+group_validate(struct fault *f, const char *name, const char *kind,
+    const char *email)
+{
+	if (text_check(f, "--name", name, GROUP_NAME_MAX_CHARS, 1, 0))
+		return -1;
+	if (!group_kind_valid(kind))
+		return fault_set(f, FAULT_INVALID, "--kind must be steungroep, "
+		    "partner or gemeente");
+	return group_email_check(f, "--email", email);
+}
+
+int
+group_add(sqlite3 *db, const struct group_in *in, const char *actor,
+    int64_t *id, struct fault *f)
+{
+	sqlite3_stmt *st;
+	const char *kind = in->kind ? in->kind : "steungroep";
+	int rc;
+
+	if (slug_arg(f, "group", in->slug) ||
+	    group_validate(f, in->name, kind, in->email))
+		return -1;
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if ((st = store_prepare(db, "INSERT INTO grp (slug, name, kind, email, "
+	    "anonymous, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?6)")) == NULL)
+		goto internal;
+	store_bind_text(st, 1, in->slug);
+	store_bind_text(st, 2, in->name);
+	store_bind_text(st, 3, kind);
+	store_bind_text(st, 4, in->email ? in->email : "");
+	sqlite3_bind_int(st, 5, in->anonymous > 0);
+	sqlite3_bind_int64(st, 6, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		fault_set(f, FAULT_CONFLICT, "group \"%s\" already exists",
+		    in->slug);
+		goto fail;
+	}
+	if (rc != SQLITE_DONE)
+		goto internal;
+	*id = sqlite3_last_insert_rowid(db);
+	if (store_audit(db, actor, "group.add", in->slug, in->name) ||
+	    store_commit(db))
+		goto internal;
+	return 0;
+internal:
+	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+int
+group_edit(sqlite3 *db, const char *slug, const struct group_in *in,
+    const char *actor, struct fault *f)
+{
+	struct group g;
+	sqlite3_stmt *st;
+	const char *name, *kind, *email;
+	char detail[64];
+	int anonymous, rc;
+
+	if (in->slug != NULL)
+		return fault_set(f, FAULT_INVALID, "a group's slug cannot be "
+		    "changed (feed links use it)");
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (group_get(db, slug, &g, f))
+		goto fail;
+	name = in->name ? in->name : g.name;
+	kind = in->kind ? in->kind : g.kind;
+	email = in->email ? in->email : g.email;
+	anonymous = in->anonymous >= 0 ? in->anonymous > 0 : g.anonymous;
+	if (group_validate(f, name, kind, email))
+		goto fail;
+	if ((st = store_prepare(db, "UPDATE grp SET name = ?2, kind = ?3, "
+	    "email = ?4, anonymous = ?5, modified = ?6 WHERE id = ?1")) == NULL)
+		goto internal;
+	sqlite3_bind_int64(st, 1, g.id);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, kind);
+	store_bind_text(st, 4, email);
+	sqlite3_bind_int(st, 5, anonymous);
+	sqlite3_bind_int64(st, 6, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto internal;
+	/* Whether a group is anonymous matters for accountability. */
+	snprintf(detail, sizeof(detail), "%s", anonymous != g.anonymous ?
+	    (anonymous ? "anonymous on" : "anonymous off") : "");
+	if (store_audit(db, actor, "group.edit", g.slug, detail) ||
+	    store_commit(db))
+		goto internal;
+	return 0;
+internal:
+	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+int
+group_remove(sqlite3 *db, const char *slug, const char *actor,
+    struct fault *f)
+{
+	struct group g;
+	long n;
+
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (group_get(db, slug, &g, f))
+		goto fail;
+	if ((n = store_count(db, "SELECT count(*) FROM event WHERE group_id = ?1",
+	    g.id)) != 0) {
+		if (n < 0)
+			goto internal;
+		fault_set(f, FAULT_CONFLICT, "group %s organises %ld event(s); "
+		    "move them to another group or remove them first", g.slug, n);
+		goto fail;
+	}
+	if ((n = store_count(db, "SELECT count(*) FROM token WHERE group_id = ?1 "
+	    "AND revoked IS NULL", g.id)) != 0) {
+		if (n < 0)
+			goto internal;
+		fault_set(f, FAULT_CONFLICT, "group %s has %ld active token(s); "
+		    "revoke them first (herstelctl token list)", g.slug, n);
+		goto fail;
+	}
+	if (store_exec_id(db, "DELETE FROM token WHERE group_id = ?1", g.id) < 0)
+		goto internal;
+	if (store_exec_id(db, "DELETE FROM grp WHERE id = ?1", g.id) < 0) {
+		/* Something newer than this check refers to the group. */
+		if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_FOREIGNKEY) {
+			fault_set(f, FAULT_CONFLICT, "group %s is still in use "
+			    "(bookings or other records refer to it); remove "
+			    "those first", g.slug);
+			goto fail;
+		}
+		goto internal;
+	}
+	if (store_audit(db, actor, "group.remove", g.slug, g.name) ||
+	    store_commit(db))
+		goto internal;
+	return 0;
+internal:
+	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+int
+group_list(sqlite3 *db, int (*cb)(const struct group *, void *), void *arg,
+    struct fault *f)
+{
+	sqlite3_stmt *st;
+	struct group g;
+	int rc;
+
+	if ((st = store_prepare(db, "SELECT " GROUP_COLS " FROM grp "
+	    "ORDER BY slug")) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		group_row(st, &g);
+		if (cb(&g, arg))
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	return 0;
+}

@@ -13,6 +13,7 @@
 #include "hersteld/util.h"
 
 #define TOKEN_SECRET_LEN	68	/* "hst_" + 64 hex */
+#define TOKEN_NAME_MAX_CHARS	200
 
 enum role { ROLE_ADMIN, ROLE_ORGANIZER, ROLE_LOCATION_MANAGER };
 
@@ -35,7 +36,10 @@ struct token {
 	int64_t		revoked;	/* 0: active */
 };
 
+/* "admin", "organizer" or "location-manager"; static string. */
 const char	*role_name(enum role);
+/* The role named s; 0, or -1 for an unknown name. */
+int		 role_parse(const char *s, enum role *out);
 
 /*
  * Create a token.  group / location: slugs (required for organizer /
@@ -45,11 +49,18 @@ const char	*role_name(enum role);
 int	token_create(sqlite3 *, const char *role, const char *group,
 	    const char *location, const char *name, const char *actor,
 	    int64_t *id, char *secret, struct fault *);
+/* 0 and out filled, or -1 with a not-found (or database) fault. */
+int	token_get(sqlite3 *, int64_t id, struct token *out, struct fault *);
+/* Every token, revoked ones included, by id; cb returns non-zero to stop. */
 int	token_list(sqlite3 *, int (*cb)(const struct token *, void *), void *,
 	    struct fault *);
+/* Mark a token revoked now; an unknown or already revoked id is a fault. */
 int	token_revoke(sqlite3 *, int64_t id, const char *actor, struct fault *);
 
-/* Resolve a presented secret; 0 and p filled, or -1 (unknown or revoked). */
+/*
+ * Resolve a presented secret; 0 and p filled, or -1 (unknown or revoked,
+ * or db NULL).  p->name is "token NAME (#ID)".
+ */
 int	token_authenticate(sqlite3 *, const char *secret, struct principal *p);
 
 #endif

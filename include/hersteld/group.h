@@ -1,0 +1,67 @@
+/*
+ * Groups: the support groups (steungroepen), partners and the municipality
+ * that organise events.  A group has a slug (fixed once made: feed links
+ * use it), a name, a kind, an optional contact email, and `anonymous`: its
+ * participants are never shown by name.  Inputs are borrowed strings as
+ * the API received them; NULL means "not given" (on edit: leave as it is).
+ */
+#ifndef HERSTELD_GROUP_H
+#define HERSTELD_GROUP_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "hersteld/util.h"
+
+#define GROUP_NAME_MAX_CHARS	200
+#define EMAIL_MAX_BYTES		254	/* RFC 5321 path limit */
+
+struct group {
+	int64_t	id;
+	char	slug[64];
+	char	name[GROUP_NAME_MAX_CHARS * 4 + 1];
+	char	kind[16];		/* steungroep, partner or gemeente */
+	char	email[EMAIL_MAX_BYTES + 1];	/* "" when none */
+	int	anonymous;
+	int64_t	created, modified;
+};
+
+struct group_in {
+	const char	*slug, *name, *kind;
+	const char	*email;		/* "" clears it on edit */
+	int		 anonymous;	/* -1: not given */
+};
+
+/* 1 when s is one of the group kinds. */
+int	group_kind_valid(const char *s);
+
+/*
+ * Check a contact address: at most 254 bytes, one '@' with something
+ * before it and a domain with a '.' after it, no spaces, control
+ * characters, commas or angle brackets.  NULL or "" passes (optional).
+ * field names the input in the message; 0 or -1 with f filled.
+ */
+int	group_email_check(struct fault *f, const char *field, const char *s);
+
+/* Writes: validate everything, then one transaction with its audit row. */
+int	group_add(sqlite3 *, const struct group_in *, const char *actor,
+	    int64_t *id, struct fault *);
+int	group_edit(sqlite3 *, const char *slug, const struct group_in *,
+	    const char *actor, struct fault *);
+/*
+ * Refused while events or active tokens refer to the group; revoked
+ * tokens bound to it go with it.
+ */
+int	group_remove(sqlite3 *, const char *slug, const char *actor,
+	    struct fault *);
+
+/* 0 and out filled, or -1 with a not-found (or database) fault. */
+int	group_get(sqlite3 *, const char *slug, struct group *out,
+	    struct fault *);
+int	group_get_id(sqlite3 *, int64_t id, struct group *out,
+	    struct fault *);
+/* Every group by slug; cb returns non-zero to stop. */
+int	group_list(sqlite3 *, int (*cb)(const struct group *, void *),
+	    void *, struct fault *);
+
+#endif
