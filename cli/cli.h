@@ -73,6 +73,9 @@ int	parse_opts(int argc, char **argv, const char *usage,
 /* A positive whole number, or a usage error naming the option. */
 long	parse_count(const char *usage, const char *opt, const char *s);
 
+/* An object id (1 .. 2^53), or a usage error naming what it is. */
+long long parse_id(const char *usage, const char *what, const char *s);
+
 /* Add a string member when s is not NULL; a usage error for bad UTF-8. */
 void	set_str(json_t *o, const char *key, const char *s, const char *usage);
 

@@ -152,6 +152,14 @@ client_do(const char *method, const char *path, json_t *body)
 		json_t *err = json_object_get(answer, "error");
 
 		msg = json_string_value(json_object_get(err, "message"));
+		if (msg != NULL) {
+			/* Never let a message drive the terminal. */
+			char *m = strdup(msg);
+			for (char *q = m; q && *q; q++)
+				if ((unsigned char)*q < 0x20 || *q == 0x7f)
+					*q = '?';
+			msg = m;
+		}
 		if (cli.json && answer != NULL) {
 			char *t = json_dumps(answer, JSON_INDENT(2));
 			if (t)
@@ -160,6 +168,7 @@ client_do(const char *method, const char *path, json_t *body)
 		} else
 			fprintf(stderr, "herstelctl: %s\n", msg ? msg :
 			    "request failed");
+		free((char *)msg);
 		json_decref(answer);
 		exit(exit_code(status));
 	}

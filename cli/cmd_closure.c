@@ -96,7 +96,7 @@ cmd_closure(int argc, char **argv)
 		    NULL) + 1;
 		if (first >= argc || first + 1 < argc)
 			usage_error(USAGE_RM, "give one closure ID");
-		parse_count(USAGE_RM, "ID", argv[first]);
+		parse_id(USAGE_RM, "closure ID", argv[first]);
 		snprintf(path, sizeof(path), "closures/%s", argv[first]);
 		r = client_do("DELETE", path, NULL);
 		if (cli.json)

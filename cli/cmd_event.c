@@ -206,14 +206,14 @@ on_opt(int ch, const char *val, void *arg)
 	}
 }
 
-static long
+static long long
 one_id(int argc, char **argv, int first, const char *usage)
 {
 	if (first >= argc)
 		usage_error(usage, "which event? give its ID");
 	if (first + 1 < argc)
 		usage_error(usage, "unexpected argument \"%s\"", argv[first + 1]);
-	return parse_count(usage, "event ID", argv[first]);
+	return parse_id(usage, "event ID", argv[first]);
 }
 
 static void
@@ -258,7 +258,7 @@ cmd_event(int argc, char **argv)
 	char path[2200];
 	json_t *r;
 	int first;
-	long id;
+	long long id;
 
 	if (strcmp(verb, "add") == 0 || strcmp(verb, "propose") == 0) {
 		a.usage = USAGE_ADD;
@@ -302,10 +302,10 @@ cmd_event(int argc, char **argv)
 		first = parse_opts(argc - 1, argv + 1, u, NULL, NULL, NULL) + 1;
 		id = one_id(argc, argv, first, u);
 		if (verb[0] == 'p') {
-			snprintf(path, sizeof(path), "events/%ld/publish", id);
+			snprintf(path, sizeof(path), "events/%lld/publish", id);
 			r = client_do("POST", path, NULL);
 		} else {
-			snprintf(path, sizeof(path), "events/%ld", id);
+			snprintf(path, sizeof(path), "events/%lld", id);
 			r = client_do(verb[0] == 's' ? "GET" : "DELETE", path, NULL);
 		}
 		if (verb[0] != 'r')
@@ -322,7 +322,7 @@ cmd_event(int argc, char **argv)
 		    (json_object_get(a.body, "occurrence") ||
 		    json_object_get(a.body, "following"))))
 			usage_error(a.usage, "nothing to change");
-		snprintf(path, sizeof(path), "events/%ld", id);
+		snprintf(path, sizeof(path), "events/%lld", id);
 		r = client_do("PATCH", path, a.body);	/* body is gone now */
 		if (!cli.json && json_integer_value(json_object_get(r, "id")) != id)
 			printf("The series was split: from %s on it is event "
@@ -336,7 +336,7 @@ cmd_event(int argc, char **argv)
 		first = parse_opts(argc - 1, argv + 1, a.usage, cancel_opts,
 		    on_opt, &a) + 1;
 		id = one_id(argc, argv, first, a.usage);
-		snprintf(path, sizeof(path), "events/%ld/cancel", id);
+		snprintf(path, sizeof(path), "events/%lld/cancel", id);
 		r = client_do("POST", path, a.body);
 		show(r);
 	} else if (strcmp(verb, "--help") == 0 || strcmp(verb, "help") == 0) {

@@ -93,7 +93,7 @@ cmd_token(int argc, char **argv)
 		if (first >= argc || first + 1 < argc)
 			usage_error(USAGE_REVOKE, "give one token ID (see "
 			    "herstelctl token list)");
-		parse_count(USAGE_REVOKE, "ID", argv[first]);
+		parse_id(USAGE_REVOKE, "token ID", argv[first]);
 		snprintf(path, sizeof(path), "tokens/%s", argv[first]);
 		r = client_do("DELETE", path, NULL);
 		if (cli.json)

@@ -226,6 +226,18 @@ parse_count(const char *usage, const char *opt, const char *s)
 	return v;
 }
 
+long long
+parse_id(const char *usage, const char *what, const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 1 || v > (1LL << 53))
+		usage_error(usage, "%s must be a positive whole number, not "
+		    "\"%.40s\"", what, s);
+	return v;
+}
+
 void
 set_str(json_t *o, const char *key, const char *s, const char *usage)
 {

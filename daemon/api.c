@@ -33,6 +33,8 @@ api_error(struct api_resp *resp, unsigned int status, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Messages echo input; a cut may split a character.  JSON needs UTF-8. */
+	text_sanitize(msg);
 	json_decref(resp->json);
 	resp->status = status;
 	resp->json = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", code,
@@ -75,7 +77,10 @@ api_unpack(const struct api_req *r, struct api_resp *resp, const char *fmt, ...)
 	va_end(ap);
 	if (rc != 0) {
 		/* jansson says "1 object item(s) left unpacked: foo" for extras. */
-		if (strstr(e.text, "left unpacked"))
+		if (strncmp(e.text, "Object item not found: ", 23) == 0)
+			api_error(resp, 422, "invalid", "%s is required",
+			    e.text + 23);
+		else if (strstr(e.text, "left unpacked"))
 			api_error(resp, 422, "unknown_field", "unknown field in "
 			    "request: %s", strchr(e.text, ':') ?
 			    strchr(e.text, ':') + 2 : e.text);

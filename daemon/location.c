@@ -126,6 +126,24 @@ bad:
 	    "e.g. \"mon-fri 09:00-22:00, sat 10:00-16:00\"", s);
 }
 
+/*
+ * -1 with a conflict fault (fmt takes the name and the count) when the
+ * counting query finds rows, or an internal fault when it fails.
+ */
+static int
+in_use(sqlite3 *db, const char *sql, int64_t id, struct fault *f,
+    const char *fmt, const char *name)
+{
+	long n = store_count(db, sql, id);
+
+	if (n < 0)
+		return fault_set(f, FAULT_INTERNAL, "database error: %s",
+		    sqlite3_errmsg(db));
+	if (n > 0)
+		return fault_set(f, FAULT_CONFLICT, fmt, name, n);
+	return 0;
+}
+
 /* ---- locations ---- */
 
 #define LOC_COLS "id, slug, name, address, timezone, hours, created, modified"
@@ -297,30 +315,20 @@ location_remove(sqlite3 *db, const char *slug, const char *actor,
     struct fault *f)
 {
 	struct location l;
-	long n;
 
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (location_get(db, slug, &l, f))
 		goto fail;
-	if ((n = store_count(db, "SELECT count(*) FROM room WHERE location_id = ?1",
-	    l.id)) != 0) {
-		fault_set(f, FAULT_CONFLICT, "location %s still has %ld room(s); "
-		    "remove them first", slug, n);
+	if (in_use(db, "SELECT count(*) FROM room WHERE location_id = ?1", l.id,
+	    f, "location %s still has %ld room(s); remove them first", slug) ||
+	    in_use(db, "SELECT count(*) FROM event WHERE location_id = ?1", l.id,
+	    f, "location %s is used by %ld event(s); move or remove them first",
+	    slug) ||
+	    in_use(db, "SELECT count(*) FROM token WHERE location_id = ?1 AND "
+	    "revoked IS NULL", l.id, f, "location %s has %ld active token(s); "
+	    "revoke them first", slug))
 		goto fail;
-	}
-	if ((n = store_count(db, "SELECT count(*) FROM event WHERE location_id = ?1",
-	    l.id)) != 0) {
-		fault_set(f, FAULT_CONFLICT, "location %s is used by %ld "
-		    "event(s); move or remove them first", slug, n);
-		goto fail;
-	}
-	if ((n = store_count(db, "SELECT count(*) FROM token WHERE location_id = ?1 "
-	    "AND revoked IS NULL", l.id)) != 0) {
-		fault_set(f, FAULT_CONFLICT, "location %s has %ld active "
-		    "token(s); revoke them first", slug, n);
-		goto fail;
-	}
 	if (store_exec_id(db, "DELETE FROM closure WHERE location_id = ?1", l.id) < 0 ||
 	    store_exec_id(db, "DELETE FROM token WHERE location_id = ?1", l.id) < 0 ||
 	    store_exec_id(db, "DELETE FROM location WHERE id = ?1", l.id) < 0 ||
@@ -567,19 +575,17 @@ int
 room_remove(sqlite3 *db, const char *ref, const char *actor, struct fault *f)
 {
 	struct room r;
-	long n;
 
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (room_get(db, ref, &r, f))
 		goto fail;
-	if ((n = store_count(db, "SELECT count(*) FROM event WHERE room_id = ?1",
-	    r.id)) != 0 || (n = store_count(db, "SELECT count(*) FROM "
-	    "event_override WHERE room_id = ?1", r.id)) != 0) {
-		fault_set(f, FAULT_CONFLICT, "room %s is used by %ld event(s); "
-		    "move or remove them first", ref, n);
+	if (in_use(db, "SELECT count(*) FROM event WHERE room_id = ?1", r.id, f,
+	    "room %s is used by %ld event(s); move or remove them first", ref) ||
+	    in_use(db, "SELECT count(*) FROM event_override WHERE room_id = ?1",
+	    r.id, f, "room %s is used by %ld changed occurrence(s); move or "
+	    "remove them first", ref))
 		goto fail;
-	}
 	if (store_exec_id(db, "DELETE FROM closure WHERE room_id = ?1", r.id) < 0 ||
 	    store_exec_id(db, "DELETE FROM room WHERE id = ?1", r.id) < 0 ||
 	    store_audit(db, actor, "room.remove", ref, NULL) || store_commit(db)) {

@@ -59,6 +59,31 @@ utf8_len(const char *s)
 	return n;
 }
 
+void
+text_sanitize(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		int extra = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 :
+		    (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+		int ok = extra >= 0;
+
+		for (int i = 1; ok && i <= extra; i++)
+			ok = (p[i] & 0xc0) == 0x80;
+		if (ok && extra > 0) {
+			char tmp[5] = { 0 };
+			memcpy(tmp, p, (size_t)extra + 1);
+			ok = utf8_len(tmp) == 1;
+		}
+		if (!ok || *p < 0x20 || *p == 0x7f) {
+			*p++ = '?';
+			continue;
+		}
+		p += extra + 1;
+	}
+}
+
 int
 text_check(struct fault *f, const char *field, const char *s, long max,
     int required, int multiline)

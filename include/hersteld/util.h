@@ -38,6 +38,12 @@ long	utf8_len(const char *s);
 int	text_check(struct fault *f, const char *field, const char *s,
 	    long max, int required, int multiline);
 
+/*
+ * Make s safe to echo: invalid UTF-8 bytes and control characters become
+ * '?', in place.
+ */
+void	text_sanitize(char *s);
+
 /* A slug: 1-63 of [a-z0-9-], starting with a letter or digit. */
 int	slug_valid(const char *s);
 int	slug_check(struct fault *f, const char *what, const char *s);
