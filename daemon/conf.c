@@ -2,6 +2,7 @@
  * Reading hersteld.conf with libconfig into an immutable struct conf, with
  * every value checked before the daemon (or a reload) accepts it.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,17 +70,32 @@ conf_free(struct conf *c)
 	free(c);
 }
 
+/* Exactly "HH:MM". */
 static int
 parse_hhmm(const char *s, int *out)
 {
 	int h, m;
-	char tail;
 
-	if (sscanf(s, "%2d:%2d%c", &h, &m, &tail) != 2 || h < 0 || h > 23 ||
-	    m < 0 || m > 59)
+	if (strlen(s) != 5 || s[2] != ':' || !isdigit((unsigned char)s[0]) ||
+	    !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 23 || m > 59)
 		return -1;
 	*out = h * 60 + m;
 	return 0;
+}
+
+/* The line a setting is on, for messages; 1 when it is absent. */
+static int
+line_of(config_t *cfg, const char *key)
+{
+	config_setting_t *s = config_lookup(cfg, key);
+
+	return s && config_setting_source_line(s) > 0 ?
+	    (int)config_setting_source_line(s) : 1;
 }
 
 #define BAD(line, ...) do {						\
@@ -123,9 +139,10 @@ conf_load(const char *path, char *err, size_t errlen)
 	if (bad)
 		BAD(bad, "%s must be a string", badkey);
 	if (c->database[0] == '\0')
-		BAD(0, "database must not be empty");
+		BAD(line_of(&cfg, "database"), "database must not be empty");
 	if (c->listen_socket[0] == '\0' && c->listen_http[0] == '\0')
-		BAD(0, "listen: give a socket, an http address, or both");
+		BAD(line_of(&cfg, "listen"), "listen: give a socket, an http "
+		    "address, or both");
 
 	if (when_zone(c->timezone) == NULL) {
 		s = config_lookup(&cfg, "timezone");
@@ -209,22 +226,29 @@ conf_load(const char *path, char *err, size_t errlen)
 	c->quiet_from = 21 * 60;
 	c->quiet_to = 8 * 60;
 	if ((s = config_lookup(&cfg, "reminders.quiet_hours")) != NULL) {
-		char a[8], b[8];
+		char a[6] = "", b[6] = "";
 		v = config_setting_get_string(s);
-		if (v == NULL || sscanf(v, "%5[0-9:]-%5[0-9:]", a, b) != 2 ||
-		    parse_hhmm(a, &c->quiet_from) || parse_hhmm(b, &c->quiet_to))
+		if (v != NULL && strlen(v) == 11 && v[5] == '-') {
+			memcpy(a, v, 5);
+			memcpy(b, v + 6, 5);
+		}
+		if (v == NULL || parse_hhmm(a, &c->quiet_from) ||
+		    parse_hhmm(b, &c->quiet_to))
 			BAD(config_setting_source_line(s),
 			    "reminders.quiet_hours must look like \"21:00-08:00\"");
 	}
 	if ((line = int_setting(&cfg, "feeds.past_days", 90, &c->feeds_past_days)) ||
 	    c->feeds_past_days < 0)
-		BAD(line, "feeds.past_days must be a whole number of days, 0 or more");
+		BAD(line ? line : line_of(&cfg, "feeds.past_days"),
+		    "feeds.past_days must be a whole number of days, 0 or more");
 	if ((line = int_setting(&cfg, "feeds.future_days", 730, &c->feeds_future_days)) ||
 	    c->feeds_future_days < 1)
-		BAD(line, "feeds.future_days must be a whole number of days, 1 or more");
+		BAD(line ? line : line_of(&cfg, "feeds.future_days"),
+		    "feeds.future_days must be a whole number of days, 1 or more");
 	if ((line = int_setting(&cfg, "bookings.horizon_days", 730, &c->horizon_days)) ||
 	    c->horizon_days < 1 || c->horizon_days > 3660)
-		BAD(line, "bookings.horizon_days must be between 1 and 3660");
+		BAD(line ? line : line_of(&cfg, "bookings.horizon_days"),
+		    "bookings.horizon_days must be between 1 and 3660");
 	c->feeds_refresh = 3600;
 	if ((s = config_lookup(&cfg, "feeds.refresh")) != NULL) {
 		v = config_setting_get_string(s);

@@ -29,6 +29,8 @@ struct listener {
 	int			 is_socket;	/* the admin's door */
 	char			*path;		/* socket path to unlink */
 	MHD_socket		 pending_close;	/* listen fd after quiesce */
+	int			 fd;		/* listening socket, or -1 */
+	int			 family;
 };
 
 struct request {
@@ -37,8 +39,9 @@ struct request {
 	int	 too_big;
 };
 
-static struct listener	 unix_l = { .is_socket = 1, .pending_close = MHD_INVALID_SOCKET },
-			 tcp_l = { .pending_close = MHD_INVALID_SOCKET };
+static struct listener	 unix_l = { .is_socket = 1, .fd = -1,
+			    .pending_close = MHD_INVALID_SOCKET },
+			 tcp_l = { .fd = -1, .pending_close = MHD_INVALID_SOCKET };
 static pthread_mutex_t	 active_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 active_cond = PTHREAD_COND_INITIALIZER;
 static int		 active;
@@ -248,70 +251,84 @@ fail:
 	return -1;
 }
 
-static struct MHD_Daemon *
-start_mhd(struct listener *l, unsigned int flags, unsigned int pool,
-    int fd, const struct sockaddr *sa)
+static int
+open_tcp(const struct conf *c, int *family, char *err, size_t errlen)
 {
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_PASSIVE }, *ai = NULL;
+	char port[8];
+	int fd = -1, one = 1, rc;
+
+	snprintf(port, sizeof(port), "%u", c->http_port);
+	if ((rc = getaddrinfo(c->http_host, port, &hints, &ai)) != 0) {
+		snprintf(err, errlen, "listen.http %s: %s", c->listen_http,
+		    gai_strerror(rc));
+		return -1;
+	}
+	*family = ai->ai_family;
+	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+		snprintf(err, errlen, "listen.http %s: %s", c->listen_http,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+int
+http_listen(const struct conf *c, char *err, size_t errlen)
+{
+	if (c->listen_socket[0] != '\0') {
+		if ((unix_l.fd = open_unix(c->listen_socket, err, errlen)) < 0)
+			return -1;
+		unix_l.path = strdup(c->listen_socket);
+	}
+	if (c->listen_http[0] != '\0' &&
+	    (tcp_l.fd = open_tcp(c, &tcp_l.family, err, errlen)) < 0) {
+		http_stop();
+		return -1;
+	}
+	return 0;
+}
+
+static int
+start_one(struct listener *l, unsigned int pool, char *err, size_t errlen)
+{
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC;
+
+	if (l->fd < 0)
+		return 0;
+	if (l->family == AF_INET6)
+		flags |= MHD_USE_IPv6;
 	/* The API answers quickly; a small pool covers SQLite busy waits. */
-	if (fd >= 0)
-		return MHD_start_daemon(flags, 0, NULL, NULL, answer, l,
-		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		    MHD_OPTION_THREAD_POOL_SIZE, pool,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)128,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-		    MHD_OPTION_END);
-	return MHD_start_daemon(flags, 0, NULL, NULL, answer, l,
-	    MHD_OPTION_SOCK_ADDR, sa,
+	l->mhd = MHD_start_daemon(flags, 0, NULL, NULL, answer, l,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)l->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, pool,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)64,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_END);
+	if (l->mhd == NULL) {
+		snprintf(err, errlen, "cannot start the HTTP server on %s",
+		    l->is_socket ? "listen.socket" : "listen.http");
+		return -1;
+	}
+	return 0;
 }
 
 int
-http_start(const struct conf *c, char *err, size_t errlen)
+http_start(char *err, size_t errlen)
 {
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC;
-	int fd;
-
-	if (c->listen_socket[0] != '\0') {
-		if ((fd = open_unix(c->listen_socket, err, errlen)) < 0)
-			return -1;
-		unix_l.path = strdup(c->listen_socket);
-		if ((unix_l.mhd = start_mhd(&unix_l, flags, 2, fd, NULL)) == NULL) {
-			close(fd);
-			snprintf(err, errlen, "listen.socket %s: cannot start "
-			    "the HTTP server", c->listen_socket);
-			return -1;
-		}
-	}
-	if (c->listen_http[0] != '\0') {
-		struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-		    .ai_flags = AI_PASSIVE }, *ai = NULL;
-		char port[8];
-		int rc;
-
-		snprintf(port, sizeof(port), "%u", c->http_port);
-		if ((rc = getaddrinfo(c->http_host, port, &hints, &ai)) != 0) {
-			snprintf(err, errlen, "listen.http %s: %s",
-			    c->listen_http, gai_strerror(rc));
-			return -1;
-		}
-		tcp_l.mhd = start_mhd(&tcp_l, flags |
-		    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0), 4, -1,
-		    ai->ai_addr);
-		freeaddrinfo(ai);
-		if (tcp_l.mhd == NULL) {
-			snprintf(err, errlen, "listen.http %s: cannot listen "
-			    "(address in use?)", c->listen_http);
-			return -1;
-		}
+	if (start_one(&unix_l, 2, err, errlen) ||
+	    start_one(&tcp_l, 4, err, errlen)) {
+		http_stop();
+		return -1;
 	}
 	return 0;
 }
@@ -319,17 +336,19 @@ http_start(const struct conf *c, char *err, size_t errlen)
 static void
 stop_one(struct listener *l)
 {
-	MHD_socket s;
-
-	if (l->mhd == NULL)
-		return;
-	s = MHD_quiesce_daemon(l->mhd);
 	if (l->path != NULL) {
 		unlink(l->path);
 		free(l->path);
 		l->path = NULL;
 	}
-	l->pending_close = s;
+	if (l->mhd == NULL) {
+		/* Opened but never started: just close it. */
+		if (l->fd >= 0)
+			close(l->fd);
+		l->fd = -1;
+		return;
+	}
+	l->pending_close = MHD_quiesce_daemon(l->mhd);
 }
 
 void

@@ -29,15 +29,18 @@ usage(void)
 	fprintf(stderr, "usage: hersteld [-c FILE] [-d] [-n] [-v]\n"
 	    "  -c FILE  configuration (default: conf/hersteld.conf)\n"
 	    "  -d       stay in the foreground and log to stderr\n"
+	    "           (otherwise detach and log to syslog)\n"
 	    "  -n       check the configuration and exit\n"
 	    "  -v       more logging (debug)\n");
 	exit(EX_USAGE);
 }
 
+/* What the daemon actually runs on; a reload cannot change these. */
+static char	*running_db, *running_socket, *running_http;
+
 static void
 reload(const char *path, int verbose)
 {
-	const struct conf *old = conf_current();
 	struct conf *c;
 	char err[1024];
 
@@ -46,11 +49,13 @@ reload(const char *path, int verbose)
 		    err);
 		return;
 	}
-	if (strcmp(c->database, old->database) ||
-	    strcmp(c->listen_socket, old->listen_socket) ||
-	    strcmp(c->listen_http, old->listen_http))
+	if (strcmp(c->database, running_db) ||
+	    strcmp(c->listen_socket, running_socket) ||
+	    strcmp(c->listen_http, running_http))
 		log_warnx("reload: database and listen changes take effect "
-		    "after a restart");
+		    "after a restart; still on %s, socket %s, http %s",
+		    running_db, running_socket[0] ? running_socket : "(none)",
+		    running_http[0] ? running_http : "(none)");
 	log_set_level(verbose ? LOG_LVL_DEBUG : c->log_level);
 	conf_install(c);
 	log_info("configuration reloaded from %s", path);
@@ -89,7 +94,10 @@ main(int argc, char *argv[])
 		return EX_OK;
 	}
 	conf_install(c);
-	log_init(foreground, verbose ? LOG_LVL_DEBUG : c->log_level);
+	log_set_level(verbose ? LOG_LVL_DEBUG : c->log_level);
+	running_db = strdup(c->database);
+	running_socket = strdup(c->listen_socket);
+	running_http = strdup(c->listen_http);
 
 	/* Signals: block them everywhere before any thread starts. */
 	sigemptyset(&set);
@@ -101,9 +109,23 @@ main(int argc, char *argv[])
 
 	json_object_seed(0);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/*
+	 * Start-up errors still reach the terminal: the store and the
+	 * sockets are opened before the daemon detaches, and no thread
+	 * exists until after it has.
+	 */
 	if (store_init(c->database, err, sizeof(err)) != 0)
 		fatalx(EX_UNAVAILABLE, "%s", err);
-	if (http_start(c, err, sizeof(err)) != 0)
+	if (http_listen(c, err, sizeof(err)) != 0)
+		fatalx(EX_UNAVAILABLE, "%s", err);
+	if (!foreground) {
+		if (daemon(1, 0) != 0) {
+			http_stop();
+			fatal(EX_OSERR, "daemon");
+		}
+		log_init(0, verbose ? LOG_LVL_DEBUG : c->log_level);
+	}
+	if (http_start(err, sizeof(err)) != 0)
 		fatalx(EX_UNAVAILABLE, "%s", err);
 	log_info("hersteld %s started: database %s, socket %s, http %s",
 	    HERSTELD_VERSION, c->database,
@@ -126,5 +148,8 @@ main(int argc, char *argv[])
 	when_shutdown();
 	curl_global_cleanup();
 	log_info("stopped");
+	free(running_db);
+	free(running_socket);
+	free(running_http);
 	return EX_OK;
 }

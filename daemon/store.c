@@ -15,13 +15,16 @@
 #include "hersteld/store.h"
 
 /*
+ * Ids are AUTOINCREMENT: an id a script holds never comes back as another
+ * object after a removal.
+ *
  * migrations[i] brings the schema from version i to i + 1.  Never edit a
  * released step; add a new one.
  */
 static const char *migrations[STORE_VERSION] = {
 	/* 0 -> 1: the foundation */
 	"CREATE TABLE location ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  slug TEXT NOT NULL UNIQUE,"
 	"  name TEXT NOT NULL,"
 	"  address TEXT NOT NULL DEFAULT '',"
@@ -30,7 +33,7 @@ static const char *migrations[STORE_VERSION] = {
 	"  created INTEGER NOT NULL,"
 	"  modified INTEGER NOT NULL);"
 	"CREATE TABLE room ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  location_id INTEGER NOT NULL REFERENCES location(id),"
 	"  slug TEXT NOT NULL,"
 	"  name TEXT NOT NULL,"
@@ -42,7 +45,7 @@ static const char *migrations[STORE_VERSION] = {
 	"  modified INTEGER NOT NULL,"
 	"  UNIQUE (location_id, slug));"
 	"CREATE TABLE closure ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  location_id INTEGER NOT NULL REFERENCES location(id),"
 	"  room_id INTEGER REFERENCES room(id),"
 	"  start INTEGER NOT NULL,"
@@ -52,7 +55,7 @@ static const char *migrations[STORE_VERSION] = {
 	"  CHECK (\"end\" > start));"
 	"CREATE INDEX closure_location ON closure(location_id, start);"
 	"CREATE TABLE grp ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  slug TEXT NOT NULL UNIQUE,"
 	"  name TEXT NOT NULL,"
 	"  kind TEXT NOT NULL CHECK (kind IN ('steungroep','partner','gemeente')),"
@@ -61,7 +64,7 @@ static const char *migrations[STORE_VERSION] = {
 	"  created INTEGER NOT NULL,"
 	"  modified INTEGER NOT NULL);"
 	"CREATE TABLE event ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  uid TEXT NOT NULL UNIQUE,"
 	"  kind TEXT NOT NULL,"
 	"  title TEXT NOT NULL,"
@@ -108,7 +111,7 @@ static const char *migrations[STORE_VERSION] = {
 	"  PRIMARY KEY (event_id, recurrence_id),"
 	"  CHECK (\"end\" > start));"
 	"CREATE TABLE token ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  name TEXT NOT NULL,"
 	"  role TEXT NOT NULL CHECK (role IN ('admin','organizer','location-manager')),"
 	"  group_id INTEGER REFERENCES grp(id),"
@@ -119,7 +122,7 @@ static const char *migrations[STORE_VERSION] = {
 
 	/* 1 -> 2: the audit trail */
 	"CREATE TABLE audit ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  at INTEGER NOT NULL,"
 	"  actor TEXT NOT NULL,"
 	"  action TEXT NOT NULL,"
@@ -230,13 +233,16 @@ store_init(const char *path, char *err, size_t errlen)
 		sqlite3_close_v2(db);
 		return -1;
 	}
+	/*
+	 * Close it: the daemon may fork next, and an SQLite connection must
+	 * not cross a fork.  Threads open their own on first use.
+	 */
+	sqlite3_close_v2(db);
 	if (pthread_key_create(&db_key, close_db) != 0) {
 		snprintf(err, errlen, "pthread_key_create failed");
-		sqlite3_close_v2(db);
 		return -1;
 	}
 	db_path = strdup(path);
-	pthread_setspecific(db_key, db);
 	return 0;
 }
 

@@ -9,8 +9,13 @@
 
 #include "hersteld/conf.h"
 
-/* Open the listeners of c; 0, or -1 with a message in err. */
-int	http_start(const struct conf *c, char *err, size_t errlen);
+/*
+ * Open the listening sockets of c (no threads yet, so the daemon may fork
+ * after this); 0, or -1 with a message in err and nothing left open.
+ */
+int	http_listen(const struct conf *c, char *err, size_t errlen);
+/* Start answering on the opened sockets; 0, or -1 with a message. */
+int	http_start(char *err, size_t errlen);
 /* Stop accepting, let requests in flight finish, and close. */
 void	http_stop(void);
 

@@ -14,7 +14,8 @@
 
 /*
  * Open (creating if needed) the database at path, upgrade an older schema
- * in one transaction, and refuse a newer one.  0, or -1 with a message.
+ * in one transaction, and refuse a newer one.  Leaves no connection open.
+ * 0, or -1 with a message.
  */
 int	 store_init(const char *path, char *err, size_t errlen);
 
