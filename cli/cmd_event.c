@@ -232,6 +232,20 @@ add_where(json_t *rows)
 	}
 }
 
+/* After --following the answer is the later part: say so. */
+static void
+split_note(json_t *r, long long id)
+{
+	const struct column when = { "", "start", COL_TIME };
+	char buf[64];
+
+	if (cli.json || json_integer_value(json_object_get(r, "id")) == id)
+		return;
+	printf("The series was split: from %s on it is event %lld.\n\n",
+	    out_cell(r, &when, buf, sizeof(buf)),
+	    (long long)json_integer_value(json_object_get(r, "id")));
+}
+
 static void
 show(json_t *ev)
 {
@@ -324,12 +338,7 @@ cmd_event(int argc, char **argv)
 			usage_error(a.usage, "nothing to change");
 		snprintf(path, sizeof(path), "events/%lld", id);
 		r = client_do("PATCH", path, a.body);	/* body is gone now */
-		if (!cli.json && json_integer_value(json_object_get(r, "id")) != id)
-			printf("The series was split: from %s on it is event "
-			    "%lld.\n", json_string_value(json_object_get(r,
-			    "start")) ? json_string_value(json_object_get(r,
-			    "start")) : "?",
-			    (long long)json_integer_value(json_object_get(r, "id")));
+		split_note(r, id);
 		show(r);
 	} else if (strcmp(verb, "cancel") == 0) {
 		a.usage = USAGE_CANCEL;
@@ -338,6 +347,7 @@ cmd_event(int argc, char **argv)
 		id = one_id(argc, argv, first, a.usage);
 		snprintf(path, sizeof(path), "events/%lld/cancel", id);
 		r = client_do("POST", path, a.body);
+		split_note(r, id);
 		show(r);
 	} else if (strcmp(verb, "--help") == 0 || strcmp(verb, "help") == 0) {
 		json_decref(a.body);

@@ -88,6 +88,10 @@ main(int argc, char *argv[])
 	}
 	if (i >= argc)
 		usage(stderr, EX_USAGE);
+	if (sock != NULL && url != NULL) {
+		fprintf(stderr, "herstelctl: give --socket or --url, not both\n");
+		return EX_USAGE;
+	}
 
 	if (url == NULL && sock == NULL) {
 		url = getenv("HERSTEL_URL");
@@ -100,8 +104,9 @@ main(int argc, char *argv[])
 	if (url == NULL && sock == NULL)
 		sock = access(DEFAULT_SOCKET, F_OK) == 0 ? DEFAULT_SOCKET :
 		    INSTALLED_SOCKET;
-	if (token == NULL)
-		token = getenv("HERSTEL_TOKEN");
+	if (token == NULL && (token = getenv("HERSTEL_TOKEN")) != NULL &&
+	    *token == '\0')
+		token = NULL;
 	if (url != NULL && strncmp(url, "http://", 7) &&
 	    strncmp(url, "https://", 8)) {
 		fprintf(stderr, "herstelctl: --url must start with http:// or "

@@ -114,6 +114,15 @@ api_time(time_t t, const char *tz)
 }
 
 json_t *
+api_time_z(time_t t, icaltimezone *zone)
+{
+	char buf[32];
+
+	when_format_iso(t, zone, buf);
+	return json_string(buf);
+}
+
+json_t *
 api_tags(const char *list)
 {
 	json_t *a = json_array();

@@ -36,11 +36,11 @@ str_or_null(const char *s)
 }
 
 static json_t *
-date_of(time_t t, const char *tz)
+date_of(time_t t, icaltimezone *zone)
 {
 	char d[16];
 
-	when_format_date(t, when_zone(tz), d);
+	when_format_date(t, zone, d);
 	return json_string(d);
 }
 
@@ -60,10 +60,10 @@ occurrence_json(const struct occurrence *o)
 	    "s:o, s:s, s:s, s:o, s:b, s:b, s:i}",
 	    "id", (json_int_t)ev->id, "uid", ev->uid,
 	    "occurrence", o->recurrence_id ? date_of(o->recurrence_id,
-	    ev->timezone) : json_null(),
+	    ev->zone) : json_null(),
 	    "kind", ev->kind, "title", o->title,
-	    "start", api_time(o->start, ev->timezone),
-	    "end", api_time(o->end, ev->timezone),
+	    "start", api_time_z(o->start, ev->zone),
+	    "end", api_time_z(o->end, ev->zone),
 	    "room", str_or_null(room), "location", str_or_null(loc),
 	    "place", str_or_null(ev->place), "group", str_or_null(ev->group),
 	    "status", o->cancelled ? "cancelled" : ev->status,
@@ -102,14 +102,14 @@ event_json(const struct event *ev)
 	time_t now = time(NULL);
 
 	for (int i = 0; i < ev->nexdates; i++)
-		json_array_append_new(ex, date_of(ev->exdates[i], ev->timezone));
+		json_array_append_new(ex, date_of(ev->exdates[i], ev->zone));
 	for (int i = 0; i < ev->noverrides; i++) {
 		const struct override *o = &ev->overrides[i];
 		json_array_append_new(ov, json_pack("{s:o, s:o, s:o, s:o, s:o, "
 		    "s:b, s:s, s:i}",
-		    "occurrence", date_of(o->recurrence_id, ev->timezone),
-		    "start", api_time(o->start, ev->timezone),
-		    "end", api_time(o->end, ev->timezone),
+		    "occurrence", date_of(o->recurrence_id, ev->zone),
+		    "start", api_time_z(o->start, ev->zone),
+		    "end", api_time_z(o->end, ev->zone),
 		    "title", str_or_null(o->title), "room", str_or_null(o->room),
 		    "cancelled", o->cancelled, "reason", o->cancel_reason,
 		    "sequence", o->sequence));
@@ -122,14 +122,14 @@ event_json(const struct event *ev)
 	    "themes", api_tags(ev->themes), "group", str_or_null(ev->group),
 	    "room", str_or_null(ev->room), "location", str_or_null(ev->location),
 	    "place", str_or_null(ev->place), "timezone", ev->timezone,
-	    "start", api_time(ev->start, ev->timezone),
-	    "end", api_time(ev->end, ev->timezone),
+	    "start", api_time_z(ev->start, ev->zone),
+	    "end", api_time_z(ev->end, ev->zone),
 	    "repeat", str_or_null(ev->rrule), "except", ex, "overrides", ov,
 	    "capacity", ev->capacity > 0 ? json_integer(ev->capacity) : json_null(),
 	    "visibility", ev->visibility, "status", ev->status,
 	    "sequence", ev->sequence, "cancel_reason", ev->cancel_reason,
-	    "created", api_time(ev->created, ev->timezone),
-	    "modified", api_time(ev->modified, ev->timezone),
+	    "created", api_time_z(ev->created, ev->zone),
+	    "modified", api_time_z(ev->modified, ev->zone),
 	    "next", next.a);
 	return j;
 }
@@ -388,11 +388,12 @@ api_events(const struct api_req *r, struct api_resp *resp)
 		    "occurrence", &in.occurrence, "following", &in.following,
 		    "reason", &in.reason)))
 			goto done;
-		if (event_cancel(db, id, &in, api_actor(r), &f)) {
+		if (event_cancel(db, id, &in, api_actor(r), &new_id, &f)) {
 			api_fault(resp, &f);
 			goto done;
 		}
-		answer_event(resp, db, id, 200);
+		/* After a split the answer is the later, cancelled part. */
+		answer_event(resp, db, new_id ? new_id : id, 200);
 	} else if (r->nseg == 3 && strcmp(r->method, "POST") == 0 &&
 	    strcmp(r->seg[2], "publish") == 0) {
 		if (may_change(r, resp, ev->group_id, NULL))

@@ -58,42 +58,76 @@ db_fault(struct fault *f, sqlite3 *db)
 	"LEFT JOIN location rl ON rl.id = r.location_id " \
 	"LEFT JOIN location l ON l.id = e.location_id"
 
-static int
-load_extras(sqlite3 *db, struct event *ev, struct fault *f)
+/*
+ * The three statements that load an event, prepared once and reused for
+ * every event of a list.
+ */
+struct loader {
+	sqlite3		*db;
+	sqlite3_stmt	*ev, *ex, *ov;
+};
+
+static void
+loader_close(struct loader *l)
 {
-	sqlite3_stmt *st;
-	int rc, n;
+	sqlite3_finalize(l->ev);
+	sqlite3_finalize(l->ex);
+	sqlite3_finalize(l->ov);
+	memset(l, 0, sizeof(*l));
+}
 
-	if ((st = store_prepare(db, "SELECT recurrence_id FROM event_exdate "
-	    "WHERE event_id = ?1 ORDER BY recurrence_id")) == NULL)
-		return db_fault(f, db);
-	sqlite3_bind_int64(st, 1, ev->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		time_t *nx = realloc(ev->exdates, (ev->nexdates + 1) * sizeof(*nx));
-		if (nx == NULL)
-			break;
-		ev->exdates = nx;
-		ev->exdates[ev->nexdates++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
-
-	if ((st = store_prepare(db, "SELECT o.recurrence_id, o.start, o.\"end\", "
-	    "coalesce(o.title, ''), coalesce(o.room_id, 0), "
+static int
+loader_open(struct loader *l, sqlite3 *db, struct fault *f)
+{
+	memset(l, 0, sizeof(*l));
+	l->db = db;
+	if ((l->ev = store_prepare(db, "SELECT " EVENT_COLS
+	    " WHERE e.id = ?1")) == NULL ||
+	    (l->ex = store_prepare(db, "SELECT recurrence_id FROM event_exdate "
+	    "WHERE event_id = ?1 ORDER BY recurrence_id")) == NULL ||
+	    (l->ov = store_prepare(db, "SELECT o.recurrence_id, o.start, "
+	    "o.\"end\", coalesce(o.title, ''), coalesce(o.room_id, 0), "
 	    "coalesce(rl.slug || '/' || r.slug, ''), o.cancelled, "
 	    "o.cancel_reason, o.sequence FROM event_override o "
 	    "LEFT JOIN room r ON r.id = o.room_id "
 	    "LEFT JOIN location rl ON rl.id = r.location_id "
-	    "WHERE o.event_id = ?1 ORDER BY o.recurrence_id")) == NULL)
+	    "WHERE o.event_id = ?1 ORDER BY o.recurrence_id")) == NULL) {
+		loader_close(l);
 		return db_fault(f, db);
+	}
+	return 0;
+}
+
+static int
+load_extras(struct loader *l, struct event *ev, struct fault *f)
+{
+	sqlite3_stmt *st = l->ex;
+	int rc, n;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, ev->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		time_t *nx = realloc(ev->exdates, (ev->nexdates + 1) * sizeof(*nx));
+		if (nx == NULL)
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		ev->exdates = nx;
+		ev->exdates[ev->nexdates++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fault(f, l->db);
+
+	st = l->ov;
+	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, ev->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct override *no, *o;
 
 		n = ev->noverrides;
-		if ((no = realloc(ev->overrides, (n + 1) * sizeof(*no))) == NULL)
-			break;
+		if ((no = realloc(ev->overrides, (n + 1) * sizeof(*no))) == NULL) {
+			sqlite3_reset(st);
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		}
 		ev->overrides = no;
 		o = &no[n];
 		memset(o, 0, sizeof(*o));
@@ -109,16 +143,16 @@ load_extras(sqlite3 *db, struct event *ev, struct fault *f)
 		o->sequence = sqlite3_column_int(st, 8);
 		ev->noverrides++;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return db_fault(f, l->db);
 	return 0;
 }
 
-struct event *
-event_get(sqlite3 *db, int64_t id, struct fault *f)
+static struct event *
+load(struct loader *l, int64_t id, struct fault *f)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = l->ev;
 	struct event *ev;
 	int rc;
 
@@ -126,10 +160,7 @@ event_get(sqlite3 *db, int64_t id, struct fault *f)
 		fault_set(f, FAULT_INTERNAL, "out of memory");
 		return NULL;
 	}
-	if ((st = store_prepare(db, "SELECT " EVENT_COLS " WHERE e.id = ?1")) == NULL) {
-		db_fault(f, db);
-		goto fail;
-	}
+	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ev->id = sqlite3_column_int64(st, 0);
@@ -158,22 +189,41 @@ event_get(sqlite3 *db, int64_t id, struct fault *f)
 		    store_text(st, 22));
 		ev->created = sqlite3_column_int64(st, 23);
 		ev->modified = sqlite3_column_int64(st, 24);
+		ev->zone = when_zone(ev->timezone);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc == SQLITE_DONE) {
 		fault_set(f, FAULT_NOTFOUND, "unknown event %lld", (long long)id);
 		goto fail;
 	}
 	if (rc != SQLITE_ROW || ev->description == NULL) {
-		db_fault(f, db);
+		db_fault(f, l->db);
 		goto fail;
 	}
-	if (load_extras(db, ev, f))
+	if (ev->zone == NULL) {
+		fault_set(f, FAULT_INTERNAL, "event %lld has an unknown time zone "
+		    "%s", (long long)id, ev->timezone);
+		goto fail;
+	}
+	if (load_extras(l, ev, f))
 		goto fail;
 	return ev;
 fail:
 	event_free(ev);
 	return NULL;
+}
+
+struct event *
+event_get(sqlite3 *db, int64_t id, struct fault *f)
+{
+	struct loader l;
+	struct event *ev;
+
+	if (loader_open(&l, db, f))
+		return NULL;
+	ev = load(&l, id, f);
+	loader_close(&l);
+	return ev;
 }
 
 int
@@ -306,7 +356,7 @@ collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
 			occ_push(out, &o);
 		return out->oom ? -1 : 0;
 	}
-	if (recur_expand(ev->rrule, ev->start, when_zone(ev->timezone),
+	if (recur_expand(ev->rrule, ev->start, ev->zone,
 	    from - dur, to, 100000, expand_one, &x) < 0)
 		return -1;
 	/* Occurrences moved into the window from outside it. */
@@ -353,6 +403,7 @@ event_list(sqlite3 *db, const struct event_filter *flt,
 	struct event **evs = NULL;
 	size_t nev = 0, cap = 0;
 	struct occ_list l = { 0 };
+	struct loader ld;
 	sqlite3_stmt *st;
 	int rc, ret = -1;
 
@@ -376,13 +427,17 @@ event_list(sqlite3 *db, const struct event_filter *flt,
 	 * can move an occurrence past span_end only when span_end covers them
 	 * (kept so on every write).
 	 */
+	if (loader_open(&ld, db, f))
+		return -1;
 	if ((st = store_prepare(db, "SELECT e.id FROM event e "
 	    "LEFT JOIN grp g ON g.id = e.group_id "
 	    "WHERE e.start < ?2 AND (e.span_end IS NULL OR e.span_end > ?1) "
 	    "AND (?3 IS NULL OR e.kind = ?3) AND (?4 IS NULL OR g.slug = ?4) "
 	    "AND (?5 IS NULL OR e.status = ?5 OR (?5 = 'cancelled' AND "
-	    "e.rrule != '')) ORDER BY e.start")) == NULL)
+	    "e.rrule != '')) ORDER BY e.start")) == NULL) {
+		loader_close(&ld);
 		return db_fault(f, db);
+	}
 	sqlite3_bind_int64(st, 1, flt->from);
 	sqlite3_bind_int64(st, 2, flt->to);
 	store_bind_text(st, 3, flt->kind);
@@ -391,7 +446,7 @@ event_list(sqlite3 *db, const struct event_filter *flt,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct event *ev;
 
-		if ((ev = event_get(db, sqlite3_column_int64(st, 0), f)) == NULL)
+		if ((ev = load(&ld, sqlite3_column_int64(st, 0), f)) == NULL)
 			break;
 		if (!event_visible(ev, scope)) {
 			event_free(ev);
@@ -435,6 +490,7 @@ event_list(sqlite3 *db, const struct event_filter *flt,
 	}
 	ret = 0;
 done:
+	loader_close(&ld);
 	for (size_t i = 0; i < nev; i++)
 		event_free(evs[i]);
 	free(evs);
@@ -656,7 +712,7 @@ span_end(sqlite3 *db, int64_t id, struct fault *f)
 	end = ev->end;
 	if (ev->rrule[0]) {
 		bounded = recur_last(ev->rrule, ev->start,
-		    when_zone(ev->timezone), &last);
+		    ev->zone, &last);
 		end = bounded == 1 ? last + (ev->end - ev->start) : 0;
 		for (int i = 0; end && i < ev->noverrides; i++)
 			if (ev->overrides[i].end > end)
@@ -881,7 +937,7 @@ prune_keys(sqlite3 *db, int64_t id, struct fault *f)
 
 	if ((ev = event_get(db, id, f)) == NULL)
 		return -1;
-	z = when_zone(ev->timezone);
+	z = ev->zone;
 	for (int pass = 0; pass < 2 && rc == 0; pass++) {
 		int n = pass ? ev->noverrides : ev->nexdates;
 		for (int i = 0; i < n && rc == 0; i++) {
@@ -1014,7 +1070,7 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 {
 	const struct override *ov = find_override(ev, rid);
 	struct where w = { 0 };
-	icaltimezone *z = when_zone(ev->timezone);
+	icaltimezone *z = ev->zone;
 	time_t start, end;
 	sqlite3_stmt *st;
 	int64_t room_id = ov ? ov->room_id : 0;
@@ -1159,7 +1215,7 @@ pick(const struct event *ev, const struct event_in *in, time_t *rid, long *n,
 		return fault_set(f, FAULT_INVALID, "event %lld is not a series; "
 		    "leave out %s", (long long)ev->id, field);
 	if (occurrence_on(field, date, ev->rrule, ev->start,
-	    when_zone(ev->timezone), rid, n, f))
+	    ev->zone, rid, n, f))
 		return -1;
 	if (is_exdate(ev, *rid))
 		return fault_set(f, FAULT_INVALID, "%s %s was excluded from the "
@@ -1250,15 +1306,15 @@ set_status(sqlite3 *db, int64_t id, const char *status, const char *reason,
 
 int
 event_cancel(sqlite3 *db, int64_t id, const struct event_in *in,
-    const char *actor, struct fault *f)
+    const char *actor, int64_t *new_id, struct fault *f)
 {
 	struct event *ev = NULL;
 	struct event_in none = { .capacity = -1, .reason = in->reason };
-	int64_t new_id;
 	time_t rid;
 	long n = 0;
 	char detail[64];
 
+	*new_id = 0;
 	if (text_check(f, "--reason", in->reason, 500, 0, 0))
 		return -1;
 	if (in->occurrence && in->following)
@@ -1281,11 +1337,11 @@ event_cancel(sqlite3 *db, int64_t id, const struct event_in *in,
 		snprintf(detail, sizeof(detail), "occurrence %s", in->occurrence);
 	} else if (in->following && n > 0) {
 		/* The later part stays visible as cancelled, not gone. */
-		if (split(db, ev, rid, n, &new_id, f) ||
-		    set_status(db, new_id, "cancelled", in->reason, 1, f))
+		if (split(db, ev, rid, n, new_id, f) ||
+		    set_status(db, *new_id, "cancelled", in->reason, 1, f))
 			goto fail;
 		snprintf(detail, sizeof(detail), "from %s (event %lld)",
-		    in->following, (long long)new_id);
+		    in->following, (long long)*new_id);
 	} else {
 		if (set_status(db, id, "cancelled", in->reason ? in->reason : "",
 		    1, f))

@@ -5,6 +5,7 @@
  * keep-alive works (see LIBRARIES.md), and its body is capped.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@ struct request {
 	char	*body;
 	size_t	 len, cap;
 	int	 too_big;
+	int	 large;		/* a large answer: give memory back after it */
 };
 
 static struct listener	 unix_l = { .is_socket = 1, .fd = -1,
@@ -196,6 +198,7 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	url += strlen(API_PREFIX);
 	api_handle(method, url, r->body, r->len, &who, query_value, c, &resp);
 	log_debug("%s %s %s -> %u", who.name, method, url, resp.status);
+	r->large = json_is_array(resp.json) && json_array_size(resp.json) > 256;
 	ret = send_json(c, resp.status, resp.json);
 	json_decref(resp.json);
 	return ret;
@@ -210,6 +213,12 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls; (void)c; (void)toe;
 	if (r == NULL)
 		return;
+	/*
+	 * A long list leaves megabytes of freed JSON and event records; an
+	 * idle daemon should not keep them.
+	 */
+	if (r->large)
+		malloc_trim(0);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;

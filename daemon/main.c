@@ -5,6 +5,7 @@
  * synchronously with sigwait(2): no handler, no polling, no races.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,7 +14,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "hersteld/conf.h"
@@ -108,7 +108,11 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 
 	json_object_seed(0);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/*
+	 * One malloc arena: requests are few and short, and per-thread
+	 * arenas would each keep their own freed memory at idle.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	/*
 	 * Start-up errors still reach the terminal: the store and the
 	 * sockets are opened before the daemon detaches, and no thread
@@ -146,7 +150,6 @@ main(int argc, char *argv[])
 	store_shutdown();
 	conf_shutdown();
 	when_shutdown();
-	curl_global_cleanup();
 	log_info("stopped");
 	free(running_db);
 	free(running_socket);

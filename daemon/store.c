@@ -159,8 +159,13 @@ store_open(const char *path, char *err, size_t errlen)
 	 * synchronous=FULL: a write the API acknowledged survives a power cut;
 	 * these writes are few and small.
 	 */
+	/*
+	 * A small page cache per connection: there is one per request thread,
+	 * and the working set (this week's events) is small.
+	 */
 	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	    "PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK) {
+	    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;", NULL, NULL,
+	    &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, msg ? msg : "pragma failed");
 		sqlite3_free(msg);
 		sqlite3_close_v2(db);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <libical/ical.h>
 
 #include "hersteld/token.h"
 #include "hersteld/util.h"
@@ -60,6 +61,9 @@ const char *api_actor(const struct api_req *);
 
 /* t as ISO 8601 with the offset of zone tz (an IANA id); new reference. */
 json_t	*api_time(time_t t, const char *tz);
+
+/* The same with a zone already resolved (never NULL). */
+json_t	*api_time_z(time_t t, icaltimezone *zone);
 
 /* "a,b" as a JSON array of strings; new reference. */
 json_t	*api_tags(const char *list);

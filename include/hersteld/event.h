@@ -46,6 +46,7 @@ struct event {
 	char		 location[64];
 	char		 place[PLACE_MAX_CHARS * 4 + 1];
 	char		 timezone[72];
+	icaltimezone	*zone;		/* borrowed: when_zone(timezone) */
 	time_t		 start, end;	/* the first occurrence */
 	char		 rrule[RECUR_MAX_LEN + 1];
 	time_t		 span_end;	/* 0: open-ended */
@@ -120,8 +121,13 @@ int	event_add(sqlite3 *, const struct event_in *, const char *actor,
  */
 int	event_edit(sqlite3 *, int64_t id, const struct event_in *,
 	    const char *actor, int64_t *new_id, struct fault *);
+/*
+ * Cancel a whole event, one occurrence, or (in->following) an occurrence
+ * and all after it: the series is split and the later part, with its id
+ * in *new_id, is cancelled; it stays listed as cancelled.
+ */
 int	event_cancel(sqlite3 *, int64_t id, const struct event_in *,
-	    const char *actor, struct fault *);
+	    const char *actor, int64_t *new_id, struct fault *);
 int	event_publish(sqlite3 *, int64_t id, const char *actor, struct fault *);
 int	event_remove(sqlite3 *, int64_t id, const char *actor, struct fault *);
 

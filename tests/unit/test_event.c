@@ -52,6 +52,7 @@ series(void)
 	ev->id = 7;
 	strcpy(ev->title, "Lotgenotengroep");
 	strcpy(ev->timezone, "Europe/Amsterdam");
+	ev->zone = ams;
 	strcpy(ev->status, "published");
 	strcpy(ev->rrule, "FREQ=WEEKLY;BYDAY=TU;COUNT=8");
 	strcpy(ev->room, "herstelhuis/zaal-1");
