@@ -9,17 +9,21 @@
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
 CC	?= cc
-PKGS	 = libical libcurl sqlite3 libconfig libmicrohttpd jansson libcrypto zlib
+# What each program links; libcurl (SMTP) and zlib (feeds) join the daemon
+# when it uses them.
+DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto
+CLI_PKGS    = libcurl jansson
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Iinclude -MMD -MP
 B	?= build/obj
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS  := $(shell pkg-config --cflags $(DAEMON_PKGS) $(CLI_PKGS) 2>/dev/null)
+DAEMON_LIBS := $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null) -lpthread
+CLI_LIBS    := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LIBS	   = $(PKG_LIBS) -lpthread
+LDFLAGS	  += -Wl,--as-needed
 
 DAEMON_SRCS = \
 	daemon/api.c \
@@ -55,10 +59,11 @@ UNIT_TESTS = \
 	util \
 	when \
 	location \
-	store
+	store \
+	conf \
+	event
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
-DAEMON_LIB  = $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJS))
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)
 UNIT_BINS   = $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 
@@ -68,17 +73,17 @@ HERSTELCTL ?= cli/herstelctl
 all: $(HERSTELD) $(HERSTELCTL)
 
 $(HERSTELD): $(DAEMON_OBJS) $(B)/daemon/main.o
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 $(HERSTELCTL): $(CLI_OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLI_LIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(DAEMON_OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) -lcmocka
 
 deps:
 	@scripts/deps.sh

@@ -70,6 +70,14 @@ int	parse_opts(int argc, char **argv, const char *usage,
 	    const struct option *opts, void (*cb)(int, const char *, void *),
 	    void *arg);
 
+/*
+ * The one operand argv[first], a slug naming a `what` (location, group),
+ * URL-escaped for a path; a usage error when missing, empty, with a '/',
+ * or followed by more operands.  Caller frees.
+ */
+char	*slug_arg(int argc, char **argv, int first, const char *usage,
+	    const char *what);
+
 /* A positive whole number, or a usage error naming the option. */
 long	parse_count(const char *usage, const char *opt, const char *s);
 

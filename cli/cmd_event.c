@@ -354,6 +354,7 @@ cmd_event(int argc, char **argv)
 		printf("usage: %s\n", USAGE);
 		return EX_OK;
 	} else {
+		json_decref(a.body);
 		fprintf(stderr, "herstelctl: event: unknown verb \"%s\"\n"
 		    "usage: %s\n", verb, USAGE);
 		return EX_USAGE;

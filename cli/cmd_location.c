@@ -59,16 +59,6 @@ on_opt(int ch, const char *val, void *arg)
 	set_str(a->body, key, val, a->usage);
 }
 
-static char *
-one_slug(int argc, char **argv, int first, const char *usage)
-{
-	if (first >= argc)
-		usage_error(usage, "which location? give its SLUG");
-	if (first + 1 < argc)
-		usage_error(usage, "unexpected argument \"%s\"", argv[first + 1]);
-	return client_escape(argv[first]);
-}
-
 int
 cmd_location(int argc, char **argv)
 {
@@ -81,7 +71,7 @@ cmd_location(int argc, char **argv)
 	if (strcmp(verb, "add") == 0) {
 		a.usage = USAGE_ADD;
 		first = parse_opts(argc - 1, argv + 1, a.usage, opts, on_opt, &a) + 1;
-		slug = one_slug(argc, argv, first, a.usage);
+		slug = slug_arg(argc, argv, first, a.usage, "location");
 		if (json_object_get(a.body, "name") == NULL)
 			usage_error(a.usage, "--name is required");
 		set_str(a.body, "slug", argv[first], a.usage);
@@ -104,7 +94,7 @@ cmd_location(int argc, char **argv)
 
 		json_decref(a.body);
 		first = parse_opts(argc - 1, argv + 1, u, NULL, NULL, NULL) + 1;
-		slug = one_slug(argc, argv, first, u);
+		slug = slug_arg(argc, argv, first, u, "location");
 		snprintf(path, sizeof(path), "locations/%s", slug);
 		free(slug);
 		r = client_do(show ? "GET" : "DELETE", path, NULL);
@@ -115,7 +105,7 @@ cmd_location(int argc, char **argv)
 	} else if (strcmp(verb, "edit") == 0) {
 		a.usage = USAGE_EDIT;
 		first = parse_opts(argc - 1, argv + 1, a.usage, opts, on_opt, &a) + 1;
-		slug = one_slug(argc, argv, first, a.usage);
+		slug = slug_arg(argc, argv, first, a.usage, "location");
 		if (json_object_size(a.body) == 0)
 			usage_error(a.usage, "nothing to change");
 		snprintf(path, sizeof(path), "locations/%s", slug);
@@ -123,9 +113,11 @@ cmd_location(int argc, char **argv)
 		r = client_do("PATCH", path, a.body);
 		out_object(r, show_cols);
 	} else if (strcmp(verb, "--help") == 0 || strcmp(verb, "help") == 0) {
+		json_decref(a.body);
 		printf("usage: %s\n", USAGE);
 		return EX_OK;
 	} else {
+		json_decref(a.body);
 		fprintf(stderr, "herstelctl: location: unknown verb \"%s\"\n"
 		    "usage: %s\n", verb, USAGE);
 		return EX_USAGE;

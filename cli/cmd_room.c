@@ -89,7 +89,8 @@ room_path(int argc, char **argv, int first, const char *usage)
 		usage_error(usage, "which room? give LOC/ROOM");
 	if (first + 1 < argc)
 		usage_error(usage, "unexpected argument \"%s\"", argv[first + 1]);
-	if ((slash = strchr(argv[first], '/')) == NULL)
+	if ((slash = strchr(argv[first], '/')) == NULL || slash == argv[first] ||
+	    slash[1] == '\0' || strchr(slash + 1, '/'))
 		usage_error(usage, "room \"%s\" must be named LOC/ROOM",
 		    argv[first]);
 	*slash = '\0';
@@ -165,9 +166,11 @@ cmd_room(int argc, char **argv)
 		r = client_do("PATCH", path, a.body);
 		out_object(r, show_cols);
 	} else if (strcmp(verb, "--help") == 0 || strcmp(verb, "help") == 0) {
+		json_decref(a.body);
 		printf("usage: %s\n", USAGE);
 		return EX_OK;
 	} else {
+		json_decref(a.body);
 		fprintf(stderr, "herstelctl: room: unknown verb \"%s\"\n"
 		    "usage: %s\n", verb, USAGE);
 		return EX_USAGE;

@@ -214,6 +214,18 @@ parse_opts(int argc, char **argv, const char *usage, const struct option *opts,
 	return optind;
 }
 
+char *
+slug_arg(int argc, char **argv, int first, const char *usage, const char *what)
+{
+	if (first >= argc)
+		usage_error(usage, "which %s? give its SLUG", what);
+	if (first + 1 < argc)
+		usage_error(usage, "unexpected argument \"%s\"", argv[first + 1]);
+	if (argv[first][0] == '\0' || strchr(argv[first], '/'))
+		usage_error(usage, "%s \"%s\" is not a slug", what, argv[first]);
+	return client_escape(argv[first]);
+}
+
 long
 parse_count(const char *usage, const char *opt, const char *s)
 {

@@ -165,7 +165,7 @@ api_handle(const char *method, const char *path, const char *body,
     struct api_resp *resp)
 {
 	struct api_req r = { 0 };
-	char *copy = NULL, *save = NULL, *tok;
+	char *copy = NULL, *tok;
 	json_error_t e;
 
 	resp->status = 500;
@@ -187,13 +187,29 @@ api_handle(const char *method, const char *path, const char *body,
 		api_error(resp, 500, "internal", "out of memory");
 		goto done;
 	}
-	for (tok = strtok_r(copy, "/", &save); tok;
-	    tok = strtok_r(NULL, "/", &save)) {
-		if (r.nseg == (int)(sizeof(r.seg) / sizeof(r.seg[0]))) {
-			api_error(resp, 404, "not_found", "no such API path");
-			goto done;
+	/*
+	 * Split on '/' keeping empty segments: "locations/x/" or
+	 * "rooms/a//b" must never reach another object (MHD has already
+	 * decoded %2F into '/').
+	 */
+	tok = copy[0] == '/' ? copy + 1 : copy;
+	if (*tok != '\0') {
+		for (;;) {
+			char *slash = strchr(tok, '/');
+
+			if (slash)
+				*slash = '\0';
+			if (*tok == '\0' ||
+			    r.nseg == (int)(sizeof(r.seg) / sizeof(r.seg[0]))) {
+				api_error(resp, 404, "not_found", "no such API "
+				    "path: %.100s", path);
+				goto done;
+			}
+			r.seg[r.nseg++] = tok;
+			if (slash == NULL)
+				break;
+			tok = slash + 1;
 		}
-		r.seg[r.nseg++] = tok;
 	}
 	if (r.nseg == 0) {
 		resp->status = 200;

@@ -3,6 +3,7 @@
  * caller; an admin may change everything, a location manager only its own
  * location's details, rooms and closures.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -165,7 +166,7 @@ api_rooms(const struct api_req *r, struct api_resp *resp)
 	struct room rm;
 	struct fault f = { 0 };
 	char ref[130], loc[64], slug[64];
-	json_int_t cap = -1;
+	json_int_t cap = LLONG_MIN;	/* not given */
 	int64_t id;
 
 	if (db == NULL) {
@@ -197,7 +198,7 @@ api_rooms(const struct api_req *r, struct api_resp *resp)
 		}
 		if (may_manage(r, resp, l.id))
 			return;
-		in.capacity = cap < 0 || cap > 1000000 ? 0 : (long)cap;
+		in.capacity = cap < 1 || cap > 1000000 ? 0 : (long)cap;
 		if (room_add(db, &in, api_actor(r), &id, &f)) {
 			api_fault(resp, &f);
 			return;
@@ -227,8 +228,8 @@ api_rooms(const struct api_req *r, struct api_resp *resp)
 		    &in.accessible, "features", &in.features, "needs_approval",
 		    &in.needs_approval))
 			return;
-		if (cap != -1)
-			in.capacity = cap < 0 || cap > 1000000 ? 0 : (long)cap;
+		if (cap != LLONG_MIN)
+			in.capacity = cap < 1 || cap > 1000000 ? 0 : (long)cap;
 		if (room_edit(db, ref, &in, api_actor(r), &f)) {
 			api_fault(resp, &f);
 			return;

@@ -182,7 +182,7 @@ conf_load(const char *path, char *err, size_t errlen)
 		if (colon == NULL || colon == c->listen_http)
 			BAD(line, "listen.http must be HOST:PORT, e.g. 127.0.0.1:8080");
 		port = strtol(colon + 1, &end, 10);
-		if (*end != '\0' || port < 0 || port > 65535)
+		if (colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535)
 			BAD(line, "listen.http: bad port \"%s\"", colon + 1);
 		c->http_port = (unsigned short)port;
 		c->http_host = strndup(c->listen_http, colon - c->listen_http);

@@ -385,7 +385,8 @@ event_occurrences(const struct event *ev, time_t from, time_t to,
 		free(l.v);
 		return -1;
 	}
-	qsort(l.v, l.n, sizeof(*l.v), occ_cmp);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), occ_cmp);
 	for (n = 0; n < (long)l.n; n++)
 		if (cb(&l.v[n], arg)) {
 			n++;
@@ -475,7 +476,8 @@ event_list(sqlite3 *db, const struct event_filter *flt,
 			db_fault(f, db);
 		goto done;
 	}
-	qsort(l.v, l.n, sizeof(*l.v), occ_cmp);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), occ_cmp);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct occurrence *o = &l.v[i];
 		/* A status filter applies per occurrence for series. */

@@ -35,10 +35,12 @@ struct listener {
 };
 
 struct request {
-	char	*body;
-	size_t	 len, cap;
-	int	 too_big;
-	int	 large;		/* a large answer: give memory back after it */
+	char			*body;
+	size_t			 len, cap;
+	int			 too_big;
+	int			 large;	/* a large answer: free memory after it */
+	int			 authed;
+	struct principal	 who;
 };
 
 static struct listener	 unix_l = { .is_socket = 1, .fd = -1,
@@ -148,9 +150,10 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct listener *l = cls;
 	struct request *r = *con_cls;
-	struct principal who;
 	struct api_resp resp = { 0 };
 	enum MHD_Result ret;
+	int api = strncmp(url, API_PREFIX, strlen(API_PREFIX)) == 0 &&
+	    (url[strlen(API_PREFIX)] == '/' || url[strlen(API_PREFIX)] == '\0');
 
 	(void)version;
 	if (r == NULL) {
@@ -160,10 +163,21 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 		pthread_mutex_lock(&active_lock);
 		active++;
 		pthread_mutex_unlock(&active_lock);
+		/*
+		 * Check the token on the headers, so that nobody without one
+		 * makes the daemon read (and hold) a request body.
+		 */
+		if (api) {
+			if (authenticate(c, l, &r->who) != 0)
+				return send_error(c, 401, "unauthorized", "a valid "
+				    "bearer token is required (Authorization: "
+				    "Bearer TOKEN)");
+			r->authed = 1;
+		}
 		return MHD_YES;
 	}
 	if (*size > 0) {
-		if (!r->too_big) {
+		if (!r->too_big && r->authed) {
 			if (r->len + *size > API_MAX_BODY) {
 				r->too_big = 1;
 			} else {
@@ -185,19 +199,17 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 
-	if (strncmp(url, API_PREFIX, strlen(API_PREFIX)) != 0 ||
-	    (url[strlen(API_PREFIX)] != '/' && url[strlen(API_PREFIX)] != '\0'))
+	if (!api)
 		return send_text(c, 404, "not found\n");
+	if (!r->authed)
+		return MHD_NO;	/* answered 401 already */
 	if (r->too_big)
 		return send_error(c, 413, "too_large",
 		    "request body is larger than 1 MiB");
-	if (authenticate(c, l, &who) != 0)
-		return send_error(c, 401, "unauthorized", "a valid bearer token "
-		    "is required (Authorization: Bearer TOKEN)");
 
 	url += strlen(API_PREFIX);
-	api_handle(method, url, r->body, r->len, &who, query_value, c, &resp);
-	log_debug("%s %s %s -> %u", who.name, method, url, resp.status);
+	api_handle(method, url, r->body, r->len, &r->who, query_value, c, &resp);
+	log_debug("%s %s %s -> %u", r->who.name, method, url, resp.status);
 	r->large = json_is_array(resp.json) && json_array_size(resp.json) > 256;
 	ret = send_json(c, resp.status, resp.json);
 	json_decref(resp.json);

@@ -1,0 +1,363 @@
+/*
+ * Unit tests for when.c: reading times as people write them (local wall
+ * clock in a zone, or ISO 8601 with an offset), durations, and writing
+ * ISO 8601 with the offset in force at that instant.  Europe/Amsterdam
+ * switches to summer time on 2027-03-28 (02:00 -> 03:00) and back on
+ * 2026-10-25 (03:00 -> 02:00).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "hersteld/when.h"
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+static icaltimezone *ams;
+
+static time_t
+utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+	    .tm_hour = h, .tm_min = mi, .tm_sec = s };
+
+	return timegm(&tm);
+}
+
+static void
+expect_contains(const char *what, const char *hay, const char *needle)
+{
+	if (hay == NULL || strstr(hay, needle) == NULL)
+		fail_msg("%s: \"%s\" does not contain \"%s\"", what,
+		    hay ? hay : "(null)", needle);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	ams = when_zone("Europe/Amsterdam");
+	return ams == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	when_shutdown();
+	return 0;
+}
+
+static void
+test_when_zone_knows_iana_ids_only(void **state)
+{
+	(void)state;
+	assert_non_null(when_zone("Europe/Amsterdam"));
+	assert_ptr_equal(when_zone("Europe/Amsterdam"), ams);
+	assert_non_null(when_zone("America/New_York"));
+	assert_null(when_zone("Mars/Olympus_Mons"));
+	assert_null(when_zone(""));
+	assert_null(when_zone(NULL));
+}
+
+static void
+test_when_parse_reads_local_and_iso_times(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 y, mo, d, h, mi, s;	/* expected, UTC */
+		const char	*why;
+	} cases[] = {
+		{ "2026-12-03 19:00", 2026, 12, 3, 18, 0, 0, "winter: +01:00" },
+		{ "2026-07-01 19:00", 2026, 7, 1, 17, 0, 0, "summer: +02:00" },
+		{ "2026-12-03T19:00", 2026, 12, 3, 18, 0, 0, "T separator" },
+		{ "2026-12-03 19:00:30", 2026, 12, 3, 18, 0, 30, "with seconds" },
+		{ "2026-12-03", 2026, 12, 2, 23, 0, 0, "bare date is local 00:00" },
+		{ "2026-07-01", 2026, 6, 30, 22, 0, 0, "bare date in summer" },
+		{ "2026-12-03T19:00:00Z", 2026, 12, 3, 19, 0, 0, "ISO UTC" },
+		{ "2026-12-03T19:00:00+01:00", 2026, 12, 3, 18, 0, 0, "ISO +01:00" },
+		{ "2026-12-03T19:00:00-05:00", 2026, 12, 4, 0, 0, 0, "ISO -05:00" },
+		{ "2026-12-03T19:00+05:30", 2026, 12, 3, 13, 30, 0, "ISO without seconds" },
+		{ "2026-07-01T19:00:00+01:00", 2026, 7, 1, 18, 0, 0,
+		    "an explicit offset wins over the zone's" },
+		{ "2028-02-29 12:00", 2028, 2, 29, 11, 0, 0, "leap day" },
+		/* The repeated hour takes its first (summer time) reading. */
+		{ "2026-10-25 02:30", 2026, 10, 25, 0, 30, 0, "repeated hour" },
+		{ "2027-03-28 01:59", 2027, 3, 28, 0, 59, 0, "just before the gap" },
+		{ "2027-03-28 03:00", 2027, 3, 28, 1, 0, 0, "just after the gap" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		struct fault f = { 0 };
+		time_t got = 0, want = utc(cases[i].y, cases[i].mo, cases[i].d,
+		    cases[i].h, cases[i].mi, cases[i].s);
+
+		if (when_parse(&f, "--start", cases[i].in, ams, &got) != 0)
+			fail_msg("when_parse(\"%s\") (%s) refused: %s",
+			    cases[i].in, cases[i].why, f.msg);
+		if (got != want)
+			fail_msg("when_parse(\"%s\") (%s): got %lld, want %lld "
+			    "(off by %lld s)", cases[i].in, cases[i].why,
+			    (long long)got, (long long)want,
+			    (long long)(got - want));
+	}
+}
+
+static void
+test_when_parse_refuses_the_skipped_hour(void **state)
+{
+	struct fault f = { 0 };
+	time_t t = 0;
+
+	(void)state;
+	assert_int_equal(when_parse(&f, "--start", "2027-03-28 02:30", ams, &t), -1);
+	assert_int_equal(f.kind, FAULT_INVALID);
+	expect_contains("gap message", f.msg, "--start");
+	expect_contains("gap message", f.msg, "2027-03-28 02:30");
+	expect_contains("gap message", f.msg, "does not exist");
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(when_parse(&f, "--start", "2027-03-28 02:00", ams, &t), -1);
+	expect_contains("gap message", f.msg, "does not exist");
+}
+
+static void
+test_when_parse_refuses_garbage_naming_the_field(void **state)
+{
+	static const char *bad[] = {
+		"", "tomorrow", "19:00", "2026-12-3 19:00", "2026/12/03 19:00",
+		"2026-13-01 10:00", "2026-02-30 10:00", "2026-02-30",
+		"2027-02-29", "2026-12-03 24:00", "2026-12-03 19:60",
+		"2026-12-03 19", "2026-12-03 19:0", "2026-12-03 19:00 ",
+		"2026-12-03 19:00+1", "2026-12-03T19:00:00+01", "2026-12-03T19:00:00+0100",
+		"2026-12-03T19:00:00+15:00", "2026-12-03T19:00:00 Z",
+		"2026-12-03x19:00", "1969-12-31 23:00", "2026-12-03 19:00:61",
+		"2026-12-03 19:00:5", "abcd-ef-gh ij:kl",
+		"2026-12-03 19:00:00:00",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(bad); i++) {
+		struct fault f = { 0 };
+		time_t t = 0;
+
+		if (when_parse(&f, "--from", bad[i], ams, &t) != -1)
+			fail_msg("when_parse(\"%s\") accepted as %lld", bad[i],
+			    (long long)t);
+		assert_int_equal(f.kind, FAULT_INVALID);
+		expect_contains("message names the field", f.msg, "--from");
+	}
+	{
+		struct fault f = { 0 };
+		time_t t;
+
+		assert_int_equal(when_parse(&f, "--from", NULL, ams, &t), -1);
+		expect_contains("NULL input", f.msg, "--from");
+	}
+}
+
+static void
+test_when_parse_date_reads_dates_only(void **state)
+{
+	struct fault f = { 0 };
+	int y, m, d;
+
+	(void)state;
+	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-12-03",
+	    &y, &m, &d), 0);
+	assert_int_equal(y, 2026);
+	assert_int_equal(m, 12);
+	assert_int_equal(d, 3);
+	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-12-03 19:00",
+	    &y, &m, &d), -1);
+	expect_contains("date message", f.msg, "--occurrence");
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-04-31",
+	    &y, &m, &d), -1);
+	expect_contains("date message", f.msg, "not a valid date");
+}
+
+static void
+test_when_parse_duration_accepts_minutes_hours_days(void **state)
+{
+	static const struct {
+		const char	*in;
+		long		 want;
+	} cases[] = {
+		{ "90m", 90 * 60 },
+		{ "2h", 2 * 3600 },
+		{ "1h30m", 90 * 60 },
+		{ "7d", 7 * 86400 },
+		{ "1d2h3m", 86400 + 2 * 3600 + 3 * 60 },
+		{ "1d0h", 86400 },
+		{ "0h45m", 45 * 60 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		struct fault f = { 0 };
+		long got = -1;
+
+		if (when_parse_duration(&f, "--duration", cases[i].in,
+		    30L * 86400, &got) != 0)
+			fail_msg("duration \"%s\" refused: %s", cases[i].in, f.msg);
+		if (got != cases[i].want)
+			fail_msg("duration \"%s\": got %ld, want %ld",
+			    cases[i].in, got, cases[i].want);
+	}
+}
+
+static void
+test_when_parse_duration_refuses_zero_negative_and_garbage(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*msg;
+	} cases[] = {
+		{ "0m", "longer than zero" },
+		{ "0d0h0m", "longer than zero" },
+		{ "-1h", "not a duration" },
+		{ "2x", "not a duration" },
+		{ "30m1h", "not a duration" },
+		{ "1h1h", "not a duration" },
+		{ "", "not a duration" },
+		{ "h", "not a duration" },
+		{ "90", "not a duration" },
+		{ "1.5h", "not a duration" },
+		{ " 1h", "not a duration" },
+		{ "1h ", "not a duration" },
+		{ "1H", "not a duration" },
+		{ "99999999m", "not a duration" },
+		{ "31d", "too long" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		struct fault f = { 0 };
+		long got = -1;
+
+		if (when_parse_duration(&f, "--duration", cases[i].in,
+		    30L * 86400, &got) != -1)
+			fail_msg("duration \"%s\" accepted as %ld", cases[i].in, got);
+		assert_int_equal(f.kind, FAULT_INVALID);
+		expect_contains("duration message", f.msg, cases[i].msg);
+		expect_contains("duration message names the field", f.msg,
+		    "--duration");
+	}
+	{
+		struct fault f = { 0 };
+		long got;
+
+		assert_int_equal(when_parse_duration(&f, "--duration", NULL,
+		    86400, &got), -1);
+	}
+}
+
+static void
+test_when_format_iso_gives_the_offset_in_force(void **state)
+{
+	static const struct {
+		int		 y, mo, d, h, mi, s;	/* UTC */
+		const char	*want;
+		const char	*why;
+	} cases[] = {
+		{ 2026, 12, 3, 18, 0, 0, "2026-12-03T19:00:00+01:00", "winter" },
+		{ 2026, 7, 1, 17, 0, 0, "2026-07-01T19:00:00+02:00", "summer" },
+		{ 2027, 3, 28, 0, 59, 59, "2027-03-28T01:59:59+01:00", "last second of winter time" },
+		{ 2027, 3, 28, 1, 0, 0, "2027-03-28T03:00:00+02:00", "first second of summer time" },
+		{ 2026, 10, 25, 0, 59, 59, "2026-10-25T02:59:59+02:00", "last second of summer time" },
+		{ 2026, 10, 25, 1, 0, 0, "2026-10-25T02:00:00+01:00", "first second of winter time" },
+		/* The repeated hour: the same wall clock, two instants. */
+		{ 2026, 10, 25, 0, 30, 0, "2026-10-25T02:30:00+02:00", "repeated hour, first pass" },
+		{ 2026, 10, 25, 1, 30, 0, "2026-10-25T02:30:00+01:00", "repeated hour, second pass" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		char out[32];
+
+		when_format_iso(utc(cases[i].y, cases[i].mo, cases[i].d,
+		    cases[i].h, cases[i].mi, cases[i].s), ams, out);
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("when_format_iso (%s): got %s, want %s",
+			    cases[i].why, out, cases[i].want);
+	}
+}
+
+static void
+test_when_format_iso_in_other_zones(void **state)
+{
+	char out[32];
+
+	(void)state;
+	when_format_iso(utc(2026, 12, 3, 18, 0, 0),
+	    icaltimezone_get_utc_timezone(), out);
+	assert_string_equal(out, "2026-12-03T18:00:00+00:00");
+	when_format_iso(utc(2026, 12, 3, 18, 0, 0),
+	    when_zone("America/New_York"), out);
+	assert_string_equal(out, "2026-12-03T13:00:00-05:00");
+	when_format_iso(utc(2026, 12, 3, 18, 0, 0),
+	    when_zone("Asia/Kolkata"), out);
+	assert_string_equal(out, "2026-12-03T23:30:00+05:30");
+}
+
+static void
+test_when_parse_and_format_round_trip(void **state)
+{
+	static const char *in[] = {
+		"2026-12-03T19:00:00+01:00", "2026-07-01T19:00:00+02:00",
+		"2027-03-28T03:00:00+02:00", "2026-10-25T02:30:00+02:00",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(in); i++) {
+		struct fault f = { 0 };
+		char out[32];
+		time_t t;
+
+		assert_int_equal(when_parse(&f, "--start", in[i], ams, &t), 0);
+		when_format_iso(t, ams, out);
+		assert_string_equal(out, in[i]);
+	}
+}
+
+static void
+test_when_format_local_and_date(void **state)
+{
+	char out[32], day[16];
+
+	(void)state;
+	when_format_local(utc(2026, 12, 3, 18, 0, 0), ams, out);
+	assert_string_equal(out, "2026-12-03 19:00");
+	when_format_local(utc(2026, 7, 1, 17, 5, 0), ams, out);
+	assert_string_equal(out, "2026-07-01 19:05");
+	/* 23:30 UTC on 3 December is already the 4th in Amsterdam. */
+	when_format_date(utc(2026, 12, 3, 23, 30, 0), ams, day);
+	assert_string_equal(day, "2026-12-04");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_when_zone_knows_iana_ids_only),
+		cmocka_unit_test(test_when_parse_reads_local_and_iso_times),
+		cmocka_unit_test(test_when_parse_refuses_the_skipped_hour),
+		cmocka_unit_test(test_when_parse_refuses_garbage_naming_the_field),
+		cmocka_unit_test(test_when_parse_date_reads_dates_only),
+		cmocka_unit_test(test_when_parse_duration_accepts_minutes_hours_days),
+		cmocka_unit_test(test_when_parse_duration_refuses_zero_negative_and_garbage),
+		cmocka_unit_test(test_when_format_iso_gives_the_offset_in_force),
+		cmocka_unit_test(test_when_format_iso_in_other_zones),
+		cmocka_unit_test(test_when_parse_and_format_round_trip),
+		cmocka_unit_test(test_when_format_local_and_date),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
