@@ -59,28 +59,13 @@ group_email_check(struct fault *f, const char *field, const char *s)
 	return 0;
 }
 
-/*
- * slug_check() echoes a bad slug cut at 80 bytes, which can split a UTF-8
- * character (the API then cannot encode its error) or carry control
- * characters to a terminal; let it echo only printable ASCII.
- */
-static int
-slug_arg(struct fault *f, const char *what, const char *s)
-{
-	if (s != NULL && !slug_valid(s))
-		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-			if (*p < 0x20 || *p >= 0x7f)
-				return fault_set(f, FAULT_INVALID, "%s: not a valid "
-				    "slug; use 1-63 lower-case letters, digits "
-				    "and '-', no spaces", what);
-	return slug_check(f, what, s);
-}
-
 #define GROUP_COLS "id, slug, name, kind, email, anonymous, created, modified"
 
 static void
-group_row(sqlite3_stmt *st, struct group *g)
+group_row(sqlite3_stmt *st, void *arg)
 {
+	struct group *g = arg;
+
 	g->id = sqlite3_column_int64(st, 0);
 	snprintf(g->slug, sizeof(g->slug), "%s", store_text(st, 1));
 	snprintf(g->name, sizeof(g->name), "%s", store_text(st, 2));
@@ -95,31 +80,18 @@ static int
 group_fetch(sqlite3 *db, const char *sql, const char *slug, int64_t id,
     struct group *out, struct fault *f)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = store_prepare(db, sql)) == NULL)
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	if (slug)
-		store_bind_text(st, 1, slug);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		group_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	switch (store_one(db, sql, slug, id, group_row, out)) {
+	case 1:
 		return 0;
-	if (rc != SQLITE_DONE)
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	if (slug == NULL)
+	case 0:
+		if (slug)
+			return fault_set(f, FAULT_NOTFOUND, "unknown group "
+			    "\"%.63s\"", slug);
 		return fault_set(f, FAULT_NOTFOUND, "unknown group %lld",
 		    (long long)id);
-	/* Only a valid slug is echoed: it is plain ASCII. */
-	if (!slug_valid(slug))
-		return fault_set(f, FAULT_NOTFOUND, "unknown group: a group "
-		    "slug is 1-63 lower-case letters, digits and '-'");
-	return fault_set(f, FAULT_NOTFOUND, "unknown group \"%s\"", slug);
+	default:
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	}
 }
 
 int
@@ -159,7 +131,7 @@ group_add(sqlite3 *db, const struct group_in *in, const char *actor,
 	const char *kind = in->kind ? in->kind : "steungroep";
 	int rc;
 
-	if (slug_arg(f, "group", in->slug) ||
+	if (slug_check(f, "group", in->slug) ||
 	    group_validate(f, in->name, kind, in->email))
 		return -1;
 	if (store_begin(db))

@@ -149,8 +149,10 @@ in_use(sqlite3 *db, const char *sql, int64_t id, struct fault *f,
 #define LOC_COLS "id, slug, name, address, timezone, hours, created, modified"
 
 static void
-location_row(sqlite3_stmt *st, struct location *l)
+location_row(sqlite3_stmt *st, void *arg)
 {
+	struct location *l = arg;
+
 	l->id = sqlite3_column_int64(st, 0);
 	snprintf(l->slug, sizeof(l->slug), "%s", store_text(st, 1));
 	snprintf(l->name, sizeof(l->name), "%s", store_text(st, 2));
@@ -165,28 +167,18 @@ static int
 location_fetch(sqlite3 *db, const char *sql, const char *slug, int64_t id,
     struct location *out, struct fault *f)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = store_prepare(db, sql)) == NULL)
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	if (slug)
-		store_bind_text(st, 1, slug);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		location_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	switch (store_one(db, sql, slug, id, location_row, out)) {
+	case 1:
 		return 0;
-	if (rc != SQLITE_DONE)
+	case 0:
+		if (slug)
+			return fault_set(f, FAULT_NOTFOUND, "unknown location "
+			    "\"%.63s\"", slug);
+		return fault_set(f, FAULT_NOTFOUND, "unknown location %lld",
+		    (long long)id);
+	default:
 		return fault_set(f, FAULT_INTERNAL, "database error");
-	if (slug)
-		return fault_set(f, FAULT_NOTFOUND, "unknown location \"%.63s\"",
-		    slug);
-	return fault_set(f, FAULT_NOTFOUND, "unknown location %lld",
-	    (long long)id);
+	}
 }
 
 int
@@ -389,8 +381,10 @@ room_ref_split(struct fault *f, const char *ref, char *loc, char *room)
 	"r.modified FROM room r JOIN location l ON l.id = r.location_id"
 
 static void
-room_row(sqlite3_stmt *st, struct room *r)
+room_row(sqlite3_stmt *st, void *arg)
 {
+	struct room *r = arg;
+
 	r->id = sqlite3_column_int64(st, 0);
 	r->location_id = sqlite3_column_int64(st, 1);
 	snprintf(r->location, sizeof(r->location), "%s", store_text(st, 2));
@@ -408,43 +402,38 @@ room_row(sqlite3_stmt *st, struct room *r)
 int
 room_get(sqlite3 *db, const char *ref, struct room *out, struct fault *f)
 {
-	char loc[64], slug[64];
-	sqlite3_stmt *st;
+	char loc[64], slug[64], norm[130];
 	struct location l;
-	int rc;
 
 	if (room_ref_split(f, ref, loc, slug) || location_get(db, loc, &l, f))
 		return -1;
-	if ((st = store_prepare(db, "SELECT " ROOM_COLS
-	    " WHERE r.location_id = ?1 AND r.slug = ?2")) == NULL)
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	sqlite3_bind_int64(st, 1, l.id);
-	store_bind_text(st, 2, slug);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		room_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	snprintf(norm, sizeof(norm), "%s/%s", loc, slug);
+	switch (store_one(db, "SELECT " ROOM_COLS " WHERE "
+	    "l.slug = substr(?1, 1, instr(?1, '/') - 1) AND "
+	    "r.slug = substr(?1, instr(?1, '/') + 1)", norm, 0, room_row, out)) {
+	case 1:
 		return 0;
-	if (rc != SQLITE_DONE)
+	case 0:
+		return fault_set(f, FAULT_NOTFOUND, "unknown room \"%s/%s\"",
+		    loc, slug);
+	default:
 		return fault_set(f, FAULT_INTERNAL, "database error");
-	return fault_set(f, FAULT_NOTFOUND, "unknown room \"%s/%s\"", loc, slug);
+	}
 }
 
 int
 room_get_id(sqlite3 *db, int64_t id, struct room *out, struct fault *f)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = store_prepare(db, "SELECT " ROOM_COLS " WHERE r.id = ?1")) == NULL)
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		room_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	switch (store_one(db, "SELECT " ROOM_COLS " WHERE r.id = ?1", NULL, id,
+	    room_row, out)) {
+	case 1:
 		return 0;
-	return fault_set(f, FAULT_NOTFOUND, "unknown room %lld", (long long)id);
+	case 0:
+		return fault_set(f, FAULT_NOTFOUND, "unknown room %lld",
+		    (long long)id);
+	default:
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	}
 }
 
 static int
@@ -699,8 +688,10 @@ fail:
 	"LEFT JOIN room r ON r.id = c.room_id"
 
 static void
-closure_row(sqlite3_stmt *st, struct closure *c)
+closure_row(sqlite3_stmt *st, void *arg)
 {
+	struct closure *c = arg;
+
 	c->id = sqlite3_column_int64(st, 0);
 	c->location_id = sqlite3_column_int64(st, 1);
 	snprintf(c->location, sizeof(c->location), "%s", store_text(st, 2));
@@ -714,18 +705,16 @@ closure_row(sqlite3_stmt *st, struct closure *c)
 int
 closure_get(sqlite3 *db, int64_t id, struct closure *out, struct fault *f)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = store_prepare(db, "SELECT " CLOSURE_COLS " WHERE c.id = ?1")) == NULL)
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		closure_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	switch (store_one(db, "SELECT " CLOSURE_COLS " WHERE c.id = ?1", NULL,
+	    id, closure_row, out)) {
+	case 1:
 		return 0;
-	return fault_set(f, FAULT_NOTFOUND, "unknown closure %lld", (long long)id);
+	case 0:
+		return fault_set(f, FAULT_NOTFOUND, "unknown closure %lld",
+		    (long long)id);
+	default:
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	}
 }
 
 int

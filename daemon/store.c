@@ -343,6 +343,25 @@ store_text(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
+int
+store_one(sqlite3 *db, const char *sql, const char *key, int64_t id,
+    void (*row)(sqlite3_stmt *, void *), void *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, sql)) == NULL)
+		return -1;
+	if (key != NULL)
+		store_bind_text(st, 1, key);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row(st, out);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 long
 store_count(sqlite3 *db, const char *sql, int64_t arg)
 {

@@ -45,23 +45,6 @@ role_parse(const char *s, enum role *out)
 	return -1;
 }
 
-/*
- * slug_check() echoes a bad slug cut at 80 bytes, which can split a UTF-8
- * character (the API then cannot encode its error) or carry control
- * characters to a terminal; let it echo only printable ASCII.
- */
-static int
-slug_arg(struct fault *f, const char *what, const char *s)
-{
-	if (s != NULL && !slug_valid(s))
-		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-			if (*p < 0x20 || *p >= 0x7f)
-				return fault_set(f, FAULT_INVALID, "%s: not a valid "
-				    "slug; use 1-63 lower-case letters, digits "
-				    "and '-', no spaces", what);
-	return slug_check(f, what, s);
-}
-
 /* SHA-256 of s as lower-case hex into out (HASH_HEX_LEN + 1); 0 or -1. */
 static int
 secret_hash(const char *s, char *out)
@@ -129,7 +112,7 @@ token_create(sqlite3 *db, const char *role, const char *group,
 		if (group == NULL)
 			return fault_set(f, FAULT_INVALID, "an organizer token "
 			    "needs --group SLUG, the group it acts for");
-		if (slug_arg(f, "--group", group))
+		if (slug_check(f, "--group", group))
 			return -1;
 		break;
 	case ROLE_LOCATION_MANAGER:
@@ -140,7 +123,7 @@ token_create(sqlite3 *db, const char *role, const char *group,
 			return fault_set(f, FAULT_INVALID, "a location-manager "
 			    "token needs --location SLUG, the location it "
 			    "manages");
-		if (slug_arg(f, "--location", location))
+		if (slug_check(f, "--location", location))
 			return -1;
 		break;
 	}
@@ -201,8 +184,10 @@ fail:
 	"LEFT JOIN location l ON l.id = t.location_id"
 
 static void
-token_row(sqlite3_stmt *st, struct token *t)
+token_row(sqlite3_stmt *st, void *arg)
 {
+	struct token *t = arg;
+
 	t->id = sqlite3_column_int64(st, 0);
 	snprintf(t->name, sizeof(t->name), "%s", store_text(st, 1));
 	snprintf(t->role, sizeof(t->role), "%s", store_text(st, 2));
@@ -215,21 +200,16 @@ token_row(sqlite3_stmt *st, struct token *t)
 int
 token_get(sqlite3 *db, int64_t id, struct token *out, struct fault *f)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = store_prepare(db, "SELECT " TOKEN_COLS " WHERE t.id = ?1")) == NULL)
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		token_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	switch (store_one(db, "SELECT " TOKEN_COLS " WHERE t.id = ?1", NULL, id,
+	    token_row, out)) {
+	case 1:
 		return 0;
-	if (rc != SQLITE_DONE)
+	case 0:
+		return fault_set(f, FAULT_NOTFOUND, "unknown token %lld (see "
+		    "herstelctl token list)", (long long)id);
+	default:
 		return fault_set(f, FAULT_INTERNAL, "database error");
-	return fault_set(f, FAULT_NOTFOUND, "unknown token %lld (see herstelctl "
-	    "token list)", (long long)id);
+	}
 }
 
 int

@@ -49,6 +49,14 @@ int	 store_bind_text(sqlite3_stmt *, int idx, const char *);
 /* Column as text, "" for NULL; borrowed until the next step/finalize. */
 const char *store_text(sqlite3_stmt *, int col);
 
+/*
+ * Run sql with one bound parameter (key as text, or id when key is NULL)
+ * and hand its first row to row(st, out).  1 when there was a row, 0 when
+ * there was none, -1 on a database error.
+ */
+int	 store_one(sqlite3 *, const char *sql, const char *key, int64_t id,
+	    void (*row)(sqlite3_stmt *, void *), void *out);
+
 /* Run a statement that takes one int64 and returns a count. */
 long	 store_count(sqlite3 *, const char *sql, int64_t arg);
 
