@@ -27,10 +27,12 @@ LDFLAGS	  += -Wl,--as-needed
 
 DAEMON_SRCS = \
 	daemon/api.c \
+	daemon/api_booking.c \
 	daemon/api_event.c \
 	daemon/api_group.c \
 	daemon/api_location.c \
 	daemon/api_token.c \
+	daemon/booking.c \
 	daemon/conf.c \
 	daemon/event.c \
 	daemon/group.c \

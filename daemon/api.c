@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hersteld/api.h"
+#include "hersteld/booking.h"
 #include "hersteld/log.h"
 #include "hersteld/when.h"
 
@@ -21,6 +22,7 @@ static const struct {
 	{ "groups",	api_groups },
 	{ "events",	api_events },
 	{ "tokens",	api_tokens },
+	{ "bookings",	api_bookings },
 };
 
 void
@@ -59,6 +61,25 @@ api_fault(struct api_resp *resp, const struct fault *f)
 
 	api_error(resp, map[f->kind].status, map[f->kind].code, "%s",
 	    f->kind == FAULT_NONE ? "internal error" : f->msg);
+}
+
+void
+api_refused(struct api_resp *resp, const struct fault *f,
+    const struct conflicts *c, const char *tz)
+{
+	json_t *details;
+
+	api_fault(resp, f);
+	if (c == NULL || c->n == 0 || resp->json == NULL ||
+	    (details = json_array()) == NULL)
+		return;
+	for (int i = 0; i < c->n; i++)
+		json_array_append_new(details, json_pack("{s:o, s:o, s:s, s:s}",
+		    "start", api_time(c->v[i].start, tz),
+		    "end", api_time(c->v[i].end, tz), "kind", c->v[i].kind,
+		    "text", c->v[i].text));
+	json_object_set_new(json_object_get(resp->json, "error"), "details",
+	    details);
 }
 
 int

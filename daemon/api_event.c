@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hersteld/api.h"
+#include "hersteld/booking.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/group.h"
@@ -205,6 +206,30 @@ bad_themes:
 	return -1;
 }
 
+/*
+ * Who is asking, for the room the event holds: the admin may confirm in a
+ * room that needs approval; anyone else gets a request there.
+ */
+static void
+booking_ctx(const struct api_req *r, struct event_in *in,
+    struct booking_viewer *v, struct conflicts *refused)
+{
+	memset(v, 0, sizeof(*v));
+	v->all = r->who->role == ROLE_ADMIN;
+	if (r->who->role == ROLE_ORGANIZER)
+		v->group_id = r->who->group_id;
+	in->confirm = r->who->role == ROLE_ADMIN;
+	in->viewer = v;
+	in->refused = refused;
+}
+
+/* The zone refusals are shown in: the event's, or the configured one. */
+static const char *
+refusal_zone(const struct event *ev)
+{
+	return ev ? ev->timezone : conf_current()->timezone;
+}
+
 /* Organizers act for their own group only. */
 static int
 may_change(const struct api_req *r, struct api_resp *resp,
@@ -297,6 +322,8 @@ api_events(const struct api_req *r, struct api_resp *resp)
 	struct event_in in;
 	struct event_scope scope;
 	struct event *ev = NULL;
+	struct booking_viewer viewer;
+	struct conflicts refused = { 0 };
 	struct fault f = { 0 };
 	char themes[512];
 	const char *except[EVENT_MAX_EXCEPT];
@@ -315,6 +342,7 @@ api_events(const struct api_req *r, struct api_resp *resp)
 
 		if (read_in(r, resp, &in, 0, themes, sizeof(themes), except))
 			return;
+		booking_ctx(r, &in, &viewer, &refused);
 		if (r->who->role == ROLE_LOCATION_MANAGER) {
 			api_error(resp, 403, "forbidden", "a location manager "
 			    "cannot plan events; an organizer or admin can");
@@ -333,14 +361,10 @@ api_events(const struct api_req *r, struct api_resp *resp)
 				    g.slug);
 				return;
 			}
-			if (event_add(db, &in, api_actor(r), &id, &f)) {
-				api_fault(resp, &f);
-				return;
-			}
-		} else if (event_add(db, &in, api_actor(r), &id, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
+			if (event_add(db, &in, api_actor(r), &id, &f))
+				goto refused;
+		} else if (event_add(db, &in, api_actor(r), &id, &f))
+			goto refused;
 		answer_event(resp, db, id, 201);
 		return;
 	}
@@ -365,10 +389,9 @@ api_events(const struct api_req *r, struct api_resp *resp)
 		if (read_in(r, resp, &in, 1, themes, sizeof(themes), except) ||
 		    may_change(r, resp, ev->group_id, in.group))
 			goto done;
-		if (event_edit(db, id, &in, api_actor(r), &new_id, &f)) {
-			api_fault(resp, &f);
-			goto done;
-		}
+		booking_ctx(r, &in, &viewer, &refused);
+		if (event_edit(db, id, &in, api_actor(r), &new_id, &f))
+			goto refused;
 		answer_event(resp, db, new_id ? new_id : id, 200);
 	} else if (r->nseg == 2 && strcmp(r->method, "DELETE") == 0) {
 		if (may_change(r, resp, ev->group_id, NULL))
@@ -383,28 +406,32 @@ api_events(const struct api_req *r, struct api_resp *resp)
 	    strcmp(r->seg[2], "cancel") == 0) {
 		memset(&in, 0, sizeof(in));
 		in.capacity = -1;
+		booking_ctx(r, &in, &viewer, &refused);
 		if (may_change(r, resp, ev->group_id, NULL) ||
 		    (r->body && api_unpack(r, resp, "{s?s, s?s, s?s}",
 		    "occurrence", &in.occurrence, "following", &in.following,
 		    "reason", &in.reason)))
 			goto done;
-		if (event_cancel(db, id, &in, api_actor(r), &new_id, &f)) {
-			api_fault(resp, &f);
-			goto done;
-		}
+		if (event_cancel(db, id, &in, api_actor(r), &new_id, &f))
+			goto refused;
 		/* After a split the answer is the later, cancelled part. */
 		answer_event(resp, db, new_id ? new_id : id, 200);
 	} else if (r->nseg == 3 && strcmp(r->method, "POST") == 0 &&
 	    strcmp(r->seg[2], "publish") == 0) {
 		if (may_change(r, resp, ev->group_id, NULL))
 			goto done;
-		if (event_publish(db, id, api_actor(r), &f)) {
-			api_fault(resp, &f);
-			goto done;
-		}
+		memset(&in, 0, sizeof(in));
+		in.capacity = -1;
+		booking_ctx(r, &in, &viewer, &refused);
+		if (event_publish(db, id, &in, api_actor(r), &f))
+			goto refused;
 		answer_event(resp, db, id, 200);
 	} else
 		api_error(resp, 405, "method", "%s is not allowed here", r->method);
+	goto done;
+refused:
+	api_refused(resp, &f, &refused, refusal_zone(ev));
 done:
+	conflicts_free(&refused);
 	event_free(ev);
 }

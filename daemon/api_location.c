@@ -90,6 +90,9 @@ api_locations(const struct api_req *r, struct api_resp *resp)
 		location_answer(resp, db, in.slug, 201);
 	} else if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
 		location_answer(resp, db, r->seg[1], 200);
+	} else if (r->nseg == 3 && strcmp(r->method, "GET") == 0 &&
+	    strcmp(r->seg[2], "free-rooms") == 0) {
+		api_free_rooms(r, resp, r->seg[1]);
 	} else if (r->nseg == 2 && strcmp(r->method, "PATCH") == 0) {
 		if (location_get(db, r->seg[1], &l, &f)) {
 			api_fault(resp, &f);
@@ -206,6 +209,10 @@ api_rooms(const struct api_req *r, struct api_resp *resp)
 		room_answer(resp, db, in.ref, 201);
 	} else if (r->nseg == 3 && strcmp(r->method, "GET") == 0) {
 		room_answer(resp, db, ref, 200);
+	} else if (r->nseg == 4 && strcmp(r->method, "GET") == 0 &&
+	    strcmp(r->seg[3], "availability") == 0) {
+		snprintf(ref, sizeof(ref), "%s/%s", r->seg[1], r->seg[2]);
+		api_room_availability(r, resp, ref);
 	} else if (r->nseg == 3 && (strcmp(r->method, "PATCH") == 0 ||
 	    strcmp(r->method, "DELETE") == 0)) {
 		if (room_get(db, ref, &rm, &f)) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/booking.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/location.h"
@@ -240,6 +241,8 @@ event_visible(const struct event *ev, const struct event_scope *s)
 }
 
 static int	group_id(sqlite3 *, const char *, int64_t *, struct fault *);
+static int	sync_room(sqlite3 *, int64_t, const struct event_in *, const char *,
+	    struct fault *);
 
 /* ---- occurrences ---- */
 
@@ -868,7 +871,7 @@ event_add(sqlite3 *db, const struct event_in *in, const char *actor,
 	*id = sqlite3_last_insert_rowid(db);
 	if (add_exdates(db, *id, in, in->rrule, start, z, f) ||
 	    (in->nexcept && check_not_empty(db, *id, f)) ||
-	    span_end(db, *id, f))
+	    span_end(db, *id, f) || sync_room(db, *id, in, actor, f))
 		goto fail;
 	if (store_audit(db, actor, "event.add", uid, in->title) ||
 	    store_commit(db))
@@ -879,6 +882,29 @@ internal:
 fail:
 	store_rollback(db);
 	return -1;
+}
+
+/*
+ * Bring the room the event holds in step with the event, in the open
+ * transaction; refuses when an occurrence does not fit.
+ */
+static int
+sync_room(sqlite3 *db, int64_t id, const struct event_in *in,
+    const char *actor, struct fault *f)
+{
+	static const struct booking_viewer admin = { .all = 1 };
+	struct conflicts local = { 0 };
+	struct event *ev;
+	int rc;
+
+	if ((ev = event_get(db, id, f)) == NULL)
+		return -1;
+	rc = booking_sync_event(db, ev, in ? in->confirm : 1,
+	    in && in->viewer ? in->viewer : &admin, actor,
+	    in && in->refused ? in->refused : &local, f);
+	conflicts_free(&local);
+	event_free(ev);
+	return rc;
 }
 
 /* ---- changing events ---- */
@@ -1259,9 +1285,12 @@ event_edit(sqlite3 *db, int64_t id, const struct event_in *in,
 			goto fail;
 		snprintf(detail, sizeof(detail), "occurrence %s", in->occurrence);
 	} else if (in->following && n > 0) {
+		/* The earlier part lets go of its later slots first. */
 		if (split(db, ev, rid, n, new_id, f) ||
+		    sync_room(db, id, in, actor, f) ||
 		    (part = event_get(db, *new_id, f)) == NULL ||
-		    edit_series(db, part, in, f))
+		    edit_series(db, part, in, f) ||
+		    sync_room(db, *new_id, in, actor, f))
 			goto fail;
 		snprintf(detail, sizeof(detail), "from %s (new event %lld)",
 		    in->following, (long long)*new_id);
@@ -1270,6 +1299,8 @@ event_edit(sqlite3 *db, int64_t id, const struct event_in *in,
 			goto fail;
 		snprintf(detail, sizeof(detail), "series");
 	}
+	if (sync_room(db, id, in, actor, f))
+		goto fail;
 	if (store_audit(db, actor, "event.edit", ev->uid, detail) ||
 	    store_commit(db)) {
 		db_fault(f, db);
@@ -1350,6 +1381,9 @@ event_cancel(sqlite3 *db, int64_t id, const struct event_in *in,
 			goto fail;
 		snprintf(detail, sizeof(detail), "series");
 	}
+	if (sync_room(db, id, in, actor, f) ||
+	    (*new_id && sync_room(db, *new_id, in, actor, f)))
+		goto fail;
 	if (store_audit(db, actor, "event.cancel", ev->uid, detail) ||
 	    store_commit(db)) {
 		db_fault(f, db);
@@ -1364,7 +1398,8 @@ fail:
 }
 
 int
-event_publish(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
+event_publish(sqlite3 *db, int64_t id, const struct event_in *in,
+    const char *actor, struct fault *f)
 {
 	struct event *ev;
 
@@ -1378,9 +1413,11 @@ event_publish(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 		goto fail;
 	}
 	if (set_status(db, id, "published", NULL, 0, f) ||
-	    store_audit(db, actor, "event.publish", ev->uid, NULL) ||
+	    sync_room(db, id, in, actor, f))
+		goto fail;
+	if (store_audit(db, actor, "event.publish", ev->uid, NULL) ||
 	    store_commit(db)) {
-		fault_set(f, FAULT_INTERNAL, "database error");
+		db_fault(f, db);
 		goto fail;
 	}
 	event_free(ev);

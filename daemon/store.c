@@ -129,6 +129,46 @@ static const char *migrations[STORE_VERSION] = {
 	"  object TEXT NOT NULL,"
 	"  detail TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX audit_at ON audit(at);",
+
+	/*
+	 * 2 -> 3: bookings.  One booking_slot row per occurrence; the partial
+	 * index over held slots makes "what overlaps [s, e) in this room" a
+	 * range scan: start < e AND start > s - (longest slot), end > s.
+	 */
+	"CREATE TABLE booking ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  room_id INTEGER NOT NULL REFERENCES room(id),"
+	"  event_id INTEGER UNIQUE REFERENCES event(id) ON DELETE CASCADE,"
+	"  group_id INTEGER REFERENCES grp(id),"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  timezone TEXT NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  \"end\" INTEGER NOT NULL,"
+	"  rrule TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL CHECK (status IN "
+	"    ('requested','confirmed','declined','cancelled')),"
+	"  private INTEGER NOT NULL DEFAULT 0,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  booked_by TEXT NOT NULL,"
+	"  horizon INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  modified INTEGER NOT NULL,"
+	"  CHECK (\"end\" > start));"
+	"CREATE INDEX booking_room ON booking(room_id, status);"
+	"CREATE TABLE booking_slot ("
+	"  id INTEGER PRIMARY KEY,"
+	"  booking_id INTEGER NOT NULL REFERENCES booking(id) ON DELETE CASCADE,"
+	"  room_id INTEGER NOT NULL REFERENCES room(id),"
+	"  recurrence_id INTEGER NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  \"end\" INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'held' CHECK (state IN "
+	"    ('held','skipped','cancelled')),"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (booking_id, recurrence_id),"
+	"  CHECK (\"end\" > start AND \"end\" - start <= 604800));"
+	"CREATE INDEX slot_overlap ON booking_slot(room_id, start) "
+	"  WHERE state = 'held';",
 };
 
 static char		*db_path;

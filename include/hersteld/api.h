@@ -72,6 +72,16 @@ json_t	*api_tags(const char *list);
 int	api_id(const char *seg, const char *what, int64_t *out,
 	    struct api_resp *resp);
 
+struct conflicts;
+
+/*
+ * Fill resp from a fault that may come with refused occurrences: a 409
+ * whose details list each one as {"start", "end", "kind", "text"} in the
+ * zone tz.
+ */
+void	api_refused(struct api_resp *, const struct fault *,
+	    const struct conflicts *, const char *tz);
+
 /* Handlers, one file per noun; each answers for its path prefix. */
 void	api_locations(const struct api_req *, struct api_resp *);
 void	api_rooms(const struct api_req *, struct api_resp *);
@@ -79,5 +89,12 @@ void	api_closures(const struct api_req *, struct api_resp *);
 void	api_groups(const struct api_req *, struct api_resp *);
 void	api_events(const struct api_req *, struct api_resp *);
 void	api_tokens(const struct api_req *, struct api_resp *);
+void	api_bookings(const struct api_req *, struct api_resp *);
+/* The booking questions asked of a room and of a location. */
+void	api_room_availability(const struct api_req *, struct api_resp *,
+	    const char *ref);
+void	api_free_rooms(const struct api_req *, struct api_resp *,
+	    const char *loc);
+
 
 #endif

@@ -62,6 +62,9 @@ struct event {
 	int		 noverrides;
 };
 
+struct booking_viewer;
+struct conflicts;
+
 /* What the API passes in; NULL / -1 means "not given". */
 struct event_in {
 	const char	*kind, *title, *description, *themes, *group;
@@ -75,6 +78,13 @@ struct event_in {
 	const char	*occurrence;	/* edit/cancel: one occurrence (date) */
 	const char	*following;	/* edit/cancel: this one and later */
 	const char	*reason;	/* cancel */
+
+	/* The room an event holds (see booking.h): who asks, whether they
+	 * may confirm a room that needs approval, and where occurrences that
+	 * do not fit are reported (NULL: only the fault says so). */
+	int				 confirm;
+	const struct booking_viewer	*viewer;
+	struct conflicts		*refused;
 };
 
 /* One occurrence as shown in lists. */
@@ -128,7 +138,8 @@ int	event_edit(sqlite3 *, int64_t id, const struct event_in *,
  */
 int	event_cancel(sqlite3 *, int64_t id, const struct event_in *,
 	    const char *actor, int64_t *new_id, struct fault *);
-int	event_publish(sqlite3 *, int64_t id, const char *actor, struct fault *);
+int	event_publish(sqlite3 *, int64_t id, const struct event_in *,
+	    const char *actor, struct fault *);
 int	event_remove(sqlite3 *, int64_t id, const char *actor, struct fault *);
 
 /*

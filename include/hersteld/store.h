@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#define STORE_VERSION	2	/* schema version this build writes */
+#define STORE_VERSION	3	/* schema version this build writes */
 
 /*
  * Open (creating if needed) the database at path, upgrade an older schema

@@ -1,0 +1,1445 @@
+/*
+ * Room bookings and the conflict engine shared with events.  Every write
+ * checks and inserts in one BEGIN IMMEDIATE transaction, so two requests
+ * for the same slot are serialised by SQLite and the second one sees the
+ * first one's slots.  Occurrences live in booking_slot, one row each, and
+ * "what overlaps [s, e)" is answered from its partial index on held slots.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hersteld/booking.h"
+#include "hersteld/conf.h"
+#include "hersteld/location.h"
+#include "hersteld/log.h"
+#include "hersteld/recur.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+static const char *daynames[7] = { "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday" };
+
+static int
+db_fault(struct fault *f, sqlite3 *db)
+{
+	return fault_set(f, FAULT_INTERNAL, "database error: %s",
+	    sqlite3_errmsg(db));
+}
+
+static time_t
+horizon_end(time_t now)
+{
+	return now + (time_t)conf_current()->horizon_days * 86400;
+}
+
+void
+conflicts_free(struct conflicts *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+conflict_add(struct conflicts *c, const struct slot *s, icaltimezone *z,
+    const char *kind, int64_t booking_id, const char *fmt, const char *what)
+{
+	struct conflict *nv, *x;
+	char a[32], b[32];
+
+	if ((nv = realloc(c->v, (c->n + 1) * sizeof(*nv))) == NULL)
+		return;
+	c->v = nv;
+	x = &c->v[c->n++];
+	memset(x, 0, sizeof(*x));
+	x->start = s->start;
+	x->end = s->end;
+	x->booking_id = booking_id;
+	snprintf(x->kind, sizeof(x->kind), "%s", kind);
+	when_format_local(s->start, z, a);
+	when_format_local(s->end, z, b);
+	/* "2026-12-24 19:00-21:00" or across midnight with both dates. */
+	if (strncmp(a, b, 10) == 0)
+		snprintf(x->text, sizeof(x->text), "%s-%s: ", a, b + 11);
+	else
+		snprintf(x->text, sizeof(x->text), "%s - %s: ", a, b);
+	snprintf(x->text + strlen(x->text), sizeof(x->text) - strlen(x->text),
+	    fmt, what);
+}
+
+/* ---- the engine ---- */
+
+struct room_ctx {
+	struct room	 room;
+	struct location	 loc;
+	struct hours	 hours;
+	icaltimezone	*zone;
+};
+
+static int
+room_ctx_load(sqlite3 *db, int64_t room_id, struct room_ctx *rc,
+    struct fault *f)
+{
+	char canon[256];
+
+	if (room_get_id(db, room_id, &rc->room, f) ||
+	    location_get_id(db, rc->room.location_id, &rc->loc, f))
+		return -1;
+	if (hours_parse(f, rc->loc.hours, &rc->hours, canon))
+		return -1;
+	if ((rc->zone = when_zone(rc->loc.timezone)) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "unknown zone %s",
+		    rc->loc.timezone);
+	return 0;
+}
+
+/* Whether [start, end) lies within one day's opening hours. */
+static int
+within_hours(const struct room_ctx *rc, time_t start, time_t end)
+{
+	struct icaltimetype a = when_local(start, rc->zone);
+	struct icaltimetype b = when_local(end, rc->zone);
+	int wd = (icaltime_day_of_week(a) + 5) % 7;	/* 0 = Monday */
+	int from = a.hour * 60 + a.minute, to;
+
+	if (rc->hours.open[wd] < 0)
+		return 0;
+	if (b.year == a.year && b.month == a.month && b.day == a.day)
+		to = b.hour * 60 + b.minute + (b.second > 0);
+	else if (b.hour == 0 && b.minute == 0 && b.second == 0 &&
+	    end - start <= 86400)
+		to = 1440;			/* ends at midnight */
+	else
+		return 0;
+	return from >= rc->hours.open[wd] && to <= rc->hours.close[wd];
+}
+
+/* May the viewer see the details of the booking (and its event)? */
+static int
+may_see(const struct booking_viewer *v, const struct room_ctx *rc,
+    int64_t group_id, int private_, const char *visibility)
+{
+	if (v->all || (v->location_id && v->location_id == rc->room.location_id))
+		return 1;
+	if (v->group_id && v->group_id == group_id)
+		return 1;
+	if (private_)
+		return 0;
+	return visibility == NULL || *visibility == '\0' ||
+	    strcmp(visibility, "public") == 0;
+}
+
+int
+booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
+    int64_t except, const struct booking_viewer *v, struct conflicts *out,
+    struct fault *f)
+{
+	struct room_ctx rc;
+	sqlite3_stmt *ov = NULL, *cl = NULL;
+	int ret = -1;
+
+	if (room_ctx_load(db, room_id, &rc, f))
+		return -1;
+	/*
+	 * The range on start is bounded below by the longest slot, so the
+	 * scan covers only slots that can reach into [s, e).
+	 */
+	if ((ov = store_prepare(db, "SELECT s.booking_id, b.title, b.private, "
+	    "coalesce(b.group_id, 0), coalesce(g.name, ''), "
+	    "coalesce(e.visibility, ''), coalesce(e.title, '') "
+	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
+	    "LEFT JOIN grp g ON g.id = b.group_id "
+	    "LEFT JOIN event e ON e.id = b.event_id "
+	    "WHERE s.room_id = ?1 AND s.state = 'held' AND s.start < ?3 "
+	    "AND s.start > ?2 - 604800 AND s.\"end\" > ?2 AND s.booking_id != ?4 "
+	    "ORDER BY s.start LIMIT 1")) == NULL ||
+	    (cl = store_prepare(db, "SELECT reason FROM closure "
+	    "WHERE location_id = ?1 AND (room_id IS NULL OR room_id = ?2) "
+	    "AND start < ?4 AND \"end\" > ?3 ORDER BY start LIMIT 1")) == NULL) {
+		db_fault(f, db);
+		goto done;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct slot *s = &slots[i];
+		int rc_step;
+
+		out->checked++;
+		sqlite3_reset(cl);
+		sqlite3_bind_int64(cl, 1, rc.room.location_id);
+		sqlite3_bind_int64(cl, 2, room_id);
+		sqlite3_bind_int64(cl, 3, s->start);
+		sqlite3_bind_int64(cl, 4, s->end);
+		if ((rc_step = sqlite3_step(cl)) == SQLITE_ROW) {
+			conflict_add(out, s, rc.zone, "closure", 0, "closed (%s)",
+			    store_text(cl, 0));
+			continue;
+		} else if (rc_step != SQLITE_DONE) {
+			db_fault(f, db);
+			goto done;
+		}
+		if (!within_hours(&rc, s->start, s->end)) {
+			char what[300];
+			struct icaltimetype lt = when_local(s->start, rc.zone);
+			int wd = (icaltime_day_of_week(lt) + 5) % 7;
+
+			snprintf(what, sizeof(what), "%s, %s", daynames[wd],
+			    rc.loc.hours);
+			conflict_add(out, s, rc.zone, "hours", 0,
+			    "outside the opening hours (%s)", what);
+			continue;
+		}
+		sqlite3_reset(ov);
+		sqlite3_bind_int64(ov, 1, room_id);
+		sqlite3_bind_int64(ov, 2, s->start);
+		sqlite3_bind_int64(ov, 3, s->end);
+		sqlite3_bind_int64(ov, 4, except);
+		if ((rc_step = sqlite3_step(ov)) == SQLITE_ROW) {
+			char what[700];
+			const char *title = store_text(ov, 1);
+			const char *etitle = store_text(ov, 6);
+			const char *gname = store_text(ov, 4);
+
+			if (*etitle)
+				title = etitle;
+			if (may_see(v, &rc, sqlite3_column_int64(ov, 3),
+			    sqlite3_column_int(ov, 2), store_text(ov, 5)))
+				snprintf(what, sizeof(what), "\"%.300s\"%s%.300s%s",
+				    *title ? title : "booking", *gname ? " (" : "",
+				    gname, *gname ? ")" : "");
+			else
+				snprintf(what, sizeof(what), "bezet");
+			conflict_add(out, s, rc.zone, *etitle ? "event" : "booking",
+			    sqlite3_column_int64(ov, 0), "booked: %s", what);
+		} else if (rc_step != SQLITE_DONE) {
+			db_fault(f, db);
+			goto done;
+		}
+	}
+	ret = 0;
+done:
+	sqlite3_finalize(ov);
+	sqlite3_finalize(cl);
+	return ret;
+}
+
+/* ---- expanding a request into slots ---- */
+
+struct slots {
+	struct slot	*v;
+	int		 n, cap;
+	long		 dur;
+	time_t		 upto;
+};
+
+static int
+slots_push(struct slots *s, time_t rid, time_t start, time_t end)
+{
+	if (s->n == s->cap) {
+		int ncap = s->cap ? s->cap * 2 : 64;
+		struct slot *nv = realloc(s->v, ncap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		s->v = nv;
+		s->cap = ncap;
+	}
+	s->v[s->n].recurrence_id = rid;
+	s->v[s->n].start = start;
+	s->v[s->n].end = end;
+	s->n++;
+	return 0;
+}
+
+static int
+push_occ(time_t t, void *arg)
+{
+	struct slots *s = arg;
+
+	return s->n >= BOOKING_MAX_SLOTS || slots_push(s, t, t, t + s->dur);
+}
+
+/* Occurrences of (start, dur, rrule) in [from, upto). */
+static int
+expand(const char *rrule, time_t start, long dur, icaltimezone *z,
+    time_t from, time_t upto, struct slots *out, struct fault *f)
+{
+	out->dur = dur;
+	if (rrule == NULL || *rrule == '\0') {
+		if (start >= from && start < upto && slots_push(out, start,
+		    start, start + dur))
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		return 0;
+	}
+	if (recur_expand(rrule, start, z, from, upto, 100000, push_occ,
+	    out) < 0)
+		return fault_set(f, FAULT_INVALID, "--repeat is not a valid rule");
+	if (out->n >= BOOKING_MAX_SLOTS)
+		return fault_set(f, FAULT_INVALID, "the series has more than %d "
+		    "occurrences within the booking horizon", BOOKING_MAX_SLOTS);
+	/* A series whose occurrences overlap each other cannot be held. */
+	for (int i = 1; i < out->n; i++)
+		if (out->v[i].start < out->v[i - 1].end)
+			return fault_set(f, FAULT_INVALID, "the occurrences of "
+			    "this series overlap each other");
+	return 0;
+}
+
+static int
+insert_slot(sqlite3_stmt *st, int64_t booking_id, int64_t room_id,
+    const struct slot *s, const char *state, const char *note)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, booking_id);
+	sqlite3_bind_int64(st, 2, room_id);
+	sqlite3_bind_int64(st, 3, s->recurrence_id);
+	sqlite3_bind_int64(st, 4, s->start);
+	sqlite3_bind_int64(st, 5, s->end);
+	store_bind_text(st, 6, state);
+	store_bind_text(st, 7, note);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+#define INSERT_SLOT "INSERT INTO booking_slot (booking_id, room_id, " \
+	"recurrence_id, start, \"end\", state, note) VALUES (?1, ?2, ?3, ?4, " \
+	"?5, ?6, ?7) ON CONFLICT (booking_id, recurrence_id) DO UPDATE SET " \
+	"room_id = excluded.room_id, start = excluded.start, " \
+	"\"end\" = excluded.\"end\", state = excluded.state, note = excluded.note"
+
+/*
+ * Write slots (held unless in skipped) for booking id; skipped conflicts
+ * are stored with their reason so they can be listed and restored.
+ */
+static int
+write_slots(sqlite3 *db, int64_t id, int64_t room_id, const struct slots *s,
+    const struct conflicts *skipped, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int k = 0, rc = 0;
+
+	if ((st = store_prepare(db, INSERT_SLOT)) == NULL)
+		return db_fault(f, db);
+	for (int i = 0; i < s->n && rc == 0; i++) {
+		const char *note = "";
+
+		while (k < skipped->n && skipped->v[k].start < s->v[i].start)
+			k++;
+		if (k < skipped->n && skipped->v[k].start == s->v[i].start)
+			note = skipped->v[k].text;
+		rc = insert_slot(st, id, room_id, &s->v[i], *note ? "skipped" :
+		    "held", note);
+	}
+	sqlite3_finalize(st);
+	return rc ? db_fault(f, db) : 0;
+}
+
+static int
+group_of(sqlite3 *db, const char *slug, int64_t *id, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = 0;
+	if (slug == NULL || *slug == '\0')
+		return 0;
+	if ((st = store_prepare(db, "SELECT id FROM grp WHERE slug = ?1")) == NULL)
+		return db_fault(f, db);
+	store_bind_text(st, 1, slug);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return fault_set(f, FAULT_NOTFOUND, "unknown group \"%.63s\"", slug);
+}
+
+int
+booking_add(sqlite3 *db, const struct booking_in *in,
+    const struct booking_viewer *v, const char *actor,
+    struct booking_result *res, struct conflicts *refused, struct fault *f)
+{
+	struct room r;
+	struct slots s = { 0 };
+	struct conflicts found = { 0 };
+	icaltimezone *z;
+	sqlite3_stmt *st = NULL;
+	time_t start, end, now = time(NULL), upto = horizon_end(now);
+	long dur;
+	int64_t gid;
+	int held, rc;
+	char detail[64];
+
+	memset(res, 0, sizeof(*res));
+	if (in->room == NULL || *in->room == '\0')
+		return fault_set(f, FAULT_INVALID, "which room? give LOC/ROOM");
+	if (in->start == NULL)
+		return fault_set(f, FAULT_INVALID, "--start is required");
+	if ((in->end == NULL) == (in->duration == NULL))
+		return fault_set(f, FAULT_INVALID, "give --end or --duration");
+	if (text_check(f, "--title", in->title, 200, 0, 0) ||
+	    (in->rrule && *in->rrule && recur_check(f, in->rrule)))
+		return -1;
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (room_get(db, in->room, &r, f) || group_of(db, in->group, &gid, f))
+		goto fail;
+	z = when_zone(r.location_tz);
+	if (when_parse(f, "--start", in->start, z, &start))
+		goto fail;
+	if (in->duration) {
+		if (when_parse_duration(f, "--duration", in->duration,
+		    BOOKING_MAX_SECONDS, &dur))
+			goto fail;
+		end = start + dur;
+	} else {
+		if (when_parse(f, "--end", in->end, z, &end))
+			goto fail;
+		if (end <= start) {
+			fault_set(f, FAULT_INVALID, "--end must be after --start");
+			goto fail;
+		}
+		if ((dur = end - start) > BOOKING_MAX_SECONDS) {
+			fault_set(f, FAULT_INVALID, "a booking may last at most 7 "
+			    "days");
+			goto fail;
+		}
+	}
+	if (end <= now) {
+		fault_set(f, FAULT_INVALID, "--start is in the past");
+		goto fail;
+	}
+	if (start >= upto) {
+		char h[32];
+		when_format_local(upto, z, h);
+		fault_set(f, FAULT_INVALID, "--start is beyond the booking horizon "
+		    "(%d days, until %s)", conf_current()->horizon_days, h);
+		goto fail;
+	}
+	if (expand(in->rrule, start, dur, z, now, upto, &s, f))
+		goto fail;
+	if (s.n == 0) {
+		fault_set(f, FAULT_INVALID, "the series has no occurrence between "
+		    "now and the booking horizon");
+		goto fail;
+	}
+	if (booking_check(db, r.id, s.v, s.n, 0, v, &found, f))
+		goto fail;
+	held = s.n - found.n;
+	if (found.n > 0 && (!in->skip_conflicts || held == 0)) {
+		if (held == 0 && in->skip_conflicts)
+			fault_set(f, FAULT_CONFLICT, "room %s is not free at any "
+			    "occurrence of this series", in->room);
+		else
+			fault_set(f, FAULT_CONFLICT, "room %s is not free for %d "
+			    "of %d occurrence(s); nothing was booked (use "
+			    "--skip-conflicts to book the others)", in->room,
+			    found.n, s.n);
+		*refused = found;
+		memset(&found, 0, sizeof(found));
+		goto fail;
+	}
+	snprintf(res->status, sizeof(res->status), "%s", in->auto_confirm ||
+	    !r.needs_approval ? "confirmed" : "requested");
+	res->booked = held;
+	if (in->dry_run) {
+		res->skipped = found;
+		store_rollback(db);
+		free(s.v);
+		return 0;
+	}
+	if ((st = store_prepare(db, "INSERT INTO booking (room_id, group_id, "
+	    "title, timezone, start, \"end\", rrule, status, private, booked_by, "
+	    "horizon, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?12)")) == NULL)
+		goto internal;
+	sqlite3_bind_int64(st, 1, r.id);
+	if (gid)
+		sqlite3_bind_int64(st, 2, gid);
+	store_bind_text(st, 3, in->title ? in->title : "");
+	store_bind_text(st, 4, r.location_tz);
+	sqlite3_bind_int64(st, 5, start);
+	sqlite3_bind_int64(st, 6, end);
+	store_bind_text(st, 7, in->rrule ? in->rrule : "");
+	store_bind_text(st, 8, res->status);
+	sqlite3_bind_int(st, 9, in->private_ != 0);
+	store_bind_text(st, 10, actor);
+	sqlite3_bind_int64(st, 11, upto);
+	sqlite3_bind_int64(st, 12, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto internal;
+	res->id = sqlite3_last_insert_rowid(db);
+	snprintf(detail, sizeof(detail), "booking %lld: %d held, %d skipped",
+	    (long long)res->id, held, found.n);
+	if (write_slots(db, res->id, r.id, &s, &found, f) ||
+	    store_audit(db, actor, "booking.add", in->room, detail) ||
+	    store_commit(db))
+		goto internal;
+	res->skipped = found;
+	free(s.v);
+	return 0;
+internal:
+	if (f->kind == FAULT_NONE)
+		db_fault(f, db);
+fail:
+	store_rollback(db);
+	conflicts_free(&found);
+	free(s.v);
+	return -1;
+}
+
+/* ---- reading ---- */
+
+#define BOOKING_COLS "b.id, b.room_id, r.location_id, coalesce(b.group_id, 0), " \
+	"coalesce(b.event_id, 0), l.slug || '/' || r.slug, coalesce(g.slug, ''), " \
+	"coalesce(e.title, b.title), b.timezone, b.start, b.\"end\", b.rrule, " \
+	"b.status, b.reason, b.booked_by, b.private, b.created, " \
+	"(SELECT count(*) FROM booking_slot s WHERE s.booking_id = b.id " \
+	"AND s.state = 'held'), (SELECT min(s.start) FROM booking_slot s " \
+	"WHERE s.booking_id = b.id AND s.state = 'held' AND s.\"end\" > ?9) " \
+	"FROM booking b JOIN room r ON r.id = b.room_id " \
+	"JOIN location l ON l.id = r.location_id " \
+	"LEFT JOIN grp g ON g.id = b.group_id " \
+	"LEFT JOIN event e ON e.id = b.event_id"
+
+static void
+booking_row(sqlite3_stmt *st, void *arg)
+{
+	struct booking *b = arg;
+
+	memset(b, 0, sizeof(*b));
+	b->id = sqlite3_column_int64(st, 0);
+	b->room_id = sqlite3_column_int64(st, 1);
+	b->location_id = sqlite3_column_int64(st, 2);
+	b->group_id = sqlite3_column_int64(st, 3);
+	b->event_id = sqlite3_column_int64(st, 4);
+	snprintf(b->room, sizeof(b->room), "%s", store_text(st, 5));
+	snprintf(b->group, sizeof(b->group), "%s", store_text(st, 6));
+	snprintf(b->title, sizeof(b->title), "%s", store_text(st, 7));
+	snprintf(b->timezone, sizeof(b->timezone), "%s", store_text(st, 8));
+	b->start = sqlite3_column_int64(st, 9);
+	b->end = sqlite3_column_int64(st, 10);
+	snprintf(b->rrule, sizeof(b->rrule), "%s", store_text(st, 11));
+	snprintf(b->status, sizeof(b->status), "%s", store_text(st, 12));
+	snprintf(b->reason, sizeof(b->reason), "%s", store_text(st, 13));
+	snprintf(b->booked_by, sizeof(b->booked_by), "%s", store_text(st, 14));
+	b->private_ = sqlite3_column_int(st, 15);
+	b->created = sqlite3_column_int64(st, 16);
+	b->held = sqlite3_column_int(st, 17);
+	b->next = sqlite3_column_int64(st, 18);
+}
+
+int
+booking_get(sqlite3 *db, int64_t id, struct booking *out, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "SELECT " BOOKING_COLS
+	    " WHERE b.id = ?1")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 9, time(NULL));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		booking_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db_fault(f, db);
+	return fault_set(f, FAULT_NOTFOUND, "unknown booking %lld",
+	    (long long)id);
+}
+
+int
+booking_list(sqlite3 *db, const char *room, const char *status,
+    int (*cb)(const struct booking *, void *), void *arg, struct fault *f)
+{
+	struct room r;
+	struct booking b;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (status && strcmp(status, "requested") && strcmp(status, "confirmed") &&
+	    strcmp(status, "declined") && strcmp(status, "cancelled"))
+		return fault_set(f, FAULT_INVALID, "--status must be requested, "
+		    "confirmed, declined or cancelled");
+	if (room && room_get(db, room, &r, f))
+		return -1;
+	if ((st = store_prepare(db, "SELECT " BOOKING_COLS " WHERE "
+	    "(?1 IS NULL OR b.room_id = ?1) AND (?2 IS NULL OR b.status = ?2) "
+	    "ORDER BY b.start, b.id")) == NULL)
+		return db_fault(f, db);
+	if (room)
+		sqlite3_bind_int64(st, 1, r.id);
+	store_bind_text(st, 2, status);
+	sqlite3_bind_int64(st, 9, time(NULL));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		booking_row(st, &b);
+		if (cb(&b, arg))
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fault(f, db);
+	return 0;
+}
+
+/* ---- changing bookings ---- */
+
+static int
+set_booking(sqlite3 *db, int64_t id, const char *status, const char *reason,
+    struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "UPDATE booking SET status = ?2, "
+	    "reason = coalesce(?3, reason), modified = ?4 WHERE id = ?1")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, status);
+	store_bind_text(st, 3, reason);
+	sqlite3_bind_int64(st, 4, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fault(f, db);
+	/* A declined or cancelled booking lets go of every slot it held. */
+	if ((strcmp(status, "declined") == 0 || strcmp(status, "cancelled") == 0)
+	    && store_exec_id(db, "UPDATE booking_slot SET state = 'cancelled' "
+	    "WHERE booking_id = ?1 AND state = 'held'", id))
+		return db_fault(f, db);
+	return 0;
+}
+
+/* Begin, load the booking, and refuse event bookings and wrong states. */
+static int
+begin_change(sqlite3 *db, int64_t id, struct booking *b, const char *verb,
+    const char *need, struct fault *f)
+{
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (booking_get(db, id, b, f))
+		goto fail;
+	if (b->event_id) {
+		fault_set(f, FAULT_CONFLICT, "booking %lld belongs to event %lld; "
+		    "%s the event instead", (long long)id,
+		    (long long)b->event_id, strcmp(verb, "cancel") == 0 ?
+		    "cancel or move" : "change");
+		if (strcmp(verb, "approve") && strcmp(verb, "decline"))
+			goto fail;
+		f->kind = FAULT_NONE;	/* events' requests are approved here */
+	}
+	if (need && strcmp(b->status, need) != 0) {
+		fault_set(f, FAULT_CONFLICT, "booking %lld is %s; only a %s "
+		    "booking can be %sd", (long long)id, b->status, need,
+		    strcmp(verb, "approve") == 0 ? "approve" : verb);
+		goto fail;
+	}
+	return 0;
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+static int
+finish(sqlite3 *db, const char *actor, const char *action,
+    const struct booking *b, const char *detail, struct fault *f)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "booking %lld", (long long)b->id);
+	if (store_audit(db, actor, action, what, detail ? detail : b->room) ||
+	    store_commit(db)) {
+		db_fault(f, db);
+		store_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int
+booking_approve(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
+{
+	struct booking b;
+
+	if (begin_change(db, id, &b, "approve", "requested", f))
+		return -1;
+	if (set_booking(db, id, "confirmed", NULL, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	return finish(db, actor, "booking.approve", &b, NULL, f);
+}
+
+int
+booking_decline(sqlite3 *db, int64_t id, const char *reason,
+    const char *actor, struct fault *f)
+{
+	struct booking b;
+
+	if (text_check(f, "--reason", reason, 500, 0, 0))
+		return -1;
+	if (begin_change(db, id, &b, "decline", "requested", f))
+		return -1;
+	if (set_booking(db, id, "declined", reason ? reason : "", f)) {
+		store_rollback(db);
+		return -1;
+	}
+	return finish(db, actor, "booking.decline", &b, reason, f);
+}
+
+/* The slot of booking b on local date `date`; 0 and *rid, or -1. */
+static int
+slot_on(sqlite3 *db, const struct booking *b, const char *date, time_t *rid,
+    char *state, struct fault *f)
+{
+	sqlite3_stmt *st;
+	icaltimezone *z = when_zone(b->timezone);
+	int y, m, d, rc, found = 0;
+
+	if (when_parse_date(f, "--occurrence", date, &y, &m, &d))
+		return -1;
+	if ((st = store_prepare(db, "SELECT recurrence_id, state FROM "
+	    "booking_slot WHERE booking_id = ?1 ORDER BY recurrence_id")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, b->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct icaltimetype lt = when_local(sqlite3_column_int64(st, 0), z);
+		if (lt.year == y && lt.month == m && lt.day == d) {
+			*rid = sqlite3_column_int64(st, 0);
+			snprintf(state, 12, "%s", store_text(st, 1));
+			found = 1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (!found)
+		return fault_set(f, FAULT_INVALID, "--occurrence %s is not an "
+		    "occurrence of booking %lld", date, (long long)b->id);
+	return 0;
+}
+
+int
+booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
+    struct fault *f)
+{
+	struct booking b;
+	sqlite3_stmt *st;
+	char state[12], detail[64];
+	time_t rid;
+	int rc;
+
+	if (begin_change(db, id, &b, "cancel", NULL, f))
+		return -1;
+	if (strcmp(b.status, "declined") == 0 || strcmp(b.status, "cancelled") == 0) {
+		fault_set(f, FAULT_CONFLICT, "booking %lld is already %s",
+		    (long long)id, b.status);
+		goto fail;
+	}
+	if (date == NULL) {
+		if (set_booking(db, id, "cancelled", NULL, f))
+			goto fail;
+		return finish(db, actor, "booking.cancel", &b, NULL, f);
+	}
+	if (slot_on(db, &b, date, &rid, state, f))
+		goto fail;
+	if (strcmp(state, "held") != 0) {
+		fault_set(f, FAULT_CONFLICT, "the occurrence on %s is not held "
+		    "(%s)", date, state);
+		goto fail;
+	}
+	if ((st = store_prepare(db, "UPDATE booking_slot SET state = "
+	    "'cancelled' WHERE booking_id = ?1 AND recurrence_id = ?2")) == NULL) {
+		db_fault(f, db);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, rid);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fault(f, db);
+		goto fail;
+	}
+	snprintf(detail, sizeof(detail), "occurrence %s", date);
+	return finish(db, actor, "booking.cancel", &b, detail, f);
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+int
+booking_restore(sqlite3 *db, int64_t id, const char *date,
+    const struct booking_viewer *v, const char *actor,
+    struct conflicts *refused, struct fault *f)
+{
+	struct booking b;
+	struct slot s;
+	sqlite3_stmt *st;
+	char state[12], detail[64];
+	int rc;
+
+	if (date == NULL)
+		return fault_set(f, FAULT_INVALID, "which occurrence? give "
+		    "--occurrence DATE");
+	if (begin_change(db, id, &b, "restore", NULL, f))
+		return -1;
+	if (strcmp(b.status, "requested") && strcmp(b.status, "confirmed")) {
+		fault_set(f, FAULT_CONFLICT, "booking %lld is %s", (long long)id,
+		    b.status);
+		goto fail;
+	}
+	if (slot_on(db, &b, date, &s.recurrence_id, state, f))
+		goto fail;
+	if (strcmp(state, "held") == 0) {
+		fault_set(f, FAULT_CONFLICT, "the occurrence on %s is already "
+		    "held", date);
+		goto fail;
+	}
+	if ((st = store_prepare(db, "SELECT start, \"end\" FROM booking_slot "
+	    "WHERE booking_id = ?1 AND recurrence_id = ?2")) == NULL) {
+		db_fault(f, db);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, s.recurrence_id);
+	rc = sqlite3_step(st);
+	s.start = sqlite3_column_int64(st, 0);
+	s.end = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		db_fault(f, db);
+		goto fail;
+	}
+	if (s.end <= time(NULL)) {
+		fault_set(f, FAULT_INVALID, "the occurrence on %s is over", date);
+		goto fail;
+	}
+	if (booking_check(db, b.room_id, &s, 1, id, v, refused, f))
+		goto fail;
+	if (refused->n > 0) {
+		fault_set(f, FAULT_CONFLICT, "room %s is still not free on %s",
+		    b.room, date);
+		goto fail;
+	}
+	if ((st = store_prepare(db, "UPDATE booking_slot SET state = 'held', "
+	    "note = '' WHERE booking_id = ?1 AND recurrence_id = ?2")) == NULL) {
+		db_fault(f, db);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, s.recurrence_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fault(f, db);
+		goto fail;
+	}
+	snprintf(detail, sizeof(detail), "occurrence %s", date);
+	return finish(db, actor, "booking.restore", &b, detail, f);
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+/* ---- events ---- */
+
+struct ev_slots {
+	struct slots	 held;		/* per room: the event's own room */
+	struct slots	 moved;		/* occurrences in another room */
+	int64_t		*moved_room;
+	struct slots	 cancelled;
+	int64_t		 room_id;
+};
+
+static int
+collect_event(const struct occurrence *o, void *arg)
+{
+	struct ev_slots *x = arg;
+	int64_t room = o->ev->room_id;
+	time_t rid = o->recurrence_id ? o->recurrence_id : o->start;
+
+	if (o->room != o->ev->room && o->room && *o->room) {
+		/* moved to another room: an override names it */
+		for (int i = 0; i < o->ev->noverrides; i++)
+			if (o->ev->overrides[i].recurrence_id == rid)
+				room = o->ev->overrides[i].room_id;
+	}
+	if (o->cancelled)
+		return slots_push(&x->cancelled, rid, o->start, o->end);
+	if (room == x->room_id)
+		return slots_push(&x->held, rid, o->start, o->end);
+	{
+		int64_t *nr = realloc(x->moved_room, (x->moved.n + 1) *
+		    sizeof(*nr));
+		if (nr == NULL)
+			return -1;
+		x->moved_room = nr;
+		x->moved_room[x->moved.n] = room;
+	}
+	return slots_push(&x->moved, rid, o->start, o->end);
+}
+
+static void
+ev_slots_free(struct ev_slots *x)
+{
+	free(x->held.v);
+	free(x->moved.v);
+	free(x->cancelled.v);
+	free(x->moved_room);
+}
+
+/* The booking id held by event ev, or 0. */
+static int64_t
+event_booking(sqlite3 *db, int64_t event_id, char *status)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+
+	if ((st = store_prepare(db, "SELECT id, status FROM booking WHERE "
+	    "event_id = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, event_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		snprintf(status, 12, "%s", store_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+/*
+ * Move the conflicts in found that were skipped before (same start in
+ * booking bid, state skipped) to the end of the list; return how many are
+ * new, or -1.
+ */
+static int
+new_conflicts(sqlite3 *db, int64_t bid, struct conflicts *found,
+    struct fault *f)
+{
+	sqlite3_stmt *st;
+	int fresh = 0;
+
+	if (bid == 0 || found->n == 0)
+		return found->n;
+	if ((st = store_prepare(db, "SELECT 1 FROM booking_slot WHERE "
+	    "booking_id = ?1 AND start = ?2 AND state = 'skipped'")) == NULL)
+		return db_fault(f, db);
+	for (int i = 0; i < found->n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, bid);
+		sqlite3_bind_int64(st, 2, found->v[i].start);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			struct conflict t = found->v[fresh];
+			found->v[fresh++] = found->v[i];
+			found->v[i] = t;
+		}
+	}
+	sqlite3_finalize(st);
+	return fresh;
+}
+
+/*
+ * The shared part of syncing an event and rolling its horizon: with skip,
+ * occurrences that do not fit are stored as skipped instead of refusing.
+ */
+static int
+sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
+    const struct booking_viewer *v, const char *actor,
+    struct conflicts *refused, struct fault *f)
+{
+	struct ev_slots x = { .room_id = ev->room_id };
+	struct conflicts found = { 0 };
+	struct room r;
+	sqlite3_stmt *st = NULL;
+	time_t now = time(NULL), upto = horizon_end(now);
+	char status[12] = "", want[12];
+	int64_t bid;
+	int rc, any_room = ev->room_id != 0;
+
+	for (int i = 0; i < ev->noverrides; i++)
+		any_room |= ev->overrides[i].room_id != 0;
+	if ((bid = event_booking(db, ev->id, status)) < 0)
+		return db_fault(f, db);
+	if (!any_room) {
+		/* No room (any more): let go of what it held. */
+		if (bid && store_exec_id(db, "DELETE FROM booking WHERE id = ?1",
+		    bid))
+			return db_fault(f, db);
+		return 0;
+	}
+	if (ev->room_id == 0) {
+		/*
+		 * Only single occurrences are in rooms: hold them under the
+		 * room of the first such override.
+		 */
+		for (int i = 0; i < ev->noverrides && x.room_id == 0; i++)
+			x.room_id = ev->overrides[i].room_id;
+	}
+	if (room_get_id(db, x.room_id, &r, f))
+		return -1;
+	if (strcmp(ev->status, "cancelled") == 0)
+		snprintf(want, sizeof(want), "cancelled");
+	else if (strcmp(ev->status, "proposed") == 0)
+		snprintf(want, sizeof(want), "requested");
+	else if (strcmp(status, "confirmed") == 0 || confirm || !r.needs_approval)
+		snprintf(want, sizeof(want), "confirmed");
+	else
+		snprintf(want, sizeof(want), "requested");
+
+	/* Past occurrences stay as they were: only the future is redone. */
+	if (event_occurrences(ev, now, upto, collect_event, &x) < 0) {
+		fault_set(f, FAULT_INTERNAL, "cannot expand event %lld",
+		    (long long)ev->id);
+		goto fail;
+	}
+	if (strcmp(want, "cancelled") != 0 && !skip && ev->start >= upto) {
+		char h[32];
+		when_format_local(upto, ev->zone, h);
+		fault_set(f, FAULT_INVALID, "the event starts beyond the booking "
+		    "horizon of room %s (%d days, until %s)", r.slug,
+		    conf_current()->horizon_days, h);
+		goto fail;
+	}
+	if (strcmp(want, "cancelled") != 0) {
+		int blocking;
+
+		if (booking_check(db, x.room_id, x.held.v, x.held.n, bid, v,
+		    &found, f))
+			goto fail;
+		for (int i = 0; i < x.moved.n; i++)
+			if (booking_check(db, x.moved_room[i], &x.moved.v[i], 1,
+			    bid, v, &found, f))
+				goto fail;
+		/*
+		 * Occurrences the horizon already had to skip stay skipped;
+		 * only a conflict the change itself causes refuses it.
+		 */
+		if ((blocking = new_conflicts(db, bid, &found, f)) < 0)
+			goto fail;
+		if (blocking > 0 && !skip) {
+			fault_set(f, FAULT_CONFLICT, "room %s is not free for %d "
+			    "occurrence(s) of this event; nothing was changed",
+			    *ev->room ? ev->room : r.slug, blocking);
+			found.n = blocking;
+			*refused = found;
+			memset(&found, 0, sizeof(found));
+			goto fail;
+		}
+	}
+	if (bid == 0) {
+		if ((st = store_prepare(db, "INSERT INTO booking (room_id, "
+		    "event_id, group_id, title, timezone, start, \"end\", rrule, "
+		    "status, booked_by, horizon, created, modified) VALUES (?1, "
+		    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)")) == NULL)
+			goto internal;
+	} else if ((st = store_prepare(db, "UPDATE booking SET room_id = ?1, "
+	    "group_id = ?3, title = ?4, timezone = ?5, start = ?6, \"end\" = ?7, "
+	    "rrule = ?8, status = ?9, horizon = ?11, modified = ?12 "
+	    "WHERE event_id = ?2")) == NULL)
+		goto internal;
+	sqlite3_bind_int64(st, 1, x.room_id);
+	sqlite3_bind_int64(st, 2, ev->id);
+	if (ev->group_id)
+		sqlite3_bind_int64(st, 3, ev->group_id);
+	store_bind_text(st, 4, ev->title);
+	store_bind_text(st, 5, ev->timezone);
+	sqlite3_bind_int64(st, 6, ev->start);
+	sqlite3_bind_int64(st, 7, ev->end);
+	store_bind_text(st, 8, ev->rrule);
+	store_bind_text(st, 9, want);
+	store_bind_text(st, 10, actor);
+	sqlite3_bind_int64(st, 11, upto);
+	sqlite3_bind_int64(st, 12, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto internal;
+	if (bid == 0)
+		bid = sqlite3_last_insert_rowid(db);
+	/* Redo the future: delete slots that have not ended, write anew. */
+	if ((st = store_prepare(db, "DELETE FROM booking_slot WHERE "
+	    "booking_id = ?1 AND \"end\" > ?2")) == NULL)
+		goto internal;
+	sqlite3_bind_int64(st, 1, bid);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto internal;
+	if (strcmp(want, "cancelled") == 0) {
+		/* Keep the record of what was held, holding nothing. */
+		struct conflicts none = { 0 };
+		if (write_slots(db, bid, x.room_id, &x.held, &none, f) ||
+		    store_exec_id(db, "UPDATE booking_slot SET state = "
+		    "'cancelled' WHERE booking_id = ?1", bid))
+			goto fail;
+	} else {
+		if (write_slots(db, bid, x.room_id, &x.held, &found, f))
+			goto fail;
+		if ((st = store_prepare(db, INSERT_SLOT)) == NULL)
+			goto internal;
+		for (int i = 0; i < x.moved.n; i++) {
+			const char *note = "";
+			for (int k = 0; k < found.n; k++)
+				if (found.v[k].start == x.moved.v[i].start)
+					note = found.v[k].text;
+			if (insert_slot(st, bid, x.moved_room[i], &x.moved.v[i],
+			    *note ? "skipped" : "held", note))
+				goto internal;
+		}
+		for (int i = 0; i < x.cancelled.n; i++)
+			if (insert_slot(st, bid, x.room_id, &x.cancelled.v[i],
+			    "cancelled", ""))
+				goto internal;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	conflicts_free(&found);
+	ev_slots_free(&x);
+	return 0;
+internal:
+	db_fault(f, db);
+fail:
+	sqlite3_finalize(st);
+	conflicts_free(&found);
+	ev_slots_free(&x);
+	return -1;
+}
+
+int
+booking_sync_event(sqlite3 *db, const struct event *ev, int confirm,
+    const struct booking_viewer *v, const char *actor,
+    struct conflicts *refused, struct fault *f)
+{
+	return sync_event(db, ev, confirm, 0, v, actor, refused, f);
+}
+
+/* ---- availability and finding a room ---- */
+
+struct busy {
+	time_t	start, end;
+	char	what[600];
+};
+
+static int
+busy_cmp(const void *a, const void *b)
+{
+	const struct busy *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int
+booking_availability(sqlite3 *db, const char *ref, const char *from,
+    const char *to, const struct booking_viewer *v,
+    int (*cb)(const struct period *, const char *, void *), void *arg,
+    struct fault *f)
+{
+	struct room r;
+	struct room_ctx rc;
+	struct busy *bz = NULL;
+	sqlite3_stmt *st = NULL;
+	time_t a, b;
+	int nb = 0, ret = -1, step;
+
+	if (room_get(db, ref, &r, f) || room_ctx_load(db, r.id, &rc, f))
+		return -1;
+	if (from == NULL || to == NULL)
+		return fault_set(f, FAULT_INVALID, "give --from and --to");
+	if (when_parse(f, "--from", from, rc.zone, &a) ||
+	    when_parse(f, "--to", to, rc.zone, &b))
+		return -1;
+	if (b <= a)
+		return fault_set(f, FAULT_INVALID, "--to must be after --from");
+	if (b - a > 92L * 86400)
+		return fault_set(f, FAULT_INVALID, "at most 92 days at a time");
+
+	/* Everything that occupies the room in [a, b): slots and closures. */
+	if ((st = store_prepare(db, "SELECT s.start, s.\"end\", b.title, "
+	    "b.private, coalesce(b.group_id, 0), coalesce(g.name, ''), "
+	    "coalesce(e.visibility, ''), coalesce(e.title, ''), '' "
+	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
+	    "LEFT JOIN grp g ON g.id = b.group_id "
+	    "LEFT JOIN event e ON e.id = b.event_id "
+	    "WHERE s.room_id = ?1 AND s.state = 'held' AND s.start < ?3 "
+	    "AND s.start > ?2 - 604800 AND s.\"end\" > ?2 "
+	    "UNION ALL SELECT start, \"end\", '', 0, 0, '', '', '', reason "
+	    "FROM closure WHERE location_id = ?4 AND (room_id IS NULL OR "
+	    "room_id = ?1) AND start < ?3 AND \"end\" > ?2")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, r.id);
+	sqlite3_bind_int64(st, 2, a);
+	sqlite3_bind_int64(st, 3, b);
+	sqlite3_bind_int64(st, 4, r.location_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct busy *nz = realloc(bz, (nb + 1) * sizeof(*nz));
+		const char *closure = store_text(st, 8);
+
+		if (nz == NULL)
+			break;
+		bz = nz;
+		bz[nb].start = sqlite3_column_int64(st, 0);
+		bz[nb].end = sqlite3_column_int64(st, 1);
+		if (*closure)
+			snprintf(bz[nb].what, sizeof(bz[nb].what), "closed (%s)",
+			    closure);
+		else if (may_see(v, &rc, sqlite3_column_int64(st, 4),
+		    sqlite3_column_int(st, 3), store_text(st, 6))) {
+			const char *t = *store_text(st, 7) ? store_text(st, 7) :
+			    store_text(st, 2);
+			const char *g = store_text(st, 5);
+			snprintf(bz[nb].what, sizeof(bz[nb].what), "%.300s%s%.250s%s",
+			    *t ? t : "booked", *g ? " (" : "", g, *g ? ")" : "");
+		} else
+			snprintf(bz[nb].what, sizeof(bz[nb].what), "bezet");
+		nb++;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		db_fault(f, db);
+		goto done;
+	}
+	if (nb > 1)
+		qsort(bz, nb, sizeof(*bz), busy_cmp);
+
+	/* Walk each local day's opening hours, cutting out the busy parts. */
+	for (time_t day = a; day < b;) {
+		struct icaltimetype lt = when_local(day, rc.zone), next;
+		int wd = (icaltime_day_of_week(lt) + 5) % 7;
+		time_t open, close, t;
+		struct fault ignore = { 0 };
+
+		lt.hour = lt.minute = lt.second = 0;
+		next = lt;
+		icaltime_adjust(&next, 1, 0, 0, 0);
+		if (when_from_local(&ignore, "", next, rc.zone, &t))
+			t = day + 86400;
+		if (rc.hours.open[wd] >= 0) {
+			struct icaltimetype o = lt, c = lt;
+			o.hour = rc.hours.open[wd] / 60;
+			o.minute = rc.hours.open[wd] % 60;
+			if (when_from_local(&ignore, "", o, rc.zone, &open))
+				open = day;
+			if (rc.hours.close[wd] >= 1440)
+				close = t;
+			else {
+				c.hour = rc.hours.close[wd] / 60;
+				c.minute = rc.hours.close[wd] % 60;
+				if (when_from_local(&ignore, "", c, rc.zone, &close))
+					close = t;
+			}
+			if (open < a)
+				open = a;
+			if (close > b)
+				close = b;
+			for (time_t cur = open; cur < close;) {
+				struct period p = { .start = cur };
+				int k;
+
+				/* the first busy stretch covering cur, if any */
+				for (k = 0; k < nb; k++)
+					if (bz[k].start <= cur && bz[k].end > cur)
+						break;
+				if (k < nb) {
+					p.busy = 1;
+					p.end = bz[k].end < close ? bz[k].end : close;
+					snprintf(p.what, sizeof(p.what), "%s",
+					    bz[k].what);
+				} else {
+					p.end = close;
+					for (k = 0; k < nb; k++)
+						if (bz[k].start > cur &&
+						    bz[k].start < p.end)
+							p.end = bz[k].start;
+				}
+				if (cb(&p, rc.loc.timezone, arg))
+					goto out;
+				cur = p.end;
+			}
+		}
+		day = t;
+	}
+out:
+	ret = 0;
+done:
+	free(bz);
+	return ret;
+}
+
+int
+booking_find(sqlite3 *db, const char *loc, const char *start, const char *end,
+    const char *duration, long capacity, int accessible,
+    int (*cb)(const char *, const char *, long, void *), void *arg,
+    struct fault *f)
+{
+	struct location l;
+	struct booking_viewer all = { .all = 1 };
+	sqlite3_stmt *st;
+	struct slot s;
+	icaltimezone *z;
+	long dur;
+	int rc;
+
+	if (location_get(db, loc, &l, f))
+		return -1;
+	z = when_zone(l.timezone);
+	if (start == NULL)
+		return fault_set(f, FAULT_INVALID, "--start is required");
+	if ((end == NULL) == (duration == NULL))
+		return fault_set(f, FAULT_INVALID, "give --end or --duration");
+	if (when_parse(f, "--start", start, z, &s.start))
+		return -1;
+	if (duration) {
+		if (when_parse_duration(f, "--duration", duration,
+		    BOOKING_MAX_SECONDS, &dur))
+			return -1;
+		s.end = s.start + dur;
+	} else {
+		if (when_parse(f, "--end", end, z, &s.end))
+			return -1;
+		if (s.end <= s.start)
+			return fault_set(f, FAULT_INVALID, "--end must be after "
+			    "--start");
+	}
+	s.recurrence_id = s.start;
+	if (capacity < 0 || capacity > 100000)
+		return fault_set(f, FAULT_INVALID, "--capacity must be a whole "
+		    "number from 1 to 100000");
+	if ((st = store_prepare(db, "SELECT r.id, r.slug, r.name, r.capacity "
+	    "FROM room r WHERE r.location_id = ?1 AND r.capacity >= ?2 "
+	    "AND (?3 = 0 OR r.accessible = 1) ORDER BY r.capacity, r.slug")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, l.id);
+	sqlite3_bind_int64(st, 2, capacity);
+	sqlite3_bind_int(st, 3, accessible != 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct conflicts c = { 0 };
+		char ref[130];
+
+		if (booking_check(db, sqlite3_column_int64(st, 0), &s, 1, 0, &all,
+		    &c, f)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		snprintf(ref, sizeof(ref), "%s/%s", l.slug, store_text(st, 1));
+		if (c.n == 0 && cb(ref, store_text(st, 2),
+		    sqlite3_column_int(st, 3), arg)) {
+			conflicts_free(&c);
+			break;
+		}
+		conflicts_free(&c);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* ---- the horizon ---- */
+
+long
+booking_roll(sqlite3 *db, time_t now)
+{
+	struct booking_viewer all = { .all = 1 };
+	time_t upto = horizon_end(now);
+	sqlite3_stmt *st;
+	int64_t *ids = NULL, *evs = NULL;
+	time_t *from = NULL;
+	int n = 0, rc;
+	long added = 0;
+
+	if (store_begin(db))
+		return -1;
+	/* Series (bookings and events) whose slots stop short of upto. */
+	if ((st = store_prepare(db, "SELECT id, coalesce(event_id, 0), horizon "
+	    "FROM booking WHERE rrule != '' AND horizon < ?1 AND status IN "
+	    "('requested', 'confirmed')")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, upto);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *ni = realloc(ids, (n + 1) * sizeof(*ni));
+		int64_t *ne = realloc(evs, (n + 1) * sizeof(*ne));
+		time_t *nf = realloc(from, (n + 1) * sizeof(*nf));
+
+		if (ni)
+			ids = ni;
+		if (ne)
+			evs = ne;
+		if (nf)
+			from = nf;
+		if (!ni || !ne || !nf)
+			break;
+		ids[n] = sqlite3_column_int64(st, 0);
+		evs[n] = sqlite3_column_int64(st, 1);
+		from[n] = sqlite3_column_int64(st, 2);
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < n; i++) {
+		struct fault f = { 0 };
+		struct conflicts found = { 0 }, none = { 0 };
+
+		if (evs[i]) {
+			struct event *ev = event_get(db, evs[i], &f);
+			if (ev == NULL || sync_event(db, ev, 0, 1, &all, "horizon",
+			    &none, &f)) {
+				event_free(ev);
+				log_warnx("horizon: event %lld: %s",
+				    (long long)evs[i], f.msg);
+				goto fail;
+			}
+			event_free(ev);
+			continue;
+		}
+		{
+			struct booking b;
+			struct slots s = { 0 };
+			char detail[96];
+
+			if (booking_get(db, ids[i], &b, &f) ||
+			    expand(b.rrule, b.start, (long)(b.end - b.start),
+			    when_zone(b.timezone), from[i], upto, &s, &f) ||
+			    booking_check(db, b.room_id, s.v, s.n, b.id, &all,
+			    &found, &f) ||
+			    write_slots(db, b.id, b.room_id, &s, &found, &f)) {
+				free(s.v);
+				conflicts_free(&found);
+				log_warnx("horizon: booking %lld: %s",
+				    (long long)ids[i], f.msg);
+				goto fail;
+			}
+			added += s.n - found.n;
+			if (found.n > 0) {
+				snprintf(detail, sizeof(detail), "booking %lld: %d "
+				    "new occurrence(s) skipped, not free",
+				    (long long)b.id, found.n);
+				store_audit(db, "horizon", "booking.skip", b.room,
+				    detail);
+				log_warnx("%s in %s", detail, b.room);
+			}
+			free(s.v);
+			conflicts_free(&found);
+		}
+	}
+	if ((st = store_prepare(db, "UPDATE booking SET horizon = ?1 WHERE "
+	    "rrule != '' AND horizon < ?1 AND status IN ('requested', "
+	    "'confirmed')")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, upto);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || store_commit(db))
+		goto fail;
+	free(ids);
+	free(evs);
+	free(from);
+	return added;
+fail:
+	store_rollback(db);
+	free(ids);
+	free(evs);
+	free(from);
+	return -1;
+}

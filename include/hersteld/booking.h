@@ -1,0 +1,170 @@
+/*
+ * Room bookings and the one conflict engine for bookings and events.
+ *
+ * A booking holds a room for one period or a series (RRULE in the room's
+ * zone).  Each occurrence up to the horizon (bookings.horizon_days) is a
+ * row in booking_slot, so that "what overlaps [s, e) in this room" is an
+ * index range scan.  An event in a room holds a booking of its own, kept
+ * in step with the event (moved, lengthened, cancelled occurrences) in the
+ * event's own transaction.  A requested or confirmed booking holds its
+ * slots; declined and cancelled ones do not.  Back-to-back periods do not
+ * overlap.
+ */
+#ifndef HERSTELD_BOOKING_H
+#define HERSTELD_BOOKING_H
+
+#include <stdint.h>
+#include <time.h>
+#include <sqlite3.h>
+
+#include "hersteld/event.h"
+#include "hersteld/util.h"
+
+#define BOOKING_MAX_SECONDS	(7L * 86400)	/* one occurrence; CHECKed */
+#define BOOKING_MAX_SLOTS	5000		/* occurrences of one booking */
+
+/* Who asks: decides what a conflict report may name ("bezet"). */
+struct booking_viewer {
+	int	all;			/* admin */
+	int64_t	group_id;		/* organizer */
+	int64_t	location_id;		/* location manager */
+};
+
+/* One period to check or hold. */
+struct slot {
+	time_t	recurrence_id;		/* original start (series), or start */
+	time_t	start, end;
+};
+
+/* One refused occurrence, for people and for JSON. */
+struct conflict {
+	time_t	start, end;
+	char	kind[16];		/* booking, event, closure, hours */
+	char	text[600];		/* "2026-12-24 19:00-21:00: closed (Kerst)" */
+	int64_t	booking_id;		/* the other booking, or 0 */
+};
+
+struct conflicts {
+	struct conflict	*v;
+	int		 n;
+	int		 checked;	/* occurrences looked at */
+};
+
+void	conflicts_free(struct conflicts *);
+
+/*
+ * Check slots (n of them) in room room_id against other bookings (except
+ * booking `except`), closures of the room and its location, and opening
+ * hours.  Every refused slot is appended to out.  0, or -1 (database).
+ * Must run inside the transaction that writes.
+ */
+int	booking_check(sqlite3 *, int64_t room_id, const struct slot *, int n,
+	    int64_t except, const struct booking_viewer *, struct conflicts *out,
+	    struct fault *);
+
+struct booking_in {
+	const char	*room;		/* LOC/ROOM */
+	const char	*start, *end, *duration, *rrule;
+	const char	*title, *group;
+	int		 private_;	/* details hidden from others ("bezet") */
+	int		 skip_conflicts;
+	int		 dry_run;	/* check only, write nothing */
+	int		 auto_confirm;	/* the asker may confirm this room */
+};
+
+/* What a booking request came to. */
+struct booking_result {
+	int64_t			id;		/* 0 for a dry run */
+	char			status[12];
+	int			booked;		/* occurrences held */
+	struct conflicts	skipped;	/* with --skip-conflicts */
+};
+
+/*
+ * Book.  On conflict (without skip_conflicts) fails with FAULT_CONFLICT and
+ * the conflicts in *refused (caller frees with conflicts_free).
+ */
+int	booking_add(sqlite3 *, const struct booking_in *,
+	    const struct booking_viewer *, const char *actor,
+	    struct booking_result *, struct conflicts *refused, struct fault *);
+
+struct booking {
+	int64_t	id;
+	int64_t	room_id, location_id, group_id, event_id;
+	char	room[130];
+	char	group[64];
+	char	title[801];
+	char	timezone[72];
+	time_t	start, end;
+	char	rrule[513];
+	char	status[12];
+	char	reason[2001];
+	char	booked_by[256];
+	int	private_;
+	int	held;			/* occurrences holding the room */
+	time_t	next;			/* next held occurrence, or 0 */
+	time_t	created;
+};
+
+int	booking_get(sqlite3 *, int64_t id, struct booking *, struct fault *);
+
+/* Bookings, optionally of one room (LOC/ROOM) and/or with one status. */
+int	booking_list(sqlite3 *, const char *room, const char *status,
+	    int (*cb)(const struct booking *, void *), void *, struct fault *);
+
+int	booking_approve(sqlite3 *, int64_t id, const char *actor, struct fault *);
+int	booking_decline(sqlite3 *, int64_t id, const char *reason,
+	    const char *actor, struct fault *);
+/* Cancel a booking, or one occurrence of it (date: YYYY-MM-DD, or NULL). */
+int	booking_cancel(sqlite3 *, int64_t id, const char *date,
+	    const char *actor, struct fault *);
+/* Hold a skipped or cancelled occurrence (date) of a series again. */
+int	booking_restore(sqlite3 *, int64_t id, const char *date,
+	    const struct booking_viewer *, const char *actor,
+	    struct conflicts *refused, struct fault *);
+
+/*
+ * Bring the booking of event ev in step with it, inside the caller's
+ * transaction: the event's room, occurrences (overrides applied, up to
+ * the horizon) and status.  Refuses (FAULT_CONFLICT, *refused filled) when
+ * an occurrence does not fit.  confirm: whether the asker may confirm in
+ * that room; otherwise a room that needs approval gets a request.
+ */
+int	booking_sync_event(sqlite3 *, const struct event *, int confirm,
+	    const struct booking_viewer *, const char *actor,
+	    struct conflicts *refused, struct fault *);
+
+/* One stretch of a day in room availability. */
+struct period {
+	time_t	start, end;
+	int	busy;
+	char	what[600];		/* for busy periods */
+};
+
+/*
+ * Free and busy periods of room ref within opening hours between from and
+ * to (dates or times in the room's zone).  cb gets each period in order.
+ */
+int	booking_availability(sqlite3 *, const char *ref, const char *from,
+	    const char *to, const struct booking_viewer *,
+	    int (*cb)(const struct period *, const char *tz, void *), void *,
+	    struct fault *);
+
+/*
+ * Rooms of location loc that are free for [start, end), hold at least
+ * capacity people and, when accessible, are step-free.  cb gets each room
+ * reference ("LOC/ROOM") with its name and capacity.
+ */
+int	booking_find(sqlite3 *, const char *loc, const char *start,
+	    const char *end, const char *duration, long capacity, int accessible,
+	    int (*cb)(const char *ref, const char *name, long capacity,
+	    void *), void *, struct fault *);
+
+/*
+ * Extend open-ended series (bookings and events) to the horizon from now.
+ * Occurrences that no longer fit are skipped and recorded in the audit
+ * trail.  Returns the number of occurrences added, or -1.
+ */
+long	booking_roll(sqlite3 *, time_t now);
+
+#endif
