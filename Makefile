@@ -47,6 +47,7 @@ DAEMON_SRCS = \
 
 CLI_SRCS = \
 	cli/client.c \
+	cli/cmd_booking.c \
 	cli/cmd_closure.c \
 	cli/cmd_event.c \
 	cli/cmd_group.c \

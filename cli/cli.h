@@ -93,5 +93,7 @@ int	cmd_closure(int argc, char **argv);
 int	cmd_group(int argc, char **argv);
 int	cmd_event(int argc, char **argv);
 int	cmd_token(int argc, char **argv);
+int	cmd_book(int argc, char **argv);
+int	cmd_booking(int argc, char **argv);
 
 #endif

@@ -165,9 +165,20 @@ client_do(const char *method, const char *path, json_t *body)
 			if (t)
 				fprintf(stderr, "%s\n", t);
 			free(t);
-		} else
+		} else {
+			json_t *details = json_object_get(err, "details"), *d;
+			size_t i;
+
 			fprintf(stderr, "herstelctl: %s\n", msg ? msg :
 			    "request failed");
+			/* A refusal lists what it collides with, one a line. */
+			json_array_foreach(details, i, d) {
+				const char *t = json_string_value(
+				    json_object_get(d, "text"));
+				if (t != NULL)
+					fprintf(stderr, "  %s\n", t);
+			}
+		}
 		free((char *)msg);
 		json_decref(answer);
 		exit(exit_code(status));

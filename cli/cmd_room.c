@@ -13,10 +13,13 @@
 #define USAGE_EDIT "herstelctl room edit LOC/ROOM [--name NAME] " \
 	"[--capacity N] [--accessible | --not-accessible] [--features a,b] " \
 	"[--needs-approval | --no-approval]"
-#define USAGE "herstelctl room add|list|show|edit|remove ...\n" \
+#define USAGE_AVAIL "herstelctl room availability LOC/ROOM --from T --to T"
+#define USAGE_FIND "herstelctl room find LOC --start T (--end T | " \
+	"--duration D) [--capacity N] [--accessible]"
+#define USAGE "herstelctl room VERB ...\n" \
 	"  " USAGE_ADD "\n  herstelctl room list [LOC]\n" \
 	"  herstelctl room show LOC/ROOM\n  " USAGE_EDIT "\n" \
-	"  herstelctl room remove LOC/ROOM"
+	"  herstelctl room remove LOC/ROOM\n  " USAGE_AVAIL "\n  " USAGE_FIND
 
 static const struct column list_cols[] = {
 	{ "ROOM", "room", COL_TEXT },
@@ -39,6 +42,57 @@ static const struct column show_cols[] = {
 	{ "Modified", "modified", COL_TIME },
 	{ NULL, NULL, 0 }
 };
+
+static const struct column avail_cols[] = {
+	{ "WHEN", "start", COL_SPAN },
+	{ "STATE", "state", COL_TEXT },
+	{ "WHAT", "what", COL_TEXT },
+	{ NULL, NULL, 0 }
+};
+
+static const struct column find_cols[] = {
+	{ "ROOM", "room", COL_TEXT },
+	{ "NAME", "name", COL_TEXT },
+	{ "CAPACITY", "capacity", COL_INT },
+	{ NULL, NULL, 0 }
+};
+
+/* Options of availability and find, sent as query parameters. */
+static const struct option query_opts[] = {
+	{ "from", required_argument, NULL, 'F' },
+	{ "to", required_argument, NULL, 'T' },
+	{ "start", required_argument, NULL, 'S' },
+	{ "end", required_argument, NULL, 'E' },
+	{ "duration", required_argument, NULL, 'D' },
+	{ "capacity", required_argument, NULL, 'c' },
+	{ "accessible", no_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct query {
+	const char	*usage;
+	char		 q[1024];
+	int		 find;
+};
+
+static void
+on_query(int ch, const char *val, void *arg)
+{
+	struct query *x = arg;
+	const char *key = ch == 'F' ? "from" : ch == 'T' ? "to" : ch == 'S' ?
+	    "start" : ch == 'E' ? "end" : ch == 'D' ? "duration" : ch == 'c' ?
+	    "capacity" : "accessible";
+	size_t n = strlen(x->q);
+	char *e;
+
+	if ((ch == 'F' || ch == 'T') == x->find)
+		usage_error(x->usage, "--%s does not apply here", key);
+	if (ch == 'c')
+		parse_count(x->usage, "--capacity", val);
+	e = client_escape(ch == 'a' ? "1" : val);
+	snprintf(x->q + n, sizeof(x->q) - n, "%s%s=%s", n ? "&" : "?", key, e);
+	free(e);
+}
 
 static const struct option opts[] = {
 	{ "name", required_argument, NULL, 'n' },
@@ -110,7 +164,7 @@ cmd_room(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "";
 	struct args a = { .body = json_object() };
-	char path[512], *p;
+	char path[2048], *p;
 	json_t *r;
 	int first;
 
@@ -165,6 +219,34 @@ cmd_room(int argc, char **argv)
 		free(p);
 		r = client_do("PATCH", path, a.body);
 		out_object(r, show_cols);
+	} else if (strcmp(verb, "availability") == 0) {
+		struct query x = { .usage = USAGE_AVAIL };
+
+		json_decref(a.body);
+		first = parse_opts(argc - 1, argv + 1, x.usage, query_opts,
+		    on_query, &x) + 1;
+		p = room_path(argc, argv, first, x.usage);
+		if (!strstr(x.q, "from=") || !strstr(x.q, "to="))
+			usage_error(x.usage, "--from and --to are required");
+		snprintf(path, sizeof(path), "rooms/%s/availability%s", p, x.q);
+		free(p);
+		r = client_do("GET", path, NULL);
+		out_table(r, avail_cols);
+	} else if (strcmp(verb, "find") == 0) {
+		struct query x = { .usage = USAGE_FIND, .find = 1 };
+
+		json_decref(a.body);
+		first = parse_opts(argc - 1, argv + 1, x.usage, query_opts,
+		    on_query, &x) + 1;
+		p = slug_arg(argc, argv, first, x.usage, "location");
+		if (!strstr(x.q, "start="))
+			usage_error(x.usage, "--start is required");
+		if (!strstr(x.q, "end=") && !strstr(x.q, "duration="))
+			usage_error(x.usage, "give --end or --duration");
+		snprintf(path, sizeof(path), "locations/%s/free-rooms%s", p, x.q);
+		free(p);
+		r = client_do("GET", path, NULL);
+		out_table(r, find_cols);
 	} else if (strcmp(verb, "--help") == 0 || strcmp(verb, "help") == 0) {
 		json_decref(a.body);
 		printf("usage: %s\n", USAGE);

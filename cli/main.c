@@ -26,6 +26,8 @@ static const struct {
 	{ "closure",	cmd_closure,	"closures of a location or room" },
 	{ "group",	cmd_group,	"support groups, partners, the municipality" },
 	{ "event",	cmd_event,	"sessions: single or recurring" },
+	{ "book",	cmd_book,	"book a room, once or as a series" },
+	{ "booking",	cmd_booking,	"room bookings: list, approve, decline, cancel" },
 	{ "token",	cmd_token,	"API tokens for remote use" },
 };
 

@@ -5,6 +5,8 @@
  * first one's slots.  Occurrences live in booking_slot, one row each, and
  * "what overlaps [s, e)" is answered from its partial index on held slots.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1442,4 +1444,74 @@ fail:
 	free(evs);
 	free(from);
 	return -1;
+}
+
+/* ---- the horizon thread ---- */
+
+static pthread_t	 horizon_thread;
+static pthread_mutex_t	 horizon_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 horizon_cond = PTHREAD_COND_INITIALIZER;
+static int		 horizon_running, horizon_stopping;
+
+/* The next 03:00 in the configured zone after now. */
+static time_t
+next_roll(time_t now)
+{
+	icaltimezone *z = when_zone(conf_current()->timezone);
+	struct icaltimetype lt = when_local(now, z);
+	time_t t;
+
+	if (lt.hour >= 3)
+		icaltime_adjust(&lt, 1, 0, 0, 0);
+	lt.hour = 3;
+	lt.minute = lt.second = 0;
+	if (when_from_local(NULL, "", lt, z, &t) || t <= now)
+		t = now + 86400;
+	return t;
+}
+
+static void *
+horizon_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&horizon_lock);
+	while (!horizon_stopping) {
+		struct timespec until = { 0 };
+		sqlite3 *db;
+		long n;
+
+		pthread_mutex_unlock(&horizon_lock);
+		if ((db = store_db()) != NULL &&
+		    (n = booking_roll(db, time(NULL))) > 0)
+			log_info("horizon: %ld new occurrence(s) held", n);
+		until.tv_sec = next_roll(time(NULL));
+		pthread_mutex_lock(&horizon_lock);
+		while (!horizon_stopping && pthread_cond_timedwait(&horizon_cond,
+		    &horizon_lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&horizon_lock);
+	return NULL;
+}
+
+int
+booking_horizon_start(void)
+{
+	if (pthread_create(&horizon_thread, NULL, horizon_main, NULL) != 0)
+		return -1;
+	horizon_running = 1;
+	return 0;
+}
+
+void
+booking_horizon_stop(void)
+{
+	if (!horizon_running)
+		return;
+	pthread_mutex_lock(&horizon_lock);
+	horizon_stopping = 1;
+	pthread_cond_signal(&horizon_cond);
+	pthread_mutex_unlock(&horizon_lock);
+	pthread_join(horizon_thread, NULL);
+	horizon_running = 0;
 }

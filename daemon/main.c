@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "hersteld/booking.h"
 #include "hersteld/conf.h"
 #include "hersteld/http.h"
 #include "hersteld/log.h"
@@ -131,6 +132,8 @@ main(int argc, char *argv[])
 	}
 	if (http_start(err, sizeof(err)) != 0)
 		fatalx(EX_UNAVAILABLE, "%s", err);
+	if (booking_horizon_start() != 0)
+		fatal(EX_OSERR, "cannot start the horizon thread");
 	log_info("hersteld %s started: database %s, socket %s, http %s",
 	    HERSTELD_VERSION, c->database,
 	    c->listen_socket[0] ? c->listen_socket : "(none)",
@@ -146,6 +149,7 @@ main(int argc, char *argv[])
 		break;
 	}
 	log_info("shutting down (signal %d)", sig);
+	booking_horizon_stop();
 	http_stop();
 	store_shutdown();
 	conf_shutdown();

@@ -167,4 +167,12 @@ int	booking_find(sqlite3 *, const char *loc, const char *start,
  */
 long	booking_roll(sqlite3 *, time_t now);
 
+/*
+ * The horizon thread: rolls at start and then every night at 03:00 in
+ * the configured zone, sleeping in between.  0, or -1 when it cannot
+ * start.
+ */
+int	booking_horizon_start(void);
+void	booking_horizon_stop(void);
+
 #endif
