@@ -104,6 +104,8 @@ within_hours(const struct room_ctx *rc, time_t start, time_t end)
 	int wd = (icaltime_day_of_week(a) + 5) % 7;	/* 0 = Monday */
 	int from = a.hour * 60 + a.minute, to;
 
+	if (rc->loc.hours[0] == '\0')
+		return 1;			/* no opening hours: always open */
 	if (rc->hours.open[wd] < 0)
 		return 0;
 	if (b.year == a.year && b.month == a.month && b.day == a.day)
@@ -404,7 +406,8 @@ booking_add(sqlite3 *db, const struct booking_in *in,
 			goto fail;
 		}
 	}
-	if (end <= now) {
+	/* A series may have begun; its future occurrences are booked. */
+	if ((in->rrule == NULL || *in->rrule == '\0') && start < now) {
 		fault_set(f, FAULT_INVALID, "--start is in the past");
 		goto fail;
 	}
@@ -623,14 +626,14 @@ begin_change(sqlite3 *db, int64_t id, struct booking *b, const char *verb,
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (booking_get(db, id, b, f))
 		goto fail;
-	if (b->event_id) {
+	/* An event's request is approved or declined here; the rest of its
+	 * booking follows the event. */
+	if (b->event_id && strcmp(verb, "approve") && strcmp(verb, "decline")) {
 		fault_set(f, FAULT_CONFLICT, "booking %lld belongs to event %lld; "
 		    "%s the event instead", (long long)id,
 		    (long long)b->event_id, strcmp(verb, "cancel") == 0 ?
 		    "cancel or move" : "change");
-		if (strcmp(verb, "approve") && strcmp(verb, "decline"))
-			goto fail;
-		f->kind = FAULT_NONE;	/* events' requests are approved here */
+		goto fail;
 	}
 	if (need && strcmp(b->status, need) != 0) {
 		fault_set(f, FAULT_CONFLICT, "booking %lld is %s; only a %s "
@@ -1072,14 +1075,11 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 	st = NULL;
 	if (rc != SQLITE_DONE)
 		goto internal;
-	if (strcmp(want, "cancelled") == 0) {
-		/* Keep the record of what was held, holding nothing. */
-		struct conflicts none = { 0 };
-		if (write_slots(db, bid, x.room_id, &x.held, &none, f) ||
-		    store_exec_id(db, "UPDATE booking_slot SET state = "
-		    "'cancelled' WHERE booking_id = ?1", bid))
-			goto fail;
-	} else {
+	/*
+	 * A cancelled event holds nothing from now on; what has been stays
+	 * on record.
+	 */
+	if (strcmp(want, "cancelled") != 0) {
 		if (write_slots(db, bid, x.room_id, &x.held, &found, f))
 			goto fail;
 		if ((st = store_prepare(db, INSERT_SLOT)) == NULL)
