@@ -244,7 +244,18 @@ group_remove(sqlite3 *db, const char *slug, const char *actor,
 		    "revoke them first (herstelctl token list)", g.slug, n);
 		goto fail;
 	}
-	if (store_exec_id(db, "DELETE FROM token WHERE group_id = ?1", g.id) < 0)
+	if ((n = store_count(db, "SELECT count(*) FROM booking WHERE group_id = "
+	    "?1 AND status IN ('requested', 'confirmed')", g.id)) != 0) {
+		if (n < 0)
+			goto internal;
+		fault_set(f, FAULT_CONFLICT, "group %s has %ld booking(s); cancel "
+		    "them first (herstelctl booking list)", g.slug, n);
+		goto fail;
+	}
+	/* Bookings that are over keep their record without the group. */
+	if (store_exec_id(db, "DELETE FROM token WHERE group_id = ?1", g.id) < 0 ||
+	    store_exec_id(db, "UPDATE booking SET group_id = NULL WHERE "
+	    "group_id = ?1", g.id) < 0)
 		goto internal;
 	if (store_exec_id(db, "DELETE FROM grp WHERE id = ?1", g.id) < 0) {
 		/* Something newer than this check refers to the group. */

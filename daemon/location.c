@@ -573,9 +573,17 @@ room_remove(sqlite3 *db, const char *ref, const char *actor, struct fault *f)
 	    "room %s is used by %ld event(s); move or remove them first", ref) ||
 	    in_use(db, "SELECT count(*) FROM event_override WHERE room_id = ?1",
 	    r.id, f, "room %s is used by %ld changed occurrence(s); move or "
-	    "remove them first", ref))
+	    "remove them first", ref) ||
+	    in_use(db, "SELECT count(*) FROM booking WHERE room_id = ?1 AND "
+	    "status IN ('requested', 'confirmed')", r.id, f, "room %s has %ld "
+	    "booking(s); cancel them first (herstelctl booking list --room)",
+	    ref))
 		goto fail;
-	if (store_exec_id(db, "DELETE FROM closure WHERE room_id = ?1", r.id) < 0 ||
+	/* Declined and cancelled bookings (and their slots) go with the room. */
+	if (store_exec_id(db, "DELETE FROM booking_slot WHERE room_id = ?1",
+	    r.id) < 0 ||
+	    store_exec_id(db, "DELETE FROM booking WHERE room_id = ?1", r.id) < 0 ||
+	    store_exec_id(db, "DELETE FROM closure WHERE room_id = ?1", r.id) < 0 ||
 	    store_exec_id(db, "DELETE FROM room WHERE id = ?1", r.id) < 0 ||
 	    store_audit(db, actor, "room.remove", ref, NULL) || store_commit(db)) {
 		fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
