@@ -1354,10 +1354,13 @@ booking_roll(sqlite3 *db, time_t now)
 
 	if (store_begin(db))
 		return -1;
-	/* Series (bookings and events) whose slots stop short of upto. */
+	/*
+	 * Series (bookings and events) whose slots stop a day or more short
+	 * of upto: a restart soon after a booking does not redo it.
+	 */
 	if ((st = store_prepare(db, "SELECT id, coalesce(event_id, 0), horizon "
-	    "FROM booking WHERE rrule != '' AND horizon < ?1 AND status IN "
-	    "('requested', 'confirmed')")) == NULL)
+	    "FROM booking WHERE rrule != '' AND horizon <= ?1 - 86400 AND "
+	    "status IN ('requested', 'confirmed')")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, upto);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1426,7 +1429,7 @@ booking_roll(sqlite3 *db, time_t now)
 		}
 	}
 	if ((st = store_prepare(db, "UPDATE booking SET horizon = ?1 WHERE "
-	    "rrule != '' AND horizon < ?1 AND status IN ('requested', "
+	    "rrule != '' AND horizon <= ?1 - 86400 AND status IN ('requested', "
 	    "'confirmed')")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, upto);
