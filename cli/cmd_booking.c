@@ -104,19 +104,22 @@ on_opt(int ch, const char *val, void *arg)
 		set_str(a->body, keys[ch], val, a->usage);
 }
 
+/* The occurrences not booked, on fp (stderr after a booking: stdout is
+ * the id alone, for scripts). */
 static void
-print_skipped(json_t *r, const char *head)
+print_skipped(FILE *fp, json_t *r, const char *head)
 {
 	json_t *sk = json_object_get(r, head), *x;
 	size_t i;
 
 	if (json_array_size(sk) == 0)
 		return;
-	printf("%s %zu occurrence(s), not free:\n",
+	fprintf(fp, "%s %zu occurrence(s), not free:\n",
 	    strcmp(head, "skipped") == 0 ? "Skipped" : "Would not get",
 	    json_array_size(sk));
 	json_array_foreach(sk, i, x)
-		printf("  %s\n", json_string_value(json_object_get(x, "text")));
+		fprintf(fp, "  %s\n", json_string_value(json_object_get(x,
+		    "text")));
 }
 
 int
@@ -150,7 +153,7 @@ cmd_book(int argc, char **argv)
 		    json_is_true(json_object_get(r, "free")) ? "free" : "not free",
 		    (long long)json_integer_value(json_object_get(r, "booked")),
 		    json_string_value(json_object_get(r, "status")));
-		print_skipped(r, "conflicts");
+		print_skipped(stdout, r, "conflicts");
 	} else {
 		printf("%lld\n", (long long)json_integer_value(
 		    json_object_get(r, "id")));
@@ -158,7 +161,7 @@ cmd_book(int argc, char **argv)
 		    (long long)json_integer_value(json_object_get(r, "id")),
 		    json_string_value(json_object_get(r, "status")),
 		    (long long)json_integer_value(json_object_get(r, "held")));
-		print_skipped(r, "skipped");
+		print_skipped(stderr, r, "skipped");
 	}
 	json_decref(r);
 	return EX_OK;

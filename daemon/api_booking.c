@@ -200,6 +200,19 @@ api_bookings(const struct api_req *r, struct api_resp *resp)
 	}
 	if (r->nseg < 2 || r->nseg > 3 || api_id(r->seg[1], "booking", &id, resp))
 		goto nopath;
+	/*
+	 * Approving and declining belong to the room's location: another
+	 * location's manager is refused (403) rather than told "unknown".
+	 */
+	if (r->nseg == 3 && r->who->role == ROLE_LOCATION_MANAGER &&
+	    (strcmp(r->seg[2], "approve") == 0 ||
+	    strcmp(r->seg[2], "decline") == 0) &&
+	    booking_get(db, id, &b, &f) == 0 &&
+	    b.location_id != r->who->location_id) {
+		api_error(resp, 403, "forbidden", "only an admin or the manager "
+		    "of this location may %s bookings", r->seg[2]);
+		return;
+	}
 	if (booking_get(db, id, &b, &f) || !mine(r->who, &b)) {
 		if (f.kind == FAULT_NONE)
 			fault_set(&f, FAULT_NOTFOUND, "unknown booking %lld",

@@ -42,6 +42,9 @@ conflicts_free(struct conflicts *c)
 	memset(c, 0, sizeof(*c));
 }
 
+struct room_ctx;
+static void	conflict_room(struct conflicts *, const struct room_ctx *);
+
 static void
 conflict_add(struct conflicts *c, const struct slot *s, icaltimezone *z,
     const char *kind, int64_t booking_id, const char *fmt, const char *what)
@@ -95,6 +98,20 @@ room_ctx_load(sqlite3 *db, int64_t room_id, struct room_ctx *rc,
 	return 0;
 }
 
+/* Name the room in the conflict just added. */
+static void
+conflict_room(struct conflicts *c, const struct room_ctx *rc)
+{
+	struct conflict *x;
+
+	if (c->n == 0)
+		return;
+	x = &c->v[c->n - 1];
+	x->room_id = rc->room.id;
+	snprintf(x->room, sizeof(x->room), "%s/%s", rc->room.location,
+	    rc->room.slug);
+}
+
 /* Whether [start, end) lies within one day's opening hours. */
 static int
 within_hours(const struct room_ctx *rc, time_t start, time_t end)
@@ -145,18 +162,20 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 	if (room_ctx_load(db, room_id, &rc, f))
 		return -1;
 	/*
-	 * The range on start is bounded below by the longest slot, so the
-	 * scan covers only slots that can reach into [s, e).
+	 * Held slots of one room never overlap (every one was checked when
+	 * it was written), so the last held slot starting before e decides:
+	 * it collides exactly when it ends after s.  Slots of `except` (the
+	 * booking being redone) are stepped over; nothing starting a week or
+	 * more before s can reach it.
 	 */
 	if ((ov = store_prepare(db, "SELECT s.booking_id, b.title, b.private, "
 	    "coalesce(b.group_id, 0), coalesce(g.name, ''), "
-	    "coalesce(e.visibility, ''), coalesce(e.title, '') "
-	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
+	    "coalesce(e.visibility, ''), coalesce(e.title, ''), s.start, "
+	    "s.\"end\" FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
 	    "LEFT JOIN grp g ON g.id = b.group_id "
 	    "LEFT JOIN event e ON e.id = b.event_id "
 	    "WHERE s.room_id = ?1 AND s.state = 'held' AND s.start < ?3 "
-	    "AND s.start > ?2 - 604800 AND s.\"end\" > ?2 AND s.booking_id != ?4 "
-	    "ORDER BY s.start LIMIT 1")) == NULL ||
+	    "AND s.start > ?2 - 604800 ORDER BY s.start DESC LIMIT 1")) == NULL ||
 	    (cl = store_prepare(db, "SELECT reason FROM closure "
 	    "WHERE location_id = ?1 AND (room_id IS NULL OR room_id = ?2) "
 	    "AND start < ?4 AND \"end\" > ?3 ORDER BY start LIMIT 1")) == NULL) {
@@ -176,6 +195,7 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 		if ((rc_step = sqlite3_step(cl)) == SQLITE_ROW) {
 			conflict_add(out, s, rc.zone, "closure", 0, "closed (%s)",
 			    store_text(cl, 0));
+			conflict_room(out, &rc);
 			continue;
 		} else if (rc_step != SQLITE_DONE) {
 			db_fault(f, db);
@@ -190,14 +210,24 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 			    rc.loc.hours);
 			conflict_add(out, s, rc.zone, "hours", 0,
 			    "outside the opening hours (%s)", what);
+			conflict_room(out, &rc);
 			continue;
 		}
-		sqlite3_reset(ov);
-		sqlite3_bind_int64(ov, 1, room_id);
-		sqlite3_bind_int64(ov, 2, s->start);
-		sqlite3_bind_int64(ov, 3, s->end);
-		sqlite3_bind_int64(ov, 4, except);
-		if ((rc_step = sqlite3_step(ov)) == SQLITE_ROW) {
+		{
+			time_t below = s->end;
+
+			for (;;) {
+				sqlite3_reset(ov);
+				sqlite3_bind_int64(ov, 1, room_id);
+				sqlite3_bind_int64(ov, 2, s->start);
+				sqlite3_bind_int64(ov, 3, below);
+				if ((rc_step = sqlite3_step(ov)) != SQLITE_ROW ||
+				    sqlite3_column_int64(ov, 0) != except)
+					break;
+				below = sqlite3_column_int64(ov, 7);
+			}
+		}
+		if (rc_step == SQLITE_ROW && sqlite3_column_int64(ov, 8) > s->start) {
 			char what[700];
 			const char *title = store_text(ov, 1);
 			const char *etitle = store_text(ov, 6);
@@ -205,16 +235,20 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 
 			if (*etitle)
 				title = etitle;
-			if (may_see(v, &rc, sqlite3_column_int64(ov, 3),
+			/* "booked: "Title" (Group)", "booked (Group)", "bezet" */
+			if (!may_see(v, &rc, sqlite3_column_int64(ov, 3),
 			    sqlite3_column_int(ov, 2), store_text(ov, 5)))
-				snprintf(what, sizeof(what), "\"%.300s\"%s%.300s%s",
-				    *title ? title : "booking", *gname ? " (" : "",
-				    gname, *gname ? ")" : "");
-			else
 				snprintf(what, sizeof(what), "bezet");
+			else if (*title)
+				snprintf(what, sizeof(what), "booked: \"%.300s\"%s%.300s%s",
+				    title, *gname ? " (" : "", gname, *gname ? ")" : "");
+			else
+				snprintf(what, sizeof(what), "booked%s%.300s%s",
+				    *gname ? " (" : "", gname, *gname ? ")" : "");
 			conflict_add(out, s, rc.zone, *etitle ? "event" : "booking",
-			    sqlite3_column_int64(ov, 0), "booked: %s", what);
-		} else if (rc_step != SQLITE_DONE) {
+			    sqlite3_column_int64(ov, 0), "%s", what);
+			conflict_room(out, &rc);
+		} else if (rc_step != SQLITE_ROW && rc_step != SQLITE_DONE) {
 			db_fault(f, db);
 			goto done;
 		}
@@ -258,7 +292,8 @@ push_occ(time_t t, void *arg)
 {
 	struct slots *s = arg;
 
-	return s->n >= BOOKING_MAX_SLOTS || slots_push(s, t, t, t + s->dur);
+	/* One more than allowed is enough to know the series is too long. */
+	return s->n > BOOKING_MAX_SLOTS || slots_push(s, t, t, t + s->dur);
 }
 
 /* Occurrences of (start, dur, rrule) in [from, upto). */
@@ -276,7 +311,7 @@ expand(const char *rrule, time_t start, long dur, icaltimezone *z,
 	if (recur_expand(rrule, start, z, from, upto, 100000, push_occ,
 	    out) < 0)
 		return fault_set(f, FAULT_INVALID, "--repeat is not a valid rule");
-	if (out->n >= BOOKING_MAX_SLOTS)
+	if (out->n > BOOKING_MAX_SLOTS)
 		return fault_set(f, FAULT_INVALID, "the series has more than %d "
 		    "occurrences within the booking horizon", BOOKING_MAX_SLOTS);
 	/* A series whose occurrences overlap each other cannot be held. */
@@ -886,6 +921,54 @@ collect_event(const struct occurrence *o, void *arg)
 	return slots_push(&x->moved, rid, o->start, o->end);
 }
 
+struct placed {
+	int64_t	room_id;
+	time_t	start, end;
+};
+
+static int
+placed_cmp(const void *a, const void *b)
+{
+	const struct placed *x = a, *y = b;
+
+	if (x->room_id != y->room_id)
+		return x->room_id < y->room_id ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * The occurrences of one event must not overlap each other in a room (a
+ * moved one onto another): held slots of a room never overlap.
+ */
+static int
+self_overlap(const struct ev_slots *x, icaltimezone *z, struct fault *f)
+{
+	int n = x->held.n + x->moved.n, k = 0, rc = 0;
+	struct placed *p;
+
+	if (n < 2)
+		return 0;
+	if ((p = calloc((size_t)n, sizeof(*p))) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	for (int i = 0; i < x->held.n; i++)
+		p[k++] = (struct placed){ x->room_id, x->held.v[i].start,
+		    x->held.v[i].end };
+	for (int i = 0; i < x->moved.n; i++)
+		p[k++] = (struct placed){ x->moved_room[i], x->moved.v[i].start,
+		    x->moved.v[i].end };
+	qsort(p, (size_t)n, sizeof(*p), placed_cmp);
+	for (int i = 1; i < n && rc == 0; i++)
+		if (p[i].room_id == p[i - 1].room_id && p[i].start < p[i - 1].end) {
+			char when[32];
+			when_format_local(p[i].start, z, when);
+			rc = fault_set(f, FAULT_INVALID, "the occurrence at %s "
+			    "would overlap another occurrence of this event in "
+			    "the same room", when);
+		}
+	free(p);
+	return rc;
+}
+
 static void
 ev_slots_free(struct ev_slots *x)
 {
@@ -895,29 +978,43 @@ ev_slots_free(struct ev_slots *x)
 	free(x->moved_room);
 }
 
-/* The booking id held by event ev, or 0. */
-static int64_t
-event_booking(sqlite3 *db, int64_t event_id, char *status)
+/* The booking event_id holds (id 0: none); -1 on a database error. */
+struct held {
+	int64_t	id, room_id;
+	time_t	start, end;
+	char	status[12];
+	char	rrule[RECUR_MAX_LEN + 1];
+};
+
+static int
+event_booking(sqlite3 *db, int64_t event_id, struct held *h)
 {
 	sqlite3_stmt *st;
-	int64_t id = 0;
+	int rc;
 
-	if ((st = store_prepare(db, "SELECT id, status FROM booking WHERE "
-	    "event_id = ?1")) == NULL)
+	memset(h, 0, sizeof(*h));
+	if ((st = store_prepare(db, "SELECT id, room_id, start, \"end\", "
+	    "status, rrule FROM booking WHERE event_id = ?1")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, event_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		snprintf(status, 12, "%s", store_text(st, 1));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		h->id = sqlite3_column_int64(st, 0);
+		h->room_id = sqlite3_column_int64(st, 1);
+		h->start = sqlite3_column_int64(st, 2);
+		h->end = sqlite3_column_int64(st, 3);
+		snprintf(h->status, sizeof(h->status), "%s", store_text(st, 4));
+		snprintf(h->rrule, sizeof(h->rrule), "%s", store_text(st, 5));
 	}
 	sqlite3_finalize(st);
-	return id;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*
- * Move the conflicts in found that were skipped before (same start in
- * booking bid, state skipped) to the end of the list; return how many are
- * new, or -1.
+ * Move the conflicts in found that the change did not cause to the end of
+ * the list, and return how many it did cause (-1 on error).  A conflict is
+ * not the change's doing when the same occurrence (start, end, room) was
+ * already in booking bid: a closure added over it later, or a request that
+ * was declined and its slot taken.  Those stay skipped instead.
  */
 static int
 new_conflicts(sqlite3 *db, int64_t bid, struct conflicts *found,
@@ -929,12 +1026,15 @@ new_conflicts(sqlite3 *db, int64_t bid, struct conflicts *found,
 	if (bid == 0 || found->n == 0)
 		return found->n;
 	if ((st = store_prepare(db, "SELECT 1 FROM booking_slot WHERE "
-	    "booking_id = ?1 AND start = ?2 AND state = 'skipped'")) == NULL)
+	    "booking_id = ?1 AND start = ?2 AND \"end\" = ?3 AND "
+	    "room_id = ?4")) == NULL)
 		return db_fault(f, db);
 	for (int i = 0; i < found->n; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, bid);
 		sqlite3_bind_int64(st, 2, found->v[i].start);
+		sqlite3_bind_int64(st, 3, found->v[i].end);
+		sqlite3_bind_int64(st, 4, found->v[i].room_id);
 		if (sqlite3_step(st) != SQLITE_ROW) {
 			struct conflict t = found->v[fresh];
 			found->v[fresh++] = found->v[i];
@@ -959,14 +1059,16 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 	struct room r;
 	sqlite3_stmt *st = NULL;
 	time_t now = time(NULL), upto = horizon_end(now);
-	char status[12] = "", want[12];
+	struct held h;
+	char want[12];
 	int64_t bid;
-	int rc, any_room = ev->room_id != 0;
+	int rc, any_room = ev->room_id != 0, new_skips = 0;
 
 	for (int i = 0; i < ev->noverrides; i++)
 		any_room |= ev->overrides[i].room_id != 0;
-	if ((bid = event_booking(db, ev->id, status)) < 0)
+	if (event_booking(db, ev->id, &h) < 0)
 		return db_fault(f, db);
+	bid = h.id;
 	if (!any_room) {
 		/* No room (any more): let go of what it held. */
 		if (bid && store_exec_id(db, "DELETE FROM booking WHERE id = ?1",
@@ -984,11 +1086,21 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 	}
 	if (room_get_id(db, x.room_id, &r, f))
 		return -1;
+	/*
+	 * A declined request stays declined while the event keeps the room
+	 * and times it was declined for; a change of either asks again.
+	 */
+	if (strcmp(h.status, "declined") == 0 && h.room_id == x.room_id &&
+	    h.start == ev->start && h.end == ev->end &&
+	    strcmp(h.rrule, ev->rrule) == 0 &&
+	    strcmp(ev->status, "cancelled") != 0)
+		return 0;
 	if (strcmp(ev->status, "cancelled") == 0)
 		snprintf(want, sizeof(want), "cancelled");
 	else if (strcmp(ev->status, "proposed") == 0)
 		snprintf(want, sizeof(want), "requested");
-	else if (strcmp(status, "confirmed") == 0 || confirm || !r.needs_approval)
+	else if (strcmp(h.status, "confirmed") == 0 || confirm ||
+	    !r.needs_approval)
 		snprintf(want, sizeof(want), "confirmed");
 	else
 		snprintf(want, sizeof(want), "requested");
@@ -999,12 +1111,14 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 		    (long long)ev->id);
 		goto fail;
 	}
+	if (strcmp(want, "cancelled") != 0 && self_overlap(&x, ev->zone, f))
+		goto fail;
 	if (strcmp(want, "cancelled") != 0 && !skip && ev->start >= upto) {
-		char h[32];
-		when_format_local(upto, ev->zone, h);
+		char until[32];
+		when_format_local(upto, ev->zone, until);
 		fault_set(f, FAULT_INVALID, "the event starts beyond the booking "
 		    "horizon of room %s (%d days, until %s)", r.slug,
-		    conf_current()->horizon_days, h);
+		    conf_current()->horizon_days, until);
 		goto fail;
 	}
 	if (strcmp(want, "cancelled") != 0) {
@@ -1023,10 +1137,20 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 		 */
 		if ((blocking = new_conflicts(db, bid, &found, f)) < 0)
 			goto fail;
+		new_skips = blocking;
 		if (blocking > 0 && !skip) {
-			fault_set(f, FAULT_CONFLICT, "room %s is not free for %d "
-			    "occurrence(s) of this event; nothing was changed",
-			    *ev->room ? ev->room : r.slug, blocking);
+			int same = 1;
+
+			for (int i = 1; i < blocking; i++)
+				same &= found.v[i].room_id == found.v[0].room_id;
+			if (same)
+				fault_set(f, FAULT_CONFLICT, "room %s is not free "
+				    "for %d occurrence(s) of this event; nothing "
+				    "was changed", found.v[0].room, blocking);
+			else
+				fault_set(f, FAULT_CONFLICT, "the rooms are not free "
+				    "for %d occurrence(s) of this event; nothing "
+				    "was changed", blocking);
 			found.n = blocking;
 			*refused = found;
 			memset(&found, 0, sizeof(found));
@@ -1099,6 +1223,12 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 				goto internal;
 		sqlite3_finalize(st);
 		st = NULL;
+	}
+	/* Rolling the horizon: report what had to be skipped just now. */
+	if (skip && new_skips > 0) {
+		found.n = new_skips;
+		*refused = found;
+		memset(&found, 0, sizeof(found));
 	}
 	conflicts_free(&found);
 	ev_slots_free(&x);
@@ -1382,60 +1512,68 @@ booking_roll(sqlite3 *db, time_t now)
 		n++;
 	}
 	sqlite3_finalize(st);
+	/*
+	 * Each series rolls on its own: one that cannot (too many new
+	 * occurrences, a database error) is logged and keeps its horizon,
+	 * and does not hold back the others.
+	 */
 	for (int i = 0; i < n; i++) {
 		struct fault f = { 0 };
-		struct conflicts found = { 0 }, none = { 0 };
+		struct conflicts found = { 0 };
+		struct slots s = { 0 };
+		struct booking b;
+		struct event *ev = NULL;
+		char detail[128];
+		int ok;
 
+		if (sqlite3_exec(db, "SAVEPOINT roll_one", NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto fail;
 		if (evs[i]) {
-			struct event *ev = event_get(db, evs[i], &f);
-			if (ev == NULL || sync_event(db, ev, 0, 1, &all, "horizon",
-			    &none, &f)) {
-				event_free(ev);
-				log_warnx("horizon: event %lld: %s",
-				    (long long)evs[i], f.msg);
-				goto fail;
-			}
-			event_free(ev);
-			continue;
-		}
-		{
-			struct booking b;
-			struct slots s = { 0 };
-			char detail[96];
-
-			if (booking_get(db, ids[i], &b, &f) ||
+			ok = (ev = event_get(db, evs[i], &f)) != NULL &&
+			    sync_event(db, ev, 0, 1, &all, "horizon", &found,
+			    &f) == 0;
+			snprintf(detail, sizeof(detail), "event %lld",
+			    (long long)evs[i]);
+		} else {
+			ok = booking_get(db, ids[i], &b, &f) == 0 &&
 			    expand(b.rrule, b.start, (long)(b.end - b.start),
-			    when_zone(b.timezone), from[i], upto, &s, &f) ||
+			    when_zone(b.timezone), from[i], upto, &s, &f) == 0 &&
 			    booking_check(db, b.room_id, s.v, s.n, b.id, &all,
-			    &found, &f) ||
-			    write_slots(db, b.id, b.room_id, &s, &found, &f)) {
-				free(s.v);
-				conflicts_free(&found);
-				log_warnx("horizon: booking %lld: %s",
-				    (long long)ids[i], f.msg);
-				goto fail;
-			}
-			added += s.n - found.n;
-			if (found.n > 0) {
-				snprintf(detail, sizeof(detail), "booking %lld: %d "
-				    "new occurrence(s) skipped, not free",
-				    (long long)b.id, found.n);
-				store_audit(db, "horizon", "booking.skip", b.room,
-				    detail);
-				log_warnx("%s in %s", detail, b.room);
-			}
-			free(s.v);
-			conflicts_free(&found);
+			    &found, &f) == 0 &&
+			    write_slots(db, b.id, b.room_id, &s, &found, &f) == 0;
+			snprintf(detail, sizeof(detail), "booking %lld",
+			    (long long)ids[i]);
+			if (ok)
+				added += s.n - found.n;
 		}
+		if (ok && evs[i] == 0 && (st = store_prepare(db, "UPDATE booking "
+		    "SET horizon = ?2 WHERE id = ?1")) != NULL) {
+			sqlite3_bind_int64(st, 1, ids[i]);
+			sqlite3_bind_int64(st, 2, upto);
+			ok = sqlite3_step(st) == SQLITE_DONE;
+			sqlite3_finalize(st);
+		}
+		if (ok && found.n > 0) {
+			char what[320];
+
+			snprintf(what, sizeof(what), "%s: %d new occurrence(s) "
+			    "skipped, not free (first: %.80s)", detail, found.n,
+			    found.v[0].text);
+			store_audit(db, "horizon", "booking.skip", detail, what);
+			log_warnx("horizon: %s", what);
+		}
+		if (!ok) {
+			log_warnx("horizon: %s cannot be extended: %s", detail,
+			    f.kind ? f.msg : sqlite3_errmsg(db));
+			sqlite3_exec(db, "ROLLBACK TO roll_one", NULL, NULL, NULL);
+		}
+		sqlite3_exec(db, "RELEASE roll_one", NULL, NULL, NULL);
+		event_free(ev);
+		free(s.v);
+		conflicts_free(&found);
 	}
-	if ((st = store_prepare(db, "UPDATE booking SET horizon = ?1 WHERE "
-	    "rrule != '' AND horizon <= ?1 - 86400 AND status IN ('requested', "
-	    "'confirmed')")) == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, upto);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || store_commit(db))
+	if (store_commit(db))
 		goto fail;
 	free(ids);
 	free(evs);

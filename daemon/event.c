@@ -931,14 +931,20 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 {
 	if (delta == 0)
 		return 0;
-	/* Two steps through a negative id avoid primary-key collisions. */
+	/*
+	 * Two steps through keys far out of range avoid primary-key
+	 * collisions while rows move past each other (the event id stays,
+	 * so foreign keys hold throughout).
+	 */
 	static const char *sql[] = {
-		"UPDATE event_exdate SET event_id = -event_id, "
-		"recurrence_id = recurrence_id + ?2 WHERE event_id = ?1",
-		"UPDATE event_exdate SET event_id = -event_id WHERE event_id = -?1",
-		"UPDATE event_override SET event_id = -event_id, "
-		"recurrence_id = recurrence_id + ?2 WHERE event_id = ?1",
-		"UPDATE event_override SET event_id = -event_id WHERE event_id = -?1",
+		"UPDATE event_exdate SET recurrence_id = recurrence_id + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1",
+		"UPDATE event_exdate SET recurrence_id = recurrence_id - "
+		"4611686018427387904 WHERE event_id = ?1",
+		"UPDATE event_override SET recurrence_id = recurrence_id + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1",
+		"UPDATE event_override SET recurrence_id = recurrence_id - "
+		"4611686018427387904 WHERE event_id = ?1",
 	};
 	for (size_t i = 0; i < 4; i++) {
 		sqlite3_stmt *st = store_prepare(db, sql[i]);
@@ -953,6 +959,34 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 			return db_fault(f, db);
 	}
 	return 0;
+}
+
+/*
+ * Occurrences changed in something other than time (a title, a room) keep
+ * following the series when its time or length changes; those moved to a
+ * time of their own stay there.
+ */
+static int
+follow_series(sqlite3 *db, const struct event *ev, time_t start, time_t end,
+    struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (start == ev->start && end == ev->end)
+		return 0;
+	if ((st = store_prepare(db, "UPDATE event_override SET "
+	    "start = recurrence_id + ?2, \"end\" = recurrence_id + ?2 + ?3 "
+	    "WHERE event_id = ?1 AND start = recurrence_id AND "
+	    "\"end\" - start = ?4")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, ev->id);
+	sqlite3_bind_int64(st, 2, start - ev->start);
+	sqlite3_bind_int64(st, 3, end - start);
+	sqlite3_bind_int64(st, 4, ev->end - ev->start);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
 }
 
 /* Drop exdates/overrides that are no longer occurrences of the series. */
@@ -1082,7 +1116,8 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 		    ev->id) || store_exec_id(db, "DELETE FROM event_override "
 		    "WHERE event_id = ?1", ev->id))
 			return db_fault(f, db);
-	} else if (shift_keys(db, ev->id, (long)(start - ev->start), f) ||
+	} else if (follow_series(db, ev, start, end, f) ||
+	    shift_keys(db, ev->id, (long)(start - ev->start), f) ||
 	    prune_keys(db, ev->id, f))
 		return -1;
 	if (add_exdates(db, ev->id, in, rrule, start, z, f) ||

@@ -86,15 +86,52 @@ recur_check(struct fault *f, const char *rrule)
 	return 0;
 }
 
-/* The UTC instant of a local occurrence; libical decides in a DST gap. */
+/*
+ * The UTC instant of a local occurrence.  A time in the hour skipped when
+ * summer time starts is read as the same time an hour later (02:30 becomes
+ * 03:30 that day); the next occurrence is back at 02:30.
+ */
 static time_t
 occ_time(struct icaltimetype occ, icaltimezone *zone)
 {
+	struct icaltimetype later;
 	time_t t;
 
 	if (when_from_local(NULL, "", occ, zone, &t) == 0)
 		return t;
+	later = occ;
+	icaltime_adjust(&later, 0, 1, 0, 0);
+	if (when_from_local(NULL, "", later, zone, &t) == 0)
+		return t;
+	occ.zone = zone;
 	return icaltime_as_timet_with_zone(occ, zone);
+}
+
+/* The last moment UNTIL allows, in UTC seconds; 0 when there is none. */
+static time_t
+until_of(struct icaltimetype u, icaltimezone *zone)
+{
+	struct icaltimetype next;
+	time_t t;
+
+	if (icaltime_is_null_time(u))
+		return 0;
+	if (u.is_date) {
+		/* A date: every occurrence on that local day counts. */
+		next = u;
+		next.is_date = 0;
+		next.hour = next.minute = next.second = 0;
+		icaltime_adjust(&next, 1, 0, 0, 0);
+		if (when_from_local(NULL, "", next, zone, &t))
+			t = icaltime_as_timet_with_zone(next, zone);
+		return t - 1;
+	}
+	if (u.zone != NULL)
+		return icaltime_as_timet_with_zone(u, u.zone);
+	/* A floating UNTIL is local time where the series happens. */
+	if (when_from_local(NULL, "", u, zone, &t))
+		t = icaltime_as_timet_with_zone(u, zone);
+	return t;
 }
 
 long
@@ -104,17 +141,23 @@ recur_expand(const char *rrule, time_t dtstart, icaltimezone *zone,
 	struct icalrecurrencetype r;
 	icalrecur_iterator *it;
 	struct icaltimetype start, occ;
-	time_t until = 0, t;
+	time_t until, t, last = 0;
 	long visited = 0, passed = 0;
 
 	icalerror_clear_errno();
 	r = icalrecurrencetype_from_string(rrule);
 	if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
 		return -1;
-	if (!icaltime_is_null_time(r.until))
-		until = icaltime_as_timet_with_zone(r.until, r.until.zone ?
-		    (icaltimezone *)r.until.zone : zone);
+	/*
+	 * libical iterates a floating start in plain wall-clock time; given
+	 * a zone it carries a DST-gap shift into the next occurrences.  So
+	 * it gets the local time without a zone, and UNTIL (which it would
+	 * compare against those floating times) is applied here instead.
+	 */
+	until = until_of(r.until, zone);
+	r.until = icaltime_null_time();
 	start = when_local(dtstart, zone);
+	start.zone = NULL;
 	if ((it = icalrecur_iterator_new(r, start)) == NULL)
 		return -1;
 	while (visited < max) {
@@ -125,6 +168,9 @@ recur_expand(const char *rrule, time_t dtstart, icaltimezone *zone,
 		t = occ_time(occ, zone);
 		if (t < dtstart)
 			continue;	/* libical may yield DTSTART's own slot */
+		if (t <= last)
+			continue;	/* hourly times folded by a DST gap */
+		last = t;
 		if (until && t > until)
 			break;
 		if (t >= to)

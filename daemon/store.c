@@ -131,9 +131,11 @@ static const char *migrations[STORE_VERSION] = {
 	"CREATE INDEX audit_at ON audit(at);",
 
 	/*
-	 * 2 -> 3: bookings.  One booking_slot row per occurrence; the partial
-	 * index over held slots makes "what overlaps [s, e) in this room" a
-	 * range scan: start < e AND start > s - (longest slot), end > s.
+	 * 2 -> 3: bookings.  One booking_slot row per occurrence.  Held slots
+	 * of a room never overlap, so "does [s, e) collide" is one step down
+	 * the partial index over held slots: the last one starting before e
+	 * collides exactly when it ends after s.  The index covers the
+	 * columns that step needs.
 	 */
 	"CREATE TABLE booking ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -167,8 +169,8 @@ static const char *migrations[STORE_VERSION] = {
 	"  note TEXT NOT NULL DEFAULT '',"
 	"  UNIQUE (booking_id, recurrence_id),"
 	"  CHECK (\"end\" > start AND \"end\" - start <= 604800));"
-	"CREATE INDEX slot_overlap ON booking_slot(room_id, start) "
-	"  WHERE state = 'held';",
+	"CREATE INDEX slot_overlap ON booking_slot(room_id, start, \"end\", "
+	"  booking_id) WHERE state = 'held';",
 };
 
 static char		*db_path;

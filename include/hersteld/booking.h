@@ -42,6 +42,8 @@ struct conflict {
 	char	kind[16];		/* booking, event, closure, hours */
 	char	text[600];		/* "2026-12-24 19:00-21:00: closed (Kerst)" */
 	int64_t	booking_id;		/* the other booking, or 0 */
+	int64_t	room_id;		/* the room that is not free */
+	char	room[130];		/* its LOC/ROOM */
 };
 
 struct conflicts {
