@@ -64,7 +64,8 @@ UNIT_TESTS = \
 	location \
 	store \
 	conf \
-	event
+	event \
+	booking
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)
