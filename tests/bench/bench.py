@@ -21,6 +21,23 @@ What it does:
         summary over a second window of the same length; goal: none;
   4. prints a summary of every figure with its goal.
 
+Then the booking part, with its own daemon and temporary directory
+(bookings.horizon_days 1500, one location without opening hours):
+  5. fills room A to 1,000 and room B to 100,000 held occurrences (daily
+     series of 1,000 ten-minute slots at different times of day, 04:00 to
+     20:40, through POST /api/v1/bookings), and leaves room E empty;
+  6. prints EXPLAIN QUERY PLAN of booking_check()'s overlap query (its SQL
+     read from daemon/booking.c) on the database, read-only, and how many
+     index entries its range covers per checked occurrence;
+  7. measures checking a weekly one-year series (FREQ=WEEKLY;COUNT=52):
+     dry_run requests over one kept-alive API connection, interleaved, in
+     E, A and B, once at a time that is free everywhere and once at a time
+     that collides on all 52 occurrences; medians and the ratio B/A
+     (goal < 3: the cost follows the log of the data, not its size);
+  8. measures `herstelctl book` end to end (a fresh free single slot each
+     run) in A and B, and `herstelctl book --dry-run` of the weekly series
+     in B; then prints its own summary.
+
 Environment:
   HERSTELD            daemon binary (default daemon/hersteld)
   HERSTELCTL          CLI binary (default cli/herstelctl)
@@ -28,7 +45,14 @@ Environment:
   BENCH_EVENTS        events to seed (default 10000)
   BENCH_SERIES        of which weekly series (default 1000)
   BENCH_RUNS          CLI runs per command (default 50)
-  BENCH_KEEP          1: keep the temporary directory (for inspection)
+  BENCH_KEEP          1: keep the temporary directories (for inspection)
+  BENCH_ONLY          events | booking: run only that part (also the flag
+                      --only PART); default both
+  BENCH_BOOKING_RUNS  dry-run requests per room and case (default 200)
+  BENCH_BOOK_CLI_RUNS herstelctl book runs per room (default 30)
+  BENCH_BOOKING_SMALL occurrences in room A (default 1000)
+  BENCH_BOOKING_BIG   occurrences in room B (default 100000); both are
+                      multiples of 1000, at most 100000
 
 Python 3 standard library only; run by /usr/bin/python3 (make bench).
 """
@@ -154,7 +178,7 @@ def free_port():
     return port
 
 
-def write_conf(tmp, port):
+def write_conf(tmp, port, horizon_days=730):
     conf = os.path.join(tmp, "hersteld.conf")
     with open(conf, "w") as f:
         f.write("""# written by tests/bench/bench.py
@@ -175,9 +199,9 @@ smtp = {
 maildir = "%(tmp)s/mail";
 reminders = { lead = [ "7d", "1d" ]; quiet_hours = "21:00-08:00"; };
 feeds     = { past_days = 90; future_days = 730; refresh = "1h"; };
-bookings  = { horizon_days = 730; };
+bookings  = { horizon_days = %(horizon)d; };
 log_level = "warn";
-""" % {"tmp": tmp, "port": port})
+""" % {"tmp": tmp, "port": port, "horizon": horizon_days})
     return conf
 
 
@@ -338,6 +362,7 @@ def seed(api, n_events, n_series):
     for g in GROUPS:
         api.post("/groups", {"slug": g, "name": g.replace("-", " ").title(),
                              "kind": "steungroep"})
+    moved = {0: 0, 1: 0, 2: 0}
     # Every tenth event is a series, spread evenly among the singles.
     series_every = n_events / n_series if n_series else 0
     next_series = 0.0
@@ -370,10 +395,37 @@ def seed(api, n_events, n_series):
                 BYDAY[day.weekday()], count)
             made_series += 1
             next_series += series_every
-        api.post("/events", ev)
+        if "room" in ev:
+            moved[post_event_in_a_free_room(api, ev, rooms, rnd)] += 1
+        else:
+            api.post("/events", ev)
         if (i + 1) % 2000 == 0:
             out("  ... %d events" % (i + 1))
-    return len(rooms), made_series
+    return len(rooms), made_series, moved
+
+
+def post_event_in_a_free_room(api, ev, rooms, rnd):
+    """Rooms are booked through the conflict engine, so a random event may
+    find its room taken: try the other rooms (in a seeded order), then hold
+    it at a place instead.  0 when the first room was free, 1 when it moved
+    to another room, 2 when it went to a place."""
+    others = [r for r in rooms if r[0] != ev["room"]]
+    rnd.shuffle(others)
+    for n, (room, cap) in enumerate([(ev["room"], None)] + others):
+        if cap is not None:
+            ev["room"] = room
+            ev["capacity"] = min(ev["capacity"], cap)
+        status, text = api.call("POST", "/events", ev)
+        if status == 201:
+            return 1 if n else 0
+        if status != 409:
+            raise RuntimeError("POST /events %s -> %d %s" % (
+                json.dumps(ev), status, text[:500].decode("utf-8",
+                                                          "replace")))
+    del ev["room"]
+    ev["place"] = rnd.choice(PLACES)
+    api.post("/events", ev)
+    return 2
 
 
 def measure_cli(ctl, sock, runs):
@@ -475,21 +527,448 @@ def completed_calls(trace):
     return [l for l in trace if " = " in l]
 
 
-def main():
-    hersteld = binary("HERSTELD", "daemon/hersteld")
-    ctl = binary("HERSTELCTL", "cli/herstelctl")
+# ---- bookings: the conflict check at 1,000 and 100,000 occurrences -------
+#
+# Its own daemon and temp dir.  One location without opening hours (so any
+# minute of the day may be booked) and three rooms:
+#   A  one daily series of 10-minute slots at 04:00           1,000 occ.
+#   B  100 daily series of 10-minute slots, 04:00 ... 20:30   100,000 occ.
+#   E  empty (the fixed cost of a request: HTTP, JSON, expansion)
+# Every series runs 1,000 days from 2026-12-01, so A and B cover the same
+# stretch of time.  04:00 onwards keeps the slots clear of the DST hours.
+# 20:40-04:00 is left empty in every room; the weekly series that is checked
+# starts Tuesday 2027-01-05 at 22:00 (free everywhere) or at 04:00 (collides
+# with the 04:00 series of A and B on every one of its 52 occurrences).
+
+BK_HORIZON_DAYS = 1500           # until about 2030-12-31 from 2026-11-22
+BK_LOC = "bench-zalen"
+BK_TZ = "Europe/Amsterdam"
+BK_FILL_FROM = datetime.date(2026, 12, 1)
+BK_FILL_DAYS = 1000              # occurrences per daily series
+BK_FIRST_MIN = 4 * 60            # 04:00
+BK_SLOT_MIN = 10
+BK_CHECK_DAY = datetime.date(2027, 1, 5)   # a Tuesday
+BK_WEEKLY = "FREQ=WEEKLY;COUNT=52"
+BK_FREE = ("22:00", "1h")        # collides with nothing
+BK_BUSY = ("04:00", "10m")       # collides with the 04:00 series
+BK_CLI_DAY = datetime.date(2027, 3, 1)     # CLI single slots from here
+
+# The overlap query of booking_check() in daemon/booking.c, copied; the
+# bench prefers the text it finds in booking.c itself (see overlap_sql()).
+BK_OVERLAP_SQL = (
+    "SELECT s.booking_id, b.title, b.private, "
+    "coalesce(b.group_id, 0), coalesce(g.name, ''), "
+    "coalesce(e.visibility, ''), coalesce(e.title, '') "
+    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
+    "LEFT JOIN grp g ON g.id = b.group_id "
+    "LEFT JOIN event e ON e.id = b.event_id "
+    "WHERE s.room_id = ?1 AND s.state = 'held' AND s.start < ?3 "
+    "AND s.start > ?2 - 604800 AND s.\"end\" > ?2 AND s.booking_id != ?4 "
+    "ORDER BY s.start LIMIT 1")
+
+
+def overlap_sql():
+    """(sql, where from): the first statement booking_check() prepares
+    that reads booking_slot, as written in daemon/booking.c now; the copy
+    above if the source cannot be read or parsed."""
+    import re
+    path = os.path.join(ROOT, "daemon", "booking.c")
+    try:
+        with open(path) as f:
+            src = f.read()
+        i = src.index("\nbooking_check(")
+        j = src.index("store_prepare(db,", i)
+        k = src.index("FROM booking_slot", j)
+        if k > src.index("\n}\n", i):
+            raise ValueError("not in booking_check")
+        end = src.index(")", src.index("LIMIT", k))
+        lits = re.findall(r'"((?:[^"\\]|\\.)*)"', src[j:end + 1])
+        sql = "".join(lits).replace('\\"', '"')
+        if "booking_slot" not in sql or "?1" not in sql:
+            raise ValueError("unexpected text")
+        return sql, "daemon/booking.c, booking_check()"
+    except (OSError, ValueError) as e:
+        return BK_OVERLAP_SQL, "copy in bench.py (%s)" % e
+
+
+def start_daemon(hersteld, tmp, horizon_days):
+    port = free_port()
+    conf = write_conf(tmp, port, horizon_days)
+    sock = os.path.join(tmp, "hersteld.sock")
+    log = os.path.join(tmp, "hersteld.log")
+    with open(log, "w") as lf:
+        proc = subprocess.Popen([hersteld, "-d", "-c", conf], cwd=tmp,
+                                stdin=subprocess.DEVNULL,
+                                stdout=lf, stderr=subprocess.STDOUT)
+    wait_for_socket(proc, sock, log)
+    return proc, sock, log, port
+
+
+def hhmm(minutes):
+    return "%02d:%02d" % (minutes // 60, minutes % 60)
+
+
+def bk_fill(api, room, times):
+    """One daily series of BK_FILL_DAYS 10-minute slots per start time."""
+    held = 0
+    for n, m in enumerate(times):
+        b = api.post("/bookings", {
+            "room": room,
+            "start": "%s %s" % (BK_FILL_FROM.isoformat(), hhmm(m)),
+            "duration": "%dm" % BK_SLOT_MIN,
+            "repeat": "FREQ=DAILY;COUNT=%d" % BK_FILL_DAYS,
+            "title": "Vulling %s %s" % (room, hhmm(m))})
+        if b.get("held") != BK_FILL_DAYS or b.get("skipped"):
+            raise RuntimeError("fill %s %s: held %r, skipped %d" % (
+                room, hhmm(m), b.get("held"), len(b.get("skipped") or [])))
+        held += b["held"]
+        if (n + 1) % 20 == 0:
+            out("  ... %s: %d series, %d occurrences" % (room, n + 1, held))
+    return held
+
+
+def weekly_body(room, at, dur):
+    return {"room": room, "start": "%s %s" % (BK_CHECK_DAY.isoformat(), at),
+            "duration": dur, "repeat": BK_WEEKLY,
+            "title": "Wekelijkse groep", "dry_run": True}
+
+
+def bk_expect(room, kind, status, body):
+    """The first answer of each kind is checked: all 52 free, or all 52
+    reported as conflicts; anything else makes the figure meaningless."""
+    try:
+        j = json.loads(body)
+    except ValueError:
+        j = None
+    if kind == "free":
+        ok = status == 200 and j and j.get("free") is True and \
+            j.get("booked") == 52
+        what = "200, free, 52 to book"
+    else:
+        det = (j or {}).get("error", {}).get("details") or []
+        ok = status == 409 and len(det) == 52
+        what = "409 with 52 colliding occurrences"
+    if not ok:
+        raise RuntimeError("dry run %s in %s: wanted %s, got %d %s" % (
+            kind, room, what, status, body[:300].decode("utf-8", "replace")))
+    if kind == "busy":
+        return "%d conflicts, first: %s" % (len(det), det[0].get("text"))
+    return "free, %d occurrence(s) would be booked" % j["booked"]
+
+
+def bk_measure_dry(sock, rooms, runs):
+    """Median of the weekly dry run per (room, free|busy), interleaved
+    over one kept-alive connection."""
+    api = Api(sock)
+    samples = {}
+    notes = {}
+    try:
+        cases = [(r, k) for k in ("free", "busy") for r in rooms
+                 if not (k == "busy" and r.endswith("/leeg"))]
+        for room, kind in cases:        # warm-up and check, not counted
+            at, dur = BK_FREE if kind == "free" else BK_BUSY
+            status, body = api.call("POST", "/bookings",
+                                    weekly_body(room, at, dur))
+            notes[(room, kind)] = bk_expect(room, kind, status, body)
+            samples[(room, kind)] = []
+        for _ in range(runs):
+            for room, kind in cases:
+                at, dur = BK_FREE if kind == "free" else BK_BUSY
+                body = weekly_body(room, at, dur)
+                t0 = time.perf_counter()
+                status, _ = api.call("POST", "/bookings", body)
+                samples[(room, kind)].append(
+                    (time.perf_counter() - t0) * 1000.0)
+                if status != (200 if kind == "free" else 409):
+                    raise RuntimeError("dry run %s in %s -> %d"
+                                       % (kind, room, status))
+    finally:
+        api.close()
+    return samples, notes
+
+
+def bk_measure_cli(ctl, sock, rooms, runs, day0):
+    """herstelctl book of a fresh free single slot (a new day each run,
+    21:30, 10 minutes), interleaved between the rooms; one warm-up each."""
+    ms = {r: [] for r in rooms}
+    last = None
+    for i in range(runs + 1):
+        day = day0 + datetime.timedelta(days=i)
+        for room in rooms:
+            cmd = [ctl, "--socket", sock, "book", room,
+                   "--start", "%s 21:30" % day.isoformat(),
+                   "--duration", "10m", "--title", "CLI %d" % i]
+            dt, _ = run_cli(cmd)
+            last = cmd
+            if i > 0:
+                ms[room].append(dt)
+    return ms, last
+
+
+def bk_measure_cli_dry(ctl, sock, room, runs):
+    at, dur = BK_FREE
+    cmd = [ctl, "--socket", sock, "book", room, "--start",
+           "%s %s" % (BK_CHECK_DAY.isoformat(), at), "--duration", dur,
+           "--repeat", BK_WEEKLY, "--dry-run"]
+    run_cli(cmd)
+    return [run_cli(cmd)[0] for _ in range(runs)], cmd
+
+
+def bk_occurrences(at, dur_min):
+    """(start, end) epoch seconds of the 52 weekly occurrences (local
+    wall-clock time, as libical expands them)."""
+    from zoneinfo import ZoneInfo
+    z = ZoneInfo(BK_TZ)
+    h, m = map(int, at.split(":"))
+    res = []
+    for w in range(52):
+        d = BK_CHECK_DAY + datetime.timedelta(weeks=w)
+        s = int(datetime.datetime(d.year, d.month, d.day, h, m,
+                                  tzinfo=z).timestamp())
+        res.append((s, s + dur_min * 60))
+    return res
+
+
+def bk_db(tmp):
+    import sqlite3
+    return sqlite3.connect("file:%s?mode=ro" % os.path.join(tmp, "hersteld.db"),
+                           uri=True)
+
+
+def bk_explain(tmp, room_ids):
+    """EXPLAIN QUERY PLAN of the overlap query, and how many index entries
+    its range covers per checked occurrence in each room."""
+    sql, src = overlap_sql()
+    db = bk_db(tmp)
+    try:
+        occ = bk_occurrences(BK_FREE[0], 60)
+        s, e = occ[0]
+        plan = db.execute("EXPLAIN QUERY PLAN " + sql,
+                          (room_ids["B"], s, e, 0)).fetchall()
+        counts = {}
+        for key, rid in room_ids.items():
+            per = [db.execute(
+                "SELECT count(*) FROM booking_slot WHERE room_id = ?1 AND "
+                "state = 'held' AND start < ?3 AND start > ?2 - 604800",
+                (rid, a, b)).fetchone()[0] for a, b in occ]
+            counts[key] = per
+        held = dict(db.execute(
+            "SELECT room_id, count(*) FROM booking_slot WHERE state = 'held' "
+            "GROUP BY room_id").fetchall())
+        version = db.execute("SELECT sqlite_version()").fetchone()[0]
+    finally:
+        db.close()
+    return sql, src, plan, counts, held, version
+
+
+def bench_booking(hersteld, ctl, keep):
+    runs = env_int("BENCH_BOOKING_RUNS", 200)
+    cli_runs = env_int("BENCH_BOOK_CLI_RUNS", 30)
+    big = env_int("BENCH_BOOKING_BIG", 100000)
+    small = env_int("BENCH_BOOKING_SMALL", 1000)
+    for name, v in (("BENCH_BOOKING_BIG", big),
+                    ("BENCH_BOOKING_SMALL", small)):
+        if v < BK_FILL_DAYS or v % BK_FILL_DAYS or \
+                v // BK_FILL_DAYS > (20 * 60 + 40 - BK_FIRST_MIN) // BK_SLOT_MIN:
+            sys.exit("bench: %s must be a multiple of %d from %d to %d"
+                     % (name, BK_FILL_DAYS, BK_FILL_DAYS, 100 * BK_FILL_DAYS))
+    rooms = {"A": "%s/a" % BK_LOC, "B": "%s/b" % BK_LOC,
+             "E": "%s/leeg" % BK_LOC}
+    tmp = tempfile.mkdtemp(prefix="hersteld-bench-booking-")
+    proc = None
+    res = {}
+    try:
+        proc, sock, log, port = start_daemon(hersteld, tmp, BK_HORIZON_DAYS)
+        out("")
+        out("#" * 72)
+        out("hersteld bench, bookings: %s" % hersteld)
+        out("  temp dir %s, pid %d, bookings.horizon_days %d"
+            % (tmp, proc.pid, BK_HORIZON_DAYS))
+
+        # ---- fill ----------------------------------------------------
+        out("")
+        out("== filling room A to %d and room B to %d occurrences "
+            "(daily series of %d x %d-minute slots from %s; location "
+            "without opening hours)" % (small, big, BK_FILL_DAYS,
+                                        BK_SLOT_MIN, BK_FILL_FROM))
+        api = Api(sock)
+        try:
+            api.post("/locations", {"slug": BK_LOC, "name": "Bench zalen",
+                                    "timezone": BK_TZ})
+            for key, name in (("A", "Zaal A"), ("B", "Zaal B"),
+                              ("E", "Lege zaal")):
+                api.post("/rooms", {"room": rooms[key], "name": name,
+                                    "capacity": 20})
+            t0 = time.perf_counter()
+            held_a = bk_fill(api, rooms["A"], [
+                BK_FIRST_MIN + i * BK_SLOT_MIN
+                for i in range(small // BK_FILL_DAYS)])
+            res["fill_a_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            held_b = bk_fill(api, rooms["B"], [
+                BK_FIRST_MIN + i * BK_SLOT_MIN
+                for i in range(big // BK_FILL_DAYS)])
+            res["fill_b_s"] = time.perf_counter() - t0
+        finally:
+            api.close()
+        out("  room A: %d occurrences in %.1f s; room B: %d occurrences in "
+            "%.1f s (%.0f ms per series of %d, checked and written)"
+            % (held_a, res["fill_a_s"], held_b, res["fill_b_s"],
+               res["fill_b_s"] * 1000.0 / max(big // BK_FILL_DAYS, 1),
+               BK_FILL_DAYS))
+        if proc.poll() is not None:
+            raise RuntimeError("hersteld died while filling:\n" + tail(log))
+        st = proc_status("/proc/%d/status" % proc.pid)
+        dbsize = sum(os.path.getsize(os.path.join(tmp, "hersteld.db" + x))
+                     for x in ("", "-wal") if os.path.exists(
+                         os.path.join(tmp, "hersteld.db" + x)))
+        out("  daemon after filling: VmRSS %s, VmHWM %s; database with its "
+            "WAL %d kB" % (st.get("VmRSS"), st.get("VmHWM"), dbsize // 1024))
+
+        # ---- the query plan --------------------------------------------
+        db = bk_db(tmp)
+        try:
+            room_ids = {k: db.execute(
+                "SELECT r.id FROM room r JOIN location l ON l.id = "
+                "r.location_id WHERE l.slug = ? AND r.slug = ?",
+                (BK_LOC, rooms[k].split("/", 1)[1])).fetchone()[0]
+                for k in rooms}
+        finally:
+            db.close()
+        sql, src, plan, counts, held, version = bk_explain(tmp, room_ids)
+        out("")
+        out("== EXPLAIN QUERY PLAN of the overlap query (from %s; "
+            "python sqlite3 %s, read-only)" % (src, version))
+        out("  " + sql)
+        for row in plan:
+            out("    %s" % (row[-1],))
+        res["uses_index"] = any("slot_overlap" in str(r[-1]) for r in plan)
+        out("  uses the index slot_overlap: %s"
+            % ("yes" if res["uses_index"] else "NO"))
+        out("  held occurrences in the database: A %d, B %d, E %d"
+            % (held.get(room_ids["A"], 0), held.get(room_ids["B"], 0),
+               held.get(room_ids["E"], 0)))
+        res["walk"] = {}
+        for k in ("A", "B"):
+            per = counts[k]
+            res["walk"][k] = sum(per)
+            out("  index entries in the range it walks (start in (s - 7 "
+                "days, e)), weekly series at %s in room %s: %d per "
+                "occurrence (min %d, max %d), %d for all 52"
+                % (BK_FREE[0], k, round(statistics.mean(per)), min(per),
+                   max(per), sum(per)))
+
+        # ---- 52 occurrences, dry run ----------------------------------
+        out("")
+        out("== checking a weekly one-year series (%s from %s, %s): "
+            "dry_run over one kept-alive API connection, %d runs each, "
+            "interleaved" % (BK_WEEKLY, BK_CHECK_DAY, "free at %s %s / "
+                             "colliding at %s %s" % (BK_FREE + BK_BUSY), runs))
+        samples, notes = bk_measure_dry(sock, [rooms["E"], rooms["A"],
+                                               rooms["B"]], runs)
+        for (room, kind), ms in samples.items():
+            res[(room, kind)] = statistics.median(ms)
+            out("  %-18s %-4s median %7.2f ms  p90 %7.2f  min %7.2f  max "
+                "%7.2f   (%s)" % (room, kind, statistics.median(ms),
+                                  pct(ms, 90), min(ms), max(ms),
+                                  notes[(room, kind)]))
+        for kind in ("free", "busy"):
+            a, b = res[(rooms["A"], kind)], res[(rooms["B"], kind)]
+            res["ratio_" + kind] = b / a if a else 0
+            out("  ratio B/A (%s): %.2f   goal < 3" % (kind,
+                                                      res["ratio_" + kind]))
+
+        # ---- the CLI -------------------------------------------------
+        out("")
+        out("== herstelctl book, end to end (a fresh free single 10-minute "
+            "slot each run, a new day at 21:30), %d runs per room, "
+            "interleaved" % cli_runs)
+        cli_ms, last = bk_measure_cli(ctl, sock, [rooms["A"], rooms["B"]],
+                                      cli_runs, BK_CLI_DAY)
+        out("  e.g. %s" % " ".join(last[1:]))
+        for key in ("A", "B"):
+            ms = cli_ms[rooms[key]]
+            res["cli_" + key] = (statistics.median(ms), pct(ms, 90))
+            out("  room %s (%6d occ.)  median %6.1f ms  p90 %6.1f ms  "
+                "min %6.1f  max %6.1f" % (key, held.get(room_ids[key], 0),
+                                          statistics.median(ms), pct(ms, 90),
+                                          min(ms), max(ms)))
+        dry_ms, dry_cmd = bk_measure_cli_dry(ctl, sock, rooms["B"], cli_runs)
+        res["cli_dry_B"] = (statistics.median(dry_ms), pct(dry_ms, 90))
+        out("  %s" % " ".join(dry_cmd[1:]))
+        out("    median %6.1f ms  p90 %6.1f ms" % res["cli_dry_B"])
+
+        if proc.poll() is not None:
+            raise RuntimeError("hersteld died during the bench:\n" + tail(log))
+
+        # ---- summary -------------------------------------------------
+        na, nb = held.get(room_ids["A"], 0), held.get(room_ids["B"], 0)
+        out("")
+        out("=" * 72)
+        out("SUMMARY, bookings (figures only; nothing here is asserted)")
+        out("  weekly series, 52 occ., all free: dry run via API (keep-alive)")
+        out("    empty room                          median %7.2f ms"
+            % res[(rooms["E"], "free")])
+        out("    room A, %6d occurrences          median %7.2f ms"
+            % (na, res[(rooms["A"], "free")]))
+        out("    room B, %6d occurrences          median %7.2f ms"
+            % (nb, res[(rooms["B"], "free")]))
+        out("    ratio B/A                         %7.2f      goal < 3  %s"
+            % (res["ratio_free"], "met" if res["ratio_free"] < 3
+               else "NOT MET"))
+        out("  weekly series, 52 occ., all colliding (all 52 reported)")
+        out("    room A                              median %7.2f ms"
+            % res[(rooms["A"], "busy")])
+        out("    room B                              median %7.2f ms"
+            % res[(rooms["B"], "busy")])
+        out("    ratio B/A                         %7.2f      goal < 3  %s"
+            % (res["ratio_busy"], "met" if res["ratio_busy"] < 3
+               else "NOT MET"))
+        out("  index entries walked for the 52     A %d, B %d (ratio %.0f)"
+            % (res["walk"]["A"], res["walk"]["B"],
+               res["walk"]["B"] / max(res["walk"]["A"], 1)))
+        out("  overlap query uses slot_overlap     %s"
+            % ("yes" if res["uses_index"] else "NO"))
+        out("  herstelctl book, room B (%6d occ.) median %6.1f ms  p90 %6.1f ms"
+            % ((nb,) + res["cli_B"]))
+        out("  herstelctl book, room A (%6d occ.) median %6.1f ms  p90 %6.1f ms"
+            % ((na,) + res["cli_A"]))
+        out("  herstelctl book --dry-run weekly, B  median %6.1f ms  p90 %6.1f ms"
+            % res["cli_dry_B"])
+        out("  filling room B (%d series of %d)  %8.1f s"
+            % (big // BK_FILL_DAYS, BK_FILL_DAYS, res["fill_b_s"]))
+        out("=" * 72)
+        return 0
+    except KeyboardInterrupt:
+        out("bench: interrupted")
+        return 130
+    except Exception as e:          # report, then clean up
+        out("bench: booking part failed: %s" % e)
+        if proc is not None:
+            out("daemon log:\n" + tail(os.path.join(tmp, "hersteld.log")))
+        return 1
+    finally:
+        stop(proc)
+        if keep:
+            out("bench: kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench_events(hersteld, ctl, keep):
     idle_s = env_int("BENCH_IDLE_SECONDS", 30)
     n_events = env_int("BENCH_EVENTS", 10000)
     n_series = env_int("BENCH_SERIES", 1000)
     runs = env_int("BENCH_RUNS", 50)
-    keep = os.environ.get("BENCH_KEEP") == "1"
 
     tmp = tempfile.mkdtemp(prefix="hersteld-bench-")
     proc = None
     res = {}
     try:
         port = free_port()
-        conf = write_conf(tmp, port)
+        # The seed runs two years from SEED_FROM; events with a room must
+        # fall within the booking horizon.
+        conf = write_conf(tmp, port, horizon_days=1000)
         sock = os.path.join(tmp, "hersteld.sock")
         log = os.path.join(tmp, "hersteld.log")
         out("hersteld bench: %s" % hersteld)
@@ -516,7 +995,7 @@ def main():
         api = Api(sock)
         t0 = time.perf_counter()
         try:
-            nrooms, made_series = seed(api, n_events, n_series)
+            nrooms, made_series, moved = seed(api, n_events, n_series)
         finally:
             api.close()
         res["seed_s"] = time.perf_counter() - t0
@@ -524,6 +1003,9 @@ def main():
             "(%d series) in %.1f s (%.2f ms per event, all 201)"
             % (len(LOCATIONS), nrooms, len(GROUPS), n_events, made_series,
                res["seed_s"], res["seed_s"] * 1000.0 / max(n_events, 1)))
+        out("  of the events with a room: %d got the room drawn, %d another "
+            "room (the drawn one was booked), %d a place instead (no room "
+            "free)" % (moved[0], moved[1], moved[2]))
         if proc.poll() is not None:
             raise RuntimeError("hersteld died while seeding:\n" + tail(log))
         st = proc_status("/proc/%d/status" % pid)
@@ -671,6 +1153,35 @@ def main():
             out("bench: kept %s" % tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+PARTS = ("events", "booking")
+
+
+def main():
+    only = os.environ.get("BENCH_ONLY", "")
+    args = sys.argv[1:]
+    if args[:1] == ["--only"] and len(args) == 2:
+        only = args[1]
+    elif args:
+        sys.exit("usage: bench.py [--only %s]" % "|".join(PARTS))
+    parts = [p for p in only.replace(",", " ").split()] or list(PARTS)
+    for p in parts:
+        if p not in PARTS:
+            sys.exit("bench: unknown part %r (BENCH_ONLY / --only: %s)"
+                     % (p, ", ".join(PARTS)))
+    hersteld = binary("HERSTELD", "daemon/hersteld")
+    ctl = binary("HERSTELCTL", "cli/herstelctl")
+    keep = os.environ.get("BENCH_KEEP") == "1"
+    rc = 0
+    for p in PARTS:
+        if p in parts:
+            r = (bench_events if p == "events" else bench_booking)(
+                hersteld, ctl, keep)
+            if r == 130:
+                return r
+            rc = rc or r
+    return rc
 
 
 if __name__ == "__main__":
