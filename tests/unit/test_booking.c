@@ -46,13 +46,12 @@
  */
 #define OVERLAP_SQL "SELECT s.booking_id, b.title, b.private, " \
 	"coalesce(b.group_id, 0), coalesce(g.name, ''), " \
-	"coalesce(e.visibility, ''), coalesce(e.title, '') " \
-	"FROM booking_slot s JOIN booking b ON b.id = s.booking_id " \
+	"coalesce(e.visibility, ''), coalesce(e.title, ''), s.start, " \
+	"s.\"end\" FROM booking_slot s JOIN booking b ON b.id = s.booking_id " \
 	"LEFT JOIN grp g ON g.id = b.group_id " \
 	"LEFT JOIN event e ON e.id = b.event_id " \
 	"WHERE s.room_id = ?1 AND s.state = 'held' AND s.start < ?3 " \
-	"AND s.start > ?2 - 604800 AND s.\"end\" > ?2 AND s.booking_id != ?4 " \
-	"ORDER BY s.start LIMIT 1"
+	"AND s.start > ?2 - 604800 ORDER BY s.start DESC LIMIT 1"
 
 static char	 dir[] = "/tmp/hersteld-test-booking-XXXXXX";
 static char	 dbpath[256], confpath[256];
