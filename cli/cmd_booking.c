@@ -53,6 +53,14 @@ static const struct column show_cols[] = {
 	{ NULL, NULL, 0 }
 };
 
+static const struct column not_held_cols[] = {
+	{ "OCCURRENCE", "occurrence", COL_TEXT },
+	{ "WHEN", "start", COL_SPAN },
+	{ "STATE", "state", COL_TEXT },
+	{ "REASON", "reason", COL_TEXT },
+	{ NULL, NULL, 0 }
+};
+
 enum { O_START = 1, O_END, O_DURATION, O_REPEAT, O_TITLE, O_GROUP,
 	O_PRIVATE, O_SKIP, O_DRY, O_ROOM, O_STATUS, O_REASON, O_OCCURRENCE };
 
@@ -235,6 +243,12 @@ cmd_booking(int argc, char **argv)
 			r = client_do("POST", path, a.body);
 		}
 		out_object(r, show_cols);
+		if (!cli.json && json_array_size(json_object_get(r,
+		    "not_held")) > 0) {
+			printf("\nNot held (restore with: herstelctl booking "
+			    "restore %lld --occurrence DATE):\n", id);
+			out_table(json_object_get(r, "not_held"), not_held_cols);
+		}
 		json_decref(r);
 		return EX_OK;
 	}

@@ -165,6 +165,25 @@ book(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
 	conflicts_free(&res.skipped);
 }
 
+struct not_held_ctx {
+	json_t		*a;
+	const char	*tz;
+};
+
+static int
+push_not_held(const struct slot *sl, const char *state, const char *note,
+    void *arg)
+{
+	struct not_held_ctx *x = arg;
+	char date[16];
+
+	when_format_date(sl->recurrence_id, when_zone(x->tz), date);
+	json_array_append_new(x->a, json_pack("{s:s, s:o, s:o, s:s, s:s}",
+	    "occurrence", date, "start", api_time(sl->start, x->tz),
+	    "end", api_time(sl->end, x->tz), "state", state, "reason", note));
+	return 0;
+}
+
 void
 api_bookings(const struct api_req *r, struct api_resp *resp)
 {
@@ -221,8 +240,16 @@ api_bookings(const struct api_req *r, struct api_resp *resp)
 		return;
 	}
 	if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
+		struct not_held_ctx x = { json_array(), b.timezone };
+
+		if (booking_not_held(db, id, push_not_held, &x, &f)) {
+			json_decref(x.a);
+			api_fault(resp, &f);
+			return;
+		}
 		resp->status = 200;
 		resp->json = booking_json(&b);
+		json_object_set_new(resp->json, "not_held", x.a);
 		return;
 	}
 	if (r->nseg != 3 || strcmp(r->method, "POST") != 0)

@@ -453,7 +453,9 @@ booking_add(sqlite3 *db, const struct booking_in *in,
 		    "(%d days, until %s)", conf_current()->horizon_days, h);
 		goto fail;
 	}
-	if (expand(in->rrule, start, dur, z, now, upto, &s, f))
+	if ((in->rrule && *in->rrule &&
+	    recur_check_start(f, in->rrule, start, z)) ||
+	    expand(in->rrule, start, dur, z, now, upto, &s, f))
 		goto fail;
 	if (s.n == 0) {
 		fault_set(f, FAULT_INVALID, "the series has no occurrence between "
@@ -588,6 +590,33 @@ booking_get(sqlite3 *db, int64_t id, struct booking *out, struct fault *f)
 		return db_fault(f, db);
 	return fault_set(f, FAULT_NOTFOUND, "unknown booking %lld",
 	    (long long)id);
+}
+
+int
+booking_not_held(sqlite3 *db, int64_t id,
+    int (*cb)(const struct slot *, const char *, const char *, void *),
+    void *arg, struct fault *f)
+{
+	sqlite3_stmt *st;
+	struct slot s;
+	int rc;
+
+	if ((st = store_prepare(db, "SELECT recurrence_id, start, \"end\", "
+	    "state, note FROM booking_slot WHERE booking_id = ?1 AND "
+	    "state != 'held' ORDER BY start")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s.recurrence_id = sqlite3_column_int64(st, 0);
+		s.start = sqlite3_column_int64(st, 1);
+		s.end = sqlite3_column_int64(st, 2);
+		if (cb(&s, store_text(st, 3), store_text(st, 4), arg))
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fault(f, db);
+	return 0;
 }
 
 int

@@ -684,25 +684,6 @@ occurrence_on(const char *field, const char *s, const char *rrule,
 	return 0;
 }
 
-/* The first occurrence of the rule must be the start itself. */
-static int
-check_first(const char *rrule, time_t start, icaltimezone *z, struct fault *f)
-{
-	struct find_date fd = { .y = 0 };
-	char when[32];
-
-	fd.z = z;
-	fd.y = 99999;	/* never matches: we only want the first */
-	recur_expand(rrule, start, z, start, start + 1, 1, match_date, &fd);
-	if (fd.n == 0 || fd.first != start) {
-		when_format_local(start, z, when);
-		return fault_set(f, FAULT_INVALID, "--start %s is not itself an "
-		    "occurrence of --repeat %s (start on a day the rule "
-		    "repeats on)", when, rrule);
-	}
-	return 0;
-}
-
 /* span_end of an event: end of its last occurrence; 0 when open-ended. */
 static int
 span_end(sqlite3 *db, int64_t id, struct fault *f)
@@ -835,7 +816,7 @@ event_add(sqlite3 *db, const struct event_in *in, const char *actor,
 		    "%s holds (%ld)", in->capacity, w.room, w.room_capacity);
 		goto fail;
 	}
-	if (in->rrule && *in->rrule && check_first(in->rrule, start, z, f))
+	if (in->rrule && *in->rrule && recur_check_start(f, in->rrule, start, z))
 		goto fail;
 	if ((st = store_prepare(db, "INSERT INTO event (uid, kind, title, "
 	    "description, themes, group_id, room_id, location_id, place, "
@@ -1074,7 +1055,7 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	if (capacity > 0 && w.room_id && capacity > w.room_capacity)
 		return fault_set(f, FAULT_INVALID, "--capacity %ld is more than "
 		    "room %s holds (%ld)", capacity, w.room, w.room_capacity);
-	if (*rrule && check_first(rrule, start, z, f))
+	if (*rrule && recur_check_start(f, rrule, start, z))
 		return -1;
 	matters = start != ev->start || end != ev->end ||
 	    w.room_id != ev->room_id || w.location_id != ev->location_id ||

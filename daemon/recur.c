@@ -186,6 +186,36 @@ recur_expand(const char *rrule, time_t dtstart, icaltimezone *zone,
 }
 
 static int
+keep_first(time_t t, void *arg)
+{
+	*(time_t *)arg = t;
+	return 1;
+}
+
+int
+recur_check_start(struct fault *f, const char *rrule, time_t dtstart,
+    icaltimezone *zone)
+{
+	time_t first = 0;
+	char when[32];
+
+	if (recur_expand(rrule, dtstart, zone, dtstart, dtstart + 1, 8,
+	    keep_first, &first) < 0)
+		return fault_set(f, FAULT_INVALID, "--repeat is not a valid rule");
+	when_format_local(dtstart, zone, when);
+	if (first == 0 && recur_expand(rrule, dtstart, zone, dtstart,
+	    (time_t)1 << 40, 8, keep_first, &first) == 0)
+		return fault_set(f, FAULT_INVALID, "--repeat %s has no occurrence "
+		    "from --start %s on", rrule, when);
+	if (first != dtstart) {
+		return fault_set(f, FAULT_INVALID, "--start %s is not itself an "
+		    "occurrence of --repeat %s (start on a day the rule "
+		    "repeats on)", when, rrule);
+	}
+	return 0;
+}
+
+static int
 keep_last(time_t t, void *arg)
 {
 	*(time_t *)arg = t;

@@ -110,6 +110,15 @@ struct booking {
 
 int	booking_get(sqlite3 *, int64_t id, struct booking *, struct fault *);
 
+/*
+ * The occurrences of booking id that it does not hold (skipped: not free
+ * when booked or rolled; cancelled), in order: cb gets each slot, its state
+ * and the reason it was skipped ("" for cancelled ones).
+ */
+int	booking_not_held(sqlite3 *, int64_t id,
+	    int (*cb)(const struct slot *, const char *state, const char *note,
+	    void *), void *, struct fault *);
+
 /* Bookings, optionally of one room (LOC/ROOM) and/or with one status. */
 int	booking_list(sqlite3 *, const char *room, const char *status,
 	    int (*cb)(const struct booking *, void *), void *, struct fault *);

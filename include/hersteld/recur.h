@@ -29,6 +29,14 @@ long	recur_expand(const char *rrule, time_t dtstart, icaltimezone *zone,
 	    int (*cb)(time_t start, void *arg), void *arg);
 
 /*
+ * Whether the series starting at dtstart has dtstart itself as its first
+ * occurrence (a start on a day the rule repeats on); 0 or -1 with f
+ * naming --start and the rule.
+ */
+int	recur_check_start(struct fault *f, const char *rrule, time_t dtstart,
+	    icaltimezone *zone);
+
+/*
  * The start of the last occurrence of a bounded rule (COUNT or UNTIL) into
  * *last and 1, or 0 for an open-ended rule; -1 for a bad rule.
  */

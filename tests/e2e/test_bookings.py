@@ -1017,3 +1017,33 @@ def test_room_find_lists_only_free_rooms_that_fit_and_meet_the_need(d):
     table = d.cli("room", "find", "herstelhuis", "--start", "2026-12-08 10:00",
                   "--duration", "1h", "--capacity", "30", check=True).out
     assert "herstelhuis/zaal-1" not in table and "ROOM" in table, table
+
+
+def test_booking_show_lists_what_a_series_does_not_hold(d):
+    setup(d)
+    bid = book(d, ROOM, "2026-12-03 19:00", "--repeat", "FREQ=WEEKLY;COUNT=5",
+               "--skip-conflicts")
+    d.cli("booking", "cancel", str(bid), "--occurrence", "2026-12-10",
+          check=True)
+    not_held = [(x["occurrence"], x["state"], x["reason"])
+                for x in show(d, bid)["not_held"]]
+    assert not_held == [
+        ("2026-12-10", "cancelled", ""),
+        ("2026-12-24", "skipped", "2026-12-24 19:00-21:00: closed (Kerst)")
+    ], not_held
+    table = d.cli("booking", "show", str(bid), check=True).out
+    assert "Not held" in table and "closed (Kerst)" in table, table
+    # once restored it is held again and no longer listed
+    d.cli("booking", "restore", str(bid), "--occurrence", "2026-12-10",
+          check=True)
+    assert [x["occurrence"] for x in show(d, bid)["not_held"]] == ["2026-12-24"]
+
+
+def test_a_series_must_start_on_one_of_its_own_occurrences(d):
+    setup(d)
+    refused(d, ["book", ROOM, "--start", "2026-12-02 19:00", "--duration",
+                "1h", "--repeat", "FREQ=WEEKLY;BYDAY=TU;COUNT=3"],
+            says="--start 2026-12-02 19:00 is not itself an occurrence")
+    refused(d, ["book", ROOM, "--start", "2026-12-08 19:00", "--duration",
+                "1h", "--repeat", "FREQ=WEEKLY;UNTIL=20261201T000000Z"],
+            says="has no occurrence from --start 2026-12-08 19:00 on")
