@@ -1229,14 +1229,18 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 	if (rc != SQLITE_DONE)
 		goto internal;
 	/*
-	 * A cancelled event holds nothing from now on; what has been stays
-	 * on record.
+	 * A cancelled event holds nothing from now on, but its occurrences
+	 * stay on record as cancelled (room feeds show them so).
 	 */
+	if ((st = store_prepare(db, INSERT_SLOT)) == NULL)
+		goto internal;
+	for (int i = 0; i < x.cancelled.n; i++)
+		if (insert_slot(st, bid, x.room_id, &x.cancelled.v[i],
+		    "cancelled", ""))
+			goto internal;
 	if (strcmp(want, "cancelled") != 0) {
 		if (write_slots(db, bid, x.room_id, &x.held, &found, f))
 			goto fail;
-		if ((st = store_prepare(db, INSERT_SLOT)) == NULL)
-			goto internal;
 		for (int i = 0; i < x.moved.n; i++) {
 			const char *note = "";
 			for (int k = 0; k < found.n; k++)
@@ -1246,13 +1250,9 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 			    *note ? "skipped" : "held", note))
 				goto internal;
 		}
-		for (int i = 0; i < x.cancelled.n; i++)
-			if (insert_slot(st, bid, x.room_id, &x.cancelled.v[i],
-			    "cancelled", ""))
-				goto internal;
-		sqlite3_finalize(st);
-		st = NULL;
 	}
+	sqlite3_finalize(st);
+	st = NULL;
 	/* Rolling the horizon: report what had to be skipped just now. */
 	if (skip && new_skips > 0) {
 		found.n = new_skips;

@@ -503,6 +503,45 @@ done:
 	return ret;
 }
 
+int
+event_each(sqlite3 *db, time_t from, time_t to,
+    int (*cb)(const struct event *, void *), void *arg, struct fault *f)
+{
+	struct loader ld;
+	sqlite3_stmt *st;
+	int rc, ret = -1;
+
+	if (loader_open(&ld, db, f))
+		return -1;
+	if ((st = store_prepare(db, "SELECT id FROM event WHERE start < ?2 AND "
+	    "(span_end IS NULL OR span_end > ?1) ORDER BY start, id")) == NULL) {
+		loader_close(&ld);
+		return db_fault(f, db);
+	}
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct event *ev = load(&ld, sqlite3_column_int64(st, 0), f);
+		int stop;
+
+		if (ev == NULL)
+			goto done;
+		stop = cb(ev, arg);
+		event_free(ev);
+		if (stop)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fault(f, db);
+		goto done;
+	}
+	ret = 0;
+done:
+	sqlite3_finalize(st);
+	loader_close(&ld);
+	return ret;
+}
+
 /* ---- validation helpers ---- */
 
 /* Where an event happens, resolved. */

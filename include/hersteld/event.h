@@ -151,6 +151,14 @@ int	event_list(sqlite3 *, const struct event_filter *,
 	    int (*cb)(const struct occurrence *, void *), void *, struct fault *);
 
 /*
+ * Each event with an occurrence in [from, to) (a series whose span
+ * reaches into it), loaded with its exdates and overrides, in order of
+ * start; cb returns nonzero to stop.  No visibility filter: callers decide.
+ */
+int	event_each(sqlite3 *, time_t from, time_t to,
+	    int (*cb)(const struct event *, void *), void *, struct fault *);
+
+/*
  * The occurrences of one event in [from, to), overrides applied, in order;
  * cb as above.  Returns the count or -1.
  */
