@@ -9,9 +9,9 @@
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
 CC	?= cc
-# What each program links; libcurl (SMTP) and zlib (feeds) join the daemon
-# when it uses them.
-DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto
+# What each program links; libcurl (SMTP) joins the daemon when it sends
+# mail.
+DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto zlib
 CLI_PKGS    = libcurl jansson
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -35,6 +35,7 @@ DAEMON_SRCS = \
 	daemon/booking.c \
 	daemon/conf.c \
 	daemon/event.c \
+	daemon/feed.c \
 	daemon/group.c \
 	daemon/http.c \
 	daemon/location.c \

@@ -156,7 +156,8 @@ group_add(sqlite3 *db, const struct group_in *in, const char *actor,
 	if (rc != SQLITE_DONE)
 		goto internal;
 	*id = sqlite3_last_insert_rowid(db);
-	if (store_audit(db, actor, "group.add", in->slug, in->name) ||
+	if (store_new_feed_key(db, "grp", *id) ||
+	    store_audit(db, actor, "group.add", in->slug, in->name) ||
 	    store_commit(db))
 		goto internal;
 	return 0;

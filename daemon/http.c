@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -20,6 +21,7 @@
 #include <microhttpd.h>
 
 #include "hersteld/api.h"
+#include "hersteld/feed.h"
 #include "hersteld/http.h"
 #include "hersteld/log.h"
 #include "hersteld/proto.h"
@@ -119,6 +121,145 @@ send_text(struct MHD_Connection *c, unsigned int status, const char *text)
 	return ret;
 }
 
+/* ---- feeds ---- */
+
+static void
+release_doc(void *cls)
+{
+	feed_release(cls);
+}
+
+static void
+http_date(time_t t, char *out, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static int
+parse_http_date(const char *s, time_t *out)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+
+	if (end == NULL || *end != '\0')
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+/* If-None-Match: "*", or a list of tags (weak ones compare too). */
+static int
+etag_matches(const char *header, const char *etag)
+{
+	const char *p;
+
+	if (strcmp(header, "*") == 0)
+		return 1;
+	for (p = header; (p = strstr(p, etag)) != NULL; p++)
+		if (p == header || p[-1] == ' ' || p[-1] == ',' || p[-1] == '/')
+			return 1;
+	return 0;
+}
+
+/* Accept-Encoding names gzip, and not with q=0. */
+static int
+accepts_gzip(struct MHD_Connection *c)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	const char *g;
+
+	if (h == NULL || (g = strstr(h, "gzip")) == NULL)
+		return 0;
+	g += 4;
+	while (*g == ' ')
+		g++;
+	if (strncmp(g, ";q=0", 4) == 0 && (g[4] == '\0' || g[4] == ',' ||
+	    (g[4] == '.' && strspn(g + 5, "0") > 0 && !strpbrk(g + 5,
+	    "123456789"))))
+		return 0;
+	return 1;
+}
+
+static void
+feed_headers(struct MHD_Response *rs, const struct feed_doc *d)
+{
+	char lm[64];
+
+	http_date(d->last_modified, lm, sizeof(lm));
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_ETAG, d->etag);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
+	/* Clients keep it and ask again each time: a change shows at once. */
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    d->private_ ? "private, no-cache" : "public, no-cache");
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+}
+
+static enum MHD_Result
+serve_feed(struct MHD_Connection *c, const char *url)
+{
+	const char *inm, *ims;
+	struct feed_doc *d;
+	struct fault f = { 0 };
+	struct MHD_Response *rs;
+	enum MHD_Result ret;
+	int not_modified = 0, gz;
+	time_t since;
+
+	if ((d = feed_get(url, &f)) == NULL)
+		return f.kind == FAULT_NOTFOUND ? send_text(c, 404,
+		    "no such feed\n") : send_text(c, 500, "internal error\n");
+	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if (inm != NULL)
+		not_modified = etag_matches(inm, d->etag);
+	else if (ims != NULL && parse_http_date(ims, &since) == 0)
+		not_modified = d->last_modified <= since;
+	if (not_modified) {
+		rs = MHD_create_response_from_buffer(0, (void *)"",
+		    MHD_RESPMEM_PERSISTENT);
+		if (rs == NULL) {
+			feed_release(d);
+			return MHD_NO;
+		}
+		feed_headers(rs, d);
+		feed_release(d);
+		ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, rs);
+		MHD_destroy_response(rs);
+		return ret;
+	}
+	gz = d->gz != NULL && accepts_gzip(c);
+	/* The cached bytes themselves; released when MHD is done. */
+	rs = MHD_create_response_from_buffer_with_free_callback_cls(
+	    gz ? d->gzlen : d->len, gz ? d->gz : d->body, release_doc, d);
+	if (rs == NULL) {
+		feed_release(d);
+		return MHD_NO;
+	}
+	feed_headers(rs, d);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/calendar; charset=utf-8");
+	if (gz)
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_ENCODING,
+		    "gzip");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, rs);
+	MHD_destroy_response(rs);
+	return ret;
+}
+
+static int
+feed_path(const char *url)
+{
+	return strncmp(url, "/feeds/", 7) == 0 ||
+	    strncmp(url, "/events/", 8) == 0 ||
+	    strncmp(url, "/freebusy/", 10) == 0;
+}
+
 static int
 authenticate(struct MHD_Connection *c, const struct listener *l,
     struct principal *p)
@@ -199,8 +340,13 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 
-	if (!api)
-		return send_text(c, 404, "not found\n");
+	if (!api) {
+		if (!feed_path(url))
+			return send_text(c, 404, "not found\n");
+		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+			return send_text(c, 405, "feeds are read with GET\n");
+		return serve_feed(c, url);
+	}
 	if (!r->authed)
 		return MHD_NO;	/* answered 401 already */
 	if (r->too_big)

@@ -245,7 +245,8 @@ location_add(sqlite3 *db, const struct location_in *in, const char *actor,
 	if (rc != SQLITE_DONE)
 		goto internal;
 	*id = sqlite3_last_insert_rowid(db);
-	if (store_audit(db, actor, "location.add", in->slug, in->name) ||
+	if (store_new_feed_key(db, "location", *id) ||
+	    store_audit(db, actor, "location.add", in->slug, in->name) ||
 	    store_commit(db))
 		goto internal;
 	return 0;

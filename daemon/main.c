@@ -18,6 +18,7 @@
 
 #include "hersteld/booking.h"
 #include "hersteld/conf.h"
+#include "hersteld/feed.h"
 #include "hersteld/http.h"
 #include "hersteld/log.h"
 #include "hersteld/proto.h"
@@ -151,6 +152,7 @@ main(int argc, char *argv[])
 	log_info("shutting down (signal %d)", sig);
 	booking_horizon_stop();
 	http_stop();
+	feed_shutdown();
 	store_shutdown();
 	conf_shutdown();
 	when_shutdown();

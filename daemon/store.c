@@ -13,6 +13,7 @@
 
 #include "hersteld/log.h"
 #include "hersteld/store.h"
+#include "hersteld/util.h"
 
 /*
  * Ids are AUTOINCREMENT: an id a script holds never comes back as another
@@ -171,6 +172,16 @@ static const char *migrations[STORE_VERSION] = {
 	"  CHECK (\"end\" > start AND \"end\" - start <= 604800));"
 	"CREATE INDEX slot_overlap ON booking_slot(room_id, start, \"end\", "
 	"  booking_id) WHERE state = 'held';",
+
+	/*
+	 * 3 -> 4: feed keys.  The secret part of a group's link (events for
+	 * the group only) and of a location's link (full details for its
+	 * manager).  New rows get theirs from the OS's random source.
+	 */
+	"ALTER TABLE grp ADD COLUMN feed_key TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE location ADD COLUMN feed_key TEXT NOT NULL DEFAULT '';"
+	"UPDATE grp SET feed_key = lower(hex(randomblob(16)));"
+	"UPDATE location SET feed_key = lower(hex(randomblob(16)));",
 };
 
 static char		*db_path;
@@ -428,6 +439,29 @@ store_exec_id(sqlite3 *db, const char *sql, int64_t arg)
 	if ((st = store_prepare(db, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, arg);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_new_feed_key(sqlite3 *db, const char *table, int64_t id)
+{
+	unsigned char rnd[16];
+	char hex[33];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (random_bytes(rnd, sizeof(rnd)))
+		return -1;
+	hex_encode(rnd, sizeof(rnd), hex);
+	/* Two fixed statements: a table name cannot be a bound parameter. */
+	if ((st = store_prepare(db, strcmp(table, "grp") == 0 ?
+	    "UPDATE grp SET feed_key = ?2 WHERE id = ?1" :
+	    "UPDATE location SET feed_key = ?2 WHERE id = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, hex);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#define STORE_VERSION	3	/* schema version this build writes */
+#define STORE_VERSION	4	/* schema version this build writes */
 
 /*
  * Open (creating if needed) the database at path, upgrade an older schema
@@ -62,6 +62,12 @@ long	 store_count(sqlite3 *, const char *sql, int64_t arg);
 
 /* Run a statement that takes one int64 and returns no rows; 0 or -1. */
 int	 store_exec_id(sqlite3 *, const char *sql, int64_t arg);
+
+/*
+ * Give row id of table ("grp" or "location") a new secret feed key from
+ * the OS's random source; 0 or -1.
+ */
+int	 store_new_feed_key(sqlite3 *, const char *table, int64_t id);
 
 /* Record who did what in the audit table (inside the caller's transaction). */
 int	 store_audit(sqlite3 *, const char *actor, const char *action,

@@ -1,0 +1,1077 @@
+/*
+ * iCalendar feeds with libical: RFC 5545 text (CRLF, folding, escaping are
+ * libical's), plain IANA TZIDs with one compact VTIMEZONE per zone, series
+ * as RRULE + EXDATE with a RECURRENCE-ID component per changed occurrence,
+ * and cancelled things kept as STATUS:CANCELLED.  No attendee data in any
+ * feed.  Rendered documents are cached against the store's generation.
+ *
+ * A cancelled occurrence is a RECURRENCE-ID component with STATUS:CANCELLED
+ * (and "Afgelast:" before its summary), not an EXDATE: Apple Calendar and
+ * Thunderbird show it as cancelled, Outlook strikes it through, and a
+ * client that ignores STATUS still shows the word; an EXDATE would make the
+ * session vanish without a word, which is what people were let down by.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "hersteld/conf.h"
+#include "hersteld/event.h"
+#include "hersteld/feed.h"
+#include "hersteld/log.h"
+#include "hersteld/proto.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+#define CACHE_MAX	256
+
+/* ---- what a render needs to name things ---- */
+
+struct loc_row {
+	int64_t	id;
+	char	slug[64], name[801], address[2001], tz[72], key[40];
+};
+
+struct room_row {
+	int64_t	id, location_id;
+	char	slug[64], name[801];
+};
+
+struct group_row {
+	int64_t	id;
+	char	slug[64], name[801], email[256], key[40];
+};
+
+struct plain {
+	char		 tzid[72];
+	icaltimezone	*zone;		/* ours: freed after the render */
+};
+
+struct render {
+	sqlite3			*db;
+	time_t			 now, from, to;
+	icalcomponent		*cal;
+	struct loc_row		*locs;
+	int			 nlocs;
+	struct room_row		*rooms;
+	int			 nrooms;
+	struct group_row	*groups;
+	int			 ngroups;
+	struct plain		 zones[8];
+	int			 nzones;
+	/* what the feed holds */
+	int			 kind;
+	const char		*want_kind;
+	int64_t			 group_id, location_id, room_id;
+	int			 with_group_only;	/* group secret link */
+	int			 full;			/* location secret link */
+	int			 events;		/* VEVENTs written */
+};
+
+enum { F_PUBLIC, F_KIND, F_GROUP, F_LOCATION, F_ROOM, F_EVENT, F_FREEBUSY };
+
+static int
+load_names(struct render *r, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(r->db, "SELECT id, slug, name, address, "
+	    "timezone, feed_key FROM location ORDER BY id")) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct loc_row *n = realloc(r->locs, (r->nlocs + 1) * sizeof(*n));
+		if (n == NULL)
+			break;
+		r->locs = n;
+		n = &r->locs[r->nlocs++];
+		n->id = sqlite3_column_int64(st, 0);
+		snprintf(n->slug, sizeof(n->slug), "%s", store_text(st, 1));
+		snprintf(n->name, sizeof(n->name), "%s", store_text(st, 2));
+		snprintf(n->address, sizeof(n->address), "%s", store_text(st, 3));
+		snprintf(n->tz, sizeof(n->tz), "%s", store_text(st, 4));
+		snprintf(n->key, sizeof(n->key), "%s", store_text(st, 5));
+	}
+	sqlite3_finalize(st);
+	if ((st = store_prepare(r->db, "SELECT id, location_id, slug, name "
+	    "FROM room ORDER BY id")) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct room_row *n = realloc(r->rooms, (r->nrooms + 1) * sizeof(*n));
+		if (n == NULL)
+			break;
+		r->rooms = n;
+		n = &r->rooms[r->nrooms++];
+		n->id = sqlite3_column_int64(st, 0);
+		n->location_id = sqlite3_column_int64(st, 1);
+		snprintf(n->slug, sizeof(n->slug), "%s", store_text(st, 2));
+		snprintf(n->name, sizeof(n->name), "%s", store_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	if ((st = store_prepare(r->db, "SELECT id, slug, name, email, feed_key "
+	    "FROM grp ORDER BY id")) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct group_row *n = realloc(r->groups, (r->ngroups + 1) *
+		    sizeof(*n));
+		if (n == NULL)
+			break;
+		r->groups = n;
+		n = &r->groups[r->ngroups++];
+		n->id = sqlite3_column_int64(st, 0);
+		snprintf(n->slug, sizeof(n->slug), "%s", store_text(st, 1));
+		snprintf(n->name, sizeof(n->name), "%s", store_text(st, 2));
+		snprintf(n->email, sizeof(n->email), "%s", store_text(st, 3));
+		snprintf(n->key, sizeof(n->key), "%s", store_text(st, 4));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static const struct loc_row *
+loc_by_id(const struct render *r, int64_t id)
+{
+	for (int i = 0; i < r->nlocs; i++)
+		if (r->locs[i].id == id)
+			return &r->locs[i];
+	return NULL;
+}
+
+static const struct room_row *
+room_by_id(const struct render *r, int64_t id)
+{
+	for (int i = 0; i < r->nrooms; i++)
+		if (r->rooms[i].id == id)
+			return &r->rooms[i];
+	return NULL;
+}
+
+static const struct group_row *
+group_by_id(const struct render *r, int64_t id)
+{
+	for (int i = 0; i < r->ngroups; i++)
+		if (r->groups[i].id == id)
+			return &r->groups[i];
+	return NULL;
+}
+
+/* ---- zones: plain IANA TZIDs, compact VTIMEZONEs ---- */
+
+/*
+ * Our own copy of the zone named tzid: libical's builtin VTIMEZONE cloned,
+ * its TZID set to the plain IANA id, and cut to the years of the window.
+ */
+static icaltimezone *
+plain_zone(struct render *r, const char *tzid)
+{
+	icaltimezone *b;
+	icalcomponent *vtz;
+	icaltimezone *z;
+	struct icaltimetype start = icaltime_null_time();
+
+	for (int i = 0; i < r->nzones; i++)
+		if (strcmp(r->zones[i].tzid, tzid) == 0)
+			return r->zones[i].zone;
+	if (r->nzones == (int)(sizeof(r->zones) / sizeof(r->zones[0])) ||
+	    (b = when_zone(tzid)) == NULL)
+		return NULL;
+	vtz = icalcomponent_new_clone(icaltimezone_get_component(b));
+	icalproperty_set_tzid(icalcomponent_get_first_property(vtz,
+	    ICAL_TZID_PROPERTY), tzid);
+	/* From 1 January of the window's first year: stable for a year. */
+	start = when_local(r->from, b);
+	start.zone = NULL;
+	start.month = start.day = 1;
+	start.hour = start.minute = start.second = 0;
+	icaltimezone_truncate_vtimezone(vtz, start, icaltime_null_time(), 1);
+	z = icaltimezone_new();
+	icaltimezone_set_component(z, vtz);
+	snprintf(r->zones[r->nzones].tzid, sizeof(r->zones[0].tzid), "%s", tzid);
+	r->zones[r->nzones++].zone = z;
+	return z;
+}
+
+/* t as local time in the plain zone of tzid (TZID=tzid when written). */
+static struct icaltimetype
+local_in(struct render *r, time_t t, const char *tzid)
+{
+	struct icaltimetype lt = when_local(t, when_zone(tzid));
+
+	lt.zone = plain_zone(r, tzid);
+	return lt;
+}
+
+static struct icaltimetype
+utc_of(time_t t)
+{
+	return icaltime_from_timet_with_zone(t, 0,
+	    icaltimezone_get_utc_timezone());
+}
+
+/* ---- VEVENTs ---- */
+
+/* "Grote zaal, Herstelhuis Zuidoost, Johan Cruijff Boulevard, Amsterdam" */
+static void
+place_text(const struct render *r, int64_t room_id, int64_t location_id,
+    const char *place, char *out, size_t len)
+{
+	const struct room_row *rm = room_id ? room_by_id(r, room_id) : NULL;
+	const struct loc_row *l = loc_by_id(r, rm ? rm->location_id :
+	    location_id);
+
+	out[0] = '\0';
+	if (place && *place) {
+		snprintf(out, len, "%s", place);
+		return;
+	}
+	if (l == NULL)
+		return;
+	snprintf(out, len, "%s%s%s%s%s", rm ? rm->name : "", rm ? ", " : "",
+	    l->name, *l->address ? ", " : "", l->address);
+}
+
+static void
+add_categories(icalcomponent *ve, const char *kind, const char *themes)
+{
+	char buf[600];
+
+	/* CATEGORIES is a list: one value each, libical escapes commas. */
+	icalcomponent_add_property(ve, icalproperty_new_categories(kind));
+	snprintf(buf, sizeof(buf), "%s", themes ? themes : "");
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
+	    t = strtok_r(NULL, ",", &save))
+		icalcomponent_add_property(ve, icalproperty_new_categories(t));
+}
+
+static void
+add_common(struct render *r, icalcomponent *ve, const struct event *ev,
+    int sequence)
+{
+	char url[700];
+	const struct group_row *g = group_by_id(r, ev->group_id);
+
+	icalcomponent_set_uid(ve, ev->uid);
+	/* No METHOD: DTSTAMP is when the store last revised it (RFC 5545). */
+	icalcomponent_set_dtstamp(ve, utc_of(ev->modified));
+	icalcomponent_add_property(ve, icalproperty_new_created(
+	    utc_of(ev->created)));
+	icalcomponent_add_property(ve, icalproperty_new_lastmodified(
+	    utc_of(ev->modified)));
+	icalcomponent_add_property(ve, icalproperty_new_sequence(sequence));
+	add_categories(ve, ev->kind, ev->themes);
+	snprintf(url, sizeof(url), "%s/events/%s.ics",
+	    conf_current()->public_url, ev->uid);
+	icalcomponent_add_property(ve, icalproperty_new_url(url));
+	/* The group, never a person. */
+	if (g && *g->email) {
+		char mailto[300];
+		icalproperty *org;
+
+		snprintf(mailto, sizeof(mailto), "mailto:%s", g->email);
+		org = icalproperty_new_organizer(mailto);
+		icalproperty_add_parameter(org, icalparameter_new_cn(g->name));
+		icalcomponent_add_property(ve, org);
+	}
+}
+
+static void
+set_summary(icalcomponent *ve, const char *title, int cancelled)
+{
+	char buf[2048];
+
+	if (cancelled) {
+		snprintf(buf, sizeof(buf), "Afgelast: %s", title);
+		icalcomponent_set_summary(ve, buf);
+		icalcomponent_set_status(ve, ICAL_STATUS_CANCELLED);
+	} else {
+		icalcomponent_set_summary(ve, title);
+		icalcomponent_set_status(ve, ICAL_STATUS_CONFIRMED);
+	}
+}
+
+static void
+set_description(icalcomponent *ve, const char *desc, const char *reason,
+    int cancelled)
+{
+	size_t n = strlen(desc) + strlen(reason) + 64;
+	char *buf = malloc(n);
+
+	if (buf == NULL)
+		return;
+	if (cancelled && *reason)
+		snprintf(buf, n, "Afgelast: %s%s%s", reason, *desc ? "\n\n" : "",
+		    desc);
+	else
+		snprintf(buf, n, "%s", desc);
+	if (*buf)
+		icalcomponent_set_description(ve, buf);
+	free(buf);
+}
+
+/* One event: its master VEVENT and one per changed occurrence. */
+static void
+emit_event(struct render *r, const struct event *ev)
+{
+	icalcomponent *ve = icalcomponent_new_vevent();
+	int cancelled = strcmp(ev->status, "cancelled") == 0;
+	char where[4000];
+
+	add_common(r, ve, ev, ev->sequence);
+	set_summary(ve, ev->title, cancelled);
+	set_description(ve, ev->description, ev->cancel_reason, cancelled);
+	icalcomponent_set_dtstart(ve, local_in(r, ev->start, ev->timezone));
+	icalcomponent_set_dtend(ve, local_in(r, ev->end, ev->timezone));
+	place_text(r, ev->room_id, ev->location_id, ev->place, where,
+	    sizeof(where));
+	if (*where)
+		icalcomponent_set_location(ve, where);
+	if (ev->rrule[0]) {
+		struct icalrecurrencetype rule;
+
+		rule = icalrecurrencetype_from_string(ev->rrule);
+		icalcomponent_add_property(ve, icalproperty_new_rrule(rule));
+		for (int i = 0; i < ev->nexdates; i++) {
+			icalproperty *p = icalproperty_new_exdate(local_in(r,
+			    ev->exdates[i], ev->timezone));
+			icalproperty_add_parameter(p,
+			    icalparameter_new_tzid(ev->timezone));
+			icalcomponent_add_property(ve, p);
+		}
+	}
+	icalcomponent_add_component(r->cal, ve);
+	r->events++;
+	if (ev->rrule[0] == '\0')
+		return;
+	for (int i = 0; i < ev->noverrides; i++) {
+		const struct override *o = &ev->overrides[i];
+		icalcomponent *oc = icalcomponent_new_vevent();
+		int oc_cancelled = cancelled || o->cancelled;
+
+		add_common(r, oc, ev, o->sequence);
+		{
+			/* libical adds no TZID here: name the zone ourselves. */
+			icalproperty *rid = icalproperty_new_recurrenceid(
+			    local_in(r, o->recurrence_id, ev->timezone));
+			icalproperty_add_parameter(rid,
+			    icalparameter_new_tzid(ev->timezone));
+			icalcomponent_add_property(oc, rid);
+		}
+		set_summary(oc, o->title[0] ? o->title : ev->title, oc_cancelled);
+		set_description(oc, ev->description, o->cancelled ?
+		    o->cancel_reason : ev->cancel_reason, oc_cancelled);
+		icalcomponent_set_dtstart(oc, local_in(r, o->start, ev->timezone));
+		icalcomponent_set_dtend(oc, local_in(r, o->end, ev->timezone));
+		place_text(r, o->room_id ? o->room_id : ev->room_id,
+		    ev->location_id, o->room_id ? "" : ev->place, where,
+		    sizeof(where));
+		if (*where)
+			icalcomponent_set_location(oc, where);
+		icalcomponent_add_component(r->cal, oc);
+	}
+}
+
+/* Which events the event-based feeds carry. */
+static int
+take_event(const struct event *ev, void *arg)
+{
+	struct render *r = arg;
+
+	if (strcmp(ev->status, "proposed") == 0 ||
+	    strcmp(ev->visibility, "private") == 0)
+		return 0;
+	if (strcmp(ev->visibility, "group") == 0 &&
+	    !(r->with_group_only && ev->group_id == r->group_id))
+		return 0;
+	if (r->kind == F_KIND && strcmp(ev->kind, r->want_kind) != 0)
+		return 0;
+	if (r->kind == F_GROUP && ev->group_id != r->group_id)
+		return 0;
+	emit_event(r, ev);
+	return 0;
+}
+
+/* ---- occupied periods of a location or room ---- */
+
+static int
+emit_slots(struct render *r, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(r->db, "SELECT s.booking_id, s.recurrence_id, "
+	    "s.start, s.\"end\", s.state, s.room_id, b.status, b.title, "
+	    "b.private, coalesce(b.group_id, 0), coalesce(e.uid, ''), "
+	    "coalesce(e.title, ''), coalesce(e.visibility, ''), "
+	    "coalesce(e.status, ''), b.timezone, b.modified, b.created, "
+	    "coalesce(e.sequence, 0), coalesce(e.modified, b.modified) "
+	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
+	    "JOIN room rm ON rm.id = s.room_id "
+	    "LEFT JOIN event e ON e.id = b.event_id "
+	    "WHERE s.state IN ('held', 'cancelled') AND s.start < ?2 AND "
+	    "s.\"end\" > ?1 AND (?3 = 0 OR rm.location_id = ?3) AND "
+	    "(?4 = 0 OR s.room_id = ?4) ORDER BY s.start, s.id")) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	sqlite3_bind_int64(st, 1, r->from);
+	sqlite3_bind_int64(st, 2, r->to);
+	sqlite3_bind_int64(st, 3, r->location_id);
+	sqlite3_bind_int64(st, 4, r->room_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		icalcomponent *ve = icalcomponent_new_vevent();
+		const char *state = store_text(st, 4);
+		const char *bstatus = store_text(st, 6);
+		const char *euid = store_text(st, 10);
+		const char *title = *store_text(st, 11) ? store_text(st, 11) :
+		    store_text(st, 7);
+		const char *vis = store_text(st, 12);
+		const char *tz = store_text(st, 14);
+		int64_t gid = sqlite3_column_int64(st, 9);
+		const struct group_row *g = group_by_id(r, gid);
+		int hidden, cancelled = strcmp(state, "cancelled") == 0;
+		char uid[300], where[4000], summary[1700];
+		const struct room_row *rm = room_by_id(r,
+		    sqlite3_column_int64(st, 5));
+
+		/*
+		 * Public events and bookings show what they are; private
+		 * ones, and events for a group only, show as "Bezet" unless
+		 * this is the location's own (secret) link.
+		 */
+		hidden = !r->full && (sqlite3_column_int(st, 8) ||
+		    (*vis && strcmp(vis, "public") != 0) ||
+		    strcmp(store_text(st, 13), "proposed") == 0);
+		/* Stable per occurrence: the booking and its original start. */
+		snprintf(uid, sizeof(uid), "%s%s%lld-%lld@%s", *euid ? euid : "",
+		    *euid ? "-" : "booking-",
+		    (long long)sqlite3_column_int64(st, 0),
+		    (long long)sqlite3_column_int64(st, 1),
+		    conf_current()->uid_host);
+		icalcomponent_set_uid(ve, uid);
+		icalcomponent_set_dtstamp(ve, utc_of(sqlite3_column_int64(st, 18)));
+		icalcomponent_add_property(ve, icalproperty_new_created(
+		    utc_of(sqlite3_column_int64(st, 16))));
+		icalcomponent_add_property(ve, icalproperty_new_lastmodified(
+		    utc_of(sqlite3_column_int64(st, 18))));
+		icalcomponent_add_property(ve, icalproperty_new_sequence(
+		    sqlite3_column_int(st, 17)));
+		if (hidden)
+			snprintf(summary, sizeof(summary), "Bezet");
+		else if (*title && g)
+			snprintf(summary, sizeof(summary), "%s (%s)", title, g->name);
+		else if (*title)
+			snprintf(summary, sizeof(summary), "%s", title);
+		else
+			snprintf(summary, sizeof(summary), "%s", g ? g->name :
+			    "Bezet");
+		set_summary(ve, summary, cancelled);
+		if (!cancelled && strcmp(bstatus, "requested") == 0)
+			icalcomponent_set_status(ve, ICAL_STATUS_TENTATIVE);
+		icalcomponent_set_dtstart(ve, local_in(r,
+		    sqlite3_column_int64(st, 2), tz));
+		icalcomponent_set_dtend(ve, local_in(r,
+		    sqlite3_column_int64(st, 3), tz));
+		if (rm) {
+			place_text(r, rm->id, 0, "", where, sizeof(where));
+			icalcomponent_set_location(ve, where);
+		}
+		icalcomponent_add_component(r->cal, ve);
+		r->events++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fault_set(f, FAULT_INTERNAL,
+	    "database error");
+}
+
+/* ---- free/busy ---- */
+
+static int
+emit_freebusy(struct render *r, struct fault *f)
+{
+	icalcomponent *fb = icalcomponent_new_vfreebusy();
+	const struct room_row *rm = room_by_id(r, r->room_id);
+	char uid[200];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(uid, sizeof(uid), "freebusy-room-%lld@%s", (long long)r->room_id,
+	    conf_current()->uid_host);
+	icalcomponent_set_uid(fb, uid);
+	icalcomponent_set_dtstamp(fb, utc_of(r->now));
+	icalcomponent_set_dtstart(fb, utc_of(r->from));
+	icalcomponent_set_dtend(fb, utc_of(r->to));
+	if (rm)
+		icalcomponent_add_property(fb, icalproperty_new_comment(rm->name));
+	/* Busy: held slots; busy-unavailable: closures of room or location. */
+	if ((st = store_prepare(r->db, "SELECT start, \"end\", 0 FROM "
+	    "booking_slot WHERE room_id = ?1 AND state = 'held' AND start < ?3 "
+	    "AND \"end\" > ?2 UNION ALL SELECT start, \"end\", 1 FROM closure "
+	    "WHERE location_id = ?4 AND (room_id IS NULL OR room_id = ?1) AND "
+	    "start < ?3 AND \"end\" > ?2 ORDER BY 1")) == NULL) {
+		icalcomponent_free(fb);
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	}
+	sqlite3_bind_int64(st, 1, r->room_id);
+	sqlite3_bind_int64(st, 2, r->from);
+	sqlite3_bind_int64(st, 3, r->to);
+	sqlite3_bind_int64(st, 4, rm ? rm->location_id : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct icalperiodtype p = icalperiodtype_null_period();
+		icalproperty *prop;
+
+		p.start = utc_of(sqlite3_column_int64(st, 0));
+		p.end = utc_of(sqlite3_column_int64(st, 1));
+		prop = icalproperty_new_freebusy(p);
+		icalproperty_add_parameter(prop, icalparameter_new_fbtype(
+		    sqlite3_column_int(st, 2) ? ICAL_FBTYPE_BUSYUNAVAILABLE :
+		    ICAL_FBTYPE_BUSY));
+		icalcomponent_add_property(fb, prop);
+	}
+	sqlite3_finalize(st);
+	icalcomponent_add_component(r->cal, fb);
+	return rc == SQLITE_DONE ? 0 : fault_set(f, FAULT_INTERNAL,
+	    "database error");
+}
+
+/* ---- the calendar ---- */
+
+static void
+start_calendar(struct render *r, const char *name, const char *tz)
+{
+	const struct conf *c = conf_current();
+	struct icaldurationtype refresh = icaldurationtype_from_int(
+	    (int)c->feeds_refresh);
+	icalproperty *p;
+	char ttl[64];
+
+	r->cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT,
+	    icalproperty_new_version("2.0"),
+	    icalproperty_new_prodid("-//hersteld//hersteld " HERSTELD_VERSION
+	    "//NL"), icalproperty_new_calscale("GREGORIAN"), (void *)0);
+	icalcomponent_add_property(r->cal, icalproperty_new_name(name));
+	p = icalproperty_new_x(name);
+	icalproperty_set_x_name(p, "X-WR-CALNAME");
+	icalcomponent_add_property(r->cal, p);
+	p = icalproperty_new_x(tz);
+	icalproperty_set_x_name(p, "X-WR-TIMEZONE");
+	icalcomponent_add_property(r->cal, p);
+	p = icalproperty_new_refreshinterval(refresh);
+	icalproperty_add_parameter(p, icalparameter_new_value(
+	    ICAL_VALUE_DURATION));
+	icalcomponent_add_property(r->cal, p);
+	snprintf(ttl, sizeof(ttl), "%s", icaldurationtype_as_ical_string(refresh));
+	p = icalproperty_new_x(ttl);
+	icalproperty_set_x_name(p, "X-PUBLISHED-TTL");
+	icalcomponent_add_property(r->cal, p);
+}
+
+static void
+render_free(struct render *r)
+{
+	if (r->cal)
+		icalcomponent_free(r->cal);
+	for (int i = 0; i < r->nzones; i++)
+		icaltimezone_free(r->zones[i].zone, 1);
+	free(r->locs);
+	free(r->rooms);
+	free(r->groups);
+}
+
+/* ---- paths ---- */
+
+/* Split path below prefix into at most n parts on '/'; the last loses
+ * suffix (".ics").  0, or -1 when it does not fit. */
+static int
+split_path(const char *path, const char *prefix, const char *suffix,
+    char parts[][160], int n, int *got)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix), len;
+	char buf[600], *save = NULL, *t;
+
+	*got = 0;
+	if (strncmp(path, prefix, pl) != 0)
+		return -1;
+	path += pl;
+	len = strlen(path);
+	if (len <= sl || len >= sizeof(buf) ||
+	    strcmp(path + len - sl, suffix) != 0)
+		return -1;
+	memcpy(buf, path, len - sl);
+	buf[len - sl] = '\0';
+	if (strstr(buf, "//") || buf[0] == '/' || buf[len - sl - 1] == '/')
+		return -1;
+	for (t = strtok_r(buf, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (*got == n || strlen(t) >= 160)
+			return -1;
+		strcpy(parts[(*got)++], t);
+	}
+	return 0;
+}
+
+static const struct loc_row *
+loc_by_slug(const struct render *r, const char *slug)
+{
+	for (int i = 0; i < r->nlocs; i++)
+		if (strcmp(r->locs[i].slug, slug) == 0)
+			return &r->locs[i];
+	return NULL;
+}
+
+static const struct room_row *
+room_by_ref(const struct render *r, const char *loc, const char *slug)
+{
+	const struct loc_row *l = loc_by_slug(r, loc);
+
+	for (int i = 0; l && i < r->nrooms; i++)
+		if (r->rooms[i].location_id == l->id &&
+		    strcmp(r->rooms[i].slug, slug) == 0)
+			return &r->rooms[i];
+	return NULL;
+}
+
+/* Constant-time compare of a presented key with the stored one. */
+static int
+key_ok(const char *given, const char *stored)
+{
+	size_t n = strlen(stored);
+	unsigned char diff = 0;
+
+	if (n == 0 || strlen(given) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(given[i] ^ stored[i]);
+	return diff == 0;
+}
+
+static int
+event_by_uid(sqlite3 *db, const char *uid, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "SELECT id FROM event WHERE uid = ?1")) == NULL)
+		return -1;
+	store_bind_text(st, 1, uid);
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Render into r->cal per path; -1 with f (not found) otherwise. */
+static int
+render_path(struct render *r, const char *path, int *private_,
+    struct fault *f)
+{
+	const struct conf *c = conf_current();
+	char parts[4][160], name[1800];
+	int n;
+
+	*private_ = 0;
+	if (strcmp(path, "/feeds/public.ics") == 0) {
+		r->kind = F_PUBLIC;
+		start_calendar(r, "Openbare bijeenkomsten", c->timezone);
+		return event_each(r->db, r->from, r->to, take_event, r, f);
+	}
+	if (split_path(path, "/feeds/kind/", ".ics", parts, 1, &n) == 0 &&
+	    n == 1) {
+		static const char *kinds[] = { "themabijeenkomst",
+		    "dialoogsessie", "steungroep", "kennissessie",
+		    "netwerksessie", "overig", NULL };
+		int known = 0;
+
+		for (int i = 0; kinds[i]; i++)
+			known |= strcmp(kinds[i], parts[0]) == 0;
+		if (!known)
+			goto notfound;
+		r->kind = F_KIND;
+		r->want_kind = parts[0];
+		snprintf(name, sizeof(name), "Bijeenkomsten: %s", parts[0]);
+		start_calendar(r, name, c->timezone);
+		return event_each(r->db, r->from, r->to, take_event, r, f);
+	}
+	if (split_path(path, "/feeds/group/", ".ics", parts, 2, &n) == 0) {
+		const struct group_row *g = NULL;
+
+		for (int i = 0; i < r->ngroups; i++)
+			if (strcmp(r->groups[i].slug, parts[0]) == 0)
+				g = &r->groups[i];
+		if (g == NULL || (n == 2 && !key_ok(parts[1], g->key)))
+			goto notfound;
+		r->kind = F_GROUP;
+		r->group_id = g->id;
+		r->with_group_only = n == 2;
+		*private_ = n == 2;
+		start_calendar(r, g->name, c->timezone);
+		return event_each(r->db, r->from, r->to, take_event, r, f);
+	}
+	if (split_path(path, "/feeds/location/", ".ics", parts, 2, &n) == 0) {
+		const struct loc_row *l = loc_by_slug(r, parts[0]);
+
+		if (l == NULL || (n == 2 && !key_ok(parts[1], l->key)))
+			goto notfound;
+		r->kind = F_LOCATION;
+		r->location_id = l->id;
+		r->full = *private_ = n == 2;
+		start_calendar(r, l->name, l->tz);
+		return emit_slots(r, f);
+	}
+	if (split_path(path, "/feeds/room/", ".ics", parts, 3, &n) == 0 &&
+	    n >= 2) {
+		const struct room_row *rm = room_by_ref(r, parts[0], parts[1]);
+		const struct loc_row *l = rm ? loc_by_id(r, rm->location_id) :
+		    NULL;
+
+		if (rm == NULL || l == NULL ||
+		    (n == 3 && !key_ok(parts[2], l->key)))
+			goto notfound;
+		r->kind = F_ROOM;
+		r->room_id = rm->id;
+		r->full = *private_ = n == 3;
+		/* "Herstelhuis Zuidoost — Grote zaal" */
+		snprintf(name, sizeof(name), "%s \xe2\x80\x94 %s", l->name,
+		    rm->name);
+		start_calendar(r, name, l->tz);
+		return emit_slots(r, f);
+	}
+	if (split_path(path, "/freebusy/room/", ".ifb", parts, 2, &n) == 0 &&
+	    n == 2) {
+		const struct room_row *rm = room_by_ref(r, parts[0], parts[1]);
+		const struct loc_row *l = rm ? loc_by_id(r, rm->location_id) :
+		    NULL;
+
+		if (rm == NULL || l == NULL)
+			goto notfound;
+		r->kind = F_FREEBUSY;
+		r->room_id = rm->id;
+		snprintf(name, sizeof(name), "%s \xe2\x80\x94 %s", l->name,
+		    rm->name);
+		start_calendar(r, name, l->tz);
+		return emit_freebusy(r, f);
+	}
+	if (split_path(path, "/events/", ".ics", parts, 1, &n) == 0 && n == 1) {
+		struct event *ev;
+		int64_t id;
+
+		if (event_by_uid(r->db, parts[0], &id) ||
+		    (ev = event_get(r->db, id, f)) == NULL)
+			goto notfound;
+		if (strcmp(ev->status, "proposed") == 0 ||
+		    strcmp(ev->visibility, "public") != 0) {
+			event_free(ev);
+			goto notfound;
+		}
+		r->kind = F_EVENT;
+		start_calendar(r, ev->title, ev->timezone);
+		emit_event(r, ev);
+		event_free(ev);
+		return 0;
+	}
+notfound:
+	f->kind = FAULT_NONE;
+	return fault_set(f, FAULT_NOTFOUND, "no such feed");
+}
+
+/* ---- documents ---- */
+
+struct doc {
+	struct feed_doc	 pub;
+	int		 refs;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct entry {
+	char		*path;
+	struct doc	*doc;
+	uint64_t	 generation;
+	long		 day;
+	time_t		 used;
+} cache[CACHE_MAX];
+
+static void
+doc_unref(struct doc *d)
+{
+	int last;
+
+	if (d == NULL)
+		return;
+	pthread_mutex_lock(&cache_lock);
+	last = --d->refs == 0;
+	pthread_mutex_unlock(&cache_lock);
+	if (last) {
+		free(d->pub.body);
+		free(d->pub.gz);
+		free(d);
+	}
+}
+
+void
+feed_release(struct feed_doc *fd)
+{
+	doc_unref((struct doc *)fd);
+}
+
+static int
+gzip_of(const char *in, size_t len, char **out, size_t *outlen)
+{
+	z_stream zs = { 0 };
+	size_t cap = len / 3 + 1024;
+	char *buf = malloc(cap);
+	int rc;
+
+	if (buf == NULL || deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(buf);
+		return -1;
+	}
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)len;
+	for (;;) {
+		zs.next_out = (Bytef *)buf + zs.total_out;
+		zs.avail_out = (uInt)(cap - zs.total_out);
+		rc = deflate(&zs, Z_FINISH);
+		if (rc == Z_STREAM_END)
+			break;
+		if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			deflateEnd(&zs);
+			free(buf);
+			return -1;
+		}
+		{
+			char *nb = realloc(buf, cap * 2);
+			if (nb == NULL) {
+				deflateEnd(&zs);
+				free(buf);
+				return -1;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	*out = buf;
+	*outlen = zs.total_out;
+	deflateEnd(&zs);
+	return 0;
+}
+
+struct feed_doc *
+feed_render_path(sqlite3 *db, const char *path, time_t now, struct fault *f)
+{
+	const struct conf *c = conf_current();
+	struct render r = { .db = db, .now = now };
+	struct doc *d = NULL;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	int private_ = 0;
+
+	r.from = now - (time_t)c->feeds_past_days * 86400;
+	r.to = now + (time_t)c->feeds_future_days * 86400;
+	if (load_names(&r, f) || render_path(&r, path, &private_, f))
+		goto fail;
+	/* The zones the events used, compact, before the events. */
+	for (int i = 0; i < r.nzones; i++)
+		icalcomponent_add_component(r.cal, icalcomponent_new_clone(
+		    icaltimezone_get_component(r.zones[i].zone)));
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->pub.body = icalcomponent_as_ical_string_r(r.cal)) == NULL) {
+		fault_set(f, FAULT_INTERNAL, "cannot render the feed");
+		goto fail;
+	}
+	d->pub.len = strlen(d->pub.body);
+	d->pub.private_ = private_;
+	d->refs = 1;
+	if (gzip_of(d->pub.body, d->pub.len, &d->pub.gz, &d->pub.gzlen))
+		d->pub.gz = NULL;
+	/* A strong ETag from the bytes: the same feed, the same tag. */
+	EVP_Digest(d->pub.body, d->pub.len, md, &mdlen, EVP_sha256(), NULL);
+	hex_encode(md, 16, hex);
+	snprintf(d->pub.etag, sizeof(d->pub.etag), "\"%.32s\"", hex);
+	d->pub.last_modified = now;
+	render_free(&r);
+	return &d->pub;
+fail:
+	if (d) {
+		free(d->pub.body);
+		free(d);
+	}
+	render_free(&r);
+	return NULL;
+}
+
+struct feed_doc *
+feed_get(const char *path, struct fault *f)
+{
+	uint64_t gen = store_generation();
+	time_t now = time(NULL);
+	long day = (long)(now / 86400);
+	struct entry *e = NULL, *lru = &cache[0];
+	struct feed_doc *fresh;
+	struct doc *d;
+	sqlite3 *db;
+
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_MAX; i++) {
+		if (cache[i].path && strcmp(cache[i].path, path) == 0) {
+			e = &cache[i];
+			break;
+		}
+		if (cache[i].used < lru->used)
+			lru = &cache[i];
+	}
+	if (e && e->generation == gen && e->day == day) {
+		e->used = now;
+		e->doc->refs++;
+		d = e->doc;
+		pthread_mutex_unlock(&cache_lock);
+		return &d->pub;
+	}
+	pthread_mutex_unlock(&cache_lock);
+
+	if ((db = store_db()) == NULL) {
+		fault_set(f, FAULT_INTERNAL, "database unavailable");
+		return NULL;
+	}
+	if ((fresh = feed_render_path(db, path, now, f)) == NULL)
+		return NULL;
+	d = (struct doc *)fresh;
+
+	pthread_mutex_lock(&cache_lock);
+	/* Another thread may have filled it meanwhile; find it again. */
+	e = NULL;
+	for (int i = 0; i < CACHE_MAX; i++)
+		if (cache[i].path && strcmp(cache[i].path, path) == 0)
+			e = &cache[i];
+	if (e == NULL) {
+		e = lru;
+		free(e->path);
+		if (e->doc && --e->doc->refs == 0) {
+			free(e->doc->pub.body);
+			free(e->doc->pub.gz);
+			free(e->doc);
+		}
+		e->doc = NULL;
+		e->path = strdup(path);
+	}
+	/* Unchanged bytes keep their Last-Modified. */
+	if (e->doc && strcmp(e->doc->pub.etag, d->pub.etag) == 0)
+		d->pub.last_modified = e->doc->pub.last_modified;
+	if (e->doc && --e->doc->refs == 0) {
+		free(e->doc->pub.body);
+		free(e->doc->pub.gz);
+		free(e->doc);
+	}
+	e->doc = d;
+	e->generation = gen;
+	e->day = day;
+	e->used = now;
+	d->refs++;			/* the cache's reference */
+	pthread_mutex_unlock(&cache_lock);
+	return &d->pub;
+}
+
+void
+feed_shutdown(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_MAX; i++) {
+		if (cache[i].doc && --cache[i].doc->refs == 0) {
+			free(cache[i].doc->pub.body);
+			free(cache[i].doc->pub.gz);
+			free(cache[i].doc);
+		}
+		free(cache[i].path);
+		memset(&cache[i], 0, sizeof(cache[i]));
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* ---- links ---- */
+
+int
+feed_links(sqlite3 *db, const char *group, const char *location,
+    int (*cb)(const struct feed_link *, void *), void *arg, struct fault *f)
+{
+	static const char *kinds[] = { "themabijeenkomst", "dialoogsessie",
+	    "steungroep", "kennissessie", "netwerksessie", "overig", NULL };
+	struct render r = { .db = db };
+	struct feed_link l;
+	int found_group = group == NULL, found_loc = location == NULL;
+
+	if (load_names(&r, f))
+		goto fail;
+#define LINK(...) do {							\
+	snprintf(l.name, sizeof(l.name), __VA_ARGS__);			\
+	if (cb(&l, arg))						\
+		goto done;						\
+} while (0)
+	snprintf(l.path, sizeof(l.path), "/feeds/public.ics");
+	LINK("Openbare bijeenkomsten");
+	for (int i = 0; kinds[i]; i++) {
+		snprintf(l.path, sizeof(l.path), "/feeds/kind/%s.ics", kinds[i]);
+		LINK("Bijeenkomsten: %s", kinds[i]);
+	}
+	for (int i = 0; i < r.ngroups; i++) {
+		const struct group_row *g = &r.groups[i];
+
+		snprintf(l.path, sizeof(l.path), "/feeds/group/%s.ics", g->slug);
+		LINK("%s", g->name);
+		if (group && strcmp(group, g->slug) == 0) {
+			found_group = 1;
+			snprintf(l.path, sizeof(l.path), "/feeds/group/%s/%s.ics",
+			    g->slug, g->key);
+			LINK("%s (with events for the group only; keep this "
+			    "link within the group)", g->name);
+		}
+	}
+	for (int i = 0; i < r.nlocs; i++) {
+		const struct loc_row *lc = &r.locs[i];
+		int mine = location && strcmp(location, lc->slug) == 0;
+
+		found_loc |= mine;
+		snprintf(l.path, sizeof(l.path), "/feeds/location/%s.ics",
+		    lc->slug);
+		LINK("%s", lc->name);
+		if (mine) {
+			snprintf(l.path, sizeof(l.path), "/feeds/location/%s/%s.ics",
+			    lc->slug, lc->key);
+			LINK("%s (every detail; for its managers)", lc->name);
+		}
+		for (int k = 0; k < r.nrooms; k++) {
+			const struct room_row *rm = &r.rooms[k];
+
+			if (rm->location_id != lc->id)
+				continue;
+			snprintf(l.path, sizeof(l.path), "/feeds/room/%s/%s.ics",
+			    lc->slug, rm->slug);
+			LINK("%s \xe2\x80\x94 %s", lc->name, rm->name);
+			if (mine) {
+				snprintf(l.path, sizeof(l.path),
+				    "/feeds/room/%s/%s/%s.ics", lc->slug,
+				    rm->slug, lc->key);
+				LINK("%s \xe2\x80\x94 %s (every detail)", lc->name,
+				    rm->name);
+			}
+			snprintf(l.path, sizeof(l.path),
+			    "/freebusy/room/%s/%s.ifb", lc->slug, rm->slug);
+			LINK("%s \xe2\x80\x94 %s (free/busy)", lc->name, rm->name);
+		}
+	}
+#undef LINK
+done:
+	render_free(&r);
+	if (!found_group)
+		return fault_set(f, FAULT_NOTFOUND, "unknown group \"%.63s\"",
+		    group);
+	if (!found_loc)
+		return fault_set(f, FAULT_NOTFOUND, "unknown location \"%.63s\"",
+		    location);
+	return 0;
+fail:
+	render_free(&r);
+	return -1;
+}

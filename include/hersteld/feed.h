@@ -1,0 +1,66 @@
+/*
+ * iCalendar feeds: the public feed, one per kind, group, location and
+ * room, one event ("add to my calendar"), and free/busy per room.  A
+ * rendered document is kept in memory against the store's generation and
+ * the day (the window moves daily), so an unchanged feed costs no query;
+ * a change made through the API shows at the next request.
+ *
+ * Paths (below the root of listen.http):
+ *   /feeds/public.ics              published public events
+ *   /feeds/kind/KIND.ics           the same, one kind
+ *   /feeds/group/SLUG.ics          one group's public events
+ *   /feeds/group/SLUG/KEY.ics      ... and its group-only ones (secret link)
+ *   /feeds/location/SLUG.ics       every occupied period there; details of
+ *                                  what is not public show as "Bezet"
+ *   /feeds/location/SLUG/KEY.ics   ... with every detail (managers' link)
+ *   /feeds/room/LOC/ROOM.ics       the same for one room
+ *   /feeds/room/LOC/ROOM/KEY.ics
+ *   /events/UID.ics                one public event
+ *   /freebusy/room/LOC/ROOM.ifb    VFREEBUSY for the feed window
+ */
+#ifndef HERSTELD_FEED_H
+#define HERSTELD_FEED_H
+
+#include <stddef.h>
+#include <time.h>
+#include <sqlite3.h>
+
+#include "hersteld/util.h"
+
+/* A rendered document; shared and reference-counted. */
+struct feed_doc {
+	char		*body;
+	size_t		 len;
+	char		*gz;		/* gzip form, or NULL */
+	size_t		 gzlen;
+	char		 etag[40];	/* strong: "\"<hash>\"" */
+	time_t		 last_modified;
+	int		 private_;	/* a secret link: Cache-Control private */
+};
+
+/*
+ * The document at path, rendered or from the cache; NULL with f
+ * (FAULT_NOTFOUND for an unknown feed).  Release with feed_release().
+ */
+struct feed_doc	*feed_get(const char *path, struct fault *f);
+void		 feed_release(struct feed_doc *);
+void		 feed_shutdown(void);
+
+/* Render path now, without the cache (tests, benchmarks). */
+struct feed_doc	*feed_render_path(sqlite3 *, const char *path, time_t now,
+		    struct fault *);
+
+/* One subscribable link, for herstelctl feed list. */
+struct feed_link {
+	char	name[1800];
+	char	path[600];		/* below the root: /feeds/... */
+};
+
+/*
+ * Every public feed; with group (slug) also that group's secret link, with
+ * location (slug) its locations and rooms' secret links.  cb per link.
+ */
+int	feed_links(sqlite3 *, const char *group, const char *location,
+	    int (*cb)(const struct feed_link *, void *), void *, struct fault *);
+
+#endif
