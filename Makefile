@@ -29,6 +29,8 @@ DAEMON_SRCS = \
 	daemon/api.c \
 	daemon/api_booking.c \
 	daemon/api_event.c \
+	daemon/api_feed.c \
+	daemon/api_import.c \
 	daemon/api_group.c \
 	daemon/api_location.c \
 	daemon/api_token.c \
@@ -51,7 +53,9 @@ CLI_SRCS = \
 	cli/cmd_booking.c \
 	cli/cmd_closure.c \
 	cli/cmd_event.c \
+	cli/cmd_feed.c \
 	cli/cmd_group.c \
+	cli/cmd_import.c \
 	cli/cmd_location.c \
 	cli/cmd_room.c \
 	cli/cmd_token.c \

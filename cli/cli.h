@@ -95,5 +95,7 @@ int	cmd_event(int argc, char **argv);
 int	cmd_token(int argc, char **argv);
 int	cmd_book(int argc, char **argv);
 int	cmd_booking(int argc, char **argv);
+int	cmd_feed(int argc, char **argv);
+int	cmd_import(int argc, char **argv);
 
 #endif

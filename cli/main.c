@@ -28,6 +28,8 @@ static const struct {
 	{ "event",	cmd_event,	"sessions: single or recurring" },
 	{ "book",	cmd_book,	"book a room, once or as a series" },
 	{ "booking",	cmd_booking,	"room bookings: list, approve, decline, cancel" },
+	{ "feed",	cmd_feed,	"calendar feeds to subscribe to" },
+	{ "import",	cmd_import,	"load a yearly plan from an .ics file" },
 	{ "token",	cmd_token,	"API tokens for remote use" },
 };
 

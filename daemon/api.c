@@ -23,6 +23,8 @@ static const struct {
 	{ "events",	api_events },
 	{ "tokens",	api_tokens },
 	{ "bookings",	api_bookings },
+	{ "feeds",	api_feeds },
+	{ "import",	api_import },
 };
 
 void

@@ -319,14 +319,18 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (*size > 0) {
 		if (!r->too_big && r->authed) {
-			if (r->len + *size > API_MAX_BODY) {
+			/* An import carries a whole calendar file. */
+			size_t cap = strcmp(url, API_IMPORT_PATH) == 0 ?
+			    API_MAX_IMPORT : API_MAX_BODY;
+
+			if (r->len + *size > cap) {
 				r->too_big = 1;
 			} else {
 				if (r->len + *size + 1 > r->cap) {
 					size_t ncap = (r->len + *size + 1) * 2;
 					char *nb;
-					if (ncap > API_MAX_BODY + 1)
-						ncap = API_MAX_BODY + 1;
+					if (ncap > cap + 1)
+						ncap = cap + 1;
 					if ((nb = realloc(r->body, ncap)) == NULL)
 						return MHD_NO;
 					r->body = nb;
@@ -350,7 +354,8 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	if (!r->authed)
 		return MHD_NO;	/* answered 401 already */
 	if (r->too_big)
-		return send_error(c, 413, "too_large",
+		return send_error(c, 413, "too_large", strcmp(url,
+		    API_IMPORT_PATH) == 0 ? "the file is larger than 10 MiB" :
 		    "request body is larger than 1 MiB");
 
 	url += strlen(API_PREFIX);

@@ -90,6 +90,8 @@ void	api_groups(const struct api_req *, struct api_resp *);
 void	api_events(const struct api_req *, struct api_resp *);
 void	api_tokens(const struct api_req *, struct api_resp *);
 void	api_bookings(const struct api_req *, struct api_resp *);
+void	api_feeds(const struct api_req *, struct api_resp *);
+void	api_import(const struct api_req *, struct api_resp *);
 /* The booking questions asked of a room and of a location. */
 void	api_room_availability(const struct api_req *, struct api_resp *,
 	    const char *ref);

@@ -8,6 +8,8 @@
 #define HERSTELD_VERSION	"0.1.0"
 #define API_PREFIX		"/api/v1"
 #define API_MAX_BODY		(1024 * 1024)	/* larger bodies get 413 */
+#define API_IMPORT_PATH		API_PREFIX "/import"
+#define API_MAX_IMPORT		(10 * 1024 * 1024 + 64 * 1024)	/* a 10 MiB file, in JSON */
 #define DEFAULT_SOCKET		"var/hersteld.sock"
 #define INSTALLED_SOCKET	"/run/hersteld/hersteld.sock"
 

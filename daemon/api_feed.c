@@ -1,0 +1,80 @@
+/*
+ * /api/v1/feeds: every feed's link, in http(s):// and webcal:// form,
+ * built from public_url.  The secret links of a group (events for the
+ * group only) and of a location (every detail) are given only to the admin
+ * and to that group's organizers or that location's managers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "hersteld/api.h"
+#include "hersteld/conf.h"
+#include "hersteld/feed.h"
+#include "hersteld/group.h"
+#include "hersteld/location.h"
+#include "hersteld/store.h"
+
+static int
+push(const struct feed_link *l, void *arg)
+{
+	const char *base = conf_current()->public_url;
+	const char *rest = strstr(base, "://");
+	char url[1200], webcal[1200];
+
+	snprintf(url, sizeof(url), "%s%s", base, l->path);
+	snprintf(webcal, sizeof(webcal), "webcal://%s%s", rest ? rest + 3 :
+	    base, l->path);
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s}", "name", l->name,
+	    "url", url, "webcal", webcal));
+	return 0;
+}
+
+void
+api_feeds(const struct api_req *r, struct api_resp *resp)
+{
+	const char *group = r->query(r->query_arg, "group");
+	const char *location = r->query(r->query_arg, "location");
+	sqlite3 *db = store_db();
+	struct fault f = { 0 };
+	json_t *a;
+
+	if (r->nseg != 1 || strcmp(r->method, "GET") != 0) {
+		api_error(resp, 404, "not_found", "no such API path");
+		return;
+	}
+	if (group && r->who->role != ROLE_ADMIN) {
+		struct group g;
+
+		if (group_get(db, group, &g, &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		if (r->who->role != ROLE_ORGANIZER || r->who->group_id != g.id) {
+			api_error(resp, 403, "forbidden", "only an admin or this "
+			    "group's organizers get its secret feed link");
+			return;
+		}
+	}
+	if (location && r->who->role != ROLE_ADMIN) {
+		struct location l;
+
+		if (location_get(db, location, &l, &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		if (r->who->role != ROLE_LOCATION_MANAGER ||
+		    r->who->location_id != l.id) {
+			api_error(resp, 403, "forbidden", "only an admin or this "
+			    "location's managers get its full-detail links");
+			return;
+		}
+	}
+	a = json_array();
+	if (feed_links(db, group, location, push, a, &f)) {
+		json_decref(a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = a;
+}
