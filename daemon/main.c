@@ -60,6 +60,8 @@ reload(const char *path, int verbose)
 		    running_http[0] ? running_http : "(none)");
 	log_set_level(verbose ? LOG_LVL_DEBUG : c->log_level);
 	conf_install(c);
+	/* Feed windows, refresh and links may have changed: render anew. */
+	feed_shutdown();
 	log_info("configuration reloaded from %s", path);
 }
 

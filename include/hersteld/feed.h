@@ -44,6 +44,7 @@ struct feed_doc {
  */
 struct feed_doc	*feed_get(const char *path, struct fault *f);
 void		 feed_release(struct feed_doc *);
+/* Drop every cached document (documents in use live until released). */
 void		 feed_shutdown(void);
 
 /* Render path now, without the cache (tests, benchmarks). */
