@@ -80,18 +80,7 @@ static int
 group_fetch(sqlite3 *db, const char *sql, const char *slug, int64_t id,
     struct group *out, struct fault *f)
 {
-	switch (store_one(db, sql, slug, id, group_row, out)) {
-	case 1:
-		return 0;
-	case 0:
-		if (slug)
-			return fault_set(f, FAULT_NOTFOUND, "unknown group "
-			    "\"%.63s\"", slug);
-		return fault_set(f, FAULT_NOTFOUND, "unknown group %lld",
-		    (long long)id);
-	default:
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	}
+	return store_fetch(db, sql, slug, id, group_row, out, "group", f);
 }
 
 int

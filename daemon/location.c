@@ -167,18 +167,7 @@ static int
 location_fetch(sqlite3 *db, const char *sql, const char *slug, int64_t id,
     struct location *out, struct fault *f)
 {
-	switch (store_one(db, sql, slug, id, location_row, out)) {
-	case 1:
-		return 0;
-	case 0:
-		if (slug)
-			return fault_set(f, FAULT_NOTFOUND, "unknown location "
-			    "\"%.63s\"", slug);
-		return fault_set(f, FAULT_NOTFOUND, "unknown location %lld",
-		    (long long)id);
-	default:
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	}
+	return store_fetch(db, sql, slug, id, location_row, out, "location", f);
 }
 
 int
@@ -425,16 +414,8 @@ room_get(sqlite3 *db, const char *ref, struct room *out, struct fault *f)
 int
 room_get_id(sqlite3 *db, int64_t id, struct room *out, struct fault *f)
 {
-	switch (store_one(db, "SELECT " ROOM_COLS " WHERE r.id = ?1", NULL, id,
-	    room_row, out)) {
-	case 1:
-		return 0;
-	case 0:
-		return fault_set(f, FAULT_NOTFOUND, "unknown room %lld",
-		    (long long)id);
-	default:
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	}
+	return store_fetch(db, "SELECT " ROOM_COLS " WHERE r.id = ?1", NULL, id,
+	    room_row, out, "room", f);
 }
 
 static int
@@ -714,16 +695,8 @@ closure_row(sqlite3_stmt *st, void *arg)
 int
 closure_get(sqlite3 *db, int64_t id, struct closure *out, struct fault *f)
 {
-	switch (store_one(db, "SELECT " CLOSURE_COLS " WHERE c.id = ?1", NULL,
-	    id, closure_row, out)) {
-	case 1:
-		return 0;
-	case 0:
-		return fault_set(f, FAULT_NOTFOUND, "unknown closure %lld",
-		    (long long)id);
-	default:
-		return fault_set(f, FAULT_INTERNAL, "database error");
-	}
+	return store_fetch(db, "SELECT " CLOSURE_COLS " WHERE c.id = ?1", NULL,
+	    id, closure_row, out, "closure", f);
 }
 
 int

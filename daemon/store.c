@@ -415,6 +415,26 @@ store_one(sqlite3 *db, const char *sql, const char *key, int64_t id,
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int
+store_fetch(sqlite3 *db, const char *sql, const char *key, int64_t id,
+    void (*row)(sqlite3_stmt *, void *), void *out, const char *what,
+    struct fault *f)
+{
+	switch (store_one(db, sql, key, id, row, out)) {
+	case 1:
+		return 0;
+	case 0:
+		if (key)
+			return fault_set(f, FAULT_NOTFOUND, "unknown %s \"%.63s\"",
+			    what, key);
+		return fault_set(f, FAULT_NOTFOUND, "unknown %s %lld", what,
+		    (long long)id);
+	default:
+		return fault_set(f, FAULT_INTERNAL, "database error: %s",
+		    sqlite3_errmsg(db));
+	}
+}
+
 long
 store_count(sqlite3 *db, const char *sql, int64_t arg)
 {

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "hersteld/util.h"
+
 #define STORE_VERSION	4	/* schema version this build writes */
 
 /*
@@ -56,6 +58,15 @@ const char *store_text(sqlite3_stmt *, int col);
  */
 int	 store_one(sqlite3 *, const char *sql, const char *key, int64_t id,
 	    void (*row)(sqlite3_stmt *, void *), void *out);
+
+/*
+ * store_one for a thing people name: 0 when found, else -1 with f filled:
+ * not found ("unknown WHAT \"KEY\"", or "unknown WHAT ID") or a database
+ * error.
+ */
+int	 store_fetch(sqlite3 *, const char *sql, const char *key, int64_t id,
+	    void (*row)(sqlite3_stmt *, void *), void *out, const char *what,
+	    struct fault *f);
 
 /* Run a statement that takes one int64 and returns a count. */
 long	 store_count(sqlite3 *, const char *sql, int64_t arg);
