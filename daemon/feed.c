@@ -375,11 +375,20 @@ emit_event(struct render *r, const struct event *ev)
 	}
 }
 
+static int
+any_occurrence(const struct occurrence *o, void *arg)
+{
+	(void)o;
+	*(int *)arg = 1;
+	return 1;
+}
+
 /* Which events the event-based feeds carry. */
 static int
 take_event(const struct event *ev, void *arg)
 {
 	struct render *r = arg;
+	int inside = 0;
 
 	if (strcmp(ev->status, "proposed") == 0 ||
 	    strcmp(ev->visibility, "private") == 0)
@@ -390,6 +399,10 @@ take_event(const struct event *ev, void *arg)
 	if (r->kind == F_KIND && strcmp(ev->kind, r->want_kind) != 0)
 		return 0;
 	if (r->kind == F_GROUP && ev->group_id != r->group_id)
+		return 0;
+	/* A series is in when one of its occurrences is in the window. */
+	if (ev->rrule[0] && (event_occurrences(ev, r->from, r->to,
+	    any_occurrence, &inside) < 0 || !inside))
 		return 0;
 	emit_event(r, ev);
 	return 0;
@@ -869,8 +882,13 @@ feed_render_path(sqlite3 *db, const char *path, time_t now, struct fault *f)
 	char hex[2 * EVP_MAX_MD_SIZE + 1];
 	int private_ = 0;
 
-	r.from = now - (time_t)c->feeds_past_days * 86400;
-	r.to = now + (time_t)c->feeds_future_days * 86400;
+	/*
+	 * The window moves a day at a time (as the cache does), so the same
+	 * data renders to the same bytes all day: a stable ETag.
+	 */
+	r.now = now - now % 86400;
+	r.from = r.now - (time_t)c->feeds_past_days * 86400;
+	r.to = r.now + (time_t)(c->feeds_future_days + 1) * 86400;
 	if (load_names(&r, f) || render_path(&r, path, &private_, f))
 		goto fail;
 	/* The zones the events used, compact, before the events. */
@@ -891,6 +909,7 @@ feed_render_path(sqlite3 *db, const char *path, time_t now, struct fault *f)
 	EVP_Digest(d->pub.body, d->pub.len, md, &mdlen, EVP_sha256(), NULL);
 	hex_encode(md, 16, hex);
 	snprintf(d->pub.etag, sizeof(d->pub.etag), "\"%.32s\"", hex);
+	snprintf(d->pub.etag_gz, sizeof(d->pub.etag_gz), "\"%.32s-gz\"", hex);
 	d->pub.last_modified = now;
 	render_free(&r);
 	return &d->pub;
@@ -957,9 +976,15 @@ feed_get(const char *path, struct fault *f)
 		e->doc = NULL;
 		e->path = strdup(path);
 	}
-	/* Unchanged bytes keep their Last-Modified. */
+	/*
+	 * Unchanged bytes keep their Last-Modified; changed ones move it on,
+	 * past the old one even within the same second, so that a client
+	 * asking If-Modified-Since never misses a change.
+	 */
 	if (e->doc && strcmp(e->doc->pub.etag, d->pub.etag) == 0)
 		d->pub.last_modified = e->doc->pub.last_modified;
+	else if (e->doc && d->pub.last_modified <= e->doc->pub.last_modified)
+		d->pub.last_modified = e->doc->pub.last_modified + 1;
 	if (e->doc && --e->doc->refs == 0) {
 		free(e->doc->pub.body);
 		free(e->doc->pub.gz);

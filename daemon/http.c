@@ -185,12 +185,14 @@ accepts_gzip(struct MHD_Connection *c)
 }
 
 static void
-feed_headers(struct MHD_Response *rs, const struct feed_doc *d)
+feed_headers(struct MHD_Response *rs, const struct feed_doc *d, int gz)
 {
 	char lm[64];
 
 	http_date(d->last_modified, lm, sizeof(lm));
-	MHD_add_response_header(rs, MHD_HTTP_HEADER_ETAG, d->etag);
+	/* Each form has its own strong tag (RFC 9110, 8.8.3). */
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_ETAG, gz ? d->etag_gz :
+	    d->etag);
 	MHD_add_response_header(rs, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
 	/* Clients keep it and ask again each time: a change shows at once. */
 	MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
@@ -216,8 +218,9 @@ serve_feed(struct MHD_Connection *c, const char *url)
 	    MHD_HTTP_HEADER_IF_NONE_MATCH);
 	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	gz = d->gz != NULL && accepts_gzip(c);
 	if (inm != NULL)
-		not_modified = etag_matches(inm, d->etag);
+		not_modified = etag_matches(inm, gz ? d->etag_gz : d->etag);
 	else if (ims != NULL && parse_http_date(ims, &since) == 0)
 		not_modified = d->last_modified <= since;
 	if (not_modified) {
@@ -227,13 +230,12 @@ serve_feed(struct MHD_Connection *c, const char *url)
 			feed_release(d);
 			return MHD_NO;
 		}
-		feed_headers(rs, d);
+		feed_headers(rs, d, gz);
 		feed_release(d);
 		ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, rs);
 		MHD_destroy_response(rs);
 		return ret;
 	}
-	gz = d->gz != NULL && accepts_gzip(c);
 	/* The cached bytes themselves; released when MHD is done. */
 	rs = MHD_create_response_from_buffer_with_free_callback_cls(
 	    gz ? d->gzlen : d->len, gz ? d->gz : d->body, release_doc, d);
@@ -241,7 +243,7 @@ serve_feed(struct MHD_Connection *c, const char *url)
 		feed_release(d);
 		return MHD_NO;
 	}
-	feed_headers(rs, d);
+	feed_headers(rs, d, gz);
 	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/calendar; charset=utf-8");
 	if (gz)

@@ -34,6 +34,7 @@ struct feed_doc {
 	char		*gz;		/* gzip form, or NULL */
 	size_t		 gzlen;
 	char		 etag[40];	/* strong: "\"<hash>\"" */
+	char		 etag_gz[44];	/* the gzip form's own: "\"<hash>-gz\"" */
 	time_t		 last_modified;
 	int		 private_;	/* a secret link: Cache-Control private */
 };
