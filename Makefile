@@ -3,7 +3,8 @@
 #   make            build daemon/hersteld and cli/herstelctl
 #   make run        install what is missing, build, run the daemon in the foreground
 #   make check      install what is missing, build, run every test (also under ASan+UBSan)
-#   make bench      the figures: list latency, idle memory, idle wake-ups
+#   make bench      the figures: list latency, idle memory, idle wake-ups,
+#                   booking checks, feeds against nginx (needs wrk, nginx)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -100,6 +101,9 @@ deps:
 deps-check:
 	@scripts/deps.sh check
 
+deps-bench:
+	@scripts/deps.sh bench
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p var
@@ -117,7 +121,7 @@ check: deps-check
 	    build/asan/hersteld build/asan/herstelctl units
 	@tests/run.sh
 
-bench: deps-check all
+bench: deps-bench all
 	@/usr/bin/python3 tests/bench/bench.py
 
 install: all
@@ -136,6 +140,6 @@ install: all
 clean:
 	rm -rf build daemon/hersteld cli/herstelctl
 
-.PHONY: all deps deps-check run units check bench install clean
+.PHONY: all deps deps-check deps-bench run units check bench install clean
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -8,8 +8,17 @@ libconfig-dev libmicrohttpd-dev libjansson-dev libssl-dev zlib1g-dev"
 check="libcmocka-dev python3 python3-aiosmtpd python3-icalendar
 python3-recurring-ical-events faketime sqlite3 strace procps"
 
-want="$build"
-[ "${1:-}" = "check" ] && want="$build $check"
+# make bench: wrk, and nginx to serve the same feed as a static file (any
+# Debian flavour of nginx will do; nginx-light when there is none).
+bench="wrk"
+[ -x /usr/sbin/nginx ] || bench="$bench nginx-light"
+
+case "${1:-}" in
+"")	want="$build" ;;
+check)	want="$build $check" ;;
+bench)	want="$build $check $bench" ;;
+*)	echo "usage: scripts/deps.sh [check | bench]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $want; do

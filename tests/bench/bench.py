@@ -37,6 +37,29 @@ Then the booking part, with its own daemon and temporary directory
      run) in A and B, and `herstelctl book --dry-run` of the weekly series
      in B; then prints its own summary.
 
+Then the feeds part, with its own daemon and temporary directory (needs
+wrk and nginx, which `scripts/deps.sh bench` installs):
+  9. seeds 1,000 public events (100 weekly series) over the next year
+     through the API, most in rooms of locations with an address, the rest
+     at places; a third with a description long enough to be folded;
+ 10. times the first GET of /feeds/public.ics after each of several
+     changes (a new title through the API: a cold render, gzip and ETag
+     included) against the cached GET after it;
+ 11. times `herstelctl event edit ID --title T` to T in the feed: the CLI
+     and then one GET (and whether that GET showed T), and, alternated
+     with it, the CLI while a loop GETs the feed every 2 ms;
+ 12. writes the feed's exact bytes (and hersteld's own gzip of them) to
+     files that nginx (the Debian package; its own nginx.conf in the temp
+     dir: daemon off, worker_processes auto, sendfile on, gzip_static on
+     when built in, error/access log and pid in the temp dir, `user root`
+     when run as root) serves as static files on another free loopback
+     port with the same Content-Type; checks both serve the same bytes;
+ 13. runs wrk against both, alternating who goes first, for 200 (plain),
+     304 (If-None-Match with each server's own ETag) and 200 with
+     Accept-Encoding: gzip; prints requests/s per run, bytes and CPU time
+     per request, and the ratio of the medians hersteld/nginx (goal 0.8 or
+     better for 200 and 304).
+
 Environment:
   HERSTELD            daemon binary (default daemon/hersteld)
   HERSTELCTL          CLI binary (default cli/herstelctl)
@@ -45,13 +68,27 @@ Environment:
   BENCH_SERIES        of which weekly series (default 1000)
   BENCH_RUNS          CLI runs per command (default 50)
   BENCH_KEEP          1: keep the temporary directories (for inspection)
-  BENCH_ONLY          events | booking: run only that part (also the flag
-                      --only PART); default both
+  BENCH_ONLY          events | booking | feeds: run only that part (also
+                      the flag --only PART; a list like "events,feeds"
+                      works too); default all three
   BENCH_BOOKING_RUNS  dry-run requests per room and case (default 200)
   BENCH_BOOK_CLI_RUNS herstelctl book runs per room (default 30)
   BENCH_BOOKING_SMALL occurrences in room A (default 1000)
   BENCH_BOOKING_BIG   occurrences in room B (default 100000); both are
                       multiples of 1000, at most 100000
+  BENCH_FEED_EVENTS   public events in the feeds part (default 1000)
+  BENCH_FEED_SERIES   of which weekly series (default 100)
+  BENCH_FEED_COLD_RUNS  changes, each followed by a timed GET (default 10)
+  BENCH_FEED_CLI_RUNS herstelctl event edit runs per way of timing
+                      (default 10)
+  BENCH_WRK_SECONDS   length of each wrk run (default 10)
+  BENCH_WRK_ROUNDS    rounds of wrk runs (default 3)
+  BENCH_WRK_THREADS   wrk -t (default 2)
+  BENCH_WRK_CONNECTIONS  wrk -c (default 32)
+  BENCH_NGINX_WORKERS nginx worker_processes (default auto: one per CPU)
+  BENCH_NGINX_ACCESS_LOG  0: nginx without its access log (default 1:
+                      nginx logs every request to a file in the temp dir,
+                      as a stock nginx does)
 
 Python 3 standard library only; run by /usr/bin/python3 (make bench).
 """
@@ -1138,7 +1175,642 @@ def bench_events(hersteld, ctl, keep):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-PARTS = ("events", "booking")
+# ---- feeds: /feeds/public.ics side by side with nginx ----------------------
+#
+# Its own daemon and temp dir.  1,000 public events (100 weekly series)
+# over the next year, most in rooms (LOCATION with room and address), some
+# at places; a third with a Dutch description long enough to be folded.
+# Then the feed's exact bytes (and hersteld's own gzip of them) are put in
+# a directory that nginx, on another free loopback port, serves as static
+# files with the same Content-Type; wrk loads both in alternation.
+
+FD_TITLE_RE = re.compile(rb"\r\n[ \t]")
+FD_DESCRIPTION = (
+    "Een avond voor ouders en verzorgers: we praten over wat er is "
+    "gebeurd, wat je nodig hebt en wie er naast je staat. Koffie, thee "
+    "en iets lekkers staan klaar; aanmelden is niet nodig. Café-tafels "
+    "in de grote zaal, rolstoeltoegankelijk.")
+FD_THEMES = ["rouw", "opvoeding", "geld", "werk", "gezondheid", "wonen"]
+
+
+def fd_seed(api, n_events, n_series, day0, days):
+    """n_events public events (n_series of them weekly series) from day0
+    over `days` days; returns (ids of single events, rooms, series made,
+    moved counts)."""
+    rnd = random.Random(20261122)
+    rooms = []
+    for n, (slug, (name, rs)) in enumerate(LOCATIONS.items()):
+        api.post("/locations", {"slug": slug, "name": name,
+                                "address": "Kraaiennest %d, 1104 CE "
+                                "Amsterdam" % (10 + n)})
+        for rslug, rname, cap in rs:
+            api.post("/rooms", {"room": "%s/%s" % (slug, rslug),
+                                "name": rname, "capacity": cap})
+            rooms.append(("%s/%s" % (slug, rslug), cap))
+    for g in GROUPS:
+        api.post("/groups", {"slug": g, "name": g.replace("-", " ").title(),
+                             "kind": "steungroep",
+                             "email": "%s@example.org" % g})
+    moved = {0: 0, 1: 0, 2: 0}
+    every = n_events / n_series if n_series else 0
+    next_series, made = 0.0, 0
+    for i in range(n_events):
+        is_series = made < n_series and i >= next_series
+        count = rnd.randint(8, 40) if is_series else 0
+        last = days - 1 - (count - 1) * 7 if is_series else days - 1
+        day = day0 + datetime.timedelta(days=rnd.randint(0, last))
+        kind = rnd.choice(KINDS)
+        ev = {
+            "kind": kind,
+            "title": "%s %d" % (kind.capitalize(), i + 1),
+            "start": "%s %02d:%02d" % (day.isoformat(), rnd.choice(
+                [9, 10, 11, 13, 14, 15, 16, 18, 19, 20]),
+                rnd.choice([0, 15, 30, 45])),
+            "duration": rnd.choice(["1h", "90m", "2h"]),
+            "group": rnd.choice(GROUPS),
+            "visibility": "public",
+        }
+        if i % 3 == 0:
+            ev["description"] = FD_DESCRIPTION
+        if i % 2 == 0:
+            ev["themes"] = rnd.sample(FD_THEMES, 2)
+        if is_series:
+            ev["repeat"] = "FREQ=WEEKLY;BYDAY=%s;COUNT=%d" % (
+                BYDAY[day.weekday()], count)
+            made += 1
+            next_series += every
+        if rnd.random() < 0.8:
+            room, cap = rnd.choice(rooms)
+            ev["room"] = room
+            ev["capacity"] = rnd.randint(max(1, cap // 2), cap)
+            moved[post_event_in_a_free_room(api, ev, rooms, rnd)] += 1
+        else:
+            ev["place"] = rnd.choice(PLACES)
+            ev["capacity"] = rnd.randint(5, 50)
+            api.post("/events", ev)
+    # The single events' ids, for the changes that follow.
+    status, text = api.call("GET", "/events?from=%s&to=%s" % (
+        day0.isoformat(), (day0 + datetime.timedelta(days=days)).isoformat()))
+    if status != 200:
+        raise RuntimeError("GET /events -> %d" % status)
+    occ = json.loads(text)
+    if isinstance(occ, dict):
+        occ = occ.get("occurrences", [])
+    singles = sorted({o["id"] for o in occ if not o.get("series")})
+    return singles, len(rooms), made, moved
+
+
+def fd_unfold(body):
+    return FD_TITLE_RE.sub(b"", body)
+
+
+class Web:
+    """One kept-alive HTTP/1.1 connection to a loopback port."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def get(self, path, headers=None):
+        """(status, headers dict with lower-case names, body, ms)."""
+        for attempt in (1, 2):
+            t0 = time.perf_counter()
+            try:
+                self.conn.request("GET", path, headers=headers or {})
+                r = self.conn.getresponse()
+                body = r.read()
+                ms = (time.perf_counter() - t0) * 1000.0
+                return (r.status, {k.lower(): v for k, v in r.getheaders()},
+                        body, ms)
+            except (http.client.RemoteDisconnected, BrokenPipeError,
+                    ConnectionResetError):
+                self.conn.close()
+                if attempt == 2:
+                    raise
+
+    def close(self):
+        self.conn.close()
+
+
+def fd_patch_title(api, ev_id, title):
+    status, text = api.call("PATCH", "/events/%d" % ev_id, {"title": title})
+    if status != 200:
+        raise RuntimeError("PATCH /events/%d -> %d %s" % (
+            ev_id, status, text[:300].decode("utf-8", "replace")))
+
+
+def fd_cold(api, web, ids, runs):
+    """The first GET after a change (a new title through the API, so the
+    store's generation moves) against the GET after it (cached)."""
+    cold, warm = [], []
+    for i in range(runs):
+        title = "Koud gerenderd %d" % i
+        fd_patch_title(api, ids[i % len(ids)], title)
+        status, _, body, ms = web.get("/feeds/public.ics")
+        if status != 200 or ("SUMMARY:" + title).encode() not in \
+                fd_unfold(body):
+            raise RuntimeError("GET after a change: %d, new title %s"
+                               % (status, "missing" if status == 200 else
+                                  "not checked"))
+        cold.append(ms)
+        status, _, _, ms = web.get("/feeds/public.ics")
+        warm.append(ms)
+    return cold, warm
+
+
+def fd_cli_change(ctl, sock, web, ids, runs, poll_ms):
+    """(a) herstelctl event edit ID --title T, then at once one GET: the
+    CLI's time, the GET's time, whether it showed T; (b) the same edit
+    started while a loop GETs the feed every poll_ms: time from starting
+    the CLI until a GET returns T.  Alternated, runs each."""
+    seq = {"cli": [], "get": [], "total": [], "shown": 0}
+    polled, polls, cli_wall = [], [], []
+    for i in range(runs):
+        # (a) sequential
+        ev = ids[(2 * i) % len(ids)]
+        title = "Via herstelctl %d" % i
+        want = ("SUMMARY:" + title).encode()
+        cmd = [ctl, "--socket", sock, "event", "edit", str(ev),
+               "--title", title]
+        t0 = time.perf_counter()
+        dt, _ = run_cli(cmd)
+        status, _, body, ms = web.get("/feeds/public.ics")
+        seq["cli"].append(dt)
+        seq["get"].append(ms)
+        seq["total"].append((time.perf_counter() - t0) * 1000.0)
+        if status == 200 and want in fd_unfold(body):
+            seq["shown"] += 1
+        # (b) polling
+        ev = ids[(2 * i + 1) % len(ids)]
+        title = "Gepold %d" % i
+        want = ("SUMMARY:" + title).encode()
+        cmd = [ctl, "--socket", sock, "event", "edit", str(ev),
+               "--title", title]
+        n = 0
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+        seen = None
+        try:
+            while time.perf_counter() - t0 < 30:
+                status, _, body, _ = web.get("/feeds/public.ics")
+                n += 1
+                if status == 200 and want in fd_unfold(body):
+                    seen = (time.perf_counter() - t0) * 1000.0
+                    break
+                time.sleep(poll_ms / 1000.0)
+        finally:
+            _, err = p.communicate()
+        cli_wall.append((time.perf_counter() - t0) * 1000.0)
+        if p.returncode != 0:
+            raise RuntimeError("%s exited %d: %s" % (
+                " ".join(cmd), p.returncode,
+                err.decode("utf-8", "replace").strip()[:300]))
+        if seen is None:
+            raise RuntimeError("the new title %r never showed in the feed"
+                               % title)
+        polled.append(seen)
+        polls.append(n)
+    return seq, polled, polls, cmd
+
+
+# -- nginx -------------------------------------------------------------------
+
+def fd_nginx_conf(tmp, port, www, gzip_static, workers, access_log):
+    conf = os.path.join(tmp, "nginx.conf")
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    with open(conf, "w") as f:
+        f.write("""# written by tests/bench/bench.py: the feed's bytes as static files
+%(user)sworker_processes %(workers)s;
+daemon off;
+pid %(tmp)s/nginx.pid;
+error_log %(tmp)s/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log %(access)s;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path %(tmp)s/nginx-body;
+    proxy_temp_path %(tmp)s/nginx-proxy;
+    types { }
+    default_type "text/calendar; charset=utf-8";
+    server {
+        listen 127.0.0.1:%(port)d;
+        root %(www)s;
+        %(gzip)s
+    }
+}
+""" % {"user": user, "workers": workers, "tmp": tmp, "port": port,
+       "www": www, "access": access_log,
+       "gzip": "gzip_static on; gzip_vary on;" if gzip_static else
+       "# gzip_static: not in this nginx"})
+    return conf
+
+
+def fd_start_nginx(nginx, tmp, www, workers, access):
+    """(proc, port, conf, gzip_static?)"""
+    port = free_port()
+    access_log = (os.path.join(tmp, "nginx-access.log") if access
+                  else "off")
+    gz = True
+    conf = fd_nginx_conf(tmp, port, www, gz, workers, access_log)
+    base = [nginx, "-p", tmp, "-e", os.path.join(tmp, "nginx-error.log"),
+            "-c", conf]
+    t = subprocess.run(base + ["-t"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    if t.returncode != 0 and b"gzip_static" in t.stdout:
+        gz = False
+        conf = fd_nginx_conf(tmp, port, www, gz, workers, access_log)
+        t = subprocess.run(base + ["-t"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+    if t.returncode != 0:
+        raise RuntimeError("nginx -t: %s" % t.stdout.decode(
+            "utf-8", "replace").strip())
+    log = open(os.path.join(tmp, "nginx.out"), "w")
+    try:
+        proc = subprocess.Popen(base, cwd=tmp, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT)
+    finally:
+        log.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("nginx exited with %d:\n%s" % (
+                proc.returncode, tail(os.path.join(tmp, "nginx-error.log"))))
+        s = socket.socket()
+        try:
+            s.connect(("127.0.0.1", port))
+            break
+        except OSError:
+            time.sleep(0.05)
+        finally:
+            s.close()
+    else:
+        raise RuntimeError("nginx did not listen on %d" % port)
+    while time.monotonic() < deadline and not fd_children(proc.pid):
+        time.sleep(0.05)            # the master listens before it forks
+    return proc, port, conf, gz
+
+
+def fd_children(pid):
+    kids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        if int(st[st.rindex(")") + 2:].split()[1]) == pid:
+            kids.append(int(d))
+    return kids
+
+
+def fd_cpu_ticks(pids):
+    """utime + stime (clock ticks) of the processes, all their threads."""
+    total = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
+# -- wrk -----------------------------------------------------------------------
+
+FD_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3,
+            "TB": 1024 ** 4}
+
+
+def fd_bytes(text):
+    m = re.match(r"([\d.]+)([KMGT]?B)?$", text)
+    return float(m.group(1)) * FD_UNITS[m.group(2) or ""] if m else 0.0
+
+
+def fd_wrk(wrk, url, headers, seconds, threads, conns):
+    cmd = [wrk, "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds,
+           "--latency"]
+    for h in headers:
+        cmd += ["-H", h]
+    cmd.append(url)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=seconds + 60)
+    text = r.stdout.decode("utf-8", "replace")
+    if r.returncode != 0:
+        raise RuntimeError("%s exited %d:\n%s" % (" ".join(cmd),
+                                                   r.returncode, text))
+    res = {"cmd": cmd, "text": text, "bad": 0, "errors": ""}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    res["rps"] = float(m.group(1)) if m else 0.0
+    m = re.search(r"(\d+) requests in ([\d.]+)(\w+), ([\d.]+\w*B?) read",
+                  text)
+    if m:
+        res["requests"] = int(m.group(1))
+        res["read"] = fd_bytes(m.group(4))
+    else:
+        res["requests"], res["read"] = 0, 0.0
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    if m:
+        res["bad"] = int(m.group(1))
+    m = re.search(r"Socket errors:(.*)", text)
+    if m:
+        res["errors"] = m.group(1).strip()
+    m = re.search(r"Latency\s+([\d.]+\w+)", text)
+    res["lat_avg"] = m.group(1) if m else "?"
+    m = re.search(r"\n\s+99%\s+([\d.]+\w+)", text)
+    res["lat_p99"] = m.group(1) if m else "?"
+    return res
+
+
+def fd_check(web, headers):
+    status, h, body, _ = web.get("/feeds/public.ics", dict(headers))
+    return status, h, body
+
+
+def fd_header_line(status, h, body):
+    return "%d  Content-Type: %s; Content-Length: %s; ETag: %s%s%s" % (
+        status, h.get("content-type", "-"), h.get("content-length", "-"),
+        h.get("etag", "-"),
+        "; Content-Encoding: " + h["content-encoding"]
+        if "content-encoding" in h else "",
+        "; Vary: " + h["vary"] if "vary" in h else "")
+
+
+def bench_feeds(hersteld, ctl, keep):
+    n_events = env_int("BENCH_FEED_EVENTS", 1000)
+    n_series = env_int("BENCH_FEED_SERIES", 100)
+    cold_runs = env_int("BENCH_FEED_COLD_RUNS", 10)
+    cli_runs = env_int("BENCH_FEED_CLI_RUNS", 10)
+    seconds = env_int("BENCH_WRK_SECONDS", 10)
+    rounds = env_int("BENCH_WRK_ROUNDS", 3)
+    threads = env_int("BENCH_WRK_THREADS", 2)
+    conns = env_int("BENCH_WRK_CONNECTIONS", 32)
+    workers = os.environ.get("BENCH_NGINX_WORKERS", "") or "auto"
+    access = os.environ.get("BENCH_NGINX_ACCESS_LOG", "1") != "0"
+    poll_ms = 2
+    wrk = shutil.which("wrk")
+    nginx = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+
+    out("")
+    out("#" * 72)
+    out("hersteld bench, feeds: %s" % hersteld)
+    if not wrk or not nginx:
+        out("bench: feeds part needs wrk and nginx (missing: %s); "
+            "run scripts/deps.sh bench as root (make bench does)"
+            % ", ".join(n for n, p in (("wrk", wrk), ("nginx", nginx))
+                        if not p))
+        return 1
+    nv = subprocess.run([nginx, "-v"], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT).stdout.decode().strip()
+    tmp = tempfile.mkdtemp(prefix="hersteld-bench-feeds-")
+    proc = ngx = None
+    res = {}
+    try:
+        proc, sock, log, port = start_daemon(hersteld, tmp, 730)
+        out("  temp dir %s, hersteld pid %d on 127.0.0.1:%d; %s; %d CPUs"
+            % (tmp, proc.pid, port, nv, os.cpu_count() or 0))
+
+        # ---- seed ----------------------------------------------------
+        day0 = datetime.date.today() + datetime.timedelta(days=1)
+        out("")
+        out("== seeding %d public events (%d weekly series) over 365 days "
+            "from %s, through the API" % (n_events, n_series, day0))
+        api = Api(sock)
+        t0 = time.perf_counter()
+        singles, nrooms, made, moved = fd_seed(api, n_events, n_series,
+                                               day0, 365)
+        out("  %d events (%d series) in %.1f s: %d in the room drawn, %d in "
+            "another room (the drawn one was booked), %d at a place as no "
+            "room was free, %d at a place as drawn"
+            % (n_events, made, time.perf_counter() - t0, moved[0], moved[1],
+               moved[2], n_events - sum(moved.values())))
+        if not singles:
+            raise RuntimeError("no single events to change")
+
+        # ---- cold render ----------------------------------------------
+        web = Web(port)
+        status, h, body, first_ms = web.get("/feeds/public.ics")
+        if status != 200:
+            raise RuntimeError("GET /feeds/public.ics -> %d" % status)
+        nvevent = body.count(b"BEGIN:VEVENT")
+        nrrule = body.count(b"\r\nRRULE:")
+        out("")
+        out("== /feeds/public.ics: %d bytes, %d VEVENTs (%d with RRULE), "
+            "%d lines" % (len(body), nvevent, nrrule, body.count(b"\r\n")))
+        out("  first GET after seeding (render, gzip, SHA-256): %.1f ms"
+            % first_ms)
+        out("== cold render: a new title through the API (PATCH), then the "
+            "next GET; then the GET after it (from the cache); %d runs"
+            % cold_runs)
+        cold, warm = fd_cold(api, web, singles, cold_runs)
+        res["cold"] = (statistics.median(cold), min(cold), max(cold))
+        res["warm"] = (statistics.median(warm), min(warm), max(warm))
+        out("  first GET after a change  median %7.1f ms  min %7.1f  max "
+            "%7.1f" % res["cold"])
+        out("  the GET after it (cache)  median %7.1f ms  min %7.1f  max "
+            "%7.1f" % res["warm"])
+        api.close()
+
+        # ---- CLI change to the feed ------------------------------------
+        out("")
+        out("== herstelctl event edit ID --title T, to T in "
+            "/feeds/public.ics; %d runs of each, alternated" % cli_runs)
+        seq, polled, polls, pcmd = fd_cli_change(ctl, sock, web, singles,
+                                                 cli_runs, poll_ms)
+        res["cli_seq"] = statistics.median(seq["total"])
+        res["cli_poll"] = statistics.median(polled)
+        res["cli_shown"] = seq["shown"]
+        out("  e.g. %s" % " ".join(pcmd[1:]))
+        out("  (a) CLI, then one GET: CLI median %.1f ms, GET median %.1f "
+            "ms, CLI start to feed in hand median %.1f ms (min %.1f, max "
+            "%.1f); the next GET showed the new title in %d of %d runs"
+            % (statistics.median(seq["cli"]), statistics.median(seq["get"]),
+               res["cli_seq"], min(seq["total"]), max(seq["total"]),
+               seq["shown"], cli_runs))
+        out("  (b) GET every %d ms while the CLI runs: CLI start to a GET "
+            "with the new title median %.1f ms (min %.1f, max %.1f); "
+            "%.0f GETs per run (median)"
+            % (poll_ms, res["cli_poll"], min(polled), max(polled),
+               statistics.median(polls)))
+
+        # ---- the same bytes under nginx --------------------------------
+        status, h, body, _ = web.get("/feeds/public.ics")
+        gst, gh, gbody, _ = web.get("/feeds/public.ics",
+                                    {"Accept-Encoding": "gzip"})
+        www = os.path.join(tmp, "www")
+        os.makedirs(os.path.join(www, "feeds"))
+        path = os.path.join(www, "feeds", "public.ics")
+        with open(path, "wb") as f:
+            f.write(body)
+        if gh.get("content-encoding") == "gzip":
+            with open(path + ".gz", "wb") as f:
+                f.write(gbody)      # hersteld's own gzip, byte for byte
+        ngx, nport, nconf, ngz = fd_start_nginx(nginx, tmp, www, workers,
+                                                access)
+        nweb = Web(nport)
+        out("")
+        out("== nginx on 127.0.0.1:%d serving the same bytes as a static "
+            "file: worker_processes %s (%d workers), sendfile on, %s, "
+            "gzip_static %s, keepalive_requests default (1000); %s" % (
+                nport, workers, len(fd_children(ngx.pid)), "access_log %s" % (
+                    "in the temp dir" if access else "off"),
+                "on (hersteld's own .gz next to it)" if ngz else
+                "not available", nconf))
+        hurl = "http://127.0.0.1:%d/feeds/public.ics" % port
+        nurl = "http://127.0.0.1:%d/feeds/public.ics" % nport
+        hs, hh, hb = fd_check(web, {})
+        ns, nh, nb = fd_check(nweb, {})
+        if hb != nb:
+            raise RuntimeError("nginx does not serve the same bytes")
+        out("  same %d bytes from both: yes" % len(hb))
+        out("  hersteld  GET  -> %s" % fd_header_line(hs, hh, hb))
+        out("  nginx     GET  -> %s" % fd_header_line(ns, nh, nb))
+        cases = [("200", "200, plain", {}, {})]
+        cases.append(("304", "304, If-None-Match: own ETag",
+                      {"If-None-Match": hh["etag"]},
+                      {"If-None-Match": nh["etag"]}))
+        cases.append(("gzip", "200, Accept-Encoding: gzip",
+                      {"Accept-Encoding": "gzip"},
+                      {"Accept-Encoding": "gzip"}))
+        expect = {"200": (200, None), "304": (304, None),
+                  "gzip": (200, "gzip")}
+        runnable = {}
+        for key, label, hhdr, nhdr in cases:
+            for who, w, hdr in (("hersteld", web, hhdr),
+                                ("nginx", nweb, nhdr)):
+                st, hd, bd = fd_check(w, hdr)
+                want_st, want_enc = expect[key]
+                ok = st == want_st and hd.get("content-encoding") == want_enc
+                if key == "304":
+                    ok = ok and bd == b""
+                if key != "200":
+                    out("  %-8s %-5s -> %s%s" % (who, key,
+                                                 fd_header_line(st, hd, bd),
+                                                 "" if ok else
+                                                 "   (unexpected: not run)"))
+                runnable[(key, who)] = ok
+        web.close()
+        nweb.close()
+
+        targets = {"hersteld": (hurl, [proc.pid]),
+                   "nginx": (nurl, None)}
+        hdrs = {("hersteld", k): ["%s: %s" % kv for kv in hh_.items()]
+                for k, _, hh_, _ in cases}
+        hdrs.update({("nginx", k): ["%s: %s" % kv for kv in nh_.items()]
+                     for k, _, _, nh_ in cases})
+        out("")
+        out("== wrk -t%d -c%d -d%ds, %d rounds; in each round every case "
+            "runs hersteld and nginx back to back, who goes first "
+            "alternating by round (plus a 2 s warm-up each, not counted)"
+            % (threads, conns, seconds, rounds))
+        for who in ("hersteld", "nginx"):
+            fd_wrk(wrk, targets[who][0], [], 2, threads, conns)
+        samples = {}
+        for rnd_ in range(rounds):
+            for key, label, _, _ in cases:
+                order = ["hersteld", "nginx"]
+                if (rnd_ + ["200", "304", "gzip"].index(key)) % 2:
+                    order.reverse()
+                for who in order:
+                    if not runnable[(key, who)]:
+                        continue
+                    pids = targets[who][1] or [ngx.pid] + fd_children(ngx.pid)
+                    c0 = fd_cpu_ticks(pids)
+                    r = fd_wrk(wrk, targets[who][0], hdrs[(who, key)],
+                               seconds, threads, conns)
+                    r["cpu_s"] = (fd_cpu_ticks(pids) - c0) / float(
+                        os.sysconf("SC_CLK_TCK"))
+                    samples.setdefault((key, who), []).append(r)
+                    out("  round %d %-5s %-8s %10.0f req/s  %8.0f B/resp  "
+                        "lat avg %-8s p99 %-8s cpu %5.1f s (%.0f us/req)%s%s"
+                        % (rnd_ + 1, key, who, r["rps"],
+                           r["read"] / max(r["requests"], 1), r["lat_avg"],
+                           r["lat_p99"], r["cpu_s"],
+                           r["cpu_s"] * 1e6 / max(r["requests"], 1),
+                           "  non-2xx/3xx %d" % r["bad"] if r["bad"] else "",
+                           "  socket errors:" + r["errors"]
+                           if r["errors"] else ""))
+                    if proc.poll() is not None:
+                        raise RuntimeError("hersteld died under wrk:\n"
+                                           + tail(log))
+        res["wrk"] = {}
+        for key, label, _, _ in cases:
+            h_ = [r["rps"] for r in samples.get((key, "hersteld"), [])]
+            n_ = [r["rps"] for r in samples.get((key, "nginx"), [])]
+            res["wrk"][key] = (label,
+                               statistics.median(h_) if h_ else None,
+                               statistics.median(n_) if n_ else None,
+                               [a / b for a, b in zip(h_, n_) if b])
+
+        # ---- summary -------------------------------------------------
+        out("")
+        out("=" * 72)
+        out("SUMMARY, feeds (figures only; nothing here is asserted)")
+        out("  /feeds/public.ics: %d events (%d weekly series), %d bytes "
+            "(gzip %d)" % (n_events, made, len(hb), len(gbody)))
+        out("  wrk -t%d -c%d -d%ds, %d rounds alternated; medians of "
+            "requests/s" % (threads, conns, seconds, rounds))
+        for key in ("200", "304", "gzip"):
+            label, hr, nr, ratios = res["wrk"][key]
+            if hr is None:
+                out("  %-30s  hersteld not run" % label)
+                continue
+            if nr is None:
+                out("  %-30s  hersteld %9.0f   nginx (not available)"
+                    % (label, hr))
+                continue
+            ratio = hr / nr if nr else 0
+            goal = "" if key == "gzip" else "  goal >= 0.8  %s" % (
+                "met" if ratio >= 0.8 else "NOT MET")
+            out("  %-30s  hersteld %9.0f  nginx %9.0f  ratio %.2f "
+                "(per round %s)%s" % (label, hr, nr, ratio, ", ".join(
+                    "%.2f" % x for x in ratios), goal))
+        out("  cold render (first GET after a change)  median %6.1f ms  "
+            "min %6.1f  max %6.1f" % res["cold"])
+        out("  cached GET over keep-alive (python)     median %6.1f ms"
+            % res["warm"][0])
+        out("  CLI change to the changed feed: CLI + next GET median %.1f ms "
+            "(new title at the next GET in %d/%d); polling every %d ms: "
+            "median %.1f ms from CLI start"
+            % (res["cli_seq"], res["cli_shown"], cli_runs, poll_ms,
+               res["cli_poll"]))
+        out("=" * 72)
+        return 0
+    except KeyboardInterrupt:
+        out("bench: interrupted")
+        return 130
+    except Exception as e:          # report, then clean up
+        out("bench: feeds part failed: %s" % e)
+        if proc is not None:
+            out("daemon log:\n" + tail(os.path.join(tmp, "hersteld.log")))
+        if ngx is not None:
+            out("nginx error log:\n" + tail(os.path.join(tmp,
+                                                         "nginx-error.log")))
+        return 1
+    finally:
+        if ngx is not None and ngx.poll() is None:
+            ngx.send_signal(signal.SIGQUIT)
+            try:
+                ngx.wait(10)
+            except subprocess.TimeoutExpired:
+                ngx.kill()
+                ngx.wait()
+        stop(proc)
+        if keep:
+            out("bench: kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+PARTS = ("events", "booking", "feeds")
+RUN = {"events": "bench_events", "booking": "bench_booking",
+       "feeds": "bench_feeds"}
 
 
 def main():
@@ -1159,8 +1831,7 @@ def main():
     rc = 0
     for p in PARTS:
         if p in parts:
-            r = (bench_events if p == "events" else bench_booking)(
-                hersteld, ctl, keep)
+            r = globals()[RUN[p]](hersteld, ctl, keep)
             if r == 130:
                 return r
             rc = rc or r
