@@ -66,12 +66,16 @@ cmd_feed(int argc, char **argv)
 			out_json(r);
 		else
 			/* Name, then both links: they are too long for columns. */
-			json_array_foreach(r, i, x)
-				printf("%s%s\n  %s\n  %s\n", i ? "\n" : "",
+			json_array_foreach(r, i, x) {
+				const char *w = json_string_value(
+				    json_object_get(x, "webcal"));
+
+				printf("%s%s\n  %s\n", i ? "\n" : "",
 				    json_string_value(json_object_get(x, "name")),
-				    json_string_value(json_object_get(x, "url")),
-				    json_string_value(json_object_get(x,
-				    "webcal")));
+				    json_string_value(json_object_get(x, "url")));
+				if (w != NULL)
+					printf("  %s\n", w);
+			}
 		json_decref(r);
 		return EX_OK;
 	}

@@ -24,8 +24,10 @@ push(const struct feed_link *l, void *arg)
 	snprintf(url, sizeof(url), "%s%s", base, l->path);
 	snprintf(webcal, sizeof(webcal), "webcal://%s%s", rest ? rest + 3 :
 	    base, l->path);
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s}", "name", l->name,
-	    "url", url, "webcal", webcal));
+	/* webcal:// is for subscribing to calendars, not free/busy files. */
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:o}", "name", l->name,
+	    "url", url, "webcal", strstr(l->path, ".ics") ? json_string(webcal) :
+	    json_null()));
 	return 0;
 }
 

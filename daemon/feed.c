@@ -264,9 +264,12 @@ add_common(struct render *r, icalcomponent *ve, const struct event *ev,
 	    utc_of(ev->modified)));
 	icalcomponent_add_property(ve, icalproperty_new_sequence(sequence));
 	add_categories(ve, ev->kind, ev->themes);
-	snprintf(url, sizeof(url), "%s/events/%s.ics",
-	    conf_current()->public_url, ev->uid);
-	icalcomponent_add_property(ve, icalproperty_new_url(url));
+	/* Only public events have a page of their own to link to. */
+	if (strcmp(ev->visibility, "public") == 0) {
+		snprintf(url, sizeof(url), "%s/events/%s.ics",
+		    conf_current()->public_url, ev->uid);
+		icalcomponent_add_property(ve, icalproperty_new_url(url));
+	}
 	/* The group, never a person. */
 	if (g && *g->email) {
 		char mailto[300];
@@ -425,7 +428,8 @@ emit_slots(struct render *r, struct fault *f)
 	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
 	    "JOIN room rm ON rm.id = s.room_id "
 	    "LEFT JOIN event e ON e.id = b.event_id "
-	    "WHERE s.state IN ('held', 'cancelled') AND s.start < ?2 AND "
+	    "WHERE s.state IN ('held', 'cancelled') AND "
+	    "b.status != 'declined' AND s.start < ?2 AND "
 	    "s.\"end\" > ?1 AND (?3 = 0 OR rm.location_id = ?3) AND "
 	    "(?4 = 0 OR s.room_id = ?4) ORDER BY s.start, s.id")) == NULL)
 		return fault_set(f, FAULT_INTERNAL, "database error");

@@ -9,7 +9,8 @@
 #define API_PREFIX		"/api/v1"
 #define API_MAX_BODY		(1024 * 1024)	/* larger bodies get 413 */
 #define API_IMPORT_PATH		API_PREFIX "/import"
-#define API_MAX_IMPORT		(10 * 1024 * 1024 + 64 * 1024)	/* a 10 MiB file, in JSON */
+/* A file of up to 10 MiB, sent as a JSON string: escaping may double it. */
+#define API_MAX_IMPORT		(2 * 10 * 1024 * 1024 + 64 * 1024)
 #define DEFAULT_SOCKET		"var/hersteld.sock"
 #define INSTALLED_SOCKET	"/run/hersteld/hersteld.sock"
 
