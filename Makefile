@@ -41,6 +41,7 @@ DAEMON_SRCS = \
 	daemon/feed.c \
 	daemon/group.c \
 	daemon/http.c \
+	daemon/import.c \
 	daemon/location.c \
 	daemon/log.c \
 	daemon/recur.c \

@@ -1505,3 +1505,429 @@ fail:
 	event_free(ev);
 	return -1;
 }
+
+/* ---- import: an event as a calendar file describes it ---- */
+
+/* Whether two RRULEs are the same rule once libical has normalised them. */
+static int
+same_rule(const char *a, const char *b)
+{
+	struct icalrecurrencetype ra, rb;
+	char *sa, *sb;
+	int same;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (*a == '\0' || *b == '\0')
+		return 0;
+	ra = icalrecurrencetype_from_string(a);
+	rb = icalrecurrencetype_from_string(b);
+	sa = icalrecurrencetype_as_string_r(&ra);
+	sb = icalrecurrencetype_as_string_r(&rb);
+	same = sa && sb && strcmp(sa, sb) == 0;
+	free(sa);
+	free(sb);
+	return same;
+}
+
+static int
+time_cmp(const void *a, const void *b)
+{
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether the exdates of ev are exactly the n in v (any order). */
+static int
+same_exdates(const struct event *ev, const time_t *v, int n)
+{
+	time_t *sorted;
+	int same = 1;
+
+	if (ev->nexdates != n)
+		return 0;
+	if (n == 0)
+		return 1;
+	if ((sorted = malloc(n * sizeof(*sorted))) == NULL)
+		return 0;
+	memcpy(sorted, v, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), time_cmp);
+	/* The loader reads exdates in order of recurrence_id. */
+	for (int i = 0; i < n && same; i++)
+		same = sorted[i] == ev->exdates[i];
+	free(sorted);
+	return same;
+}
+
+/* What one override of the file comes to against the stored one. */
+struct ov_plan {
+	const struct override	*in;
+	const struct override	*old;		/* NULL: new */
+	const char		*title;		/* to store ("" inherits) */
+	int			 cancelled;
+	const char		*reason;
+	int			 changed;	/* time, title or cancellation */
+	int			 sequence;	/* to store, once known */
+};
+
+static void
+plan_override(const struct event_import *in, const struct event *ev,
+    const struct override *o, struct ov_plan *p)
+{
+	const char *eff_new = o->title[0] ? o->title : in->title;
+
+	memset(p, 0, sizeof(*p));
+	p->in = o;
+	p->old = ev ? find_override(ev, o->recurrence_id) : NULL;
+	p->title = strcmp(eff_new, in->title) == 0 ? "" : o->title;
+	if (in->cancelled) {
+		/*
+		 * In a cancelled series every occurrence reads as cancelled:
+		 * the file cannot tell which ones were cancelled by themselves.
+		 */
+		p->cancelled = p->old ? p->old->cancelled : 0;
+		p->reason = p->old ? p->old->cancel_reason : "";
+	} else {
+		p->cancelled = o->cancelled;
+		p->reason = o->cancelled ? o->cancel_reason :
+		    p->old ? p->old->cancel_reason : "";
+	}
+	if (p->old == NULL) {
+		p->changed = 1;
+		return;
+	}
+	/* A title equal in effect is the same title; keep the stored form. */
+	if (strcmp(p->title, p->old->title) == 0 || strcmp(eff_new,
+	    p->old->title[0] ? p->old->title : in->title) == 0)
+		p->title = p->old->title;
+	else
+		p->changed = 1;
+	if (o->start != p->old->start || o->end != p->old->end ||
+	    p->cancelled != p->old->cancelled ||
+	    (p->cancelled && strcmp(p->reason, p->old->cancel_reason) != 0))
+		p->changed = 1;
+}
+
+static int
+write_override(sqlite3 *db, int64_t id, const struct ov_plan *p, time_t now,
+    struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* The room an occurrence was given here stays (room_id not set). */
+	if ((st = store_prepare(db, "INSERT INTO event_override (event_id, "
+	    "recurrence_id, start, \"end\", title, cancelled, cancel_reason, "
+	    "sequence, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	    "ON CONFLICT (event_id, recurrence_id) DO UPDATE SET "
+	    "start = excluded.start, \"end\" = excluded.\"end\", "
+	    "title = excluded.title, cancelled = excluded.cancelled, "
+	    "cancel_reason = excluded.cancel_reason, "
+	    "sequence = excluded.sequence, modified = excluded.modified")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, p->in->recurrence_id);
+	sqlite3_bind_int64(st, 3, p->in->start);
+	sqlite3_bind_int64(st, 4, p->in->end);
+	/* NULL, as event_edit leaves it, when the title is inherited. */
+	store_bind_text(st, 5, *p->title ? p->title : NULL);
+	sqlite3_bind_int(st, 6, p->cancelled);
+	store_bind_text(st, 7, p->reason);
+	sqlite3_bind_int(st, 8, p->sequence);
+	sqlite3_bind_int64(st, 9, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+}
+
+/* The checks that keep the store's invariants; the caller said the rest. */
+static int
+import_check(const struct event_import *in, struct fault *f)
+{
+	icaltimezone *z = when_zone(in->timezone);
+
+	if (in->uid == NULL || *in->uid == '\0' || strlen(in->uid) >=
+	    sizeof(((struct event *)0)->uid))
+		return fault_set(f, FAULT_INVALID, "UID is missing or longer "
+		    "than %zu bytes", sizeof(((struct event *)0)->uid) - 1);
+	if (z == NULL)
+		return fault_set(f, FAULT_INVALID, "unknown time zone \"%.64s\"",
+		    in->timezone);
+	if (in->kind && !one_of(in->kind, kinds))
+		return fault_set(f, FAULT_INVALID, "unknown kind \"%.40s\"",
+		    in->kind);
+	if (in->end <= in->start)
+		return fault_set(f, FAULT_INVALID, "the event ends before it "
+		    "starts");
+	if (in->end - in->start > EVENT_MAX_SECONDS)
+		return fault_set(f, FAULT_INVALID, "an occurrence may last at "
+		    "most 7 days");
+	if (*in->rrule && (recur_check(f, in->rrule) ||
+	    recur_check_start(f, in->rrule, in->start, z)))
+		return -1;
+	if (*in->rrule == '\0' && (in->nexdates || in->noverrides))
+		return fault_set(f, FAULT_INVALID, "exceptions need a series");
+	for (int i = 0; i < in->noverrides; i++) {
+		const struct override *o = &in->overrides[i];
+		if (o->end <= o->start || o->end - o->start > EVENT_MAX_SECONDS)
+			return fault_set(f, FAULT_INVALID, "a changed occurrence "
+			    "must end after it starts and last at most 7 days");
+	}
+	return 0;
+}
+
+static int
+insert_exdates(sqlite3 *db, int64_t id, const time_t *v, int n,
+    struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	if (n == 0)
+		return 0;
+	if ((st = store_prepare(db, "INSERT OR IGNORE INTO event_exdate "
+	    "(event_id, recurrence_id) VALUES (?1, ?2)")) == NULL)
+		return db_fault(f, db);
+	for (int i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, v[i]);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+}
+
+static int
+import_insert(sqlite3 *db, const struct event_import *in,
+    struct ov_plan *plans, time_t now, int64_t *id, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "INSERT INTO event (uid, kind, title, "
+	    "description, themes, group_id, place, timezone, start, \"end\", "
+	    "rrule, visibility, status, sequence, cancel_reason, created, "
+	    "modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "'public', ?12, ?13, ?14, ?15, ?15)")) == NULL)
+		return db_fault(f, db);
+	store_bind_text(st, 1, in->uid);
+	store_bind_text(st, 2, in->kind ? in->kind : "overig");
+	store_bind_text(st, 3, in->title);
+	store_bind_text(st, 4, in->description ? in->description : "");
+	store_bind_text(st, 5, in->themes ? in->themes : "");
+	if (in->group_id)
+		sqlite3_bind_int64(st, 6, in->group_id);
+	store_bind_text(st, 7, in->place ? in->place : "");
+	store_bind_text(st, 8, in->timezone);
+	sqlite3_bind_int64(st, 9, in->start);
+	sqlite3_bind_int64(st, 10, in->end);
+	store_bind_text(st, 11, in->rrule);
+	store_bind_text(st, 12, in->cancelled ? "cancelled" : "published");
+	sqlite3_bind_int(st, 13, in->sequence);
+	store_bind_text(st, 14, in->cancelled && in->cancel_reason ?
+	    in->cancel_reason : "");
+	sqlite3_bind_int64(st, 15, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fault(f, db);
+	*id = sqlite3_last_insert_rowid(db);
+	if (insert_exdates(db, *id, in->exdates, in->nexdates, f))
+		return -1;
+	for (int i = 0; i < in->noverrides; i++) {
+		plans[i].sequence = in->overrides[i].sequence;
+		if (write_override(db, *id, &plans[i], now, f))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+import_update(sqlite3 *db, const struct event *ev,
+    const struct event_import *in, struct ov_plan *plans, time_t now,
+    enum event_import_outcome *outcome, struct fault *f)
+{
+	int keep_where = ev->room_id || ev->location_id;
+	const char *kind = in->kind ? in->kind : ev->kind;
+	int64_t gid = in->group_id ? in->group_id : ev->group_id;
+	const char *place = keep_where ? ev->place : in->place ? in->place : "";
+	const char *tz = keep_where ? ev->timezone : in->timezone;
+	const char *rrule = same_rule(ev->rrule, in->rrule) ? ev->rrule :
+	    in->rrule;
+	const char *status = in->cancelled ? "cancelled" : "published";
+	const char *reason = in->cancelled ? (in->cancel_reason ?
+	    in->cancel_reason : "") : ev->cancel_reason;
+	const char *desc = in->description ? in->description : "";
+	const char *themes = in->themes ? in->themes : "";
+	int matters, changed, seq, gone = 0, ov_changed = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	for (int i = 0; i < in->noverrides; i++)
+		ov_changed |= plans[i].changed;
+	/* Stored overrides the file no longer has: the occurrence is back. */
+	for (int i = 0; i < ev->noverrides; i++) {
+		int found = 0;
+		for (int k = 0; k < in->noverrides && !found; k++)
+			found = in->overrides[k].recurrence_id ==
+			    ev->overrides[i].recurrence_id;
+		gone += !found;
+	}
+	matters = in->start != ev->start || in->end != ev->end ||
+	    strcmp(place, ev->place) != 0 || strcmp(tz, ev->timezone) != 0 ||
+	    rrule != ev->rrule ||
+	    !same_exdates(ev, in->exdates, in->nexdates) ||
+	    (strcmp(status, "cancelled") == 0) !=
+	    (strcmp(ev->status, "cancelled") == 0) || ov_changed || gone;
+	seq = matters ? ev->sequence + 1 : ev->sequence;
+	if (in->sequence > seq)
+		seq = in->sequence;
+	for (int i = 0; i < in->noverrides; i++) {
+		struct ov_plan *p = &plans[i];
+		int s = p->changed ? seq : p->old->sequence;
+		if (p->in->sequence > s)
+			s = p->in->sequence;
+		p->sequence = s;
+		if (!p->changed && s != p->old->sequence)
+			p->changed = 2;		/* only its SEQUENCE */
+		ov_changed |= p->changed;
+	}
+	changed = matters || ov_changed || seq != ev->sequence ||
+	    strcmp(kind, ev->kind) != 0 || gid != ev->group_id ||
+	    strcmp(in->title, ev->title) != 0 ||
+	    strcmp(desc, ev->description) != 0 ||
+	    strcmp(themes, ev->themes) != 0 ||
+	    strcmp(status, ev->status) != 0 ||
+	    strcmp(reason, ev->cancel_reason) != 0;
+	if (!changed) {
+		*outcome = EVENT_IMPORT_UNCHANGED;
+		return 0;
+	}
+	*outcome = EVENT_IMPORT_UPDATED;
+	if ((st = store_prepare(db, "UPDATE event SET kind = ?2, title = ?3, "
+	    "description = ?4, themes = ?5, group_id = ?6, place = ?7, "
+	    "timezone = ?8, start = ?9, \"end\" = ?10, rrule = ?11, "
+	    "status = ?12, cancel_reason = ?13, sequence = ?14, "
+	    "modified = ?15 WHERE id = ?1")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, ev->id);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, in->title);
+	store_bind_text(st, 4, desc);
+	store_bind_text(st, 5, themes);
+	if (gid)
+		sqlite3_bind_int64(st, 6, gid);
+	store_bind_text(st, 7, place);
+	store_bind_text(st, 8, tz);
+	sqlite3_bind_int64(st, 9, in->start);
+	sqlite3_bind_int64(st, 10, in->end);
+	store_bind_text(st, 11, rrule);
+	store_bind_text(st, 12, status);
+	store_bind_text(st, 13, reason);
+	sqlite3_bind_int(st, 14, seq);
+	sqlite3_bind_int64(st, 15, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fault(f, db);
+	if (!same_exdates(ev, in->exdates, in->nexdates) &&
+	    (store_exec_id(db, "DELETE FROM event_exdate WHERE event_id = ?1",
+	    ev->id) || insert_exdates(db, ev->id, in->exdates, in->nexdates, f)))
+		return db_fault(f, db);
+	for (int i = 0; gone && i < ev->noverrides; i++) {
+		int found = 0;
+		for (int k = 0; k < in->noverrides && !found; k++)
+			found = in->overrides[k].recurrence_id ==
+			    ev->overrides[i].recurrence_id;
+		if (found)
+			continue;
+		if ((st = store_prepare(db, "DELETE FROM event_override WHERE "
+		    "event_id = ?1 AND recurrence_id = ?2")) == NULL)
+			return db_fault(f, db);
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int64(st, 2, ev->overrides[i].recurrence_id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fault(f, db);
+	}
+	for (int i = 0; i < in->noverrides; i++)
+		if (plans[i].changed && write_override(db, ev->id, &plans[i],
+		    now, f))
+			return -1;
+	return 0;
+}
+
+int
+event_import(sqlite3 *db, const struct event_import *in, int64_t only_group,
+    const struct event_in *ctx, const char *actor, int64_t *id,
+    enum event_import_outcome *outcome, struct fault *f)
+{
+	struct event *ev = NULL;
+	struct ov_plan *plans = NULL;
+	sqlite3_stmt *st;
+	time_t now = time(NULL);
+	int rc, ret = -1;
+
+	*id = 0;
+	*outcome = EVENT_IMPORT_UNCHANGED;
+	if (import_check(in, f))
+		return -1;
+	if ((st = store_prepare(db, "SELECT id FROM event WHERE uid = ?1")) == NULL)
+		return db_fault(f, db);
+	store_bind_text(st, 1, in->uid);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fault(f, db);
+	if (*id && (ev = event_get(db, *id, f)) == NULL)
+		return -1;
+	if (ev && only_group && ev->group_id != only_group) {
+		/* Not even its title: the event may be private. */
+		fault_set(f, FAULT_FORBIDDEN, "UID %.100s is an event of another "
+		    "group; an organizer may only import its own group's "
+		    "events", in->uid);
+		goto done;
+	}
+	if (in->noverrides > 0 && (plans = calloc(in->noverrides,
+	    sizeof(*plans))) == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		goto done;
+	}
+	for (int i = 0; i < in->noverrides; i++)
+		plan_override(in, ev, &in->overrides[i], &plans[i]);
+	if (ev == NULL) {
+		if (import_insert(db, in, plans, now, id, f))
+			goto done;
+		*outcome = EVENT_IMPORT_ADDED;
+	} else if (import_update(db, ev, in, plans, now, outcome, f))
+		goto done;
+	if (*outcome != EVENT_IMPORT_UNCHANGED) {
+		time_t last;
+
+		/* Only a bounded series can lose all its occurrences. */
+		if (*in->rrule && in->nexdates > 0 && recur_last(in->rrule,
+		    in->start, when_zone(in->timezone), &last) == 1 &&
+		    check_not_empty(db, *id, f))
+			goto done;
+		if (span_end(db, *id, f))
+			goto done;
+	}
+	/* Only an event held in a room has a booking to keep in step. */
+	if (*outcome == EVENT_IMPORT_UPDATED) {
+		int any_room = ev->room_id != 0;
+
+		for (int i = 0; i < ev->noverrides; i++)
+			any_room |= ev->overrides[i].room_id != 0;
+		if (any_room && sync_room(db, *id, ctx, actor, f))
+			goto done;
+	}
+	ret = 0;
+done:
+	free(plans);
+	event_free(ev);
+	return ret;
+}

@@ -143,6 +143,55 @@ int	event_publish(sqlite3 *, int64_t id, const struct event_in *,
 int	event_remove(sqlite3 *, int64_t id, const char *actor, struct fault *);
 
 /*
+ * One event as a calendar file describes it (see import.h): times already
+ * resolved to UTC, texts already checked.  Borrowed for the call.
+ */
+struct event_import {
+	const char		*uid;
+	const char		*kind;		/* NULL: keep (a new event: overig) */
+	int64_t			 group_id;	/* 0: keep (a new event: none) */
+	const char		*title;
+	const char		*description;
+	const char		*themes;	/* "a,b" */
+	const char		*place;		/* outside place, "" for none */
+	const char		*timezone;	/* IANA id the times are read in */
+	time_t			 start, end;	/* the first occurrence */
+	const char		*rrule;		/* "" for a single event */
+	int			 cancelled;
+	const char		*cancel_reason;
+	int			 sequence;	/* the file's SEQUENCE */
+	const time_t		*exdates;	/* occurrences of rrule */
+	int			 nexdates;
+	/*
+	 * Changed occurrences, keyed by recurrence_id (an occurrence of
+	 * rrule); title "" inherits the event's; room_id is not read.
+	 */
+	const struct override	*overrides;
+	int			 noverrides;
+};
+
+enum event_import_outcome {
+	EVENT_IMPORT_UNCHANGED,
+	EVENT_IMPORT_ADDED,
+	EVENT_IMPORT_UPDATED
+};
+
+/*
+ * Create the event with in->uid (published, public, at in->place), or
+ * bring the stored one in line with in: its exdates and overrides become
+ * in's, SEQUENCE is bumped when time, place, recurrence or cancellation
+ * changed and raised to in->sequence when that is higher.  An event held
+ * in a room or at a location keeps where it is.  Nothing is written when
+ * nothing differs (*outcome UNCHANGED).  only_group: when nonzero, an
+ * existing event of another group is refused.  ctx: the room context
+ * as for event_edit (NULL: admin).  Runs inside the caller's transaction
+ * and writes no audit row; on failure the caller rolls back.
+ */
+int	event_import(sqlite3 *, const struct event_import *, int64_t only_group,
+	    const struct event_in *ctx, const char *actor, int64_t *id,
+	    enum event_import_outcome *outcome, struct fault *);
+
+/*
  * Each occurrence in [filter->from, filter->to) visible to scope, in order
  * of start.  cb returns nonzero to stop.
  */

@@ -1,0 +1,1673 @@
+/*
+ * Import of an iCalendar file (a yearly plan exported from Outlook, Google
+ * or another hersteld) as events.  libical parses; what it does not keep
+ * is line numbers, so a first pass of our own reads the content lines
+ * (unfolding, NAME;PARAM=V:VALUE syntax, BEGIN/END nesting) and remembers
+ * where every component and property is.  libical's tree is then walked
+ * alongside it, so every refusal names the line to look at.  The whole
+ * file is checked before the first write; the writes (event_import, one
+ * per series) share one transaction with the audit row.
+ *
+ * Choices, for the man page and for whoever reads this next:
+ * - A VEVENT without RECURRENCE-ID is an event keyed by its UID; one with
+ *   RECURRENCE-ID changes one occurrence of the series with that UID in
+ *   the same file.  An exception whose series is not in the file, or that
+ *   is not an occurrence of it, is skipped with a warning (Google leaves
+ *   such orphans after "this and following" edits); so is an EXDATE that
+ *   is not an occurrence (it excludes nothing).
+ * - Times: TZID is taken as an IANA id when hersteld knows it (libical's
+ *   "/vendor/.../Europe/Amsterdam" prefixes are stripped); any other TZID
+ *   must have a VTIMEZONE in the file, which is matched by its UTC offsets
+ *   over two years against its X-LIC-LOCATION, the configured zone and the
+ *   usual Windows names ("W. Europe Standard Time"), else the file is
+ *   refused naming the TZID.  UTC and floating times are read in the
+ *   configured zone, which also becomes the event's zone (a series keeps
+ *   the wall-clock time of its first occurrence).
+ * - All-day events (VALUE=DATE) become 00:00-24:00 in the configured zone
+ *   (DTEND is exclusive; none means one day); hersteld has no all-day
+ *   events, so they come back out with times.
+ * - STATUS:CANCELLED cancels; our own "Afgelast: " before SUMMARY (and
+ *   before the reason in DESCRIPTION) is taken off again, so that a feed
+ *   imported elsewhere reads as it was written.
+ * - CATEGORIES: the first one that is one of our kinds is the kind (else
+ *   --kind, else the stored kind, else overig); the others become themes
+ *   as slugs (lower case, accents dropped, other characters as '-');
+ *   what gives no slug is left out.
+ * - LOCATION becomes the place text; rooms are not guessed.  An event
+ *   already held here in a room or at a location stays where it is.
+ * - RDATE, more than one RRULE, and RECURRENCE-ID;RANGE=THISANDFUTURE are
+ *   refused (not silently dropped).  Other components (VTODO, ...) are
+ *   skipped with a warning; unknown property names are ignored as RFC
+ *   5545 allows.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hersteld/conf.h"
+#include "hersteld/group.h"
+#include "hersteld/import.h"
+#include "hersteld/recur.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+#define MAX_DEPTH	8			/* nested components */
+#define MAX_BLOCKS	(IMPORT_MAX_EVENTS * 8)	/* components of any kind */
+#define MAX_EXDATES	1000			/* of one series */
+#define NAME_LEN	32
+#define CANCELLED_PREFIX "Afgelast: "		/* what feed.c writes */
+
+/* One content line (unfolded): where it starts and what it names. */
+struct cline {
+	long	lineno;			/* physical line of its first part */
+	size_t	off, end;		/* raw bytes, folds included */
+	int	block;			/* the component it is in */
+	char	name[NAME_LEN];		/* upper case */
+};
+
+/* One BEGIN..END. */
+struct block {
+	char	name[NAME_LEN];
+	int	parent;			/* -1 for the calendar */
+	long	begin, end;		/* physical lines */
+	size_t	first, last;		/* its lines are in [first, last) */
+};
+
+struct scan {
+	const char	*text;
+	size_t		 len;
+	struct cline	*lines;
+	size_t		 nlines, lcap;
+	struct block	*blocks;
+	int		 nblocks, bcap;
+	int		 open;		/* innermost open block, or -1 */
+	int		 depth;
+	int		 nevents;
+	long		 last;		/* number of physical lines */
+	char		*buf;		/* one unfolded line */
+	size_t		 bufcap;
+};
+
+/* A TZID of the file and the IANA zone it came to. */
+struct tzc {
+	char	*tzid;
+	char	 iana[72];
+	int	 utc;			/* plain UTC: read in the default zone */
+};
+
+/* A time property, resolved. */
+struct when_val {
+	struct icaltimetype	t;	/* as written */
+	int			is_date;
+	char			tz[72];	/* the zone it is read in */
+	icaltimezone		*zone;
+	time_t			at;	/* the instant (a date: local 00:00) */
+};
+
+/* One series (or single event) of the file. */
+struct master {
+	icalcomponent		*c;
+	int			 block;
+	const char		*uid;	/* libical's */
+	struct event_import	 ei;
+	char			*title, *description, *reason, *place;
+	const char		*kind;	/* one of kinds[], or NULL */
+	char			 themes[512], tz[72];
+	char			 rrule[RECUR_MAX_LEN + 1];
+	icaltimezone		*zone;
+	time_t			*exdates;
+	int			 nexdates;
+	struct override		*ovs;
+	long			*ov_lines;
+	int			 novs, ovcap;
+};
+
+struct imp {
+	const struct import_in	*in;
+	struct import_result	*res;
+	struct scan		 s;
+	icalcomponent		*root;
+	const char		*deftz;
+	struct tzc		*tzs;
+	int			 ntzs;
+	struct master		*masters;
+	int			 nmasters;
+	struct master		**byuid;
+};
+
+static const char *kinds[] = { "themabijeenkomst", "dialoogsessie",
+    "steungroep", "kennissessie", "netwerksessie", "overig", NULL };
+
+/* Components that only a VCALENDAR holds (RFC 5545 3.6, RFC 7953). */
+static const char *top_level[] = { "VEVENT", "VTODO", "VJOURNAL",
+    "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY", NULL };
+
+/* Windows zone names Outlook writes, and the IANA zone to try for each. */
+static const struct {
+	const char	*windows, *iana;
+} windows_zones[] = {
+	{ "W. Europe Standard Time",		"Europe/Berlin" },
+	{ "Romance Standard Time",		"Europe/Paris" },
+	{ "Central Europe Standard Time",	"Europe/Budapest" },
+	{ "Central European Standard Time",	"Europe/Warsaw" },
+	{ "GMT Standard Time",			"Europe/London" },
+	{ "Greenwich Standard Time",		"Atlantic/Reykjavik" },
+	{ "E. Europe Standard Time",		"Europe/Chisinau" },
+	{ "FLE Standard Time",			"Europe/Kiev" },
+	{ "GTB Standard Time",			"Europe/Bucharest" },
+	{ "Turkey Standard Time",		"Europe/Istanbul" },
+	{ "Morocco Standard Time",		"Africa/Casablanca" },
+	{ "SA Western Standard Time",		"America/Curacao" },
+	{ "SA Eastern Standard Time",		"America/Paramaribo" },
+	{ "Eastern Standard Time",		"America/New_York" },
+	{ "Central Standard Time",		"America/Chicago" },
+	{ "Mountain Standard Time",		"America/Denver" },
+	{ "Pacific Standard Time",		"America/Los_Angeles" },
+	{ "UTC",				"Etc/UTC" },
+	{ "Coordinated Universal Time",		"Etc/UTC" },
+};
+
+static int
+one_of(const char *s, const char **list)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Fill f with "line N: ..." and remember the line; always -1. */
+static int __attribute__((format(printf, 5, 6)))
+line_fault(struct imp *im, long line, enum fault_kind kind, struct fault *f,
+    const char *fmt, ...)
+{
+	char msg[sizeof(f->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (f->kind == FAULT_NONE)
+		im->res->line = line;
+	return fault_set(f, kind, "line %ld: %s", line, msg);
+}
+
+/*
+ * A fault from a shared checker, on a line: its option names become the
+ * property names a calendar file has.
+ */
+static int
+relabel(struct imp *im, long line, const struct fault *from, struct fault *f)
+{
+	static const char *names[][2] = {
+		{ "--repeat", "RRULE" }, { "--start", "DTSTART" },
+		{ "--except", "EXDATE" },
+	};
+	char msg[sizeof(f->msg)], out[sizeof(f->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", from->msg);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *p;
+		size_t ol = strlen(names[i][0]);
+
+		while ((p = strstr(msg, names[i][0])) != NULL) {
+			snprintf(out, sizeof(out), "%.*s%s%s", (int)(p - msg), msg,
+			    names[i][1], p + ol);
+			snprintf(msg, sizeof(msg), "%s", out);
+		}
+	}
+	return line_fault(im, line, from->kind == FAULT_NONE ? FAULT_INVALID :
+	    from->kind, f, "%s", msg);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+warn(struct imp *im, long line, const char *fmt, ...)
+{
+	struct import_result *r = im->res;
+	char msg[600], **nw;
+	va_list ap;
+	int n;
+
+	if (r->nwarnings > IMPORT_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if ((nw = realloc(r->warnings, (r->nwarnings + 1) * sizeof(*nw))) == NULL)
+		return;
+	r->warnings = nw;
+	if (r->nwarnings == IMPORT_MAX_WARNINGS) {
+		nw[r->nwarnings++] = strdup("more warnings left out");
+		return;
+	}
+	n = snprintf(NULL, 0, "line %ld: %s", line, msg);
+	if ((nw[r->nwarnings] = malloc((size_t)n + 1)) == NULL)
+		return;
+	snprintf(nw[r->nwarnings], (size_t)n + 1, "line %ld: %s", line, msg);
+	text_sanitize(nw[r->nwarnings]);
+	r->nwarnings++;
+}
+
+/* ---- pass one: content lines and components, with line numbers ---- */
+
+/* The unfolded text of raw bytes [off, end) into s->buf; NULL: no memory. */
+static char *
+unfold(struct scan *s, size_t off, size_t end)
+{
+	size_t n = 0;
+
+	if (end - off + 1 > s->bufcap) {
+		char *nb = realloc(s->buf, end - off + 1);
+		if (nb == NULL)
+			return NULL;
+		s->buf = nb;
+		s->bufcap = end - off + 1;
+	}
+	for (size_t i = off; i < end; i++) {
+		char c = s->text[i];
+
+		/* Every line break inside is a fold: CR? LF then one blank. */
+		if (c == '\r' && i + 1 < end && s->text[i + 1] == '\n')
+			continue;
+		if (c == '\n') {
+			i++;		/* the space or tab */
+			continue;
+		}
+		s->buf[n++] = c;
+	}
+	s->buf[n] = '\0';
+	return s->buf;
+}
+
+/* A short, printable quote of a line for messages. */
+static void
+quote(const char *line, char *out, size_t len)
+{
+	snprintf(out, len, "%.60s%s", line, strlen(line) > 60 ? "..." : "");
+	text_sanitize(out);
+}
+
+static void
+upper_name(const char *p, size_t n, char *out)
+{
+	if (n >= NAME_LEN)
+		n = NAME_LEN - 1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)toupper((unsigned char)p[i]);
+	out[n] = '\0';
+}
+
+static int
+name_char(int c)
+{
+	return isalnum(c) || c == '-';
+}
+
+/*
+ * Check NAME *(;PARAM=VALUE*(,VALUE)):VALUE (RFC 5545 3.1); set *value to
+ * the value.  0 or -1.
+ */
+static int
+line_syntax(const char *u, const char **value, size_t *namelen)
+{
+	const char *q = u;
+
+	while (name_char((unsigned char)*q))
+		q++;
+	if (q == u || (*q != ':' && *q != ';'))
+		return -1;
+	*namelen = (size_t)(q - u);
+	while (*q == ';') {
+		const char *pn = ++q;
+
+		while (name_char((unsigned char)*q))
+			q++;
+		if (q == pn || *q != '=')
+			return -1;
+		do {
+			q++;
+			if (*q == '"') {
+				const char *close = strchr(q + 1, '"');
+				if (close == NULL)
+					return -1;
+				q = close + 1;
+			} else
+				while (*q && !strchr(";:,\"", *q))
+					q++;
+		} while (*q == ',');
+		if (*q != ';' && *q != ':')
+			return -1;
+	}
+	*value = q + 1;
+	return 0;
+}
+
+static int
+push_block(struct imp *im, const char *name, long line, struct fault *f)
+{
+	struct scan *s = &im->s;
+	struct block *b;
+
+	if (s->depth == MAX_DEPTH)
+		return line_fault(im, line, FAULT_INVALID, f, "components are "
+		    "nested more than %d deep", MAX_DEPTH);
+	if (s->nblocks == MAX_BLOCKS)
+		return line_fault(im, line, FAULT_INVALID, f, "more than %d "
+		    "components; split the file", MAX_BLOCKS);
+	if (strcmp(name, "VEVENT") == 0 && ++s->nevents > IMPORT_MAX_EVENTS)
+		return line_fault(im, line, FAULT_INVALID, f, "more than %d "
+		    "events; split the file", IMPORT_MAX_EVENTS);
+	if (s->nblocks == s->bcap) {
+		int ncap = s->bcap ? s->bcap * 2 : 64;
+		struct block *nb = realloc(s->blocks, ncap * sizeof(*nb));
+		if (nb == NULL)
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		s->blocks = nb;
+		s->bcap = ncap;
+	}
+	b = &s->blocks[s->nblocks];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	b->parent = s->open;
+	b->begin = line;
+	b->first = s->nlines;
+	s->open = s->nblocks++;
+	s->depth++;
+	return 0;
+}
+
+/* One unfolded content line starting on physical line `line`. */
+static int
+logical(struct imp *im, size_t off, size_t end, long line, struct fault *f)
+{
+	struct scan *s = &im->s;
+	const char *u, *value = NULL;
+	char name[NAME_LEN], q[80];
+	size_t namelen = 0;
+
+	if ((u = unfold(s, off, end)) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	quote(u, q, sizeof(q));
+	if (s->nblocks == 0 && strcasecmp(u, "BEGIN:VCALENDAR") != 0)
+		return line_fault(im, line, FAULT_INVALID, f, "not an iCalendar "
+		    "file: it must begin with BEGIN:VCALENDAR, not \"%s\"", q);
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return line_fault(im, line, FAULT_INVALID, f, "a control "
+			    "character in \"%s\"", q);
+	if (line_syntax(u, &value, &namelen))
+		return line_fault(im, line, FAULT_INVALID, f, "\"%s\" is not an "
+		    "iCalendar content line (NAME:VALUE)", q);
+	upper_name(u, namelen, name);
+	if (strcmp(name, "BEGIN") == 0 || strcmp(name, "END") == 0) {
+		char comp[NAME_LEN];
+		size_t n = strlen(value);
+
+		for (size_t i = 0; i < n; i++)
+			if (!name_char((unsigned char)value[i]))
+				n = 0;
+		if (n == 0)
+			return line_fault(im, line, FAULT_INVALID, f, "\"%s\" "
+			    "does not name a component", q);
+		upper_name(value, n, comp);
+		if (name[0] == 'B') {
+			if (s->open < 0 && s->nblocks > 0)
+				return line_fault(im, line, FAULT_INVALID, f,
+				    "BEGIN:%s after END:VCALENDAR (line %ld); "
+				    "give one calendar per file", comp,
+				    s->blocks[0].end);
+			if (s->open >= 0 && strcmp(comp, "VCALENDAR") == 0)
+				return line_fault(im, line, FAULT_INVALID, f,
+				    "BEGIN:VCALENDAR inside %s (line %ld)",
+				    s->blocks[s->open].name,
+				    s->blocks[s->open].begin);
+			/* These live in the calendar itself, nowhere deeper:
+			 * the open one lacks its END. */
+			if (s->open > 0 && one_of(comp, top_level))
+				return line_fault(im, line, FAULT_INVALID, f,
+				    "BEGIN:%s inside %s (BEGIN on line %ld): "
+				    "END:%s is missing before it", comp,
+				    s->blocks[s->open].name,
+				    s->blocks[s->open].begin,
+				    s->blocks[s->open].name);
+			return push_block(im, comp, line, f);
+		}
+		if (s->open < 0)
+			return line_fault(im, line, FAULT_INVALID, f, "END:%s "
+			    "without BEGIN:%s", comp, comp);
+		if (strcmp(comp, s->blocks[s->open].name) != 0)
+			return line_fault(im, line, FAULT_INVALID, f, "END:%s, "
+			    "but %s (BEGIN on line %ld) is still open: "
+			    "END:%s is missing", comp, s->blocks[s->open].name,
+			    s->blocks[s->open].begin, s->blocks[s->open].name);
+		s->blocks[s->open].end = line;
+		s->blocks[s->open].last = s->nlines;
+		s->open = s->blocks[s->open].parent;
+		s->depth--;
+		return 0;
+	}
+	if (s->open < 0)
+		return line_fault(im, line, FAULT_INVALID, f, "%s after "
+		    "END:VCALENDAR (line %ld)", name, s->blocks[0].end);
+	if (strcmp(name, "SEQUENCE") == 0) {
+		size_t n = strlen(value);
+		if (n == 0 || n > 9 || strspn(value, "0123456789") != n)
+			return line_fault(im, line, FAULT_INVALID, f, "SEQUENCE "
+			    "\"%.20s\" is not a whole number", value);
+	}
+	if (s->nlines == s->lcap) {
+		size_t ncap = s->lcap ? s->lcap * 2 : 256;
+		struct cline *nl = realloc(s->lines, ncap * sizeof(*nl));
+		if (nl == NULL)
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		s->lines = nl;
+		s->lcap = ncap;
+	}
+	s->lines[s->nlines].lineno = line;
+	s->lines[s->nlines].off = off;
+	s->lines[s->nlines].end = end;
+	s->lines[s->nlines].block = s->open;
+	snprintf(s->lines[s->nlines].name, NAME_LEN, "%s", name);
+	s->nlines++;
+	return 0;
+}
+
+static int
+scan_text(struct imp *im, struct fault *f)
+{
+	struct scan *s = &im->s;
+	const char *t = s->text, *end = t + s->len, *p = t;
+	size_t cur_off = 0, cur_end = 0;
+	long lineno = 0, cur_line = 0;
+	int have = 0;
+
+	s->open = -1;
+	if (s->len >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0)
+		p += 3;			/* a byte order mark */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *ce = nl ? nl : end;
+
+		if (ce > p && ce[-1] == '\r')
+			ce--;
+		lineno++;
+		if (ce > p && (*p == ' ' || *p == '\t')) {
+			if (!have)
+				return line_fault(im, lineno, FAULT_INVALID, f,
+				    "a folded line (it starts with a space) "
+				    "with no line before it");
+			cur_end = (size_t)(ce - t);
+		} else {
+			if (have && logical(im, cur_off, cur_end, cur_line, f))
+				return -1;
+			/* Blank lines are not content; they are let be. */
+			have = ce > p;
+			cur_off = (size_t)(p - t);
+			cur_end = (size_t)(ce - t);
+			cur_line = lineno;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (have && logical(im, cur_off, cur_end, cur_line, f))
+		return -1;
+	s->last = lineno;
+	if (s->nblocks == 0)
+		return line_fault(im, lineno ? lineno : 1, FAULT_INVALID, f,
+		    "not an iCalendar file: it is empty");
+	if (s->open >= 0)
+		return line_fault(im, lineno, FAULT_INVALID, f, "the file ends "
+		    "inside %s (BEGIN on line %ld): END:%s is missing",
+		    s->blocks[s->open].name, s->blocks[s->open].begin,
+		    s->blocks[s->open].name);
+	return 0;
+}
+
+/*
+ * The line of the first property `name` of block b, preferring one whose
+ * text has needle; the block's BEGIN line when it has no such property.
+ */
+static long
+line_of(const struct imp *im, int b, const char *name, const char *needle)
+{
+	const struct scan *s = &im->s;
+	const struct block *bl = &s->blocks[b];
+	long first = 0;
+
+	for (size_t i = bl->first; i < bl->last; i++) {
+		const struct cline *l = &s->lines[i];
+		if (l->block != b || strcmp(l->name, name) != 0)
+			continue;
+		if (first == 0)
+			first = l->lineno;
+		if (needle == NULL || memmem(s->text + l->off, l->end - l->off,
+		    needle, strlen(needle)) != NULL)
+			return l->lineno;
+	}
+	return first ? first : bl->begin;
+}
+
+/* ---- libical's errors, put on a line ---- */
+
+/*
+ * Whether an X-LIC-ERROR refuses the file.  An unknown property name is
+ * an iana-prop (RFC 5545 3.8.8.2) that we may ignore like an X- one.
+ */
+static int
+real_error(icalproperty *p)
+{
+	icalparameter *t = icalproperty_get_first_parameter(p,
+	    ICAL_XLICERRORTYPE_PARAMETER);
+	const char *msg = icalproperty_get_xlicerror(p);
+
+	return !(t && icalparameter_get_xlicerrortype(t) ==
+	    ICAL_XLICERRORTYPE_PROPERTYPARSEERROR && msg &&
+	    strncmp(msg, "Parse error in property name", 28) == 0);
+}
+
+static icalproperty *
+first_error(icalcomponent *c)
+{
+	for (icalproperty *p = icalcomponent_get_first_property(c,
+	    ICAL_XLICERROR_PROPERTY); p; p = icalcomponent_get_next_property(c,
+	    ICAL_XLICERROR_PROPERTY))
+		if (real_error(p))
+			return p;
+	return NULL;
+}
+
+static icalproperty *
+deep_error(icalcomponent *c)
+{
+	icalproperty *p = first_error(c);
+
+	for (icalcomponent *k = icalcomponent_get_first_component(c,
+	    ICAL_ANY_COMPONENT); k && p == NULL;
+	    k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
+		p = deep_error(k);
+	return p;
+}
+
+/* libical's message without "Removing entire property: ...". */
+static void
+error_text(icalproperty *p, char *out, size_t len)
+{
+	const char *msg = icalproperty_get_xlicerror(p);
+	const char *cut = msg ? strstr(msg, ". Removing") : NULL;
+
+	if (msg == NULL)
+		msg = "cannot be read";
+	snprintf(out, len, "%.*s", cut ? (int)(cut - msg) : 200, msg);
+}
+
+/* Parse one line alone in a component like its own; 1 with its error. */
+static int
+probe(struct imp *im, const struct cline *l, char *msg, size_t len)
+{
+	const char *name = im->s.blocks[l->block].name;
+	int inner = strcmp(name, "VCALENDAR") != 0;
+	const char *u;
+	char *text;
+	size_t n;
+	icalcomponent *c;
+	icalproperty *e;
+	int bad = 0;
+
+	if ((u = unfold(&im->s, l->off, l->end)) == NULL)
+		return 0;
+	n = strlen(u) + 2 * strlen(name) + 64;
+	if ((text = malloc(n)) == NULL)
+		return 0;
+	snprintf(text, n, "BEGIN:VCALENDAR\r\n%s%s%s%s\r\n%s%s%sEND:VCALENDAR"
+	    "\r\n", inner ? "BEGIN:" : "", inner ? name : "", inner ? "\r\n" : "",
+	    u, inner ? "END:" : "", inner ? name : "", inner ? "\r\n" : "");
+	if ((c = icalparser_parse_string(text)) != NULL) {
+		if ((e = deep_error(c)) != NULL) {
+			error_text(e, msg, len);
+			bad = 1;
+		}
+		icalcomponent_free(c);
+	}
+	free(text);
+	return bad;
+}
+
+/* The children of block b, in order: the next one after `after`. */
+static int
+next_child(const struct scan *s, int b, int after)
+{
+	for (int i = after + 1; i < s->nblocks; i++)
+		if (s->blocks[i].parent == b)
+			return i;
+	return -1;
+}
+
+/* Refuse with the line of the first error libical found in c (block b). */
+static int
+find_error(struct imp *im, icalcomponent *c, int b, struct fault *f)
+{
+	const struct block *bl = &im->s.blocks[b];
+	icalproperty *e = first_error(c);
+	char msg[300], q[80];
+	int kb = b;
+
+	if (e != NULL) {
+		for (size_t i = bl->first; i < bl->last; i++) {
+			const struct cline *l = &im->s.lines[i];
+			if (l->block == b && probe(im, l, msg, sizeof(msg))) {
+				const char *u = unfold(&im->s, l->off, l->end);
+
+				quote(u ? u : "", q, sizeof(q));
+				return line_fault(im, l->lineno, FAULT_INVALID,
+				    f, "%s: \"%s\"", msg, q);
+			}
+		}
+		error_text(e, msg, sizeof(msg));
+		return line_fault(im, bl->begin, FAULT_INVALID, f, "in %s: %s",
+		    bl->name, msg);
+	}
+	for (icalcomponent *k = icalcomponent_get_first_component(c,
+	    ICAL_ANY_COMPONENT); k; k = icalcomponent_get_next_component(c,
+	    ICAL_ANY_COMPONENT)) {
+		if ((kb = next_child(&im->s, b, kb)) < 0)
+			break;
+		if (deep_error(k))
+			return find_error(im, k, kb, f);
+	}
+	e = deep_error(c);
+	error_text(e, msg, sizeof(msg));
+	return line_fault(im, bl->begin, FAULT_INVALID, f, "in %s: %s",
+	    bl->name, msg);
+}
+
+/* ---- time zones and times ---- */
+
+/* Whether zones a and b have the same UTC offset every day of two years. */
+static int
+same_offsets(icaltimezone *a, icaltimezone *b, int year)
+{
+	struct icaltimetype t = icaltime_null_time();
+
+	t.year = year;
+	t.month = 1;
+	t.day = 1;
+	t.hour = 12;
+	t.zone = icaltimezone_get_utc_timezone();
+	for (int d = 0; d < 731; d++) {
+		struct icaltimetype u = t;
+		int da, db;
+
+		icaltime_adjust(&u, d, 0, 0, 0);
+		if (icaltimezone_get_utc_offset_of_utc_time(a, &u, &da) !=
+		    icaltimezone_get_utc_offset_of_utc_time(b, &u, &db))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether s looks like an IANA zone name (Area/Location, letters, digits,
+ * '_', '+', '-').  Only such names go to when_zone(): libical opens
+ * /usr/share/zoneinfo/NAME for any name it is given ("../", "posix/")
+ * and keeps every zone it loads, so a file must not choose the path.
+ */
+static int
+iana_like(const char *s)
+{
+	int start = 1;
+
+	if (*s == '\0' || strlen(s) > 64 || strncmp(s, "posix/", 6) == 0 ||
+	    strncmp(s, "right/", 6) == 0)
+		return 0;
+	for (; *s; s++) {
+		if (start && !isalpha((unsigned char)*s))
+			return 0;
+		start = *s == '/';
+		if (!start && !isalnum((unsigned char)*s) && !strchr("_+-", *s))
+			return 0;
+	}
+	return !start;
+}
+
+static icaltimezone *
+file_zone(const char *name)
+{
+	return name && iana_like(name) ? when_zone(name) : NULL;
+}
+
+/* The IANA zone for tzid, or UTC, as the file uses it; -1 refused. */
+static int
+resolve_tzid(struct imp *im, const char *tzid, long line, int year,
+    struct tzc **out, struct fault *f)
+{
+	struct tzc *z, *nz;
+	icaltimezone *custom;
+	const char *cands[4] = { NULL, NULL, NULL, NULL };
+	const char *slash;
+	int nc = 0;
+
+	for (int i = 0; i < im->ntzs; i++)
+		if (strcmp(im->tzs[i].tzid, tzid) == 0) {
+			*out = &im->tzs[i];
+			return 0;
+		}
+	if ((nz = realloc(im->tzs, (im->ntzs + 1) * sizeof(*nz))) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	im->tzs = nz;
+	z = &im->tzs[im->ntzs];
+	memset(z, 0, sizeof(*z));
+	if ((z->tzid = strdup(tzid)) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	im->ntzs++;
+	*out = z;
+	if (strcasecmp(tzid, "UTC") == 0 || strcasecmp(tzid, "GMT") == 0 ||
+	    strcmp(tzid, "Z") == 0) {
+		z->utc = 1;
+		return 0;
+	}
+	if (file_zone(tzid)) {
+		snprintf(z->iana, sizeof(z->iana), "%s", tzid);
+		return 0;
+	}
+	/* "/freeassociation.sourceforge.net/Europe/Amsterdam" and the like. */
+	for (slash = strchr(tzid, '/'); slash; slash = strchr(slash + 1, '/'))
+		if (file_zone(slash + 1)) {
+			snprintf(z->iana, sizeof(z->iana), "%s", slash + 1);
+			return 0;
+		}
+	if ((custom = icalcomponent_get_timezone(im->root, tzid)) == NULL)
+		return line_fault(im, line, FAULT_INVALID, f, "time zone "
+		    "\"%.80s\" is not one hersteld knows, and the file has no "
+		    "VTIMEZONE for it: use an IANA name such as Europe/Amsterdam",
+		    tzid);
+	/* libical reads X-LIC-LOCATION as the zone's location. */
+	if (icaltimezone_get_location(custom))
+		cands[nc++] = icaltimezone_get_location(custom);
+	cands[nc++] = im->deftz;
+	for (size_t i = 0; i < sizeof(windows_zones) / sizeof(windows_zones[0]);
+	    i++)
+		if (strcasecmp(tzid, windows_zones[i].windows) == 0)
+			cands[nc++] = windows_zones[i].iana;
+	for (int i = 0; i < nc; i++) {
+		icaltimezone *known = file_zone(cands[i]);
+
+		if (known && same_offsets(custom, known, year)) {
+			snprintf(z->iana, sizeof(z->iana), "%s", cands[i]);
+			return 0;
+		}
+	}
+	return line_fault(im, line, FAULT_INVALID, f, "time zone \"%.80s\" "
+	    "(VTIMEZONE in the file) matches no time zone hersteld knows: "
+	    "export the plan with IANA names such as Europe/Amsterdam", tzid);
+}
+
+static int
+time_valid(struct icaltimetype t)
+{
+	if (t.year < 1970 || t.year > 2200 || t.month < 1 || t.month > 12 ||
+	    t.day < 1 || t.day > icaltime_days_in_month(t.month, t.year))
+		return 0;
+	return t.is_date || (t.hour >= 0 && t.hour < 24 && t.minute >= 0 &&
+	    t.minute < 60 && t.second >= 0 && t.second < 61);
+}
+
+/*
+ * Read time property p (named what, on line) into w: a TZID as resolved
+ * above, UTC and floating times and dates in deftz.
+ */
+static int
+prop_time(struct imp *im, icalproperty *p, const char *what, long line,
+    const char *deftz, struct when_val *w, struct fault *f)
+{
+	icalvalue *v = icalproperty_get_value(p);
+	icalparameter *tp = icalproperty_get_first_parameter(p,
+	    ICAL_TZID_PARAMETER);
+	const char *tzid = tp ? icalparameter_get_tzid(tp) : NULL;
+	const char *raw = icalproperty_get_value_as_string(p);
+	struct fault lf = { 0 };
+	struct tzc *tz = NULL;
+
+	memset(w, 0, sizeof(*w));
+	if (v == NULL || (icalvalue_isa(v) != ICAL_DATETIME_VALUE &&
+	    icalvalue_isa(v) != ICAL_DATE_VALUE))
+		return line_fault(im, line, FAULT_INVALID, f, "%s must be a "
+		    "date or a date and time", what);
+	w->t = icalvalue_get_datetime(v);
+	w->is_date = w->t.is_date;
+	if (!time_valid(w->t))
+		return line_fault(im, line, FAULT_INVALID, f, "%s \"%.40s\" is "
+		    "not a valid %s", what, raw ? raw : "", w->is_date ? "date" :
+		    "date and time");
+	snprintf(w->tz, sizeof(w->tz), "%s", deftz);
+	if (!w->is_date && icaltime_is_utc(w->t)) {
+		w->zone = when_zone(w->tz);
+		w->at = icaltime_as_timet_with_zone(w->t,
+		    icaltimezone_get_utc_timezone());
+		return 0;
+	}
+	if (!w->is_date && tzid && *tzid) {
+		if (resolve_tzid(im, tzid, line, w->t.year, &tz, f))
+			return -1;
+		if (tz->utc) {
+			w->zone = when_zone(w->tz);
+			w->t.zone = icaltimezone_get_utc_timezone();
+			w->at = icaltime_as_timet_with_zone(w->t, w->t.zone);
+			return 0;
+		}
+		snprintf(w->tz, sizeof(w->tz), "%s", tz->iana);
+	}
+	if ((w->zone = when_zone(w->tz)) == NULL)
+		return line_fault(im, line, FAULT_INTERNAL, f, "unknown time "
+		    "zone %s", w->tz);
+	{
+		struct icaltimetype lt = w->t;
+
+		lt.zone = NULL;
+		if (lt.is_date) {
+			lt.is_date = 0;
+			lt.hour = lt.minute = lt.second = 0;
+		}
+		if (when_from_local(&lf, what, lt, w->zone, &w->at))
+			return relabel(im, line, &lf, f);
+	}
+	return 0;
+}
+
+/*
+ * The end of an occurrence that starts at start (w, as written): DTEND,
+ * else DURATION, else (a date) the next day.
+ */
+static int
+read_end(struct imp *im, icalcomponent *c, int b, const struct when_val *start,
+    time_t *end, struct fault *f)
+{
+	icalproperty *pe = icalcomponent_get_first_property(c,
+	    ICAL_DTEND_PROPERTY);
+	icalproperty *pd = icalcomponent_get_first_property(c,
+	    ICAL_DURATION_PROPERTY);
+	struct when_val we;
+	struct fault lf = { 0 };
+
+	if (pe) {
+		if (prop_time(im, pe, "DTEND", line_of(im, b, "DTEND", NULL),
+		    start->tz, &we, f))
+			return -1;
+		*end = we.at;
+		return 0;
+	}
+	if (pd || start->is_date) {
+		struct icaldurationtype d = pd ? icalproperty_get_duration(pd) :
+		    icaldurationtype_from_int(86400);
+		struct icaltimetype lt = start->t;
+		long exact;
+
+		if (icaldurationtype_is_bad_duration(d) || d.is_neg)
+			return line_fault(im, line_of(im, b, "DURATION", NULL),
+			    FAULT_INVALID, f, "DURATION must be a positive "
+			    "duration such as PT2H");
+		if (start->is_date && pd == NULL) {
+			d = icaldurationtype_null_duration();
+			d.days = 1;
+		}
+		/* Days and weeks are calendar days (RFC 5545 3.3.6). */
+		lt.zone = NULL;
+		if (lt.is_date) {
+			lt.is_date = 0;
+			lt.hour = lt.minute = lt.second = 0;
+		}
+		if (icaltime_is_utc(start->t) || start->zone == NULL) {
+			*end = start->at + (time_t)(d.weeks * 7 + d.days) * 86400;
+		} else {
+			icaltime_adjust(&lt, (int)(d.weeks * 7 + d.days), 0, 0, 0);
+			if (when_from_local(&lf, "the end", lt, start->zone, end))
+				return relabel(im, line_of(im, b, pd ? "DURATION" :
+				    "DTSTART", NULL), &lf, f);
+		}
+		exact = (long)d.hours * 3600 + (long)d.minutes * 60 + d.seconds;
+		*end += exact;
+		return 0;
+	}
+	return line_fault(im, line_of(im, b, "DTSTART", NULL), FAULT_INVALID, f,
+	    "the event has no DTEND or DURATION");
+}
+
+/* ---- occurrences of a series of the file ---- */
+
+static int
+count_one(time_t t, void *arg)
+{
+	(void)t;
+	++*(long *)arg;
+	return 0;
+}
+
+static int
+keep_first(time_t t, void *arg)
+{
+	*(time_t *)arg = t;
+	return 1;
+}
+
+static int
+is_occurrence(const struct master *m, time_t t)
+{
+	long n = 0;
+
+	return recur_expand(m->rrule, m->ei.start, m->zone, t, t + 1, 100000,
+	    count_one, &n) > 0;
+}
+
+/*
+ * The occurrence w names: the same instant, or (a date) the one on that
+ * local day.  0 when there is none.
+ */
+static time_t
+occurrence_of(const struct master *m, const struct when_val *w)
+{
+	struct icaltimetype day;
+	time_t from, found = 0;
+
+	if (!w->is_date)
+		return is_occurrence(m, w->at) ? w->at : 0;
+	day = w->t;
+	day.is_date = 0;
+	day.hour = day.minute = day.second = 0;
+	day.zone = NULL;
+	if (when_from_local(NULL, "", day, m->zone, &from))
+		return 0;
+	recur_expand(m->rrule, m->ei.start, m->zone, from, from + 86400, 100000,
+	    keep_first, &found);
+	return found;
+}
+
+/* ---- texts ---- */
+
+/* A text property's value, or NULL. */
+static const char *
+text_of(icalcomponent *c, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(c, kind);
+	icalvalue *v = p ? icalproperty_get_value(p) : NULL;
+
+	return v ? icalvalue_get_text(v) : NULL;
+}
+
+/* One line of text: control characters become spaces.  New string. */
+static char *
+one_line(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	for (unsigned char *p = (unsigned char *)d; d && *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return d;
+}
+
+static const char *
+strip_cancelled(const char *s, int cancelled)
+{
+	size_t n = strlen(CANCELLED_PREFIX);
+
+	return cancelled && strncmp(s, CANCELLED_PREFIX, n) == 0 ? s + n : s;
+}
+
+/*
+ * DESCRIPTION of a cancelled component as feed.c writes it: "Afgelast:
+ * REASON" and then, after a blank line, the description.  Splits it into
+ * new strings *reason and *desc.
+ */
+static int
+split_description(const char *d, int cancelled, char **reason, char **desc)
+{
+	size_t n = strlen(CANCELLED_PREFIX);
+
+	*reason = *desc = NULL;
+	if (d == NULL)
+		d = "";
+	if (cancelled && strncmp(d, CANCELLED_PREFIX, n) == 0) {
+		const char *rest = d + n, *blank = strstr(rest, "\n\n");
+		size_t rlen = blank ? (size_t)(blank - rest) : strlen(rest);
+		long chars;
+
+		if ((*reason = strndup(rest, rlen)) == NULL)
+			return -1;
+		/* A reason is one line of at most 500 characters (event
+		 * cancel --reason); anything else is not ours. */
+		chars = utf8_len(*reason);
+		if (strchr(*reason, '\n') == NULL && chars >= 0 && chars <= 500) {
+			*desc = strdup(blank ? blank + 2 : "");
+			return *desc ? 0 : -1;
+		}
+		free(*reason);
+	}
+	*reason = strdup("");
+	*desc = strdup(d);
+	return *reason && *desc ? 0 : -1;
+}
+
+/*
+ * A category as a theme tag: lower case, common accents dropped, runs of
+ * anything else as one '-'.  "" when nothing is left.
+ */
+static void
+slugify(const char *s, char *out, size_t len)
+{
+	/* U+00C0..U+00FF without their accents; '-' for ×, ÷ and the like. */
+	static const char latin1[] =
+	    "aaaaaaaceeeeiiiidnooooo-ouuuuyts"
+	    "aaaaaaaceeeeiiiidnooooo-ouuuuyty";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	int dash = 0;
+
+	while (*p && n + 1 < len && n < 63) {
+		char c = 0;
+
+		if (isalnum(*p) && *p < 0x80) {
+			c = (char)tolower(*p);
+			p++;
+		} else if (*p == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf) {
+			c = latin1[p[1] - 0x80];
+			p += 2;
+		} else {
+			p++;
+			while (*p >= 0x80 && *p < 0xc0)
+				p++;	/* the rest of a character */
+		}
+		if (c == 0 || c == '-') {
+			dash = n > 0;
+			continue;
+		}
+		if (dash && n + 2 < len && n < 62)
+			out[n++] = '-';
+		dash = 0;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+}
+
+static int
+categories(struct imp *im, struct master *m, struct fault *f)
+{
+	size_t off = 0;
+
+	m->kind = NULL;
+	m->themes[0] = '\0';
+	for (icalproperty *p = icalcomponent_get_first_property(m->c,
+	    ICAL_CATEGORIES_PROPERTY); p; p = icalcomponent_get_next_property(
+	    m->c, ICAL_CATEGORIES_PROPERTY)) {
+		const char *v = icalproperty_get_categories(p);
+		char tag[64], lower[64];
+
+		if (v == NULL)
+			continue;
+		snprintf(lower, sizeof(lower), "%s", v);
+		for (char *q = lower; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		for (int i = 0; m->kind == NULL && kinds[i]; i++)
+			if (strcmp(lower, kinds[i]) == 0)
+				m->kind = kinds[i];
+		if (m->kind && strcmp(m->kind, lower) == 0)
+			continue;
+		slugify(v, tag, sizeof(tag));
+		if (tag[0] == '\0' || !slug_valid(tag))
+			continue;
+		{
+			/* Once each. */
+			char probe_[sizeof(m->themes) + 2];
+			char needle[sizeof(tag) + 2];
+			snprintf(probe_, sizeof(probe_), ",%s,", m->themes);
+			snprintf(needle, sizeof(needle), ",%s,", tag);
+			if (strstr(probe_, needle))
+				continue;
+		}
+		if (off + strlen(tag) + 2 >= sizeof(m->themes)) {
+			warn(im, line_of(im, m->block, "CATEGORIES", NULL),
+			    "too many categories for \"%.60s\"; the rest are "
+			    "left out", m->title);
+			break;
+		}
+		off += (size_t)snprintf(m->themes + off, sizeof(m->themes) - off,
+		    "%s%s", off ? "," : "", tag);
+	}
+	(void)f;
+	return 0;
+}
+
+/* text_check on a line, in the file's words. */
+static int
+check_text(struct imp *im, int b, const char *prop, const char *s, long max,
+    int required, int multiline, struct fault *f)
+{
+	struct fault lf = { 0 };
+
+	if (text_check(&lf, prop, s, max, required, multiline))
+		return relabel(im, line_of(im, b, prop, NULL), &lf, f);
+	return 0;
+}
+
+/* ---- VEVENTs ---- */
+
+static int
+read_master(struct imp *im, struct master *m, struct fault *f)
+{
+	icalcomponent *c = m->c;
+	int b = m->block;
+	icalproperty *p;
+	const char *summary, *loc;
+	int cancelled = icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
+	struct when_val ws;
+	time_t end;
+	struct fault lf = { 0 };
+
+	if ((p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY)))
+		return line_fault(im, line_of(im, b, "RDATE", NULL),
+		    FAULT_INVALID, f, "RDATE is not supported: give the series "
+		    "as RRULE with EXDATE");
+	if ((summary = text_of(c, ICAL_SUMMARY_PROPERTY)) == NULL ||
+	    *strip_cancelled(summary, cancelled) == '\0')
+		return line_fault(im, im->s.blocks[b].begin, FAULT_INVALID, f,
+		    "the event %.100s has no SUMMARY (a title is required)",
+		    m->uid);
+	if ((m->title = one_line(strip_cancelled(summary, cancelled))) == NULL ||
+	    split_description(text_of(c, ICAL_DESCRIPTION_PROPERTY), cancelled,
+	    &m->reason, &m->description))
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	loc = text_of(c, ICAL_LOCATION_PROPERTY);
+	if ((m->place = one_line(loc)) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	if (check_text(im, b, "SUMMARY", m->title, TITLE_MAX_CHARS, 1, 0, f) ||
+	    check_text(im, b, "DESCRIPTION", m->description, DESC_MAX_CHARS, 0,
+	    1, f) ||
+	    check_text(im, b, "DESCRIPTION", m->reason, 500, 0, 0, f) ||
+	    check_text(im, b, "LOCATION", m->place, PLACE_MAX_CHARS, 0, 0, f) ||
+	    categories(im, m, f))
+		return -1;
+
+	if ((p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY)) ==
+	    NULL)
+		return line_fault(im, im->s.blocks[b].begin, FAULT_INVALID, f,
+		    "the event %.100s has no DTSTART", m->uid);
+	if (prop_time(im, p, "DTSTART", line_of(im, b, "DTSTART", NULL),
+	    im->deftz, &ws, f) || read_end(im, c, b, &ws, &end, f))
+		return -1;
+	if (end <= ws.at) {
+		const char *which = icalcomponent_get_first_property(c,
+		    ICAL_DTEND_PROPERTY) ? "DTEND" : "DURATION";
+
+		return line_fault(im, line_of(im, b, which, NULL), FAULT_INVALID,
+		    f, "the event ends before it starts");
+	}
+	if (end - ws.at > EVENT_MAX_SECONDS)
+		return line_fault(im, line_of(im, b, "DTSTART", NULL),
+		    FAULT_INVALID, f, "the event lasts more than 7 days, "
+		    "hersteld's limit for one occurrence");
+	snprintf(m->tz, sizeof(m->tz), "%s", ws.tz);
+	m->zone = ws.zone;
+
+	m->rrule[0] = '\0';
+	if ((p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY))) {
+		struct icalrecurrencetype r = icalproperty_get_rrule(p);
+		char *s = icalrecurrencetype_as_string_r(&r);
+		long line = line_of(im, b, "RRULE", NULL);
+
+		if (icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+			free(s);
+			return line_fault(im, line, FAULT_INVALID, f, "more than "
+			    "one RRULE is not supported");
+		}
+		if (s == NULL || strlen(s) > RECUR_MAX_LEN) {
+			free(s);
+			return line_fault(im, line, FAULT_INVALID, f, "RRULE is "
+			    "too long");
+		}
+		snprintf(m->rrule, sizeof(m->rrule), "%s", s);
+		free(s);
+		if (recur_check(&lf, m->rrule) ||
+		    recur_check_start(&lf, m->rrule, ws.at, m->zone))
+			return relabel(im, line, &lf, f);
+	}
+
+	m->ei.uid = m->uid;
+	m->ei.kind = m->kind ? m->kind : im->in->kind;
+	m->ei.title = m->title;
+	m->ei.description = m->description;
+	m->ei.themes = m->themes;
+	m->ei.place = m->place;
+	m->ei.timezone = m->tz;
+	m->ei.start = ws.at;
+	m->ei.end = end;
+	m->ei.rrule = m->rrule;
+	m->ei.cancelled = cancelled;
+	m->ei.cancel_reason = m->reason;
+	m->ei.sequence = icalcomponent_get_sequence(c);
+
+	/* EXDATEs, once the series is known. */
+	for (p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
+		const char *raw = icalproperty_get_value_as_string(p);
+		long line = line_of(im, b, "EXDATE", raw);
+		struct when_val wx;
+		time_t rid;
+		int dup = 0;
+
+		if (m->rrule[0] == '\0') {
+			warn(im, line, "EXDATE of \"%.60s\", which does not "
+			    "repeat, is ignored", m->title);
+			break;
+		}
+		if (prop_time(im, p, "EXDATE", line, m->tz, &wx, f))
+			return -1;
+		if ((rid = occurrence_of(m, &wx)) == 0) {
+			warn(im, line, "EXDATE %.40s is not an occurrence of "
+			    "\"%.60s\" and is ignored", raw ? raw : "", m->title);
+			continue;
+		}
+		for (int i = 0; i < m->nexdates && !dup; i++)
+			dup = m->exdates[i] == rid;
+		if (dup)
+			continue;
+		if (m->nexdates == MAX_EXDATES)
+			return line_fault(im, line, FAULT_INVALID, f, "more than "
+			    "%d EXDATEs in one series", MAX_EXDATES);
+		{
+			time_t *nx = realloc(m->exdates, (m->nexdates + 1) *
+			    sizeof(*nx));
+			if (nx == NULL)
+				return fault_set(f, FAULT_INTERNAL,
+				    "out of memory");
+			m->exdates = nx;
+			m->exdates[m->nexdates++] = rid;
+		}
+	}
+	if (m->nexdates > 0) {
+		time_t last;
+		long n = 0;
+
+		/* A series must keep at least one occurrence. */
+		if (recur_last(m->rrule, ws.at, m->zone, &last) == 1 &&
+		    recur_expand(m->rrule, ws.at, m->zone, ws.at, (time_t)1 << 40,
+		    100000, count_one, &n) >= 0 && n <= m->nexdates)
+			return line_fault(im, line_of(im, b, "EXDATE", NULL),
+			    FAULT_INVALID, f, "the EXDATEs leave no occurrence of "
+			    "\"%.60s\"", m->title);
+	}
+	m->ei.exdates = m->exdates;
+	m->ei.nexdates = m->nexdates;
+	return 0;
+}
+
+static int
+uid_cmp(const void *a, const void *b)
+{
+	const struct master *x = *(struct master *const *)a;
+	const struct master *y = *(struct master *const *)b;
+
+	return strcmp(x->uid, y->uid);
+}
+
+static struct master *
+master_of(struct imp *im, const char *uid)
+{
+	struct master key = { .uid = uid }, *kp = &key, **hit;
+
+	hit = bsearch(&kp, im->byuid, im->nmasters, sizeof(*im->byuid), uid_cmp);
+	return hit ? *hit : NULL;
+}
+
+/* A VEVENT with RECURRENCE-ID: one occurrence of a series of the file. */
+static int
+read_override(struct imp *im, icalcomponent *c, int b, const char *uid,
+    struct fault *f)
+{
+	icalproperty *p = icalcomponent_get_first_property(c,
+	    ICAL_RECURRENCEID_PROPERTY);
+	long line = line_of(im, b, "RECURRENCE-ID", NULL);
+	const char *raw = icalproperty_get_value_as_string(p);
+	int cancelled = icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
+	struct master *m = master_of(im, uid);
+	struct when_val wr, ws;
+	struct override *o;
+	const char *summary;
+	char *title = NULL, *reason = NULL, *desc = NULL;
+	time_t rid;
+	int ret = -1;
+
+	{
+		icalparameter *range = icalproperty_get_first_parameter(p,
+		    ICAL_RANGE_PARAMETER);
+		if (range && icalparameter_get_range(range) ==
+		    ICAL_RANGE_THISANDFUTURE)
+			return line_fault(im, line, FAULT_INVALID, f,
+			    "RECURRENCE-ID;RANGE=THISANDFUTURE is not supported");
+	}
+	if (m == NULL) {
+		warn(im, line, "a changed occurrence of %.100s, a series that is "
+		    "not in the file, is skipped", uid);
+		return 0;
+	}
+	if (m->rrule[0] == '\0') {
+		warn(im, line, "\"%.60s\" does not repeat; its RECURRENCE-ID "
+		    "component is skipped", m->title);
+		return 0;
+	}
+	if (prop_time(im, p, "RECURRENCE-ID", line, m->tz, &wr, f))
+		return -1;
+	if ((rid = occurrence_of(m, &wr)) == 0) {
+		warn(im, line, "RECURRENCE-ID %.40s is not an occurrence of "
+		    "\"%.60s\"; skipped", raw ? raw : "", m->title);
+		return 0;
+	}
+	for (int i = 0; i < m->novs; i++)
+		if (m->ovs[i].recurrence_id == rid)
+			return line_fault(im, line, FAULT_INVALID, f, "occurrence "
+			    "%.40s of %.100s is changed twice (also on line %ld)",
+			    raw ? raw : "", uid, m->ov_lines[i]);
+	summary = text_of(c, ICAL_SUMMARY_PROPERTY);
+	if ((title = one_line(summary ? strip_cancelled(summary, cancelled) :
+	    "")) == NULL || split_description(text_of(c,
+	    ICAL_DESCRIPTION_PROPERTY), cancelled, &reason, &desc)) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		goto done;
+	}
+	if (check_text(im, b, "SUMMARY", title, TITLE_MAX_CHARS, 0, 0, f) ||
+	    check_text(im, b, "DESCRIPTION", reason, 500, 0, 0, f))
+		goto done;
+	/* Its own time, or the occurrence's. */
+	if ((p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY))) {
+		if (prop_time(im, p, "DTSTART", line_of(im, b, "DTSTART", NULL),
+		    m->tz, &ws, f))
+			goto done;
+	} else {
+		ws = wr;
+		ws.at = rid;
+		ws.is_date = 0;
+		ws.t = when_local(rid, m->zone);
+		ws.zone = m->zone;
+	}
+	if (m->novs == m->ovcap) {
+		int ncap = m->ovcap ? m->ovcap * 2 : 4;
+		struct override *no = realloc(m->ovs, ncap * sizeof(*no));
+		long *nl;
+
+		if (no != NULL)
+			m->ovs = no;
+		if (no == NULL || (nl = realloc(m->ov_lines, ncap *
+		    sizeof(*nl))) == NULL) {
+			fault_set(f, FAULT_INTERNAL, "out of memory");
+			goto done;
+		}
+		m->ov_lines = nl;
+		m->ovcap = ncap;
+	}
+	o = &m->ovs[m->novs];
+	memset(o, 0, sizeof(*o));
+	o->recurrence_id = rid;
+	o->start = ws.at;
+	if (icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY) ||
+	    icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY) ||
+	    ws.is_date) {
+		if (read_end(im, c, b, &ws, &o->end, f))
+			goto done;
+	} else
+		o->end = o->start + (m->ei.end - m->ei.start);
+	if (o->end <= o->start || o->end - o->start > EVENT_MAX_SECONDS) {
+		line_fault(im, line, FAULT_INVALID, f, "the changed occurrence "
+		    "must end after it starts and last at most 7 days");
+		goto done;
+	}
+	/* The series' title is inherited, not copied. */
+	snprintf(o->title, sizeof(o->title), "%s", strcmp(title, m->title) == 0 ?
+	    "" : title);
+	o->cancelled = cancelled;
+	snprintf(o->cancel_reason, sizeof(o->cancel_reason), "%s", reason);
+	o->sequence = icalcomponent_get_sequence(c);
+	m->ov_lines[m->novs++] = line;
+	ret = 0;
+done:
+	free(title);
+	free(reason);
+	free(desc);
+	return ret;
+}
+
+/* ---- the import ---- */
+
+static void
+imp_free(struct imp *im)
+{
+	for (int i = 0; i < im->nmasters; i++) {
+		struct master *m = &im->masters[i];
+		free(m->title);
+		free(m->description);
+		free(m->reason);
+		free(m->place);
+		free(m->exdates);
+		free(m->ovs);
+		free(m->ov_lines);
+	}
+	free(im->masters);
+	free(im->byuid);
+	for (int i = 0; i < im->ntzs; i++)
+		free(im->tzs[i].tzid);
+	free(im->tzs);
+	if (im->root)
+		icalcomponent_free(im->root);
+	free(im->s.lines);
+	free(im->s.blocks);
+	free(im->s.buf);
+}
+
+/* Read every VEVENT into im->masters (and their overrides). */
+static int
+read_events(struct imp *im, struct fault *f)
+{
+	icalcomponent *c;
+	int b = 0;
+
+	if ((im->masters = calloc((size_t)im->s.nevents + 1,
+	    sizeof(*im->masters))) == NULL ||
+	    (im->byuid = calloc((size_t)im->s.nevents + 1,
+	    sizeof(*im->byuid))) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	/* Pass 1: the series and single events. */
+	for (c = icalcomponent_get_first_component(im->root, ICAL_ANY_COMPONENT);
+	    c; c = icalcomponent_get_next_component(im->root,
+	    ICAL_ANY_COMPONENT)) {
+		icalcomponent_kind k = icalcomponent_isa(c);
+		const char *uid;
+		struct master *m;
+
+		if ((b = next_child(&im->s, 0, b)) < 0)
+			return fault_set(f, FAULT_INTERNAL, "the file's "
+			    "components are not where they were read");
+		if (k == ICAL_VTIMEZONE_COMPONENT || k == ICAL_X_COMPONENT)
+			continue;
+		if (k != ICAL_VEVENT_COMPONENT) {
+			warn(im, im->s.blocks[b].begin, "%s skipped: only events "
+			    "(VEVENT) are imported", im->s.blocks[b].name);
+			continue;
+		}
+		if ((uid = icalcomponent_get_uid(c)) == NULL || *uid == '\0')
+			return line_fault(im, im->s.blocks[b].begin,
+			    FAULT_INVALID, f, "VEVENT without UID");
+		if (strlen(uid) >= sizeof(((struct event *)0)->uid))
+			return line_fault(im, line_of(im, b, "UID", NULL),
+			    FAULT_INVALID, f, "UID is longer than %zu bytes",
+			    sizeof(((struct event *)0)->uid) - 1);
+		if (check_text(im, b, "UID", uid, 1000, 1, 0, f))
+			return -1;
+		if (icalcomponent_get_first_property(c,
+		    ICAL_RECURRENCEID_PROPERTY))
+			continue;
+		m = &im->masters[im->nmasters++];
+		m->c = c;
+		m->block = b;
+		m->uid = uid;
+		if (read_master(im, m, f))
+			return -1;
+	}
+	for (int i = 0; i < im->nmasters; i++)
+		im->byuid[i] = &im->masters[i];
+	qsort(im->byuid, im->nmasters, sizeof(*im->byuid), uid_cmp);
+	for (int i = 1; i < im->nmasters; i++)
+		if (strcmp(im->byuid[i - 1]->uid, im->byuid[i]->uid) == 0) {
+			const struct master *x = im->byuid[i - 1];
+			const struct master *y = im->byuid[i];
+
+			if (x->block > y->block) {
+				const struct master *t = x;
+				x = y;
+				y = t;
+			}
+			return line_fault(im, im->s.blocks[y->block].begin,
+			    FAULT_INVALID, f, "a second event with UID %.100s "
+			    "(the first is on line %ld)", y->uid,
+			    im->s.blocks[x->block].begin);
+		}
+	/* Pass 2: changed occurrences, now that every series is known. */
+	b = 0;
+	for (c = icalcomponent_get_first_component(im->root, ICAL_ANY_COMPONENT);
+	    c; c = icalcomponent_get_next_component(im->root,
+	    ICAL_ANY_COMPONENT)) {
+		if ((b = next_child(&im->s, 0, b)) < 0)
+			break;
+		if (icalcomponent_isa(c) == ICAL_VEVENT_COMPONENT &&
+		    icalcomponent_get_first_property(c,
+		    ICAL_RECURRENCEID_PROPERTY) &&
+		    read_override(im, c, b, icalcomponent_get_uid(c), f))
+			return -1;
+	}
+	for (int i = 0; i < im->nmasters; i++) {
+		im->masters[i].ei.overrides = im->masters[i].ovs;
+		im->masters[i].ei.noverrides = im->masters[i].novs;
+	}
+	return 0;
+}
+
+static int
+write_events(struct imp *im, sqlite3 *db, const char *actor, struct fault *f)
+{
+	struct import_result *r = im->res;
+	int64_t gid = 0;
+	char detail[128];
+
+	if ((r->items = calloc((size_t)im->nmasters + 1, sizeof(*r->items))) ==
+	    NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (im->in->group) {
+		struct group g;
+		if (group_get(db, im->in->group, &g, f))
+			goto fail;
+		gid = g.id;
+	}
+	for (int i = 0; i < im->nmasters; i++) {
+		struct master *m = &im->masters[i];
+		struct import_item *it = &r->items[r->nitems];
+		struct fault lf = { 0 };
+
+		m->ei.group_id = gid;
+		if (event_import(db, &m->ei, im->in->only_group, im->in->ctx,
+		    actor, &it->id, &it->outcome, &lf)) {
+			if (lf.kind == FAULT_INTERNAL)
+				*f = lf;
+			else
+				line_fault(im, im->s.blocks[m->block].begin,
+				    lf.kind, f, "\"%.80s\": %s", m->title,
+				    lf.msg);
+			goto fail;
+		}
+		if ((it->uid = strdup(m->uid)) == NULL ||
+		    (it->title = strdup(m->title)) == NULL) {
+			r->nitems++;
+			fault_set(f, FAULT_INTERNAL, "out of memory");
+			goto fail;
+		}
+		r->nitems++;
+		r->added += it->outcome == EVENT_IMPORT_ADDED;
+		r->updated += it->outcome == EVENT_IMPORT_UPDATED;
+		r->unchanged += it->outcome == EVENT_IMPORT_UNCHANGED;
+	}
+	/* Nothing changed, nothing written: not even the audit row. */
+	if (r->added + r->updated == 0) {
+		store_rollback(db);
+		return 0;
+	}
+	snprintf(detail, sizeof(detail), "%d added, %d updated, %d unchanged",
+	    r->added, r->updated, r->unchanged);
+	if (store_audit(db, actor, "import", im->in->group ? im->in->group :
+	    "-", detail) || store_commit(db)) {
+		fault_set(f, FAULT_INTERNAL, "database error: %s",
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	return 0;
+fail:
+	store_rollback(db);
+	r->added = r->updated = r->unchanged = 0;
+	return -1;
+}
+
+int
+import_ics(sqlite3 *db, const struct import_in *in, const char *actor,
+    struct import_result *res, struct fault *f)
+{
+	struct imp im;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&im, 0, sizeof(im));
+	im.in = in;
+	im.res = res;
+	im.s.text = in->ics;
+	im.s.len = in->len;
+	im.deftz = conf_current()->timezone;
+	if (in->len > IMPORT_MAX_BYTES)
+		return fault_set(f, FAULT_INVALID, "the file is larger than "
+		    "10 MiB");
+	if (strlen(in->ics) != in->len)
+		return line_fault(&im, 1, FAULT_INVALID, f, "not an iCalendar "
+		    "file: it contains NUL bytes");
+	if (in->kind && !one_of(in->kind, kinds))
+		return fault_set(f, FAULT_INVALID, "--kind \"%.40s\" is not one "
+		    "of themabijeenkomst, dialoogsessie, steungroep, "
+		    "kennissessie, netwerksessie, overig", in->kind);
+	if (scan_text(&im, f))
+		goto done;
+	/* libical is not told about a byte order mark. */
+	if ((im.root = icalparser_parse_string(in->ics + (in->len >= 3 &&
+	    memcmp(in->ics, "\xef\xbb\xbf", 3) == 0 ? 3 : 0))) == NULL ||
+	    icalcomponent_isa(im.root) != ICAL_VCALENDAR_COMPONENT) {
+		line_fault(&im, 1, FAULT_INVALID, f, "not an iCalendar file "
+		    "(libical cannot read it as a VCALENDAR)");
+		goto done;
+	}
+	if (deep_error(im.root)) {
+		find_error(&im, im.root, 0, f);
+		goto done;
+	}
+	if (read_events(&im, f) || write_events(&im, db, actor, f))
+		goto done;
+	ret = 0;
+done:
+	imp_free(&im);
+	return ret;
+}
+
+void
+import_result_free(struct import_result *r)
+{
+	for (int i = 0; i < r->nitems; i++) {
+		free(r->items[i].uid);
+		free(r->items[i].title);
+	}
+	free(r->items);
+	for (int i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	memset(r, 0, sizeof(*r));
+}
