@@ -176,10 +176,19 @@ usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (usage: %.*s --help)\n",
-	    (int)strcspn(usage + 11, " ") + 11 +
-	    (int)strcspn(usage + 11 + strcspn(usage + 11, " ") + 1, " ") + 1,
-	    usage);
+	{
+		/* "herstelctl NOUN" and, when the next word is a verb, it. */
+		size_t noun = 11 + strcspn(usage + 11, " "), verb = noun;
+
+		if (usage[noun] == ' ' && usage[noun + 1] >= 'a' &&
+		    usage[noun + 1] <= 'z') {
+			size_t w = strcspn(usage + noun + 1, " ");
+			if (strspn(usage + noun + 1, "abcdefghijklmnopqrstuvwxyz")
+			    == w)
+				verb = noun + 1 + w;
+		}
+		fprintf(stderr, " (usage: %.*s --help)\n", (int)verb, usage);
+	}
 	exit(EX_USAGE);
 }
 

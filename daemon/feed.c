@@ -378,12 +378,43 @@ emit_event(struct render *r, const struct event *ev)
 	}
 }
 
+struct probe {
+	const struct event	*ev;
+	time_t			 from;
+	int			 found;
+};
+
+/* Stop at the first occurrence that reaches into the window. */
 static int
-any_occurrence(const struct occurrence *o, void *arg)
+first_inside(time_t t, void *arg)
 {
-	(void)o;
-	*(int *)arg = 1;
+	struct probe *p = arg;
+	const struct event *ev = p->ev;
+
+	if (t + (ev->end - ev->start) <= p->from)
+		return 0;
+	for (int i = 0; i < ev->nexdates; i++)
+		if (ev->exdates[i] == t)
+			return 0;
+	p->found = 1;
 	return 1;
+}
+
+/*
+ * Whether a series has an occurrence in [from, to): the rule walked only
+ * up to the first one, and occurrences moved into the window.
+ */
+static int
+series_inside(const struct event *ev, time_t from, time_t to)
+{
+	struct probe p = { ev, from, 0 };
+
+	for (int i = 0; i < ev->noverrides; i++)
+		if (ev->overrides[i].start < to && ev->overrides[i].end > from)
+			return 1;
+	recur_expand(ev->rrule, ev->start, ev->zone, from - (ev->end -
+	    ev->start), to, 100000, first_inside, &p);
+	return p.found;
 }
 
 /* Which events the event-based feeds carry. */
@@ -391,7 +422,6 @@ static int
 take_event(const struct event *ev, void *arg)
 {
 	struct render *r = arg;
-	int inside = 0;
 
 	if (strcmp(ev->status, "proposed") == 0 ||
 	    strcmp(ev->visibility, "private") == 0)
@@ -404,8 +434,7 @@ take_event(const struct event *ev, void *arg)
 	if (r->kind == F_GROUP && ev->group_id != r->group_id)
 		return 0;
 	/* A series is in when one of its occurrences is in the window. */
-	if (ev->rrule[0] && (event_occurrences(ev, r->from, r->to,
-	    any_occurrence, &inside) < 0 || !inside))
+	if (ev->rrule[0] && !series_inside(ev, r->from, r->to))
 		return 0;
 	emit_event(r, ev);
 	return 0;

@@ -21,6 +21,14 @@ when_zone(const char *tzid)
 	if (tzid == NULL || *tzid == '\0' || strlen(tzid) > 64)
 		return NULL;
 	/*
+	 * libical opens zoneinfo/<tzid> for whatever it is given and keeps
+	 * it: accept IANA-shaped names only ("Area/Place_Name", "UTC").
+	 */
+	if (tzid[0] == '/' || strstr(tzid, "..") || strstr(tzid, "//") ||
+	    strspn(tzid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789/_+-") != strlen(tzid))
+		return NULL;
+	/*
 	 * libical loads builtin zones lazily and its first load is not safe
 	 * against a concurrent one; do every lookup and the load under one
 	 * lock, after which the zone is only read.
