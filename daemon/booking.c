@@ -138,13 +138,15 @@ within_hours(const struct room_ctx *rc, time_t start, time_t end)
 /* May the viewer see the details of the booking (and its event)? */
 static int
 may_see(const struct booking_viewer *v, const struct room_ctx *rc,
-    int64_t group_id, int private_, const char *visibility)
+    int64_t group_id, int private_, const char *visibility,
+    const char *event_status)
 {
 	if (v->all || (v->location_id && v->location_id == rc->room.location_id))
 		return 1;
 	if (v->group_id && v->group_id == group_id)
 		return 1;
-	if (private_)
+	/* A proposal is its group's business until it is published. */
+	if (private_ || strcmp(event_status, "proposed") == 0)
 		return 0;
 	return visibility == NULL || *visibility == '\0' ||
 	    strcmp(visibility, "public") == 0;
@@ -171,7 +173,8 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 	if ((ov = store_prepare(db, "SELECT s.booking_id, b.title, b.private, "
 	    "coalesce(b.group_id, 0), coalesce(g.name, ''), "
 	    "coalesce(e.visibility, ''), coalesce(e.title, ''), s.start, "
-	    "s.\"end\" FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
+	    "s.\"end\", coalesce(e.status, '') "
+	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
 	    "LEFT JOIN grp g ON g.id = b.group_id "
 	    "LEFT JOIN event e ON e.id = b.event_id "
 	    "WHERE s.room_id = ?1 AND s.state = 'held' AND s.start < ?3 "
@@ -237,7 +240,8 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 				title = etitle;
 			/* "booked: "Title" (Group)", "booked (Group)", "bezet" */
 			if (!may_see(v, &rc, sqlite3_column_int64(ov, 3),
-			    sqlite3_column_int(ov, 2), store_text(ov, 5)))
+			    sqlite3_column_int(ov, 2), store_text(ov, 5),
+			    store_text(ov, 9)))
 				snprintf(what, sizeof(what), "bezet");
 			else if (*title)
 				snprintf(what, sizeof(what), "booked: \"%.300s\"%s%.300s%s",
@@ -347,24 +351,33 @@ insert_slot(sqlite3_stmt *st, int64_t booking_id, int64_t room_id,
  * Write slots (held unless in skipped) for booking id; skipped conflicts
  * are stored with their reason so they can be listed and restored.
  */
+/*
+ * The reason an occurrence starting at start in room_id was not free, or
+ * NULL: looked up, not walked in order (callers reorder their lists).
+ */
+static const char *
+skip_note(const struct conflicts *c, time_t start, int64_t room_id)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->v[i].start == start && c->v[i].room_id == room_id)
+			return c->v[i].text;
+	return NULL;
+}
+
 static int
 write_slots(sqlite3 *db, int64_t id, int64_t room_id, const struct slots *s,
     const struct conflicts *skipped, struct fault *f)
 {
 	sqlite3_stmt *st;
-	int k = 0, rc = 0;
+	int rc = 0;
 
 	if ((st = store_prepare(db, INSERT_SLOT)) == NULL)
 		return db_fault(f, db);
 	for (int i = 0; i < s->n && rc == 0; i++) {
-		const char *note = "";
+		const char *note = skip_note(skipped, s->v[i].start, room_id);
 
-		while (k < skipped->n && skipped->v[k].start < s->v[i].start)
-			k++;
-		if (k < skipped->n && skipped->v[k].start == s->v[i].start)
-			note = skipped->v[k].text;
-		rc = insert_slot(st, id, room_id, &s->v[i], *note ? "skipped" :
-		    "held", note);
+		rc = insert_slot(st, id, room_id, &s->v[i], note ? "skipped" :
+		    "held", note ? note : "");
 	}
 	sqlite3_finalize(st);
 	return rc ? db_fault(f, db) : 0;
@@ -937,6 +950,8 @@ collect_event(const struct occurrence *o, void *arg)
 	}
 	if (o->cancelled)
 		return slots_push(&x->cancelled, rid, o->start, o->end);
+	if (room == 0)
+		return 0;	/* this occurrence is not in a room */
 	if (room == x->room_id)
 		return slots_push(&x->held, rid, o->start, o->end);
 	{
@@ -1242,12 +1257,11 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 		if (write_slots(db, bid, x.room_id, &x.held, &found, f))
 			goto fail;
 		for (int i = 0; i < x.moved.n; i++) {
-			const char *note = "";
-			for (int k = 0; k < found.n; k++)
-				if (found.v[k].start == x.moved.v[i].start)
-					note = found.v[k].text;
+			const char *note = skip_note(&found, x.moved.v[i].start,
+			    x.moved_room[i]);
+
 			if (insert_slot(st, bid, x.moved_room[i], &x.moved.v[i],
-			    *note ? "skipped" : "held", note))
+			    note ? "skipped" : "held", note ? note : ""))
 				goto internal;
 		}
 	}
@@ -1322,13 +1336,14 @@ booking_availability(sqlite3 *db, const char *ref, const char *from,
 	/* Everything that occupies the room in [a, b): slots and closures. */
 	if ((st = store_prepare(db, "SELECT s.start, s.\"end\", b.title, "
 	    "b.private, coalesce(b.group_id, 0), coalesce(g.name, ''), "
-	    "coalesce(e.visibility, ''), coalesce(e.title, ''), '' "
+	    "coalesce(e.visibility, ''), coalesce(e.title, ''), '', "
+	    "coalesce(e.status, '') "
 	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
 	    "LEFT JOIN grp g ON g.id = b.group_id "
 	    "LEFT JOIN event e ON e.id = b.event_id "
 	    "WHERE s.room_id = ?1 AND s.state = 'held' AND s.start < ?3 "
 	    "AND s.start > ?2 - 604800 AND s.\"end\" > ?2 "
-	    "UNION ALL SELECT start, \"end\", '', 0, 0, '', '', '', reason "
+	    "UNION ALL SELECT start, \"end\", '', 0, 0, '', '', '', reason, '' "
 	    "FROM closure WHERE location_id = ?4 AND (room_id IS NULL OR "
 	    "room_id = ?1) AND start < ?3 AND \"end\" > ?2")) == NULL)
 		return db_fault(f, db);
@@ -1349,7 +1364,8 @@ booking_availability(sqlite3 *db, const char *ref, const char *from,
 			snprintf(bz[nb].what, sizeof(bz[nb].what), "closed (%s)",
 			    closure);
 		else if (may_see(v, &rc, sqlite3_column_int64(st, 4),
-		    sqlite3_column_int(st, 3), store_text(st, 6))) {
+		    sqlite3_column_int(st, 3), store_text(st, 6),
+		    store_text(st, 9))) {
 			const char *t = *store_text(st, 7) ? store_text(st, 7) :
 			    store_text(st, 2);
 			const char *g = store_text(st, 5);

@@ -1047,3 +1047,70 @@ def test_a_series_must_start_on_one_of_its_own_occurrences(d):
     refused(d, ["book", ROOM, "--start", "2026-12-08 19:00", "--duration",
                 "1h", "--repeat", "FREQ=WEEKLY;UNTIL=20261201T000000Z"],
             says="has no occurrence from --start 2026-12-08 19:00 on")
+
+
+def no_overlapping_held_slots(d):
+    pairs = d.sqlite(
+        "SELECT a.booking_id, b.booking_id, a.start FROM booking_slot a "
+        "JOIN booking_slot b ON a.room_id = b.room_id AND a.id < b.id AND "
+        "a.start < b.\"end\" AND b.start < a.\"end\" "
+        "WHERE a.state = 'held' AND b.state = 'held'")
+    assert pairs == [], pairs
+
+
+def test_a_later_roll_keeps_an_earlier_skipped_occurrence_skipped(d):
+    """An occurrence of an event series skipped earlier (someone else holds
+    it) stays skipped when a later roll meets a new conflict."""
+    setup(d)
+    d.rewrite_config(d.config_text(bookings="{ horizon_days = 30; }"))
+    d.restart()
+    eid = d.cli("event", "add", "--kind", "overig", "--title", "Reeks",
+                "--start", "2026-12-02 19:00", "--duration", "2h",
+                "--room", ROOM, "--repeat", "FREQ=WEEKLY", "--propose",
+                check=True).out.strip()
+    [(bid,)] = d.sqlite("SELECT id FROM booking WHERE event_id = ?", (eid,))
+    d.cli("booking", "decline", str(bid), check=True)
+    book(d, ROOM, "2026-12-09 19:00", "--title", "Y")
+    # a change of the series asks for the room again: 12-09 is taken
+    d.cli("event", "edit", eid, "--repeat", "FREQ=WEEKLY;INTERVAL=1",
+          check=True)
+    assert "2026-12-09" not in [s[:10] for s, _ in held(d, bid)]
+    skipped = [local(t)[:10] for (t,) in d.sqlite(
+        "SELECT start FROM booking_slot WHERE booking_id = ? AND "
+        "state = 'skipped'", (bid,))]
+    assert skipped == ["2026-12-09"], skipped
+    d.cli("closure", "add", ROOM, "--from", "2027-01-06 00:00", "--to",
+          "2027-01-06 23:59", "--reason", "Dicht", check=True)
+    d.rewrite_config(d.config_text(bookings="{ horizon_days = 60; }"))
+    d.restart()
+    no_overlapping_held_slots(d)
+
+
+def test_a_proposal_shows_as_bezet_to_other_groups_everywhere(d):
+    setup(d)
+    d.cli("event", "add", "--kind", "overig", "--title", "Geheim voorstel",
+          "--start", "2026-12-08 19:00", "--duration", "2h", "--room", ROOM,
+          "--group", "lotgenoten-zuidoost", "--propose", check=True)
+    other = organizer(d, "ouders-noord")
+    out = d.cli("--json", "room", "availability", ROOM, "--from",
+                "2026-12-08", "--to", "2026-12-09", token=other,
+                check=True).json()
+    assert [p["what"] for p in out if p["state"] == "busy"] == ["bezet"], out
+    r = d.cli("book", ROOM, "--start", "2026-12-08 19:30", "--duration", "1h",
+              token=other)
+    assert r.rc == EX_DATAERR and "Geheim" not in r.err and "bezet" in r.err, r
+
+
+def test_one_occurrence_of_a_roomless_series_can_move_into_a_room(d):
+    setup(d)
+    eid = d.cli("event", "add", "--kind", "overig", "--title", "Buiten",
+                "--start", "2026-12-02 19:00", "--duration", "2h",
+                "--location", "herstelhuis", "--repeat", "FREQ=WEEKLY;COUNT=4",
+                check=True).out.strip()
+    d.cli("event", "edit", eid, "--occurrence", "2026-12-09", "--room", ROOM,
+          check=True)
+    [(bid,)] = d.sqlite("SELECT id FROM booking WHERE event_id = ?", (eid,))
+    assert [s[:10] for s, _ in held(d, bid)] == ["2026-12-09"]
+    refused(d, ["book", ROOM, "--start", "2026-12-09 19:00", "--duration",
+                "1h"], says="not free",
+            listing=['2026-12-09 19:00-20:00: booked: "Buiten"'])
