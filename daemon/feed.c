@@ -490,7 +490,12 @@ emit_slots(struct render *r, struct fault *f)
 		hidden = !r->full && (sqlite3_column_int(st, 8) ||
 		    (*vis && strcmp(vis, "public") != 0) ||
 		    strcmp(store_text(st, 13), "proposed") == 0);
-		/* Stable per occurrence: the booking and its original start. */
+		/*
+		 * Stable per occurrence: the booking and its original start;
+		 * a hidden one does not carry its event's UID either.
+		 */
+		if (hidden)
+			euid = "";
 		snprintf(uid, sizeof(uid), "%s%s%lld-%lld@%s", *euid ? euid : "",
 		    *euid ? "-" : "booking-",
 		    (long long)sqlite3_column_int64(st, 0),
