@@ -537,6 +537,73 @@ emit_slots(struct render *r, struct fault *f)
 	    "database error");
 }
 
+/*
+ * Events held at a location without a room: they occupy the location
+ * too, one VEVENT per occurrence, "Bezet" for what is not public.
+ */
+struct at_location {
+	struct render		*r;
+	const struct event	*ev;
+	int			 hidden;
+};
+
+static int
+emit_at_location(const struct occurrence *o, void *arg)
+{
+	struct at_location *x = arg;
+	struct render *r = x->r;
+	const struct event *ev = x->ev;
+	icalcomponent *ve = icalcomponent_new_vevent();
+	const struct group_row *g = group_by_id(r, ev->group_id);
+	time_t rid = o->recurrence_id ? o->recurrence_id : o->start;
+	char uid[300], summary[1700], where[4000];
+
+	if (x->hidden)
+		snprintf(uid, sizeof(uid), "event-%lld-%lld@%s",
+		    (long long)ev->id, (long long)rid, conf_current()->uid_host);
+	else
+		snprintf(uid, sizeof(uid), "%s-%lld", ev->uid, (long long)rid);
+	icalcomponent_set_uid(ve, uid);
+	icalcomponent_set_dtstamp(ve, utc_of(ev->modified));
+	icalcomponent_add_property(ve, icalproperty_new_created(
+	    utc_of(ev->created)));
+	icalcomponent_add_property(ve, icalproperty_new_lastmodified(
+	    utc_of(ev->modified)));
+	icalcomponent_add_property(ve, icalproperty_new_sequence(o->sequence));
+	if (x->hidden)
+		snprintf(summary, sizeof(summary), "Bezet");
+	else if (g)
+		snprintf(summary, sizeof(summary), "%s (%s)", o->title, g->name);
+	else
+		snprintf(summary, sizeof(summary), "%s", o->title);
+	set_summary(ve, summary, o->cancelled);
+	icalcomponent_set_dtstart(ve, local_in(r, o->start, ev->timezone));
+	icalcomponent_set_dtend(ve, local_in(r, o->end, ev->timezone));
+	place_text(r, 0, ev->location_id, "", where, sizeof(where));
+	if (*where)
+		icalcomponent_set_location(ve, where);
+	icalcomponent_add_component(r->cal, ve);
+	r->events++;
+	return 0;
+}
+
+static int
+take_at_location(const struct event *ev, void *arg)
+{
+	struct render *r = arg;
+	struct at_location x = { r, ev, 0 };
+
+	if (ev->location_id != r->location_id || ev->room_id != 0)
+		return 0;
+	for (int i = 0; i < ev->noverrides; i++)
+		if (ev->overrides[i].room_id != 0)
+			return 0;	/* held through a booking: a slot */
+	x.hidden = !r->full && (strcmp(ev->visibility, "public") != 0 ||
+	    strcmp(ev->status, "proposed") == 0);
+	event_occurrences(ev, r->from, r->to, emit_at_location, &x);
+	return 0;
+}
+
 /* ---- free/busy ---- */
 
 static int
@@ -768,7 +835,9 @@ render_path(struct render *r, const char *path, int *private_,
 		r->location_id = l->id;
 		r->full = *private_ = n == 2;
 		start_calendar(r, l->name, l->tz);
-		return emit_slots(r, f);
+		if (emit_slots(r, f))
+			return -1;
+		return event_each(r->db, r->from, r->to, take_at_location, r, f);
 	}
 	if (split_path(path, "/feeds/room/", ".ics", parts, 3, &n) == 0 &&
 	    n >= 2) {

@@ -1403,3 +1403,27 @@ def test_secret_links_only_for_the_admin_and_the_groups_organizers(d):
     # over TCP without a token: nothing
     r = d.cli("feed", "list", tcp=True)
     assert r.rc == EX_NOPERM and r.out == "", r
+
+
+def test_a_location_feed_shows_events_held_there_without_a_room(d):
+    setup(d)
+    add(d, "--kind", "overig", "--title", "Open inloop", "--start",
+        "2026-12-05 14:00", "--duration", "2h", "--location", "noord",
+        "--group", "lotgenoten")
+    add(d, "--kind", "overig", "--title", "Besloten overleg", "--start",
+        "2026-12-06 14:00", "--duration", "1h", "--location", "noord",
+        "--visibility", "private")
+    body = feed(d, "/feeds/location/noord.ics")
+    summaries = sorted(str(v["SUMMARY"]) for v in vevents(body))
+    assert summaries == ["Bezet", "Open inloop (Lotgenoten Zuidoost)"], \
+        summaries
+    assert b"Besloten" not in body
+    # the managers' link names both; a room's feed shows neither
+    links = d.cli("--json", "feed", "list", "--location", "noord",
+                  check=True).json()
+    [secret] = [x["url"] for x in links
+                if x["url"].count("/") == 6 and "/feeds/location/" in x["url"]]
+    full = feed(d, secret[secret.index("/feeds/"):])
+    assert sorted(str(v["SUMMARY"]) for v in vevents(full)) == [
+        "Besloten overleg", "Open inloop (Lotgenoten Zuidoost)"]
+    assert vevents(feed(d, "/feeds/room/noord/zaal.ics")) == []
