@@ -10,9 +10,8 @@
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
 CC	?= cc
-# What each program links; libcurl (SMTP) joins the daemon when it sends
-# mail.
-DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto zlib
+# What each program links: the daemon sends mail over SMTP with libcurl.
+DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto zlib libcurl
 CLI_PKGS    = libcurl jansson
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -44,7 +43,12 @@ DAEMON_SRCS = \
 	daemon/import.c \
 	daemon/location.c \
 	daemon/log.c \
+	daemon/mail.c \
+	daemon/outbox.c \
+	daemon/participant.c \
 	daemon/recur.c \
+	daemon/registration.c \
+	daemon/smtp.c \
 	daemon/store.c \
 	daemon/token.c \
 	daemon/util.c \

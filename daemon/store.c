@@ -182,6 +182,70 @@ static const char *migrations[STORE_VERSION] = {
 	"ALTER TABLE location ADD COLUMN feed_key TEXT NOT NULL DEFAULT '';"
 	"UPDATE grp SET feed_key = lower(hex(randomblob(16)));"
 	"UPDATE location SET feed_key = lower(hex(randomblob(16)));",
+
+	/*
+	 * 4 -> 5: participants, registrations and the outbox.  A
+	 * participant is an address and how it wants to be reached; nothing
+	 * else is kept.  registration.occurrence is 0 for the whole event
+	 * (or series), else the original start of one occurrence; a
+	 * 'cancelled' row at an occurrence is a series registrant sitting
+	 * that one out.  The outbox holds each message whole (all but its
+	 * Date, set when it goes out) under a key unique per kind,
+	 * participant, event, occurrence and sequence.
+	 */
+	"CREATE TABLE participant ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  lang TEXT NOT NULL DEFAULT 'nl' CHECK (lang IN ('nl','en')),"
+	"  leads TEXT NOT NULL,"
+	"  quiet TEXT NOT NULL DEFAULT '',"
+	"  feed_token TEXT NOT NULL UNIQUE,"
+	"  unsub_token TEXT NOT NULL UNIQUE,"
+	"  unsubscribed INTEGER,"
+	"  created INTEGER NOT NULL,"
+	"  modified INTEGER NOT NULL);"
+	"CREATE TABLE registration ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id) "
+	"    ON DELETE CASCADE,"
+	"  occurrence INTEGER NOT NULL DEFAULT 0,"
+	"  status TEXT NOT NULL CHECK (status IN ('going','waitlist','cancelled')),"
+	"  created INTEGER NOT NULL,"
+	"  modified INTEGER NOT NULL,"
+	"  UNIQUE (event_id, participant_id, occurrence));"
+	"CREATE INDEX registration_participant ON registration(participant_id);"
+	"CREATE TABLE follow ("
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id) "
+	"    ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (participant_id, group_id));"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('confirmation','reminder','change',"
+	"    'cancellation','promotion','followup','announcement','booking')),"
+	"  participant_id INTEGER REFERENCES participant(id) ON DELETE SET NULL,"
+	"  event_id INTEGER,"
+	"  occurrence INTEGER NOT NULL DEFAULT 0,"
+	"  recipient TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  quiet INTEGER NOT NULL DEFAULT 0,"
+	"  due INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN "
+	"    ('pending','sending','sent','failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  first_attempt INTEGER,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  sent INTEGER,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX outbox_next ON outbox(next_attempt) WHERE status = 'pending';"
+	"CREATE INDEX outbox_participant ON outbox(participant_id);"
+	"CREATE INDEX outbox_event ON outbox(event_id, kind);",
 };
 
 static char		*db_path;
@@ -217,7 +281,8 @@ store_open(const char *path, char *err, size_t errlen)
 	 * and the working set (this week's events) is small.
 	 */
 	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;", NULL, NULL,
+	    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;"
+	    "PRAGMA secure_delete=ON;", NULL, NULL,
 	    &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, msg ? msg : "pragma failed");
 		sqlite3_free(msg);
