@@ -33,6 +33,7 @@ DAEMON_SRCS = \
 	daemon/api_import.c \
 	daemon/api_group.c \
 	daemon/api_location.c \
+	daemon/api_participant.c \
 	daemon/api_token.c \
 	daemon/booking.c \
 	daemon/conf.c \
@@ -45,6 +46,7 @@ DAEMON_SRCS = \
 	daemon/log.c \
 	daemon/mail.c \
 	daemon/outbox.c \
+	daemon/notice.c \
 	daemon/participant.c \
 	daemon/recur.c \
 	daemon/registration.c \
@@ -63,6 +65,7 @@ CLI_SRCS = \
 	cli/cmd_group.c \
 	cli/cmd_import.c \
 	cli/cmd_location.c \
+	cli/cmd_participant.c \
 	cli/cmd_room.c \
 	cli/cmd_token.c \
 	cli/main.c \

@@ -97,5 +97,10 @@ int	cmd_book(int argc, char **argv);
 int	cmd_booking(int argc, char **argv);
 int	cmd_feed(int argc, char **argv);
 int	cmd_import(int argc, char **argv);
+int	cmd_participant(int argc, char **argv);
+int	cmd_register(int argc, char **argv);	/* also unregister */
+int	cmd_attendees(int argc, char **argv);
+int	cmd_followup(int argc, char **argv);
+int	cmd_outbox(int argc, char **argv);
 
 #endif

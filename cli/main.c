@@ -30,6 +30,12 @@ static const struct {
 	{ "booking",	cmd_booking,	"room bookings: list, approve, decline, cancel" },
 	{ "feed",	cmd_feed,	"calendar feeds to subscribe to" },
 	{ "import",	cmd_import,	"load a yearly plan from an .ics file" },
+	{ "participant", cmd_participant, "participants: add, list, show, edit, forget, follow" },
+	{ "register",	cmd_register,	"register a participant for an event" },
+	{ "unregister",	cmd_register,	"undo a registration" },
+	{ "attendees",	cmd_attendees,	"who goes to an event (counts for anonymous groups)" },
+	{ "followup",	cmd_followup,	"mail a session's notes to everyone who came" },
+	{ "outbox",	cmd_outbox,	"mail waiting, sent and failed; retry" },
 	{ "token",	cmd_token,	"API tokens for remote use" },
 };
 
@@ -39,7 +45,7 @@ usage(FILE *fp, int code)
 	fprintf(fp, "usage: herstelctl [--socket PATH | --url URL [--token T]] "
 	    "[--json] NOUN VERB ...\n\nnouns:\n");
 	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
-		fprintf(fp, "  %-10s %s\n", nouns[i].noun, nouns[i].what);
+		fprintf(fp, "  %-12s %s\n", nouns[i].noun, nouns[i].what);
 	fprintf(fp, "\nThe daemon is found at --socket, --url, $HERSTEL_URL, "
 	    "$HERSTEL_SOCKET,\n./%s (when it exists), or %s, in that order.\n"
 	    "'herstelctl NOUN --help' lists a noun's verbs.\n", DEFAULT_SOCKET,

@@ -25,6 +25,8 @@ static const struct {
 	{ "bookings",	api_bookings },
 	{ "feeds",	api_feeds },
 	{ "import",	api_import },
+	{ "participants", api_participants },
+	{ "outbox",	api_outbox },
 };
 
 void

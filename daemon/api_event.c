@@ -382,6 +382,15 @@ api_events(const struct api_req *r, struct api_resp *resp)
 		api_fault(resp, &f);
 		goto done;
 	}
+	if (r->nseg == 3 && (strcmp(r->seg[2], "register") == 0 ||
+	    strcmp(r->seg[2], "unregister") == 0 ||
+	    strcmp(r->seg[2], "attendees") == 0 ||
+	    strcmp(r->seg[2], "followup") == 0)) {
+		/* Its people: the admin and the event's own organizers. */
+		if (may_change(r, resp, ev->group_id, NULL) == 0)
+			api_event_people(r, resp, ev);
+		goto done;
+	}
 	if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
 		resp->status = 200;
 		resp->json = event_json(ev);

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "hersteld/booking.h"
+#include "hersteld/notice.h"
+#include "hersteld/registration.h"
 #include "hersteld/conf.h"
 #include "hersteld/location.h"
 #include "hersteld/log.h"
@@ -526,6 +528,8 @@ booking_add(sqlite3 *db, const struct booking_in *in,
 	snprintf(detail, sizeof(detail), "booking %lld: %d held, %d skipped",
 	    (long long)res->id, held, found.n);
 	if (write_slots(db, res->id, r.id, &s, &found, f) ||
+	    notice_booking(db, res->id, strcmp(res->status, "confirmed") == 0 ?
+	    MAIL_BOOKING_CONFIRMED : MAIL_BOOKING_REQUESTED, f) ||
 	    store_audit(db, actor, "booking.add", in->room, detail) ||
 	    store_commit(db))
 		goto internal;
@@ -747,7 +751,8 @@ booking_approve(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 
 	if (begin_change(db, id, &b, "approve", "requested", f))
 		return -1;
-	if (set_booking(db, id, "confirmed", NULL, f)) {
+	if (set_booking(db, id, "confirmed", NULL, f) ||
+	    notice_booking(db, id, MAIL_BOOKING_CONFIRMED, f)) {
 		store_rollback(db);
 		return -1;
 	}
@@ -764,7 +769,8 @@ booking_decline(sqlite3 *db, int64_t id, const char *reason,
 		return -1;
 	if (begin_change(db, id, &b, "decline", "requested", f))
 		return -1;
-	if (set_booking(db, id, "declined", reason ? reason : "", f)) {
+	if (set_booking(db, id, "declined", reason ? reason : "", f) ||
+	    notice_booking(db, id, MAIL_BOOKING_DECLINED, f)) {
 		store_rollback(db);
 		return -1;
 	}
@@ -1670,6 +1676,9 @@ horizon_main(void *arg)
 		if ((db = store_db()) != NULL &&
 		    (n = booking_roll(db, time(NULL))) > 0)
 			log_info("horizon: %ld new occurrence(s) held", n);
+		/* Reminders of what the planning window newly reaches. */
+		if (db != NULL)
+			reg_plan_all(db);
 		until.tv_sec = next_roll(time(NULL));
 		pthread_mutex_lock(&horizon_lock);
 		while (!horizon_stopping && pthread_cond_timedwait(&horizon_cond,

@@ -257,6 +257,15 @@ conf_load(const char *path, char *err, size_t errlen)
 			BAD(config_setting_source_line(s), "%s", f.kind ? f.msg :
 			    "feeds.refresh must be a duration such as \"1h\"");
 	}
+	c->smtp_retry = 60;
+	if ((s = config_lookup(&cfg, "smtp.retry")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_INT ||
+		    config_setting_get_int(s) < 1 ||
+		    config_setting_get_int(s) > 3600)
+			BAD(config_setting_source_line(s), "smtp.retry must be "
+			    "a number of seconds from 1 to 3600");
+		c->smtp_retry = config_setting_get_int(s);
+	}
 	c->log_level = LOG_LVL_INFO;
 	if ((s = config_lookup(&cfg, "log_level")) != NULL) {
 		v = config_setting_get_string(s);

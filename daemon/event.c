@@ -14,6 +14,7 @@
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/location.h"
+#include "hersteld/registration.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -815,6 +816,20 @@ make_uid(char *out, size_t len)
 	return 0;
 }
 
+/* A published event: the group's followers hear of it. */
+static int
+announce(sqlite3 *db, int64_t id, struct fault *f)
+{
+	struct event *ev;
+	int rc;
+
+	if ((ev = event_get(db, id, f)) == NULL)
+		return -1;
+	rc = reg_announce(db, ev, f);
+	event_free(ev);
+	return rc;
+}
+
 int
 event_add(sqlite3 *db, const struct event_in *in, const char *actor,
     int64_t *id, struct fault *f)
@@ -891,7 +906,8 @@ event_add(sqlite3 *db, const struct event_in *in, const char *actor,
 	*id = sqlite3_last_insert_rowid(db);
 	if (add_exdates(db, *id, in, in->rrule, start, z, f) ||
 	    (in->nexcept && check_not_empty(db, *id, f)) ||
-	    span_end(db, *id, f) || sync_room(db, *id, in, actor, f))
+	    span_end(db, *id, f) || sync_room(db, *id, in, actor, f) ||
+	    announce(db, *id, f))
 		goto fail;
 	if (store_audit(db, actor, "event.add", uid, in->title) ||
 	    store_commit(db))
@@ -1307,6 +1323,22 @@ pick(const struct event *ev, const struct event_in *in, time_t *rid, long *n,
 }
 
 int
+event_pick(const struct event *ev, const char *date, time_t *rid,
+    struct fault *f)
+{
+	struct event_in in = { .occurrence = date };
+	long n;
+
+	return pick(ev, &in, rid, &n, f);
+}
+
+void
+event_occurrence(const struct event *ev, time_t rid, struct occurrence *o)
+{
+	make_occ(ev, rid, o);
+}
+
+int
 event_edit(sqlite3 *db, int64_t id, const struct event_in *in,
     const char *actor, int64_t *new_id, struct fault *f)
 {
@@ -1354,7 +1386,8 @@ event_edit(sqlite3 *db, int64_t id, const struct event_in *in,
 			goto fail;
 		snprintf(detail, sizeof(detail), "series");
 	}
-	if (sync_room(db, id, in, actor, f))
+	if (sync_room(db, id, in, actor, f) ||
+	    reg_event_changed(db, ev, *new_id, actor, f))
 		goto fail;
 	if (store_audit(db, actor, "event.edit", ev->uid, detail) ||
 	    store_commit(db)) {
@@ -1437,7 +1470,8 @@ event_cancel(sqlite3 *db, int64_t id, const struct event_in *in,
 		snprintf(detail, sizeof(detail), "series");
 	}
 	if (sync_room(db, id, in, actor, f) ||
-	    (*new_id && sync_room(db, *new_id, in, actor, f)))
+	    (*new_id && sync_room(db, *new_id, in, actor, f)) ||
+	    reg_event_changed(db, ev, *new_id, actor, f))
 		goto fail;
 	if (store_audit(db, actor, "event.cancel", ev->uid, detail) ||
 	    store_commit(db)) {
@@ -1468,7 +1502,7 @@ event_publish(sqlite3 *db, int64_t id, const struct event_in *in,
 		goto fail;
 	}
 	if (set_status(db, id, "published", NULL, 0, f) ||
-	    sync_room(db, id, in, actor, f))
+	    sync_room(db, id, in, actor, f) || announce(db, id, f))
 		goto fail;
 	if (store_audit(db, actor, "event.publish", ev->uid, NULL) ||
 	    store_commit(db)) {
@@ -1491,6 +1525,8 @@ event_remove(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if ((ev = event_get(db, id, f)) == NULL)
+		goto fail;
+	if (reg_event_removed(db, ev, f))
 		goto fail;
 	if (store_exec_id(db, "DELETE FROM event WHERE id = ?1", id) ||
 	    store_audit(db, actor, "event.remove", ev->uid, ev->title) ||
@@ -1923,6 +1959,8 @@ event_import(sqlite3 *db, const struct event_import *in, int64_t only_group,
 		for (int i = 0; i < ev->noverrides; i++)
 			any_room |= ev->overrides[i].room_id != 0;
 		if (any_room && sync_room(db, *id, ctx, actor, f))
+			goto done;
+		if (reg_event_changed(db, ev, 0, actor, f))
 			goto done;
 	}
 	ret = 0;

@@ -24,6 +24,8 @@
 #include "hersteld/event.h"
 #include "hersteld/feed.h"
 #include "hersteld/log.h"
+#include "hersteld/mail.h"
+#include "hersteld/participant.h"
 #include "hersteld/proto.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
@@ -71,9 +73,16 @@ struct render {
 	int			 with_group_only;	/* group secret link */
 	int			 full;			/* location secret link */
 	int			 events;		/* VEVENTs written */
+	/* a personal feed: a VALARM per lead time on each VEVENT */
+	const long		*leads;
+	int			 nleads;
+	long			 pleads[CONF_MAX_LEADS];
+	/* iMIP: METHOD given, ORGANIZER always, ATTENDEE the recipient */
+	const char		*attendee;
 };
 
-enum { F_PUBLIC, F_KIND, F_GROUP, F_LOCATION, F_ROOM, F_EVENT, F_FREEBUSY };
+enum { F_PUBLIC, F_KIND, F_GROUP, F_LOCATION, F_ROOM, F_EVENT, F_FREEBUSY,
+    F_PERSONAL };
 
 static int
 load_names(struct render *r, struct fault *f)
@@ -279,6 +288,42 @@ add_common(struct render *r, icalcomponent *ve, const struct event *ev,
 		org = icalproperty_new_organizer(mailto);
 		icalproperty_add_parameter(org, icalparameter_new_cn(g->name));
 		icalcomponent_add_property(ve, org);
+	} else if (r->attendee) {
+		/* iMIP needs an organizer: the address mail comes from. */
+		char mailto[300], addr[256];
+
+		if (mail_address(conf_current()->smtp_from, addr,
+		    sizeof(addr)) == 0) {
+			snprintf(mailto, sizeof(mailto), "mailto:%s", addr);
+			icalcomponent_add_property(ve,
+			    icalproperty_new_organizer(mailto));
+		}
+	}
+	if (r->attendee) {
+		char mailto[300];
+		icalproperty *att;
+
+		/* Only ever the recipient of this very message. */
+		snprintf(mailto, sizeof(mailto), "mailto:%s", r->attendee);
+		att = icalproperty_new_attendee(mailto);
+		icalproperty_add_parameter(att, icalparameter_new_partstat(
+		    ICAL_PARTSTAT_ACCEPTED));
+		icalproperty_add_parameter(att, icalparameter_new_rsvp(
+		    ICAL_RSVP_FALSE));
+		icalcomponent_add_property(ve, att);
+	}
+	for (int i = 0; i < r->nleads; i++) {
+		icalcomponent *alarm = icalcomponent_new_valarm();
+		struct icaltriggertype trig = { 0 };
+
+		trig.time = icaltime_null_time();
+		trig.duration = icaldurationtype_from_int(-(int)r->leads[i]);
+		icalcomponent_add_property(alarm, icalproperty_new_action(
+		    ICAL_ACTION_DISPLAY));
+		icalcomponent_add_property(alarm, icalproperty_new_trigger(trig));
+		icalcomponent_add_property(alarm, icalproperty_new_description(
+		    "Herinnering"));
+		icalcomponent_add_component(ve, alarm);
 	}
 }
 
@@ -376,6 +421,140 @@ emit_event(struct render *r, const struct event *ev)
 			icalcomponent_set_location(oc, where);
 		icalcomponent_add_component(r->cal, oc);
 	}
+}
+
+void
+feed_occurrence_uid(const struct event *ev, time_t rid, char *out, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&rid, &tm);
+	snprintf(out, len, "%04d%02d%02dT%02d%02d%02dZ-%s", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    ev->uid);
+}
+
+/*
+ * One occurrence of ev: as an instance of the series (RECURRENCE-ID), or
+ * alone, under a UID of its own (what a registration for one occurrence
+ * put in someone's calendar).
+ */
+static void
+emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
+{
+	icalcomponent *ve = icalcomponent_new_vevent();
+	const struct override *ov = NULL;
+	struct occurrence o;
+	char where[4000], uid[200];
+	int cancelled;
+
+	event_occurrence(ev, rid, &o);
+	for (int i = 0; i < ev->noverrides; i++)
+		if (ev->overrides[i].recurrence_id == rid)
+			ov = &ev->overrides[i];
+	cancelled = o.cancelled;
+	add_common(r, ve, ev, o.sequence);
+	if (alone) {
+		feed_occurrence_uid(ev, rid, uid, sizeof(uid));
+		icalcomponent_set_uid(ve, uid);
+	} else if (ev->rrule[0]) {
+		icalproperty *p = icalproperty_new_recurrenceid(local_in(r, rid,
+		    ev->timezone));
+		icalproperty_add_parameter(p, icalparameter_new_tzid(
+		    ev->timezone));
+		icalcomponent_add_property(ve, p);
+	}
+	set_summary(ve, o.title, cancelled);
+	set_description(ve, ev->description, ov && ov->cancelled ?
+	    ov->cancel_reason : ev->cancel_reason, cancelled);
+	icalcomponent_set_dtstart(ve, local_in(r, o.start, ev->timezone));
+	icalcomponent_set_dtend(ve, local_in(r, o.end, ev->timezone));
+	place_text(r, ov && ov->room_id ? ov->room_id : ev->room_id,
+	    ev->location_id, ov && ov->room_id ? "" : ev->place, where,
+	    sizeof(where));
+	if (*where)
+		icalcomponent_set_location(ve, where);
+	icalcomponent_add_component(r->cal, ve);
+	r->events++;
+}
+
+/* ---- a participant's own feed ---- */
+
+struct optouts {
+	int64_t	 event_id;
+	time_t	*v;
+	int	 n;
+};
+
+static int
+emit_personal(struct render *r, int64_t participant_id, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/*
+	 * What they go to (or wait for), each event once per registration;
+	 * 'cancelled' rows are a series registrant sitting one out.
+	 */
+	if ((st = store_prepare(r->db, "SELECT event_id, occurrence, status "
+	    "FROM registration WHERE participant_id = ?1 ORDER BY event_id, "
+	    "occurrence")) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "database error");
+	sqlite3_bind_int64(st, 1, participant_id);
+	struct event *ev = NULL;
+	time_t *skip = NULL;
+	int nskip = 0, series = 0;
+
+	for (;;) {
+		int64_t eid = 0;
+		time_t occ = 0;
+		const char *status = "";
+
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			eid = sqlite3_column_int64(st, 0);
+			occ = sqlite3_column_int64(st, 1);
+			status = store_text(st, 2);
+		}
+		if (ev && (rc != SQLITE_ROW || eid != ev->id)) {
+			/* The series with the ones they sit out left out. */
+			if (series && strcmp(ev->status, "proposed") != 0) {
+				time_t *all = realloc(ev->exdates,
+				    (ev->nexdates + nskip) * sizeof(*all));
+				if (all) {
+					ev->exdates = all;
+					memcpy(all + ev->nexdates, skip,
+					    nskip * sizeof(*all));
+					ev->nexdates += nskip;
+				}
+				emit_event(r, ev);
+			}
+			event_free(ev);
+			ev = NULL;
+			nskip = 0;
+			series = 0;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		if (ev == NULL && (ev = event_get(r->db, eid, f)) == NULL) {
+			f->kind = FAULT_NONE;
+			continue;
+		}
+		if (strcmp(status, "cancelled") == 0) {
+			time_t *n = realloc(skip, (nskip + 1) * sizeof(*n));
+			if (n) {
+				skip = n;
+				skip[nskip++] = occ;
+			}
+		} else if (occ == 0)
+			series = 1;
+		else if (strcmp(ev->status, "proposed") != 0)
+			emit_occ(r, ev, occ, 1);
+	}
+	sqlite3_finalize(st);
+	free(skip);
+	return rc == SQLITE_DONE ? 0 : fault_set(f, FAULT_INTERNAL,
+	    "database error");
 }
 
 struct probe {
@@ -872,6 +1051,21 @@ render_path(struct render *r, const char *path, int *private_,
 		start_calendar(r, name, l->tz);
 		return emit_freebusy(r, f);
 	}
+	if (split_path(path, "/feeds/personal/", ".ics", parts, 1, &n) == 0 &&
+	    n == 1) {
+		struct participant p;
+
+		if (participant_by_feed_token(r->db, parts[0], &p) != 0)
+			goto notfound;
+		r->kind = F_PERSONAL;
+		*private_ = 1;
+		r->leads = r->pleads;
+		memcpy(r->pleads, p.leads, sizeof(r->pleads));
+		r->nleads = p.nleads;
+		start_calendar(r, p.lang[0] == 'e' ? "My sessions" :
+		    "Mijn bijeenkomsten", c->timezone);
+		return emit_personal(r, p.id, f);
+	}
 	if (split_path(path, "/events/", ".ics", parts, 1, &n) == 0 && n == 1) {
 		struct event *ev;
 		int64_t id;
@@ -1027,6 +1221,43 @@ fail:
 	}
 	render_free(&r);
 	return NULL;
+}
+
+char *
+feed_imip(sqlite3 *db, const struct event *ev, time_t occurrence, int alone,
+    const char *method, const char *attendee, struct fault *f)
+{
+	struct render r = { .db = db, .now = time(NULL), .attendee = attendee };
+	icalproperty_method m;
+	char *out = NULL;
+
+	if (strcmp(method, "REQUEST") == 0)
+		m = ICAL_METHOD_REQUEST;
+	else if (strcmp(method, "CANCEL") == 0)
+		m = ICAL_METHOD_CANCEL;
+	else
+		m = ICAL_METHOD_PUBLISH;
+	r.from = r.now - 366L * 86400;
+	r.to = r.now + 366L * 86400;
+	if (load_names(&r, f))
+		goto done;
+	r.cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT,
+	    icalproperty_new_version("2.0"),
+	    icalproperty_new_prodid("-//hersteld//hersteld " HERSTELD_VERSION
+	    "//NL"), icalproperty_new_calscale("GREGORIAN"),
+	    icalproperty_new_method(m), (void *)0);
+	if (occurrence == 0)
+		emit_event(&r, ev);
+	else
+		emit_occ(&r, ev, occurrence, alone);
+	for (int i = 0; i < r.nzones; i++)
+		icalcomponent_add_component(r.cal, icalcomponent_new_clone(
+		    icaltimezone_get_component(r.zones[i].zone)));
+	if ((out = icalcomponent_as_ical_string_r(r.cal)) == NULL)
+		fault_set(f, FAULT_INTERNAL, "cannot render the calendar part");
+done:
+	render_free(&r);
+	return out;
 }
 
 struct feed_doc *

@@ -24,6 +24,7 @@
 #include "hersteld/feed.h"
 #include "hersteld/http.h"
 #include "hersteld/log.h"
+#include "hersteld/participant.h"
 #include "hersteld/proto.h"
 #include "hersteld/store.h"
 
@@ -119,6 +120,77 @@ send_text(struct MHD_Connection *c, unsigned int status, const char *text)
 	ret = MHD_queue_response(c, status, rs);
 	MHD_destroy_response(rs);
 	return ret;
+}
+
+static enum MHD_Result
+send_html(struct MHD_Connection *c, unsigned int status, const char *html)
+{
+	struct MHD_Response *rs;
+	enum MHD_Result ret;
+
+	rs = MHD_create_response_from_buffer(strlen(html), (void *)html,
+	    MHD_RESPMEM_MUST_COPY);
+	if (rs == NULL)
+		return MHD_NO;
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/html; charset=utf-8");
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(rs, "Referrer-Policy", "no-referrer");
+	ret = MHD_queue_response(c, status, rs);
+	MHD_destroy_response(rs);
+	return ret;
+}
+
+/* ---- unsubscribe (RFC 8058) ---- */
+
+#define PAGE_HEAD "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta " \
+	"charset=\"utf-8\"><meta name=\"viewport\" content=\"width=" \
+	"device-width\"><title>Afmelden / Unsubscribe</title></head><body>\n"
+
+/*
+ * GET shows a button (link checkers in mail systems open links; opening
+ * must not unsubscribe); POST, as a mail client's one-click sends it,
+ * unsubscribes.
+ */
+static enum MHD_Result
+serve_unsubscribe(struct MHD_Connection *c, const char *method,
+    const char *token)
+{
+	char page[2048];
+	int ok = strlen(token) == PARTICIPANT_TOKEN_LEN;
+
+	for (const char *p = token; ok && *p; p++)
+		ok = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
+	if (!ok)
+		return send_html(c, 404, PAGE_HEAD "<p>Deze link is niet "
+		    "geldig.</p><p>This link is not valid.</p></body></html>\n");
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+		snprintf(page, sizeof(page), PAGE_HEAD "<form method=\"post\" "
+		    "action=\"/unsubscribe/%s\"><p>Wil je geen e-mail meer van "
+		    "ons ontvangen? Je aanmeldingen blijven staan.</p><p>Do you "
+		    "want to stop receiving our email? Your registrations stay."
+		    "</p><input type=\"hidden\" name=\"List-Unsubscribe\" "
+		    "value=\"One-Click\"><button type=\"submit\">Afmelden / "
+		    "Unsubscribe</button></form></body></html>\n", token);
+		return send_html(c, 200, page);
+	}
+	if (strcmp(method, "POST") != 0)
+		return send_text(c, 405, "use GET or POST\n");
+	switch (participant_unsubscribe(store_db(), token)) {
+	case 1:
+		return send_html(c, 200, PAGE_HEAD "<p>Je bent afgemeld: je "
+		    "krijgt geen e-mail meer van ons.</p><p>You are "
+		    "unsubscribed: you will get no more email from us.</p>"
+		    "</body></html>\n");
+	case 0:
+		return send_html(c, 404, PAGE_HEAD "<p>Deze link is niet "
+		    "(meer) geldig.</p><p>This link is not (or no longer) "
+		    "valid.</p></body></html>\n");
+	default:
+		return send_html(c, 500, PAGE_HEAD "<p>Er ging iets mis; "
+		    "probeer het later opnieuw.</p><p>Something went wrong; "
+		    "please try again later.</p></body></html>\n");
+	}
 }
 
 /* ---- feeds ---- */
@@ -347,6 +419,8 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	}
 
 	if (!api) {
+		if (strncmp(url, "/unsubscribe/", 13) == 0)
+			return serve_unsubscribe(c, method, url + 13);
 		if (!feed_path(url))
 			return send_text(c, 404, "not found\n");
 		if (strcmp(method, "GET") && strcmp(method, "HEAD"))

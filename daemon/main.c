@@ -14,9 +14,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 
 #include "hersteld/booking.h"
+#include "hersteld/outbox.h"
 #include "hersteld/conf.h"
 #include "hersteld/feed.h"
 #include "hersteld/http.h"
@@ -112,6 +114,9 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 
 	json_object_seed(0);
+	/* libcurl's global state, before any thread exists. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx(EX_SOFTWARE, "cannot initialise libcurl");
 	/*
 	 * One malloc arena: requests are few and short, and per-thread
 	 * arenas would each keep their own freed memory at idle.
@@ -137,6 +142,8 @@ main(int argc, char *argv[])
 		fatalx(EX_UNAVAILABLE, "%s", err);
 	if (booking_horizon_start() != 0)
 		fatal(EX_OSERR, "cannot start the horizon thread");
+	if (outbox_start() != 0)
+		fatal(EX_OSERR, "cannot start the mail delivery thread");
 	log_info("hersteld %s started: database %s, socket %s, http %s",
 	    HERSTELD_VERSION, c->database,
 	    c->listen_socket[0] ? c->listen_socket : "(none)",
@@ -147,6 +154,8 @@ main(int argc, char *argv[])
 			continue;
 		if (sig == SIGHUP) {
 			reload(path, verbose);
+			/* New mail settings, or a clock that moved: look again. */
+			outbox_kick();
 			continue;
 		}
 		break;
@@ -154,10 +163,12 @@ main(int argc, char *argv[])
 	log_info("shutting down (signal %d)", sig);
 	booking_horizon_stop();
 	http_stop();
+	outbox_stop();
 	feed_shutdown();
 	store_shutdown();
 	conf_shutdown();
 	when_shutdown();
+	curl_global_cleanup();
 	log_info("stopped");
 	free(running_db);
 	free(running_socket);

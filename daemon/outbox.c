@@ -1,1 +1,554 @@
-/* outbox */
+/*
+ * The outbox and its delivery thread.  See outbox.h for the guarantees.
+ *
+ * Delivery claims a batch of due messages in one transaction (they become
+ * 'sending'), hands them to one smtp session in order, and records the
+ * outcomes in small transactions as it goes.  A crash between a server's
+ * 250 and the record leaves the message in 'sending'; start-up puts those
+ * back to 'pending', so they go out again rather than never.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hersteld/conf.h"
+#include "hersteld/group.h"
+#include "hersteld/log.h"
+#include "hersteld/mail.h"
+#include "hersteld/outbox.h"
+#include "hersteld/smtp.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+#define CLAIM_BATCH	64	/* messages claimed at once */
+#define RECORD_EVERY	16	/* outcomes per recording transaction */
+
+static const char *kinds[] = { "confirmation", "reminder", "change",
+    "cancellation", "promotion", "followup", "announcement", "booking", NULL };
+
+static int
+db_fault(struct fault *f, sqlite3 *db)
+{
+	return fault_set(f, FAULT_INTERNAL, "database error: %s",
+	    sqlite3_errmsg(db));
+}
+
+/* ---- queueing ---- */
+
+int
+outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc, known = 0;
+
+	for (int i = 0; kinds[i]; i++)
+		known |= strcmp(kinds[i], m->kind) == 0;
+	if (!known)
+		return fault_set(f, FAULT_INTERNAL, "unknown message kind %s",
+		    m->kind);
+	if ((st = store_prepare(db, "INSERT INTO outbox (key, kind, "
+	    "participant_id, event_id, occurrence, recipient, subject, message, "
+	    "quiet, due, next_attempt, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?10, ?11) ON CONFLICT (key) DO NOTHING")) == NULL)
+		return db_fault(f, db);
+	store_bind_text(st, 1, m->key);
+	store_bind_text(st, 2, m->kind);
+	if (m->participant_id)
+		sqlite3_bind_int64(st, 3, m->participant_id);
+	if (m->event_id)
+		sqlite3_bind_int64(st, 4, m->event_id);
+	sqlite3_bind_int64(st, 5, m->occurrence);
+	store_bind_text(st, 6, m->recipient);
+	store_bind_text(st, 7, m->subject);
+	store_bind_text(st, 8, m->message);
+	/* quiet: the hours as minutes, packed; 0 when retries may go any time. */
+	sqlite3_bind_int(st, 9, m->quiet && m->quiet_from >= 0 ?
+	    1 + m->quiet_from * 1440 + m->quiet_to : 0);
+	sqlite3_bind_int64(st, 10, m->due);
+	sqlite3_bind_int64(st, 11, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fault(f, db);
+	if (sqlite3_changes(db) == 0)
+		return 0;
+	/* The thread looks again once this transaction commits. */
+	store_after_commit(outbox_kick);
+	return 1;
+}
+
+/* ---- quiet hours ---- */
+
+/* t's local day at minute m (UTC seconds), or -1 in a gap. */
+static time_t
+at_minute(struct icaltimetype day, int m, int days, icaltimezone *zone)
+{
+	time_t t;
+
+	day.hour = m / 60;
+	day.minute = m % 60;
+	day.second = 0;
+	if (days)
+		icaltime_adjust(&day, days, 0, 0, 0);
+	if (when_from_local(NULL, "", day, zone, &t))
+		return -1;
+	return t;
+}
+
+time_t
+outbox_quiet(time_t t, time_t limit, int from, int to, icaltimezone *zone)
+{
+	struct icaltimetype lt;
+	time_t qstart, qend;
+	int m;
+
+	if (from < 0 || to < 0 || from == to || zone == NULL)
+		return t;
+	lt = when_local(t, zone);
+	m = lt.hour * 60 + lt.minute;
+	if (from < to) {
+		if (m < from || m >= to)
+			return t;
+		qstart = at_minute(lt, from, 0, zone);
+		qend = at_minute(lt, to, 0, zone);
+	} else if (m >= from) {
+		qstart = at_minute(lt, from, 0, zone);
+		qend = at_minute(lt, to, 1, zone);
+	} else if (m < to) {
+		qstart = at_minute(lt, from, -1, zone);
+		qend = at_minute(lt, to, 0, zone);
+	} else
+		return t;
+	if (qend < 0)		/* the end falls in a gap: an hour on */
+		qend = t + 3600;
+	if (limit && qend >= limit && qstart > 0)
+		return qstart - 60;
+	return qend;
+}
+
+/* ---- listing and retry ---- */
+
+#define ROW_COLS "id, kind, status, coalesce(participant_id, 0), " \
+	"coalesce(event_id, 0), occurrence, recipient, subject, due, " \
+	"next_attempt, coalesce(sent, 0), created, attempts, last_error"
+
+static void
+fill_row(sqlite3_stmt *st, void *arg)
+{
+	struct outbox_row *r = arg;
+
+	r->id = sqlite3_column_int64(st, 0);
+	snprintf(r->kind, sizeof(r->kind), "%s", store_text(st, 1));
+	snprintf(r->status, sizeof(r->status), "%s", store_text(st, 2));
+	r->participant_id = sqlite3_column_int64(st, 3);
+	r->event_id = sqlite3_column_int64(st, 4);
+	r->occurrence = sqlite3_column_int64(st, 5);
+	snprintf(r->recipient, sizeof(r->recipient), "%s", store_text(st, 6));
+	snprintf(r->subject, sizeof(r->subject), "%s", store_text(st, 7));
+	r->due = sqlite3_column_int64(st, 8);
+	r->next_attempt = sqlite3_column_int64(st, 9);
+	r->sent = sqlite3_column_int64(st, 10);
+	r->created = sqlite3_column_int64(st, 11);
+	r->attempts = sqlite3_column_int(st, 12);
+	snprintf(r->last_error, sizeof(r->last_error), "%s", store_text(st, 13));
+}
+
+int
+outbox_list(sqlite3 *db, const char *status, long limit,
+    int (*cb)(const struct outbox_row *, void *), void *arg, struct fault *f)
+{
+	sqlite3_stmt *st;
+	struct outbox_row r;
+	int rc;
+
+	if (status && strcmp(status, "pending") && strcmp(status, "sending") &&
+	    strcmp(status, "sent") && strcmp(status, "failed"))
+		return fault_set(f, FAULT_INVALID, "--status must be pending, "
+		    "sending, sent or failed");
+	if ((st = store_prepare(db, "SELECT " ROW_COLS " FROM outbox WHERE "
+	    "?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2")) == NULL)
+		return db_fault(f, db);
+	store_bind_text(st, 1, status);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		fill_row(st, &r);
+		if (cb(&r, arg))
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fault(f, db);
+}
+
+int
+outbox_get(sqlite3 *db, int64_t id, struct outbox_row *r, struct fault *f)
+{
+	memset(r, 0, sizeof(*r));
+	return store_fetch(db, "SELECT " ROW_COLS " FROM outbox WHERE id = ?1",
+	    NULL, id, fill_row, r, "message", f);
+}
+
+int
+outbox_retry(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
+{
+	struct outbox_row r;
+	sqlite3_stmt *st;
+	char obj[32];
+	int rc;
+
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (outbox_get(db, id, &r, f))
+		goto fail;
+	if (strcmp(r.status, "failed") != 0) {
+		fault_set(f, FAULT_CONFLICT, "message %lld is %s; only a failed "
+		    "message can be retried", (long long)id, r.status);
+		goto fail;
+	}
+	if ((st = store_prepare(db, "UPDATE outbox SET status = 'pending', "
+	    "next_attempt = ?2, first_attempt = NULL, attempts = 0 "
+	    "WHERE id = ?1")) == NULL) {
+		db_fault(f, db);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	snprintf(obj, sizeof(obj), "message %lld", (long long)id);
+	if (rc != SQLITE_DONE || store_audit(db, actor, "outbox.retry", obj,
+	    r.kind) || store_commit(db)) {
+		db_fault(f, db);
+		goto fail;
+	}
+	outbox_kick();
+	return 0;
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+/* ---- delivery ---- */
+
+struct claimed {
+	int64_t		 id;
+	char		*recipient;
+	char		*message;
+	int		 quiet;		/* packed, see outbox_queue */
+	time_t		 first;		/* first attempt */
+	int		 attempts;
+	enum smtp_outcome outcome;
+	char		 err[400];
+	int		 done;		/* handed over (outcome valid) */
+};
+
+static void
+claimed_free(struct claimed *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(v[i].recipient);
+		free(v[i].message);
+	}
+}
+
+/* Claim up to CLAIM_BATCH due messages; the count, or -1. */
+static int
+claim(sqlite3 *db, time_t now, struct claimed *v)
+{
+	sqlite3_stmt *st = NULL, *up = NULL;
+	int n = 0, rc;
+
+	if (store_begin(db))
+		return -1;
+	if ((st = store_prepare(db, "SELECT id, recipient, message, quiet, "
+	    "coalesce(first_attempt, ?1), attempts FROM outbox "
+	    "WHERE status = 'pending' AND next_attempt <= ?1 "
+	    "ORDER BY next_attempt, id LIMIT ?2")) == NULL ||
+	    (up = store_prepare(db, "UPDATE outbox SET status = 'sending', "
+	    "attempts = attempts + 1, first_attempt = coalesce(first_attempt, "
+	    "?2) WHERE id = ?1")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, CLAIM_BATCH);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct claimed *c = &v[n];
+
+		memset(c, 0, sizeof(*c));
+		c->id = sqlite3_column_int64(st, 0);
+		c->recipient = strdup(store_text(st, 1));
+		c->message = strdup(store_text(st, 2));
+		c->quiet = sqlite3_column_int(st, 3);
+		c->first = sqlite3_column_int64(st, 4);
+		c->attempts = sqlite3_column_int(st, 5) + 1;
+		n++;
+		if (c->recipient == NULL || c->message == NULL)
+			goto fail;
+		sqlite3_bind_int64(up, 1, c->id);
+		sqlite3_bind_int64(up, 2, now);
+		if (sqlite3_step(up) != SQLITE_DONE)
+			goto fail;
+		sqlite3_reset(up);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	if (store_commit(db))
+		goto fail_nofinal;
+	return n;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+fail_nofinal:
+	log_warnx("outbox: cannot claim messages: %s", sqlite3_errmsg(db));
+	store_rollback(db);
+	claimed_free(v, n);
+	return -1;
+}
+
+/* The wait before try number attempts + 1. */
+static long
+backoff(int attempts)
+{
+	long base = conf_current()->smtp_retry, w = base;
+
+	for (int i = 1; i < attempts && w < OUTBOX_BACKOFF_MAX; i++)
+		w *= 2;
+	return w < OUTBOX_BACKOFF_MAX ? w : OUTBOX_BACKOFF_MAX;
+}
+
+/* Record outcomes v[0..n) in one transaction; 0 or -1. */
+static int
+record(sqlite3 *db, struct claimed *v, int n, time_t now)
+{
+	sqlite3_stmt *sent = NULL, *failed = NULL, *again = NULL;
+	icaltimezone *zone = when_zone(conf_current()->timezone);
+
+	if (n == 0)
+		return 0;
+	if (store_begin(db))
+		return -1;
+	if ((sent = store_prepare(db, "UPDATE outbox SET status = 'sent', "
+	    "sent = ?2, message = '', last_error = '' WHERE id = ?1")) == NULL ||
+	    (failed = store_prepare(db, "UPDATE outbox SET status = 'failed', "
+	    "last_error = ?2 WHERE id = ?1")) == NULL ||
+	    (again = store_prepare(db, "UPDATE outbox SET status = 'pending', "
+	    "next_attempt = ?2, last_error = ?3 WHERE id = ?1")) == NULL)
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		struct claimed *c = &v[i];
+		sqlite3_stmt *st;
+
+		if (c->done && c->outcome == SMTP_SENT) {
+			st = sent;
+			sqlite3_bind_int64(st, 2, now);
+		} else if (c->done && (c->outcome == SMTP_PERMANENT ||
+		    now - c->first >= OUTBOX_GIVE_UP)) {
+			char msg[480];
+
+			st = failed;
+			if (c->outcome == SMTP_PERMANENT)
+				snprintf(msg, sizeof(msg), "%s", c->err);
+			else
+				snprintf(msg, sizeof(msg), "gave up after %d "
+				    "tries in 48 hours: %s", c->attempts, c->err);
+			store_bind_text(st, 2, msg);
+		} else {
+			time_t next = now + backoff(c->attempts);
+
+			if (c->quiet) {
+				int q = c->quiet - 1;
+				next = outbox_quiet(next, 0, q / 1440, q % 1440,
+				    zone);
+			}
+			st = again;
+			sqlite3_bind_int64(st, 2, next);
+			store_bind_text(st, 3, c->done ? c->err : "");
+		}
+		sqlite3_bind_int64(st, 1, c->id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	sqlite3_finalize(sent);
+	sqlite3_finalize(failed);
+	sqlite3_finalize(again);
+	return store_commit(db);
+fail:
+	log_warnx("outbox: cannot record outcomes: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(sent);
+	sqlite3_finalize(failed);
+	sqlite3_finalize(again);
+	store_rollback(db);
+	return -1;
+}
+
+static time_t
+next_due(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	time_t t = 0;
+
+	if ((st = store_prepare(db, "SELECT min(next_attempt) FROM outbox "
+	    "WHERE status = 'pending'")) == NULL)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return t;
+}
+
+static _Atomic int stopping;
+
+time_t
+outbox_deliver(sqlite3 *db)
+{
+	const struct conf *c = conf_current();
+	struct claimed v[CLAIM_BATCH];
+	struct smtp_session *s = NULL;
+	char from[EMAIL_MAX_BYTES + 1];
+	int n;
+
+	if (mail_address(c->smtp_from, from, sizeof(from)) != 0) {
+		log_warnx("outbox: smtp.from has no address: %s", c->smtp_from);
+		return 0;
+	}
+	while (!stopping && (n = claim(db, time(NULL), v)) > 0) {
+		int recorded = 0, down = 0;
+
+		if (s == NULL && (s = smtp_open(c)) == NULL) {
+			log_warnx("outbox: cannot start a mail session");
+			down = 1;
+		}
+		for (int i = 0; i < n && !down && !stopping; i++) {
+			v[i].outcome = smtp_send(s, from, v[i].recipient,
+			    v[i].message, strlen(v[i].message), time(NULL),
+			    v[i].err, sizeof(v[i].err));
+			v[i].done = 1;
+			if (v[i].outcome == SMTP_PERMANENT)
+				log_warnx("outbox: message %lld refused: %s",
+				    (long long)v[i].id, v[i].err);
+			else if (v[i].outcome != SMTP_SENT) {
+				log_warnx("outbox: message %lld not sent, will "
+				    "retry: %s", (long long)v[i].id, v[i].err);
+				/*
+				 * No server reply at all: the rest of the
+				 * batch would only fail the same way.
+				 */
+				if (strncmp(v[i].err, "4", 1) != 0)
+					down = 1;
+			}
+			if (i + 1 - recorded >= RECORD_EVERY) {
+				record(db, v + recorded, i + 1 - recorded,
+				    time(NULL));
+				recorded = i + 1;
+			}
+		}
+		/* What was not tried goes back as it was, due again later. */
+		for (int i = recorded; i < n; i++)
+			if (!v[i].done)
+				snprintf(v[i].err, sizeof(v[i].err), "not tried");
+		record(db, v + recorded, n - recorded, time(NULL));
+		claimed_free(v, n);
+		if (down)
+			break;
+	}
+	smtp_close(s);
+	return next_due(db);
+}
+
+/* ---- the thread ---- */
+
+static pthread_t	 thread;
+static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 cond = PTHREAD_COND_INITIALIZER;
+static int		 running, kicked;
+
+void
+outbox_kick(void)
+{
+	pthread_mutex_lock(&lock);
+	kicked = 1;
+	pthread_cond_signal(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
+static void
+recover(sqlite3 *db)
+{
+	int n;
+
+	if (store_begin(db))
+		return;
+	if (sqlite3_exec(db, "UPDATE outbox SET status = 'pending' WHERE "
+	    "status = 'sending'", NULL, NULL, NULL) != SQLITE_OK) {
+		store_rollback(db);
+		return;
+	}
+	n = sqlite3_changes(db);
+	if (store_commit(db) == 0 && n > 0)
+		log_warnx("outbox: %d message(s) were being sent when hersteld "
+		    "stopped; sending them again", n);
+}
+
+static void *
+deliver_main(void *arg)
+{
+	sqlite3 *db = store_db();
+
+	(void)arg;
+	if (db == NULL)
+		return NULL;
+	recover(db);
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		time_t next;
+
+		kicked = 0;
+		pthread_mutex_unlock(&lock);
+		next = outbox_deliver(db);
+		pthread_mutex_lock(&lock);
+		if (stopping || kicked)
+			continue;
+		if (next == 0)
+			pthread_cond_wait(&cond, &lock);
+		else if (next > time(NULL)) {
+			struct timespec until = { .tv_sec = next };
+
+			while (!stopping && !kicked && pthread_cond_timedwait(
+			    &cond, &lock, &until) != ETIMEDOUT)
+				;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	store_shutdown();
+	return NULL;
+}
+
+int
+outbox_start(void)
+{
+	stopping = 0;
+	if (pthread_create(&thread, NULL, deliver_main, NULL) != 0)
+		return -1;
+	running = 1;
+	return 0;
+}
+
+void
+outbox_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_signal(&cond);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	running = 0;
+}

@@ -1,1 +1,1168 @@
-/* registration */
+/*
+ * Registrations, the waiting list, and the notices that follow from
+ * them and from changes to events.
+ *
+ * Counting: a place at occurrence O of event E is taken by each 'going'
+ * registration for O and by each 'going' registration for the whole
+ * series whose holder has no 'cancelled' row (sitting out) at O.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hersteld/log.h"
+#include "hersteld/notice.h"
+#include "hersteld/participant.h"
+#include "hersteld/registration.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+static int
+db_fault(struct fault *f, sqlite3 *db)
+{
+	return fault_set(f, FAULT_INTERNAL, "database error: %s",
+	    sqlite3_errmsg(db));
+}
+
+/* ---- counting ---- */
+
+/* The event's capacity, else its room's; 0: no limit. */
+static long
+capacity_of(sqlite3 *db, const struct event *ev)
+{
+	if (ev->capacity > 0)
+		return ev->capacity;
+	if (ev->room_id)
+		return store_count(db, "SELECT capacity FROM room WHERE id = ?1",
+		    ev->room_id);
+	return 0;
+}
+
+static long
+query_long(sqlite3 *db, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *st;
+	long v = -1;
+
+	if ((st = store_prepare(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Places taken at occurrence rid (0: a single event). */
+static long
+taken_at(sqlite3 *db, int64_t event_id, time_t rid)
+{
+	return query_long(db, "SELECT "
+	    "(SELECT count(*) FROM registration WHERE event_id = ?1 AND "
+	    "  occurrence = 0 AND status = 'going') "
+	    "- (SELECT count(*) FROM registration c WHERE c.event_id = ?1 AND "
+	    "  c.occurrence = ?2 AND ?2 != 0 AND c.status = 'cancelled' AND "
+	    "  EXISTS (SELECT 1 FROM registration s WHERE s.event_id = ?1 AND "
+	    "  s.participant_id = c.participant_id AND s.occurrence = 0 AND "
+	    "  s.status = 'going')) "
+	    "+ (SELECT count(*) FROM registration WHERE event_id = ?1 AND "
+	    "  occurrence = ?2 AND ?2 != 0 AND status = 'going')",
+	    event_id, rid);
+}
+
+/* The most places taken at any occurrence from now on. */
+static long
+taken_worst(sqlite3 *db, int64_t event_id, time_t now)
+{
+	long series = query_long(db, "SELECT count(*) FROM registration WHERE "
+	    "event_id = ?1 AND occurrence = 0 AND status = 'going' AND ?2 = ?2",
+	    event_id, 0);
+	long extra = query_long(db, "SELECT coalesce(max(n), 0) FROM (SELECT "
+	    "sum(CASE status WHEN 'going' THEN 1 WHEN 'cancelled' THEN -1 "
+	    "ELSE 0 END) AS n FROM registration WHERE event_id = ?1 AND "
+	    "occurrence >= ?2 GROUP BY occurrence)", event_id, now);
+
+	if (series < 0 || extra < 0)
+		return -1;
+	return series + (extra > 0 ? extra : 0);
+}
+
+static int
+fits(sqlite3 *db, const struct event *ev, time_t rid, long cap)
+{
+	long n;
+
+	if (cap <= 0)
+		return 1;
+	n = rid ? taken_at(db, ev->id, rid) : ev->rrule[0] ?
+	    taken_worst(db, ev->id, time(NULL)) : taken_at(db, ev->id, 0);
+	return n >= 0 && n < cap;
+}
+
+/* ---- what may be registered for ---- */
+
+struct first {
+	int	found;
+	time_t	start;
+};
+
+static int
+first_open(const struct occurrence *o, void *arg)
+{
+	struct first *fo = arg;
+
+	if (o->cancelled)
+		return 0;
+	fo->found = 1;
+	fo->start = o->start;
+	return 1;
+}
+
+/* Resolve date to rid and check the event (or occurrence) is to come. */
+static int
+open_for(const struct event *ev, const char *date, time_t *rid,
+    struct fault *f)
+{
+	time_t now = time(NULL);
+
+	*rid = 0;
+	if (strcmp(ev->status, "published") != 0)
+		return fault_set(f, FAULT_CONFLICT, "event %lld is %s; only a "
+		    "published event takes registrations", (long long)ev->id,
+		    ev->status);
+	if (date) {
+		struct occurrence o;
+
+		if (event_pick(ev, date, rid, f))
+			return -1;
+		event_occurrence(ev, *rid, &o);
+		if (o.cancelled)
+			return fault_set(f, FAULT_CONFLICT, "the occurrence of "
+			    "%s is cancelled", date);
+		if (o.start <= now)
+			return fault_set(f, FAULT_CONFLICT, "the occurrence of "
+			    "%s has already started", date);
+		return 0;
+	}
+	if (ev->rrule[0]) {
+		struct first fo = { 0 };
+
+		if (event_occurrences(ev, now, now + 3660L * 86400, first_open,
+		    &fo) < 0 || !fo.found)
+			return fault_set(f, FAULT_CONFLICT, "event %lld has no "
+			    "occurrence to come", (long long)ev->id);
+		return 0;
+	}
+	if (ev->start <= now)
+		return fault_set(f, FAULT_CONFLICT, "event %lld has already "
+		    "started", (long long)ev->id);
+	return 0;
+}
+
+struct reg_row {
+	int64_t	id;
+	time_t	occurrence;
+	char	status[12];
+};
+
+/* The participant's rows for the event; *n of them (caller frees). */
+static struct reg_row *
+rows_of(sqlite3 *db, int64_t event_id, int64_t pid, int *n)
+{
+	struct reg_row *v = NULL;
+	sqlite3_stmt *st;
+
+	*n = 0;
+	if ((st = store_prepare(db, "SELECT id, occurrence, status FROM "
+	    "registration WHERE event_id = ?1 AND participant_id = ?2 "
+	    "ORDER BY occurrence")) == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, pid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct reg_row *nv = realloc(v, (*n + 1) * sizeof(*nv));
+
+		if (nv == NULL)
+			break;
+		v = nv;
+		v[*n].id = sqlite3_column_int64(st, 0);
+		v[*n].occurrence = sqlite3_column_int64(st, 1);
+		snprintf(v[*n].status, sizeof(v[*n].status), "%s",
+		    store_text(st, 2));
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const struct reg_row *
+row_at(const struct reg_row *v, int n, time_t occ)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i].occurrence == occ)
+			return &v[i];
+	return NULL;
+}
+
+static int
+exec2(sqlite3 *db, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- the waiting list ---- */
+
+static int
+promote(sqlite3 *db, const struct event *ev, struct fault *f)
+{
+	long cap = capacity_of(db, ev);
+	sqlite3_stmt *st;
+	struct reg_row *v = NULL;
+	int64_t *pids = NULL;
+	int n = 0, rc;
+
+	if (strcmp(ev->status, "published") != 0)
+		return 0;
+	if ((st = store_prepare(db, "SELECT id, occurrence, participant_id "
+	    "FROM registration WHERE event_id = ?1 AND status = 'waitlist' "
+	    "ORDER BY created, id")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, ev->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct reg_row *nv = realloc(v, (n + 1) * sizeof(*nv));
+		int64_t *np = realloc(pids, (n + 1) * sizeof(*np));
+
+		if (nv)
+			v = nv;
+		if (np)
+			pids = np;
+		if (nv == NULL || np == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		v[n].id = sqlite3_column_int64(st, 0);
+		v[n].occurrence = sqlite3_column_int64(st, 1);
+		pids[n] = sqlite3_column_int64(st, 2);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		free(pids);
+		return db_fault(f, db);
+	}
+	/* In order; a later one for a single occurrence may fit where an
+	 * earlier one for the whole series does not. */
+	for (int i = 0; i < n; i++) {
+		struct participant p;
+		struct notice no = { 0 };
+
+		if (v[i].occurrence) {
+			struct occurrence o;
+
+			event_occurrence(ev, v[i].occurrence, &o);
+			if (o.cancelled || o.start <= time(NULL))
+				continue;
+		}
+		if (!fits(db, ev, v[i].occurrence, cap))
+			continue;
+		if (exec2(db, "UPDATE registration SET status = 'going', "
+		    "modified = ?2 WHERE id = ?1", v[i].id, time(NULL)) ||
+		    participant_get_id(db, pids[i], &p, f))
+			goto fail;
+		no.kind = MAIL_PROMOTION;
+		no.p = &p;
+		no.ev = ev;
+		no.occurrence = v[i].occurrence;
+		no.series = v[i].occurrence == 0;
+		no.registration = v[i].id;
+		if (notice_queue(db, &no, f) < 0 ||
+		    reg_plan(db, ev->id, p.id, 1, f))
+			goto fail;
+	}
+	free(v);
+	free(pids);
+	return 0;
+fail:
+	if (f->kind == FAULT_NONE)
+		db_fault(f, db);
+	free(v);
+	free(pids);
+	return -1;
+}
+
+/* ---- register, unregister ---- */
+
+static void
+date_of(const struct event *ev, time_t rid, char *out)
+{
+	if (rid == 0)
+		snprintf(out, 16, "all");
+	else
+		when_format_date(rid, ev->zone, out);
+}
+
+int
+reg_register(sqlite3 *db, int64_t event_id, const char *who,
+    const char *date, const char *actor, struct reg_result *res,
+    struct fault *f)
+{
+	struct event *ev = NULL;
+	struct participant p;
+	struct reg_row *rows = NULL;
+	const struct reg_row *r0, *rx;
+	struct notice no = { 0 };
+	char obj[40], detail[96], day[16];
+	time_t rid, now = time(NULL);
+	sqlite3_stmt *st;
+	int n = 0, going;
+
+	memset(res, 0, sizeof(*res));
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if ((ev = event_get(db, event_id, f)) == NULL ||
+	    participant_get(db, who, &p, f) || open_for(ev, date, &rid, f))
+		goto fail;
+	rows = rows_of(db, ev->id, p.id, &n);
+	r0 = row_at(rows, n, 0);
+	if (r0 && strcmp(r0->status, "cancelled") == 0)
+		r0 = NULL;
+	rx = rid ? row_at(rows, n, rid) : NULL;
+	if (rid == 0 && r0) {
+		fault_set(f, FAULT_CONFLICT, "participant %lld is already %s "
+		    "for event %lld", (long long)p.id, strcmp(r0->status,
+		    "going") == 0 ? "registered" : "on the waiting list",
+		    (long long)ev->id);
+		goto fail;
+	}
+	if (rid && rx && strcmp(rx->status, "cancelled") != 0) {
+		fault_set(f, FAULT_CONFLICT, "participant %lld is already %s "
+		    "for %s", (long long)p.id, strcmp(rx->status, "going") ==
+		    0 ? "registered" : "on the waiting list", date);
+		goto fail;
+	}
+	if (rid && r0 && rx == NULL) {
+		fault_set(f, FAULT_CONFLICT, "participant %lld is already "
+		    "registered for the whole series of event %lld",
+		    (long long)p.id, (long long)ev->id);
+		goto fail;
+	}
+	if (rid && r0 && rx) {
+		/* Back in after sitting it out: their place, if there is one. */
+		if (exec2(db, "DELETE FROM registration WHERE id = ?1 AND ?2 = ?2",
+		    rx->id, 0))
+			goto dberr;
+		if (strcmp(r0->status, "going") == 0 &&
+		    !fits(db, ev, rid, capacity_of(db, ev))) {
+			fault_set(f, FAULT_CONFLICT, "the occurrence of %s is "
+			    "full", date);
+			goto fail;
+		}
+		snprintf(res->status, sizeof(res->status), "%s", r0->status);
+		res->id = r0->id;
+		snprintf(detail, sizeof(detail), "participant %lld, %s: back in",
+		    (long long)p.id, date);
+		goto done;
+	}
+	/* The whole series takes over their single occurrences. */
+	if (rid == 0 && n > 0 && exec2(db, "DELETE FROM registration WHERE "
+	    "event_id = ?1 AND participant_id = ?2", ev->id, p.id))
+		goto dberr;
+	going = fits(db, ev, rid, capacity_of(db, ev));
+	if ((st = store_prepare(db, "INSERT INTO registration (event_id, "
+	    "participant_id, occurrence, status, created, modified) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?5)")) == NULL)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, ev->id);
+	sqlite3_bind_int64(st, 2, p.id);
+	sqlite3_bind_int64(st, 3, rid);
+	store_bind_text(st, 4, going ? "going" : "waitlist");
+	sqlite3_bind_int64(st, 5, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		goto dberr;
+	}
+	sqlite3_finalize(st);
+	res->id = sqlite3_last_insert_rowid(db);
+	snprintf(res->status, sizeof(res->status), "%s", going ? "going" :
+	    "waitlist");
+	no.kind = going ? MAIL_CONFIRMATION : MAIL_WAITLISTED;
+	no.p = &p;
+	no.ev = ev;
+	no.occurrence = rid;
+	no.series = rid == 0;
+	no.registration = res->id;
+	if ((res->mailed = notice_queue(db, &no, f)) < 0)
+		goto fail;
+	date_of(ev, rid, day);
+	snprintf(detail, sizeof(detail), "participant %lld, %s: %s",
+	    (long long)p.id, day, res->status);
+done:
+	if (reg_plan(db, ev->id, p.id, 1, f))
+		goto fail;
+	snprintf(obj, sizeof(obj), "event %lld", (long long)ev->id);
+	if (store_audit(db, actor, "registration.add", obj, detail) ||
+	    store_commit(db))
+		goto dberr;
+	free(rows);
+	event_free(ev);
+	return 0;
+dberr:
+	db_fault(f, db);
+fail:
+	store_rollback(db);
+	free(rows);
+	event_free(ev);
+	return -1;
+}
+
+int
+reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
+    const char *date, const char *actor, struct fault *f)
+{
+	struct event *ev = NULL;
+	struct participant p;
+	struct reg_row *rows = NULL;
+	const struct reg_row *r0, *rx;
+	char obj[40], detail[96];
+	time_t rid = 0;
+	int n = 0;
+
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if ((ev = event_get(db, event_id, f)) == NULL ||
+	    participant_get(db, who, &p, f))
+		goto fail;
+	if (date && event_pick(ev, date, &rid, f))
+		goto fail;
+	rows = rows_of(db, ev->id, p.id, &n);
+	r0 = row_at(rows, n, 0);
+	rx = rid ? row_at(rows, n, rid) : NULL;
+	if (rid == 0) {
+		if (r0 == NULL) {
+			fault_set(f, FAULT_NOTFOUND, n ? "participant %lld is "
+			    "registered for single occurrences of event %lld; "
+			    "give --occurrence" : "participant %lld is not "
+			    "registered for event %lld", (long long)p.id,
+			    (long long)ev->id);
+			goto fail;
+		}
+		/* The series registration and the sitting-out rows with it. */
+		if (exec2(db, "DELETE FROM registration WHERE event_id = ?1 AND "
+		    "participant_id = ?2 AND (occurrence = 0 OR status = "
+		    "'cancelled')", ev->id, p.id))
+			goto dberr;
+		snprintf(detail, sizeof(detail), "participant %lld, all",
+		    (long long)p.id);
+	} else if (rx && strcmp(rx->status, "cancelled") != 0) {
+		if (exec2(db, "DELETE FROM registration WHERE id = ?1 AND ?2 = ?2",
+		    rx->id, 0))
+			goto dberr;
+		snprintf(detail, sizeof(detail), "participant %lld, %s",
+		    (long long)p.id, date);
+	} else if (r0 && rx == NULL) {
+		sqlite3_stmt *st;
+		int rc;
+
+		/* Registered for the series: sits this one out. */
+		if ((st = store_prepare(db, "INSERT INTO registration "
+		    "(event_id, participant_id, occurrence, status, created, "
+		    "modified) VALUES (?1, ?2, ?3, 'cancelled', ?4, ?4)")) == NULL)
+			goto dberr;
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int64(st, 2, p.id);
+		sqlite3_bind_int64(st, 3, rid);
+		sqlite3_bind_int64(st, 4, time(NULL));
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			goto dberr;
+		snprintf(detail, sizeof(detail), "participant %lld, %s (sits "
+		    "out)", (long long)p.id, date);
+	} else {
+		fault_set(f, FAULT_NOTFOUND, "participant %lld is not "
+		    "registered for %s", (long long)p.id, date);
+		goto fail;
+	}
+	snprintf(obj, sizeof(obj), "event %lld", (long long)ev->id);
+	if (reg_plan(db, ev->id, p.id, 1, f) || promote(db, ev, f))
+		goto fail;
+	if (store_audit(db, actor, "registration.remove", obj, detail) ||
+	    store_commit(db))
+		goto dberr;
+	free(rows);
+	event_free(ev);
+	return 0;
+dberr:
+	db_fault(f, db);
+fail:
+	store_rollback(db);
+	free(rows);
+	event_free(ev);
+	return -1;
+}
+
+int
+reg_release_all(sqlite3 *db, int64_t pid, const char *actor, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int64_t *evs = NULL;
+	int n = 0, rc;
+
+	(void)actor;
+	if ((st = store_prepare(db, "SELECT DISTINCT event_id FROM registration "
+	    "WHERE participant_id = ?1")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, pid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *nv = realloc(evs, (n + 1) * sizeof(*nv));
+
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		evs = nv;
+		evs[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(evs);
+		return db_fault(f, db);
+	}
+	if (store_exec_id(db, "DELETE FROM registration WHERE "
+	    "participant_id = ?1", pid)) {
+		free(evs);
+		return db_fault(f, db);
+	}
+	for (int i = 0; i < n; i++) {
+		struct event *ev = event_get(db, evs[i], f);
+
+		if (ev == NULL || promote(db, ev, f)) {
+			event_free(ev);
+			free(evs);
+			return -1;
+		}
+		event_free(ev);
+	}
+	free(evs);
+	return 0;
+}
+
+/* ---- attendees ---- */
+
+int
+reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
+    int (*cb)(const struct attendee *, void *), void *arg,
+    struct attendance *out, struct fault *f)
+{
+	struct event *ev;
+	sqlite3_stmt *st;
+	time_t rid = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((ev = event_get(db, event_id, f)) == NULL)
+		return -1;
+	if (date && event_pick(ev, date, &rid, f)) {
+		event_free(ev);
+		return -1;
+	}
+	out->capacity = capacity_of(db, ev);
+	out->anonymous = ev->group_id && store_count(db, "SELECT anonymous "
+	    "FROM grp WHERE id = ?1", ev->group_id) > 0;
+	/*
+	 * At one occurrence: its own registrations and the series' ones of
+	 * people not sitting it out.  Without one: every registration.
+	 */
+	if ((st = store_prepare(db, "SELECT p.id, p.email, p.name, r.status, "
+	    "r.occurrence FROM registration r JOIN participant p ON "
+	    "p.id = r.participant_id WHERE r.event_id = ?1 AND r.status IN "
+	    "('going', 'waitlist') AND (?2 = 0 OR r.occurrence = ?2 OR "
+	    "(r.occurrence = 0 AND NOT EXISTS (SELECT 1 FROM registration c "
+	    "WHERE c.event_id = ?1 AND c.participant_id = r.participant_id AND "
+	    "c.occurrence = ?2 AND c.status = 'cancelled'))) "
+	    "ORDER BY r.status, r.created, r.id")) == NULL) {
+		event_free(ev);
+		return db_fault(f, db);
+	}
+	sqlite3_bind_int64(st, 1, ev->id);
+	sqlite3_bind_int64(st, 2, rid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct attendee a = { 0 };
+
+		a.status = store_text(st, 3);
+		if (strcmp(a.status, "going") == 0)
+			out->going++;
+		else
+			out->waitlist++;
+		if (out->anonymous || cb == NULL)
+			continue;
+		a.participant_id = sqlite3_column_int64(st, 0);
+		a.email = store_text(st, 1);
+		a.name = store_text(st, 2);
+		a.occurrence = sqlite3_column_int64(st, 4);
+		if (cb(&a, arg))
+			break;
+	}
+	sqlite3_finalize(st);
+	event_free(ev);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fault(f, db);
+}
+
+/* ---- reminders ---- */
+
+struct plan {
+	sqlite3			*db;
+	const struct event	*ev;
+	const struct participant *p;
+	int			 series;
+	time_t			*out;		/* sat out */
+	int			 nout;
+	time_t			 now;
+	struct fault		*f;
+	int			 failed;
+};
+
+static int
+plan_occ(const struct occurrence *o, void *arg)
+{
+	struct plan *pl = arg;
+	time_t rid = o->recurrence_id;
+
+	if (o->cancelled || o->start <= pl->now)
+		return 0;
+	for (int i = 0; i < pl->nout; i++)
+		if (pl->out[i] == rid)
+			return 0;
+	for (int i = 0; i < pl->p->nleads; i++) {
+		struct notice no = { 0 };
+		time_t due = o->start - pl->p->leads[i];
+
+		if (due <= pl->now)
+			continue;
+		no.kind = MAIL_REMINDER;
+		no.p = pl->p;
+		no.ev = pl->ev;
+		no.occurrence = rid;
+		no.series = pl->series;
+		no.lead = pl->p->leads[i];
+		no.due = due;
+		if (notice_queue(pl->db, &no, pl->f) < 0) {
+			pl->failed = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
+    struct fault *f)
+{
+	time_t now = time(NULL);
+	sqlite3_stmt *st, *outs = NULL;
+	struct event *ev = NULL;
+	struct participant p;
+	int64_t have_p = 0;
+	int rc;
+
+	if (replace && exec2(db, "DELETE FROM outbox WHERE kind = 'reminder' "
+	    "AND status = 'pending' AND (?1 = 0 OR event_id = ?1) AND "
+	    "(?2 = 0 OR participant_id = ?2)", event_id, pid))
+		return db_fault(f, db);
+	if ((st = store_prepare(db, "SELECT r.event_id, r.participant_id, "
+	    "r.occurrence FROM registration r JOIN event e ON e.id = r.event_id "
+	    "WHERE r.status = 'going' AND (?1 = 0 OR r.event_id = ?1) AND "
+	    "(?2 = 0 OR r.participant_id = ?2) AND e.status = 'published' AND "
+	    "e.start < ?3 AND (e.span_end IS NULL OR e.span_end > ?4) "
+	    "ORDER BY r.event_id, r.participant_id")) == NULL ||
+	    (outs = store_prepare(db, "SELECT occurrence FROM registration "
+	    "WHERE event_id = ?1 AND participant_id = ?2 AND "
+	    "status = 'cancelled'")) == NULL) {
+		sqlite3_finalize(st);
+		return db_fault(f, db);
+	}
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, pid);
+	sqlite3_bind_int64(st, 3, now + REG_PLAN_WINDOW);
+	sqlite3_bind_int64(st, 4, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t eid = sqlite3_column_int64(st, 0);
+		int64_t part = sqlite3_column_int64(st, 1);
+		time_t rid = sqlite3_column_int64(st, 2);
+		struct plan pl = { .db = db, .now = now, .f = f };
+		time_t out[64];
+
+		if (ev == NULL || ev->id != eid) {
+			event_free(ev);
+			if ((ev = event_get(db, eid, f)) == NULL)
+				goto fail;
+		}
+		if (have_p != part) {
+			if (participant_get_id(db, part, &p, f))
+				goto fail;
+			have_p = part;
+		}
+		if (p.nleads == 0 || p.unsubscribed)
+			continue;
+		pl.ev = ev;
+		pl.p = &p;
+		pl.series = rid == 0;
+		pl.out = out;
+		if (rid == 0 && ev->rrule[0]) {
+			sqlite3_reset(outs);
+			sqlite3_bind_int64(outs, 1, eid);
+			sqlite3_bind_int64(outs, 2, part);
+			while (sqlite3_step(outs) == SQLITE_ROW && pl.nout < 64)
+				out[pl.nout++] = sqlite3_column_int64(outs, 0);
+		}
+		if (rid) {
+			struct occurrence o;
+
+			event_occurrence(ev, rid, &o);
+			plan_occ(&o, &pl);
+		} else if (event_occurrences(ev, now, now + REG_PLAN_WINDOW,
+		    plan_occ, &pl) < 0)
+			pl.failed = 1;
+		if (pl.failed) {
+			if (f->kind == FAULT_NONE)
+				fault_set(f, FAULT_INTERNAL, "cannot plan "
+				    "reminders");
+			goto fail;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(outs);
+	event_free(ev);
+	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+fail:
+	sqlite3_finalize(st);
+	sqlite3_finalize(outs);
+	event_free(ev);
+	return -1;
+}
+
+int
+reg_plan_all(sqlite3 *db)
+{
+	struct fault f = { 0 };
+
+	if (store_begin(db))
+		return -1;
+	if (reg_plan(db, 0, 0, 0, &f) || store_commit(db)) {
+		log_warnx("reminders: cannot plan: %s", f.kind ? f.msg :
+		    sqlite3_errmsg(db));
+		store_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- events that change ---- */
+
+static const struct override *
+override_at(const struct event *ev, time_t rid)
+{
+	for (int i = 0; i < ev->noverrides; i++)
+		if (ev->overrides[i].recurrence_id == rid)
+			return &ev->overrides[i];
+	return NULL;
+}
+
+struct who {
+	int64_t	pid;
+	time_t	occurrence;
+};
+
+/* Registrations (going or waiting) of event id, *n of them. */
+static struct who *
+regs_of(sqlite3 *db, int64_t id, int *n)
+{
+	struct who *v = NULL;
+	sqlite3_stmt *st;
+
+	*n = 0;
+	if ((st = store_prepare(db, "SELECT participant_id, occurrence FROM "
+	    "registration WHERE event_id = ?1 AND status IN ('going', "
+	    "'waitlist') ORDER BY id")) == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct who *nv = realloc(v, (*n + 1) * sizeof(*nv));
+
+		if (nv == NULL)
+			break;
+		v = nv;
+		v[*n].pid = sqlite3_column_int64(st, 0);
+		v[*n].occurrence = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Whether pid, registered for the series, sits occurrence rid out. */
+static int
+sits_out(sqlite3 *db, int64_t eid, int64_t pid, time_t rid)
+{
+	sqlite3_stmt *st;
+	int out = 0;
+
+	if ((st = store_prepare(db, "SELECT 1 FROM registration WHERE "
+	    "event_id = ?1 AND participant_id = ?2 AND occurrence = ?3 AND "
+	    "status = 'cancelled'")) == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, eid);
+	sqlite3_bind_int64(st, 2, pid);
+	sqlite3_bind_int64(st, 3, rid);
+	out = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return out;
+}
+
+static int
+tell(sqlite3 *db, enum mail_kind kind, const struct participant *p,
+    const struct event *ev, time_t rid, int series, time_t old_start,
+    const char *old_where, struct fault *f)
+{
+	struct notice no = { 0 };
+
+	no.kind = kind;
+	no.p = p;
+	no.ev = ev;
+	no.occurrence = rid;
+	no.series = series;
+	no.old_start = old_start;
+	no.old_where = old_where;
+	return notice_queue(db, &no, f) < 0 ? -1 : 0;
+}
+
+/* The notices one registration gets for before -> after. */
+static int
+notify_one(sqlite3 *db, const struct event *before, const struct event *after,
+    const struct who *w, struct fault *f)
+{
+	time_t now = time(NULL);
+	struct participant p;
+	char wb[2400], wa[2400];
+
+	if (participant_get_id(db, w->pid, &p, f))
+		return -1;
+	if (w->occurrence == 0) {
+		int was = strcmp(before->status, "cancelled") == 0;
+		int is = strcmp(after->status, "cancelled") == 0;
+
+		if (is && !was)
+			return tell(db, MAIL_CANCELLATION, &p, after, 0, 1, 0,
+			    NULL, f);
+		if (after->sequence > before->sequence && !is) {
+			struct occurrence ob, oa;
+
+			event_occurrence(before, before->start, &ob);
+			event_occurrence(after, after->start, &oa);
+			notice_where(db, before->room_id, before->location_id,
+			    before->place, wb, sizeof(wb));
+			notice_where(db, after->room_id, after->location_id,
+			    after->place, wa, sizeof(wa));
+			return tell(db, MAIL_CHANGE, &p, after, 0, 1,
+			    ob.start != oa.start || ob.end != oa.end ?
+			    ob.start : 0, strcmp(wb, wa) ? wb : NULL, f);
+		}
+		/* Occurrences changed one by one. */
+		for (int i = 0; i < after->noverrides; i++) {
+			const struct override *oa = &after->overrides[i];
+			const struct override *ob = override_at(before,
+			    oa->recurrence_id);
+			int seq = ob ? ob->sequence : before->sequence;
+			struct occurrence o;
+
+			if (oa->sequence <= seq || oa->end <= now ||
+			    sits_out(db, after->id, p.id, oa->recurrence_id))
+				continue;
+			event_occurrence(before, oa->recurrence_id, &o);
+			if (oa->cancelled && !(ob && ob->cancelled)) {
+				if (tell(db, MAIL_CANCELLATION, &p, after,
+				    oa->recurrence_id, 1, 0, NULL, f))
+					return -1;
+			} else if (!oa->cancelled && tell(db, MAIL_CHANGE, &p,
+			    after, oa->recurrence_id, 1, o.start != oa->start ?
+			    o.start : 0, NULL, f))
+				return -1;
+		}
+		return 0;
+	}
+	{
+		struct occurrence ob, oa;
+
+		event_occurrence(before, w->occurrence, &ob);
+		event_occurrence(after, w->occurrence, &oa);
+		if (oa.end <= now)
+			return 0;
+		if (oa.cancelled && !ob.cancelled)
+			return tell(db, MAIL_CANCELLATION, &p, after,
+			    w->occurrence, 0, 0, NULL, f);
+		if (oa.sequence > ob.sequence && !oa.cancelled)
+			return tell(db, MAIL_CHANGE, &p, after, w->occurrence, 0,
+			    ob.start != oa.start ? ob.start : 0, NULL, f);
+	}
+	return 0;
+}
+
+int
+reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
+    const char *actor, struct fault *f)
+{
+	struct event *after = NULL, *part = NULL;
+	struct who *v = NULL;
+	int n = 0, rc = -1;
+
+	(void)actor;
+	if ((after = event_get(db, before->id, f)) == NULL)
+		return -1;
+	if (new_id) {
+		if ((part = event_get(db, new_id, f)) == NULL)
+			goto done;
+		/*
+		 * The later part takes the registrations for its
+		 * occurrences; those for the whole series hold for both.
+		 */
+		if (exec2(db, "UPDATE registration SET event_id = ?2 WHERE "
+		    "event_id = ?1 AND occurrence >= (SELECT start FROM event "
+		    "WHERE id = ?2)", before->id, new_id) ||
+		    exec2(db, "INSERT INTO registration (event_id, "
+		    "participant_id, occurrence, status, created, modified) "
+		    "SELECT ?2, participant_id, 0, status, created, "
+		    "strftime('%s','now') FROM registration WHERE event_id = ?1 "
+		    "AND occurrence = 0", before->id, new_id)) {
+			db_fault(f, db);
+			goto done;
+		}
+	}
+	v = regs_of(db, before->id, &n);
+	for (int i = 0; i < n; i++)
+		if (notify_one(db, before, after, &v[i], f))
+			goto done;
+	free(v);
+	v = NULL;
+	if (part) {
+		/* A new calendar entry for the later part. */
+		v = regs_of(db, new_id, &n);
+		for (int i = 0; i < n; i++) {
+			struct participant p;
+
+			if (participant_get_id(db, v[i].pid, &p, f) ||
+			    tell(db, strcmp(part->status, "cancelled") == 0 ?
+			    MAIL_CANCELLATION : MAIL_CHANGE, &p, part,
+			    v[i].occurrence, v[i].occurrence == 0, 0, NULL, f))
+				goto done;
+		}
+		if (reg_plan(db, new_id, 0, 1, f) || promote(db, part, f))
+			goto done;
+	}
+	if (strcmp(after->status, "cancelled") == 0 && exec2(db, "DELETE FROM "
+	    "outbox WHERE event_id = ?1 AND kind = 'reminder' AND status = "
+	    "'pending' AND ?2 = ?2", before->id, 0)) {
+		db_fault(f, db);
+		goto done;
+	}
+	if (reg_plan(db, before->id, 0, 1, f) || promote(db, after, f))
+		goto done;
+	rc = 0;
+done:
+	free(v);
+	event_free(after);
+	event_free(part);
+	return rc;
+}
+
+int
+reg_event_removed(sqlite3 *db, const struct event *ev, struct fault *f)
+{
+	struct who *v;
+	int n = 0;
+
+	if (strcmp(ev->status, "published") != 0)
+		return 0;
+	v = regs_of(db, ev->id, &n);
+	for (int i = 0; i < n; i++) {
+		struct participant p;
+		struct occurrence o;
+
+		if (v[i].occurrence) {
+			event_occurrence(ev, v[i].occurrence, &o);
+			if (o.cancelled || o.end <= time(NULL))
+				continue;
+		}
+		if (participant_get_id(db, v[i].pid, &p, f) ||
+		    tell(db, MAIL_CANCELLATION, &p, ev, v[i].occurrence,
+		    v[i].occurrence == 0, 0, NULL, f)) {
+			free(v);
+			return -1;
+		}
+	}
+	free(v);
+	if (exec2(db, "DELETE FROM outbox WHERE event_id = ?1 AND kind = "
+	    "'reminder' AND status = 'pending' AND ?2 = ?2", ev->id, 0))
+		return db_fault(f, db);
+	return 0;
+}
+
+int
+reg_announce(sqlite3 *db, const struct event *ev, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int64_t *v = NULL;
+	int n = 0, rc;
+
+	if (ev->group_id == 0 || strcmp(ev->status, "published") != 0 ||
+	    strcmp(ev->visibility, "private") == 0)
+		return 0;
+	if ((st = store_prepare(db, "SELECT participant_id FROM follow WHERE "
+	    "group_id = ?1 ORDER BY participant_id")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, ev->group_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *nv = realloc(v, (n + 1) * sizeof(*nv));
+
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		v = nv;
+		v[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_fault(f, db);
+	}
+	for (int i = 0; i < n; i++) {
+		struct participant p;
+		struct notice no = { 0 };
+
+		no.kind = MAIL_ANNOUNCEMENT;
+		no.p = &p;
+		no.ev = ev;
+		no.series = 1;
+		if (participant_get_id(db, v[i], &p, f) ||
+		    notice_queue(db, &no, f) < 0) {
+			free(v);
+			return -1;
+		}
+	}
+	free(v);
+	return 0;
+}
+
+/* ---- follow-up ---- */
+
+int
+reg_followup(sqlite3 *db, int64_t event_id, const char *date,
+    const char *notes, const char *actor, long *queued, struct fault *f)
+{
+	struct event *ev = NULL;
+	struct occurrence o;
+	sqlite3_stmt *st;
+	int64_t *v = NULL;
+	time_t rid = 0;
+	char obj[40], detail[64], day[16];
+	int n = 0, rc;
+
+	*queued = 0;
+	if (notes == NULL || text_check(f, "the notes", notes,
+	    FOLLOWUP_MAX_CHARS, 1, 1))
+		return notes ? -1 : fault_set(f, FAULT_INVALID, "the notes are "
+		    "required (--file)");
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if ((ev = event_get(db, event_id, f)) == NULL)
+		goto fail;
+	if (ev->rrule[0] && date == NULL) {
+		fault_set(f, FAULT_INVALID, "event %lld is a series; give "
+		    "--occurrence DATE for the session the notes are about",
+		    (long long)ev->id);
+		goto fail;
+	}
+	if (date && event_pick(ev, date, &rid, f))
+		goto fail;
+	event_occurrence(ev, rid ? rid : ev->start, &o);
+	if (strcmp(ev->status, "published") != 0 || o.cancelled) {
+		fault_set(f, FAULT_CONFLICT, "that session did not take place "
+		    "(%s)", strcmp(ev->status, "proposed") == 0 ? "proposed" :
+		    "cancelled");
+		goto fail;
+	}
+	if (o.start > time(NULL)) {
+		char when[32];
+
+		when_format_local(o.start, ev->zone, when);
+		fault_set(f, FAULT_CONFLICT, "that session has not taken place "
+		    "yet (it starts %s)", when);
+		goto fail;
+	}
+	/* Everyone who held a place at that session. */
+	if ((st = store_prepare(db, "SELECT DISTINCT r.participant_id FROM "
+	    "registration r WHERE r.event_id = ?1 AND r.status = 'going' AND "
+	    "(r.occurrence = ?2 OR (r.occurrence = 0 AND NOT EXISTS (SELECT 1 "
+	    "FROM registration c WHERE c.event_id = ?1 AND c.participant_id = "
+	    "r.participant_id AND c.occurrence = ?2 AND c.status = "
+	    "'cancelled'))) ORDER BY r.participant_id")) == NULL)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, ev->id);
+	sqlite3_bind_int64(st, 2, rid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *nv = realloc(v, (n + 1) * sizeof(*nv));
+
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		v = nv;
+		v[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto dberr;
+	for (int i = 0; i < n; i++) {
+		struct participant p;
+		struct notice no = { 0 };
+
+		no.kind = MAIL_FOLLOWUP;
+		no.p = &p;
+		no.ev = ev;
+		no.occurrence = rid;
+		no.series = rid == 0;
+		no.notes = notes;
+		if (participant_get_id(db, v[i], &p, f) ||
+		    (rc = notice_queue(db, &no, f)) < 0)
+			goto fail;
+		*queued += rc;
+	}
+	date_of(ev, rid, day);
+	snprintf(obj, sizeof(obj), "event %lld", (long long)ev->id);
+	snprintf(detail, sizeof(detail), "%s: %ld message(s)", day, *queued);
+	if (store_audit(db, actor, "event.followup", obj, detail) ||
+	    store_commit(db))
+		goto dberr;
+	free(v);
+	event_free(ev);
+	return 0;
+dberr:
+	db_fault(f, db);
+fail:
+	store_rollback(db);
+	free(v);
+	event_free(ev);
+	return -1;
+}

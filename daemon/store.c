@@ -251,6 +251,8 @@ static const char *migrations[STORE_VERSION] = {
 static char		*db_path;
 static pthread_key_t	 db_key;
 static atomic_uint_fast64_t generation = 1;
+/* What to call when this thread's transaction commits. */
+static _Thread_local void (*after_commit)(void);
 
 static void
 close_db(void *p)
@@ -401,6 +403,7 @@ store_shutdown(void)
 int
 store_begin(sqlite3 *db)
 {
+	after_commit = NULL;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("begin: %s", sqlite3_errmsg(db));
 		return -1;
@@ -411,20 +414,32 @@ store_begin(sqlite3 *db)
 int
 store_commit(sqlite3 *db)
 {
+	void (*fn)(void) = after_commit;
+
+	after_commit = NULL;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("commit: %s", sqlite3_errmsg(db));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	atomic_fetch_add(&generation, 1);
+	if (fn)
+		fn();
 	return 0;
 }
 
 void
 store_rollback(sqlite3 *db)
 {
+	after_commit = NULL;
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+store_after_commit(void (*fn)(void))
+{
+	after_commit = fn;
 }
 
 uint64_t

@@ -92,6 +92,13 @@ void	api_tokens(const struct api_req *, struct api_resp *);
 void	api_bookings(const struct api_req *, struct api_resp *);
 void	api_feeds(const struct api_req *, struct api_resp *);
 void	api_import(const struct api_req *, struct api_resp *);
+void	api_participants(const struct api_req *, struct api_resp *);
+void	api_outbox(const struct api_req *, struct api_resp *);
+struct event;
+/* events/ID/register, unregister, attendees, followup (caller checked
+ * that the asker may act for the event). */
+void	api_event_people(const struct api_req *, struct api_resp *,
+	    const struct event *);
 /* The booking questions asked of a room and of a location. */
 void	api_room_availability(const struct api_req *, struct api_resp *,
 	    const char *ref);

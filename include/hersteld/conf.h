@@ -25,6 +25,7 @@ struct conf {
 	int		 smtp_starttls;
 	char		*smtp_username;
 	char		*smtp_password_file;
+	long		 smtp_retry;	/* first wait after a temporary failure */
 	char		*maildir;
 	long		 leads[CONF_MAX_LEADS];
 	int		 nleads;

@@ -208,6 +208,17 @@ int	event_each(sqlite3 *, time_t from, time_t to,
 	    int (*cb)(const struct event *, void *), void *, struct fault *);
 
 /*
+ * The original start of ev's occurrence on local date ("YYYY-MM-DD");
+ * -1 with f filled when ev is not a series, or has none that day, or it
+ * was excluded.
+ */
+int	event_pick(const struct event *, const char *date, time_t *rid,
+	    struct fault *);
+
+/* The occurrence with original start rid (overrides applied). */
+void	event_occurrence(const struct event *, time_t rid, struct occurrence *);
+
+/*
  * The occurrences of one event in [from, to), overrides applied, in order;
  * cb as above.  Returns the count or -1.
  */

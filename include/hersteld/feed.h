@@ -16,6 +16,8 @@
  *   /feeds/room/LOC/ROOM.ics       the same for one room
  *   /feeds/room/LOC/ROOM/KEY.ics
  *   /events/UID.ics                one public event
+ *   /feeds/personal/TOKEN.ics      what one participant registered for,
+ *                                  with a VALARM per lead time
  *   /freebusy/room/LOC/ROOM.ifb    VFREEBUSY for the feed window
  */
 #ifndef HERSTELD_FEED_H
@@ -51,6 +53,24 @@ void		 feed_shutdown(void);
 /* Render path now, without the cache (tests, benchmarks). */
 struct feed_doc	*feed_render_path(sqlite3 *, const char *path, time_t now,
 		    struct fault *);
+
+struct event;
+
+/*
+ * The iCalendar part of an iMIP message (RFC 6047) about ev, with METHOD
+ * method ("REQUEST", "CANCEL" or "PUBLISH"): the whole event when
+ * occurrence is 0; else that occurrence (original start), as an instance
+ * of the series (RECURRENCE-ID), or alone under the UID
+ * feed_occurrence_uid() gives it.  attendee: the recipient, the only
+ * ATTENDEE.  A new string (free it), or NULL with f.
+ */
+char	*feed_imip(sqlite3 *, const struct event *ev, time_t occurrence,
+	    int alone, const char *method, const char *attendee,
+	    struct fault *f);
+
+/* "20261203T180000Z-<uid>": the UID of one occurrence on its own. */
+void	 feed_occurrence_uid(const struct event *ev, time_t rid, char *out,
+	    size_t len);
 
 /* One subscribable link, for herstelctl feed list. */
 struct feed_link {

@@ -39,6 +39,12 @@ int	 store_begin(sqlite3 *);
 int	 store_commit(sqlite3 *);
 void	 store_rollback(sqlite3 *);
 
+/*
+ * Call fn once this thread's transaction commits (not when it rolls
+ * back).  One hook per transaction; setting it again is harmless.
+ */
+void	 store_after_commit(void (*fn)(void));
+
 /* Counter bumped by every commit through store_commit(). */
 uint64_t store_generation(void);
 

@@ -1,0 +1,344 @@
+/*
+ * Notices: what a message says is decided here, from the store, at the
+ * moment the change that causes it is written; the outbox then holds
+ * the composed message until it can be delivered.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "hersteld/booking.h"
+#include "hersteld/conf.h"
+#include "hersteld/feed.h"
+#include "hersteld/group.h"
+#include "hersteld/log.h"
+#include "hersteld/notice.h"
+#include "hersteld/outbox.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+void
+notice_where(sqlite3 *db, int64_t room_id, int64_t location_id,
+    const char *place, char *out, size_t len)
+{
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	if (place && *place && room_id == 0) {
+		snprintf(out, len, "%s", place);
+		return;
+	}
+	if ((st = store_prepare(db, room_id ?
+	    "SELECT r.name, l.name, l.address FROM room r JOIN location l ON "
+	    "l.id = r.location_id WHERE r.id = ?1" :
+	    "SELECT '', name, address FROM location WHERE id = ?1")) == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, room_id ? room_id : location_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *room = store_text(st, 0);
+
+		snprintf(out, len, "%s%s%s", room, *room ? ", " : "",
+		    store_text(st, 1));
+		if (*store_text(st, 2)) {
+			size_t n = strlen(out);
+			snprintf(out + n, len - n, ", %s", store_text(st, 2));
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+static const char *
+kind_column(enum mail_kind k)
+{
+	switch (k) {
+	case MAIL_CONFIRMATION:
+	case MAIL_WAITLISTED:	return "confirmation";
+	case MAIL_PROMOTION:	return "promotion";
+	case MAIL_REMINDER:	return "reminder";
+	case MAIL_CHANGE:	return "change";
+	case MAIL_CANCELLATION:	return "cancellation";
+	case MAIL_FOLLOWUP:	return "followup";
+	case MAIL_ANNOUNCEMENT:	return "announcement";
+	default:		return "booking";
+	}
+}
+
+static const char *
+key_prefix(enum mail_kind k)
+{
+	return k == MAIL_WAITLISTED ? "waitlisted" : kind_column(k);
+}
+
+struct next_occ {
+	time_t			 after;
+	struct occurrence	 o;
+	int			 found;
+};
+
+static int
+take_first(const struct occurrence *o, void *arg)
+{
+	struct next_occ *n = arg;
+
+	if (o->cancelled && !n->found)
+		return 0;
+	n->o = *o;
+	n->found = 1;
+	return 1;
+}
+
+/* The occurrence a whole-event notice speaks of: the next one to come. */
+static void
+whole_occ(const struct event *ev, time_t now, struct occurrence *o)
+{
+	struct next_occ n = { .after = now };
+
+	if (ev->rrule[0] && event_occurrences(ev, now, now + 3660L * 86400,
+	    take_first, &n) > 0 && n.found) {
+		*o = n.o;
+		return;
+	}
+	event_occurrence(ev, ev->start, o);
+}
+
+static void
+group_of(sqlite3 *db, int64_t id, struct group *g)
+{
+	struct fault f = { 0 };
+
+	memset(g, 0, sizeof(*g));
+	if (id)
+		group_get_id(db, id, g, &f);
+}
+
+/* Compose and queue; the parts common to every notice. */
+static int
+queue(sqlite3 *db, const char *key, const char *kind, int64_t pid,
+    int64_t eid, time_t occ, const char *to, const char *to_name,
+    const char *reply_to, const char *unsub, const struct mail_facts *mf,
+    const char *ics, const char *method, time_t due, int quiet, int qf,
+    int qt, struct fault *f)
+{
+	const struct conf *c = conf_current();
+	struct mail_envelope env = { 0 };
+	struct outbox_new m = { 0 };
+	char *subject = NULL, *body = NULL, *msg = NULL, mid[128];
+	size_t len;
+	int rc = -1;
+
+	if (mail_message_id(c->uid_host, mid) ||
+	    mail_text(mf, &subject, &body)) {
+		fault_set(f, FAULT_INTERNAL, "cannot compose a message");
+		goto done;
+	}
+	env.from = c->smtp_from;
+	env.to = to;
+	env.to_name = to_name && *to_name ? to_name : NULL;
+	env.reply_to = reply_to && *reply_to ? reply_to : NULL;
+	env.message_id = mid;
+	env.unsubscribe_url = unsub;
+	env.ics = ics;
+	env.ics_method = method;
+	if (mail_compose(&env, subject, body, &msg, &len, f))
+		goto done;
+	m.key = key;
+	m.kind = kind;
+	m.participant_id = pid;
+	m.event_id = eid;
+	m.occurrence = occ;
+	m.recipient = to;
+	m.subject = subject;
+	m.message = msg;
+	m.due = due;
+	m.quiet = quiet;
+	m.quiet_from = qf;
+	m.quiet_to = qt;
+	rc = outbox_queue(db, &m, f);
+done:
+	free(subject);
+	free(body);
+	free(msg);
+	return rc;
+}
+
+int
+notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
+{
+	const struct conf *c = conf_current();
+	const struct participant *p = n->p;
+	const struct event *ev = n->ev;
+	struct mail_facts mf = { 0 };
+	struct occurrence o;
+	struct group g;
+	char key[512], where[2400], unsub[512], manage[512], extra[40] = "";
+	char *ics = NULL;
+	const char *method = NULL;
+	time_t now = time(NULL), due = n->due ? n->due : now;
+	int quiet = 0, rc;
+
+	if (p->unsubscribed)
+		return 0;
+	if (n->occurrence)
+		event_occurrence(ev, n->occurrence, &o);
+	else
+		whole_occ(ev, now, &o);
+	group_of(db, ev->group_id, &g);
+	{
+		const struct override *ov = NULL;
+
+		for (int i = 0; n->occurrence && i < ev->noverrides; i++)
+			if (ev->overrides[i].recurrence_id == n->occurrence)
+				ov = &ev->overrides[i];
+		notice_where(db, ov && ov->room_id ? ov->room_id : ev->room_id,
+		    ev->location_id, ev->place, where, sizeof(where));
+	}
+	snprintf(unsub, sizeof(unsub), "%s/unsubscribe/%s", c->public_url,
+	    p->unsub_token);
+	snprintf(manage, sizeof(manage), "%s/feeds/personal/%s.ics",
+	    c->public_url, p->feed_token);
+
+	mf.kind = n->kind;
+	mf.lang = p->lang;
+	mf.name = p->name;
+	mf.title = o.title;
+	mf.kind_name = ev->kind;
+	mf.start = o.start;
+	mf.end = o.end;
+	mf.zone = ev->zone;
+	mf.series = n->series && n->occurrence == 0 && ev->rrule[0];
+	mf.rrule = ev->rrule;
+	mf.where = where;
+	mf.group = g.name;
+	mf.lead = n->lead;
+	mf.old_start = n->old_start;
+	mf.old_where = n->old_where;
+	mf.notes = n->notes;
+	mf.manage_url = manage;
+	mf.unsubscribe_url = unsub;
+	if (n->kind == MAIL_CANCELLATION) {
+		const struct override *ov = NULL;
+
+		for (int i = 0; n->occurrence && i < ev->noverrides; i++)
+			if (ev->overrides[i].recurrence_id == n->occurrence)
+				ov = &ev->overrides[i];
+		mf.reason = ov && ov->cancelled ? ov->cancel_reason :
+		    ev->cancel_reason;
+	}
+
+	switch (n->kind) {
+	case MAIL_CONFIRMATION:
+	case MAIL_PROMOTION:
+		snprintf(extra, sizeof(extra), "/%lld",
+		    (long long)n->registration);
+		method = "REQUEST";
+		break;
+	case MAIL_WAITLISTED:
+		snprintf(extra, sizeof(extra), "/%lld",
+		    (long long)n->registration);
+		break;
+	case MAIL_CHANGE:
+		method = "REQUEST";
+		break;
+	case MAIL_CANCELLATION:
+		method = "CANCEL";
+		break;
+	case MAIL_REMINDER:
+		snprintf(extra, sizeof(extra), "/%ld", n->lead);
+		quiet = 1;
+		due = outbox_quiet(due, o.start, p->quiet_from, p->quiet_to,
+		    when_zone(c->timezone));
+		break;
+	case MAIL_FOLLOWUP: {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+		char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+		/* The same notes twice are one message; corrected ones another. */
+		EVP_Digest(n->notes, strlen(n->notes), md, &mdlen, EVP_sha256(),
+		    NULL);
+		hex_encode(md, 8, hex);
+		snprintf(extra, sizeof(extra), "/%.16s", hex);
+		quiet = 1;
+		due = outbox_quiet(due, 0, p->quiet_from, p->quiet_to,
+		    when_zone(c->timezone));
+		break;
+	}
+	case MAIL_ANNOUNCEMENT:
+		method = "PUBLISH";
+		quiet = 1;
+		due = outbox_quiet(due, 0, p->quiet_from, p->quiet_to,
+		    when_zone(c->timezone));
+		break;
+	default:
+		return fault_set(f, FAULT_INTERNAL, "not a participant notice");
+	}
+	snprintf(key, sizeof(key), "%s/%lld/%lld/%lld/%d%s", key_prefix(n->kind),
+	    (long long)p->id, (long long)ev->id, (long long)n->occurrence,
+	    o.sequence, extra);
+	if (method) {
+		/*
+		 * A registration for one occurrence put that occurrence alone
+		 * in their calendar; a series registration the whole series.
+		 */
+		int alone = n->occurrence && !n->series;
+
+		if ((ics = feed_imip(db, ev, n->occurrence, alone, method,
+		    n->kind == MAIL_ANNOUNCEMENT ? NULL : p->email, f)) == NULL)
+			return -1;
+	}
+	rc = queue(db, key, kind_column(n->kind), p->id, ev->id, n->occurrence,
+	    p->email, p->name, g.email, unsub, &mf, ics, method, due, quiet,
+	    p->quiet_from, p->quiet_to, f);
+	free(ics);
+	return rc;
+}
+
+int
+notice_booking(sqlite3 *db, int64_t id, enum mail_kind kind, struct fault *f)
+{
+	struct mail_facts mf = { 0 };
+	struct booking b;
+	struct group g;
+	char key[128], room[1700];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (booking_get(db, id, &b, f))
+		return -1;
+	group_of(db, b.group_id, &g);
+	if (g.email[0] == '\0')
+		return 0;
+	room[0] = '\0';
+	if ((st = store_prepare(db, "SELECT l.name, r.name FROM room r JOIN "
+	    "location l ON l.id = r.location_id WHERE r.id = ?1")) != NULL) {
+		sqlite3_bind_int64(st, 1, b.room_id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(room, sizeof(room), "%s \xe2\x80\x94 %s",
+			    store_text(st, 0), store_text(st, 1));
+		sqlite3_finalize(st);
+	}
+	mf.kind = kind;
+	mf.lang = "nl";
+	mf.name = g.name;
+	mf.title = b.title;
+	mf.start = b.start;
+	mf.end = b.end;
+	mf.zone = when_zone(b.timezone);
+	mf.rrule = b.rrule;
+	mf.series = b.rrule[0] != '\0';
+	mf.group = g.name;
+	mf.room = room;
+	mf.reason = b.reason;
+	mf.occurrences = b.held;
+	/* One message per booking, outcome and moment. */
+	snprintf(key, sizeof(key), "booking/%s/%lld/%lld",
+	    kind == MAIL_BOOKING_REQUESTED ? "requested" :
+	    kind == MAIL_BOOKING_CONFIRMED ? "confirmed" : "declined",
+	    (long long)id, (long long)time(NULL));
+	rc = queue(db, key, "booking", 0, b.event_id, 0, g.email, g.name, NULL,
+	    NULL, &mf, NULL, NULL, time(NULL), 0, -1, -1, f);
+	return rc < 0 ? -1 : 0;
+}

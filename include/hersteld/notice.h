@@ -1,0 +1,57 @@
+/*
+ * Notices: turning a fact ("participant P is registered for occurrence O
+ * of event E") into a composed message in the outbox, in the language
+ * and at the hours the recipient asked for.  Runs inside the caller's
+ * transaction; the outbox key makes queueing the same notice twice
+ * harmless.
+ */
+#ifndef HERSTELD_NOTICE_H
+#define HERSTELD_NOTICE_H
+
+#include <stdint.h>
+#include <time.h>
+#include <sqlite3.h>
+
+#include "hersteld/event.h"
+#include "hersteld/mail.h"
+#include "hersteld/participant.h"
+#include "hersteld/util.h"
+
+struct notice {
+	enum mail_kind			 kind;
+	const struct participant	*p;
+	const struct event		*ev;
+	time_t				 occurrence;	/* 0: the whole event */
+	/*
+	 * The registration covers the whole series: a notice about one
+	 * occurrence names it as an instance of the series; otherwise the
+	 * occurrence stands alone (see feed_occurrence_uid).
+	 */
+	int				 series;
+	int64_t				 registration;	/* confirmations */
+	long				 lead;		/* reminders */
+	time_t				 due;		/* 0: now */
+	time_t				 old_start;	/* changes */
+	const char			*old_where;
+	const char			*notes;		/* follow-ups */
+};
+
+/*
+ * Queue n.  1 when queued, 0 when not (queued before, or the recipient
+ * unsubscribed), -1 with f filled.
+ */
+int	notice_queue(sqlite3 *, const struct notice *, struct fault *);
+
+/* The place of an occurrence as people read it, into out. */
+void	notice_where(sqlite3 *, int64_t room_id, int64_t location_id,
+	    const char *place, char *out, size_t len);
+
+/*
+ * Tell the group that booked (its contact address) that booking id was
+ * requested, confirmed or declined.  Nothing when the group has no
+ * address.  0, or -1 with f filled.
+ */
+int	notice_booking(sqlite3 *, int64_t booking_id, enum mail_kind,
+	    struct fault *);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * Participants: an email address and how its owner wants to be reached
+ * (language, reminder lead times, quiet hours), nothing else.  Each has
+ * two secrets: the token of their personal feed and the token of their
+ * unsubscribe link.  participant_forget erases a person: their row,
+ * registrations, follows and every message to them, sent or not.
+ */
+#ifndef HERSTELD_PARTICIPANT_H
+#define HERSTELD_PARTICIPANT_H
+
+#include <stdint.h>
+#include <time.h>
+#include <sqlite3.h>
+
+#include "hersteld/conf.h"
+#include "hersteld/group.h"
+#include "hersteld/util.h"
+
+#define PARTICIPANT_NAME_MAX_CHARS	100
+#define PARTICIPANT_MAX_LEAD		(90L * 86400)
+#define PARTICIPANT_TOKEN_LEN		64	/* hex characters */
+
+struct participant {
+	int64_t	id;
+	char	email[EMAIL_MAX_BYTES + 1];
+	char	name[PARTICIPANT_NAME_MAX_CHARS * 4 + 1];
+	char	lang[4];
+	long	leads[CONF_MAX_LEADS];	/* seconds, largest first */
+	int	nleads;
+	char	leads_text[128];	/* "7d,1d" or "none" */
+	int	quiet_from, quiet_to;	/* minutes after midnight; -1: none */
+	char	quiet_text[48];		/* "21:00-08:00" or "none" */
+	char	feed_token[PARTICIPANT_TOKEN_LEN + 1];
+	char	unsub_token[PARTICIPANT_TOKEN_LEN + 1];
+	time_t	unsubscribed;		/* 0: receives mail */
+	time_t	created, modified;
+};
+
+/* What the API passes in; NULL means "not given" (edit: keep). */
+struct participant_in {
+	const char	*email, *name, *lang;
+	const char	*remind;	/* "7d,1d,2h" or "none" */
+	const char	*quiet;		/* "21:00-08:00" or "none" */
+	int		 resubscribe;	/* edit: mail again after unsubscribe */
+};
+
+/* Parse "7d,1d,2h" (or "none") into leads, largest first. */
+int	participant_parse_leads(struct fault *, const char *s, long *leads,
+	    int *n);
+/* Parse "21:00-08:00" (or "none": -1, -1). */
+int	participant_parse_quiet(struct fault *, const char *s, int *from,
+	    int *to);
+/* The leads as text ("7d,1d", "1h30m") into out. */
+void	participant_leads_text(const long *leads, int n, char *out, size_t len);
+
+int	participant_add(sqlite3 *, const struct participant_in *,
+	    const char *actor, int64_t *id, struct fault *);
+int	participant_edit(sqlite3 *, const char *ref,
+	    const struct participant_in *, const char *actor, struct fault *);
+/* ref: a decimal id or an address.  0, or -1 with f (not found). */
+int	participant_get(sqlite3 *, const char *ref, struct participant *,
+	    struct fault *);
+int	participant_get_id(sqlite3 *, int64_t id, struct participant *,
+	    struct fault *);
+/* By feed or unsubscribe token: 0, or -1 when none matches. */
+int	participant_by_feed_token(sqlite3 *, const char *token,
+	    struct participant *);
+int	participant_list(sqlite3 *,
+	    int (*cb)(const struct participant *, void *), void *,
+	    struct fault *);
+/*
+ * Erase the person: registrations (places they held go to the waiting
+ * list's next), follows, every outbox message to them; the audit keeps
+ * only "participant N forgotten".
+ */
+int	participant_forget(sqlite3 *, const char *ref, const char *actor,
+	    struct fault *);
+/*
+ * The one-click unsubscribe: no more mail to this address; pending
+ * messages are dropped.  1 when the token matched (again, harmlessly),
+ * 0 when it did not, -1 on a database error.
+ */
+int	participant_unsubscribe(sqlite3 *, const char *token);
+
+/* Follow or stop following a group's announcements. */
+int	participant_follow(sqlite3 *, const char *ref, const char *group,
+	    int on, const char *actor, struct fault *);
+/* The slugs of the groups ref follows, "a,b" into out. */
+int	participant_follows(sqlite3 *, int64_t id, char *out, size_t len,
+	    struct fault *);
+
+#endif

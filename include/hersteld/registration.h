@@ -1,0 +1,100 @@
+/*
+ * Registrations: a participant goes to an event, to one occurrence of a
+ * series, or to the whole series.  Capacity (the event's, else its
+ * room's) is counted per occurrence; who does not fit waits, and the
+ * waiting list moves up by itself, in order, when a place frees.  Every
+ * change queues its mail in the same transaction, and the reminders of
+ * the next weeks are kept planned in the outbox.
+ */
+#ifndef HERSTELD_REGISTRATION_H
+#define HERSTELD_REGISTRATION_H
+
+#include <stdint.h>
+#include <time.h>
+#include <sqlite3.h>
+
+#include "hersteld/event.h"
+#include "hersteld/util.h"
+
+#define REG_PLAN_WINDOW		(92L * 86400)	/* reminders planned ahead */
+#define FOLLOWUP_MAX_CHARS	20000
+
+struct reg_result {
+	int64_t	id;
+	char	status[12];		/* going or waitlist */
+	int	mailed;			/* a confirmation was queued */
+};
+
+/*
+ * Register participant (id or address) for event id: one occurrence
+ * (date "YYYY-MM-DD") or, when NULL, the whole event or series.
+ */
+int	reg_register(sqlite3 *, int64_t event_id, const char *participant,
+	    const char *occurrence, const char *actor, struct reg_result *,
+	    struct fault *);
+/*
+ * Undo it.  For someone registered for the whole series, an occurrence
+ * means sitting that one out.  The freed place goes to the waiting list.
+ */
+int	reg_unregister(sqlite3 *, int64_t event_id, const char *participant,
+	    const char *occurrence, const char *actor, struct fault *);
+
+struct attendee {
+	int64_t		 participant_id;
+	const char	*email, *name;	/* NULL when names are not shown */
+	const char	*status;	/* going or waitlist */
+	time_t		 occurrence;	/* 0: the whole event or series */
+};
+
+struct attendance {
+	long	going, waitlist;
+	long	capacity;		/* 0: no limit */
+	int	anonymous;		/* the group shows counts only */
+};
+
+/*
+ * Who goes to event id (one occurrence when date is given).  cb gets each
+ * person unless the organising group is anonymous: then only counts, for
+ * everyone.
+ */
+int	reg_attendees(sqlite3 *, int64_t event_id, const char *occurrence,
+	    int (*cb)(const struct attendee *, void *), void *,
+	    struct attendance *, struct fault *);
+
+/*
+ * Plan reminders inside the caller's transaction, for registrations of
+ * event_id and/or participant_id (0: any), for occurrences starting
+ * within REG_PLAN_WINDOW.  replace: drop the pending ones first (the
+ * event, the registration or the person's wishes changed).
+ */
+int	reg_plan(sqlite3 *, int64_t event_id, int64_t participant_id,
+	    int replace, struct fault *);
+/* Plan what the window newly reaches, in a transaction of its own. */
+int	reg_plan_all(sqlite3 *);
+
+/*
+ * Inside the transaction that changed event before->id (and, with
+ * new_id, split off a new part): registrations follow the split, people
+ * get change and cancellation notices for what changed for them,
+ * reminders are planned again, and a raised capacity lets the waiting
+ * list move up.
+ */
+int	reg_event_changed(sqlite3 *, const struct event *before,
+	    int64_t new_id, const char *actor, struct fault *);
+/* Before event ev is removed: cancellation notices. */
+int	reg_event_removed(sqlite3 *, const struct event *ev, struct fault *);
+/* A newly published event: announcements to the group's followers. */
+int	reg_announce(sqlite3 *, const struct event *ev, struct fault *);
+/* Before participant id is erased: their places go to the waiting list. */
+int	reg_release_all(sqlite3 *, int64_t participant_id, const char *actor,
+	    struct fault *);
+
+/*
+ * Send notes (UTF-8 text) to everyone registered for event id (one
+ * occurrence of a series: date), one message each.  *queued: how many.
+ */
+int	reg_followup(sqlite3 *, int64_t event_id, const char *occurrence,
+	    const char *notes, const char *actor, long *queued,
+	    struct fault *);
+
+#endif
