@@ -79,7 +79,8 @@ UNIT_TESTS = \
 	store \
 	conf \
 	event \
-	booking
+	booking \
+	outbox
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)

@@ -78,6 +78,8 @@ struct next_occ {
 	int			 found;
 };
 
+static void	whole_occ(const struct event *, time_t, struct occurrence *);
+
 static int
 take_first(const struct occurrence *o, void *arg)
 {
@@ -88,6 +90,12 @@ take_first(const struct occurrence *o, void *arg)
 	n->o = *o;
 	n->found = 1;
 	return 1;
+}
+
+void
+notice_next(const struct event *ev, time_t now, struct occurrence *o)
+{
+	whole_occ(ev, now, o);
 }
 
 /* The occurrence a whole-event notice speaks of: the next one to come. */
@@ -275,6 +283,13 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	default:
 		return fault_set(f, FAULT_INTERNAL, "not a participant notice");
 	}
+	/*
+	 * A reminder that quiet hours would move to before now cannot go
+	 * without waking someone: it is not sent (the confirmation or the
+	 * other reminders carry the same news).
+	 */
+	if (n->kind == MAIL_REMINDER && due < now)
+		return 0;
 	snprintf(key, sizeof(key), "%s/%lld/%lld/%lld/%d%s", key_prefix(n->kind),
 	    (long long)p->id, (long long)ev->id, (long long)n->occurrence,
 	    o.sequence, extra);

@@ -42,7 +42,8 @@ participant_parse_leads(struct fault *f, const char *s, long *leads, int *n)
 		return fault_set(f, FAULT_INVALID, "--remind is required");
 	if (strcmp(s, "none") == 0)
 		return 0;
-	if (strlen(s) >= sizeof(buf) || *s == '\0')
+	if (strlen(s) >= sizeof(buf) || *s == '\0' || *s == ',' ||
+	    s[strlen(s) - 1] == ',' || strstr(s, ",,") != NULL)
 		return fault_set(f, FAULT_INVALID, "--remind must be lead times "
 		    "such as 7d,1d,2h, or none");
 	snprintf(buf, sizeof(buf), "%s", s);

@@ -869,8 +869,9 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 		if (after->sequence > before->sequence && !is) {
 			struct occurrence ob, oa;
 
-			event_occurrence(before, before->start, &ob);
-			event_occurrence(after, after->start, &oa);
+			/* The next session as it was and as it is now. */
+			notice_next(before, now, &ob);
+			notice_next(after, now, &oa);
 			notice_where(db, before->room_id, before->location_id,
 			    before->place, wb, sizeof(wb));
 			notice_where(db, after->room_id, after->location_id,

@@ -42,6 +42,10 @@ struct notice {
  */
 int	notice_queue(sqlite3 *, const struct notice *, struct fault *);
 
+/* The next occurrence of ev to come after now (not cancelled), or its
+ * first when none is. */
+void	notice_next(const struct event *ev, time_t now, struct occurrence *o);
+
 /* The place of an occurrence as people read it, into out. */
 void	notice_where(sqlite3 *, int64_t room_id, int64_t location_id,
 	    const char *place, char *out, size_t len);

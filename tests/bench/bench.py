@@ -215,7 +215,8 @@ def free_port():
     return port
 
 
-def write_conf(tmp, port, horizon_days=730):
+def write_conf(tmp, port, horizon_days=730, smtp_url="", leads=("7d", "1d"),
+               smtp_retry=None):
     conf = os.path.join(tmp, "hersteld.conf")
     with open(conf, "w") as f:
         f.write("""# written by tests/bench/bench.py
@@ -227,18 +228,22 @@ listen = {
   http   = "127.0.0.1:%(port)d";
 };
 smtp = {
-  url           = "";
+  url           = "%(smtp_url)s";
   from          = "Herstelhuis <noreply@example.org>";
   starttls      = false;
   username      = "";
-  password_file = "";
+  password_file = "";%(retry)s
 };
 maildir = "%(tmp)s/mail";
-reminders = { lead = [ "7d", "1d" ]; quiet_hours = "21:00-08:00"; };
+reminders = { lead = [ %(leads)s ]; quiet_hours = "21:00-08:00"; };
 feeds     = { past_days = 90; future_days = 730; refresh = "1h"; };
 bookings  = { horizon_days = %(horizon)d; };
 log_level = "warn";
-""" % {"tmp": tmp, "port": port, "horizon": horizon_days})
+""" % {"tmp": tmp, "port": port, "horizon": horizon_days,
+       "smtp_url": smtp_url,
+       "retry": ("\n  retry         = %d;" % smtp_retry
+                 if smtp_retry is not None else ""),
+       "leads": ", ".join('"%s"' % x for x in leads)})
     return conf
 
 
@@ -1808,9 +1813,501 @@ def bench_feeds(hersteld, ctl, keep):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-PARTS = ("events", "booking", "feeds")
+# ---- the mail part --------------------------------------------------------
+
+ML_FROM = "noreply@example.org"
+ML_DOMAIN = "example.net"            # the daemon's recipients
+ML_PLAIN_DOMAIN = "example.com"      # the plain sender's recipients
+ML_LEAD = "1h"
+ML_LEAD_S = 3600
+
+# The sink, run as its own process (/usr/bin/python3 sink.py PORT) so that
+# measuring does not share a GIL with it.  It records, per message
+# accepted, the arrival time, the Message-ID, the envelope recipients and
+# the size, and keeps the first message's bytes; it answers commands on
+# stdin: "count", "dump PATH" (JSON records), "sample PATH" (the first
+# message), "quit".
+ML_SINK_SRC = r'''
+import json, logging, re, sys, time
+from aiosmtpd.controller import Controller
+
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)
+MID = re.compile(rb"^Message-ID:[ \t]*([^\r\n]*)", re.I | re.M)
+recs = []
+first = []
+
+
+class Handler:
+    async def handle_DATA(self, server, session, envelope):
+        data = envelope.original_content or envelope.content
+        t = time.time()
+        end = data.find(b"\r\n\r\n")
+        m = MID.search(data, 0, end if end >= 0 else len(data))
+        recs.append((t, m.group(1).decode("ascii", "replace") if m else "",
+                     list(envelope.rcpt_tos), len(data)))
+        if not first:
+            first.append(bytes(data))
+        return "250 2.0.0 OK: queued (bench sink)"
+
+
+c = Controller(Handler(), hostname="127.0.0.1", port=int(sys.argv[1]),
+               decode_data=False, ready_timeout=10)
+c.start()
+print("ready", flush=True)
+for line in sys.stdin:
+    cmd, _, arg = line.strip().partition(" ")
+    if cmd == "count":
+        print(len(recs), flush=True)
+    elif cmd == "dump":
+        with open(arg, "w") as f:
+            json.dump(recs, f)
+        print("ok", flush=True)
+    elif cmd == "sample":
+        with open(arg, "wb") as f:
+            f.write(first[0] if first else b"")
+        print("ok", flush=True)
+    elif cmd == "quit":
+        break
+c.stop()
+'''
+
+
+class MlSink:
+    def __init__(self, tmp):
+        src = os.path.join(tmp, "sink.py")
+        with open(src, "w") as f:
+            f.write(ML_SINK_SRC)
+        self.port = free_port()
+        self.errlog = os.path.join(tmp, "sink.log")
+        with open(self.errlog, "w") as ef:
+            self.proc = subprocess.Popen(
+                ["/usr/bin/python3", src, str(self.port)], cwd=tmp,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=ef,
+                text=True, bufsize=1)
+        line = self.proc.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError("the aiosmtpd sink did not start:\n"
+                               + tail(self.errlog))
+
+    def ask(self, cmd):
+        self.proc.stdin.write(cmd + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the aiosmtpd sink died:\n" + tail(self.errlog))
+        return line.strip()
+
+    def count(self):
+        return int(self.ask("count"))
+
+    def close(self):
+        if self.proc.poll() is not None:
+            return
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+            self.proc.wait(10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+
+
+def ml_cpu(pid):
+    """User + system CPU seconds of a process, all threads, or None."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def ml_io(pid):
+    """/proc/PID/io as a dict (may be unreadable)."""
+    d = {}
+    try:
+        with open("/proc/%d/io" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                d[k] = int(v)
+    except (OSError, ValueError):
+        pass
+    return d
+
+
+def ml_start_daemon(hersteld, tmp, port, smtp_port):
+    conf = write_conf(tmp, port, smtp_url="smtp://127.0.0.1:%d" % smtp_port,
+                      leads=(ML_LEAD,), smtp_retry=60)
+    sock = os.path.join(tmp, "hersteld.sock")
+    log = os.path.join(tmp, "hersteld.log")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    with open(log, "a") as lf:
+        proc = subprocess.Popen([hersteld, "-d", "-c", conf], cwd=tmp,
+                                stdin=subprocess.DEVNULL,
+                                stdout=lf, stderr=subprocess.STDOUT)
+    wait_for_socket(proc, sock, log)
+    return proc, sock, log
+
+
+def ml_fill(tmp, event_id, ref_id, n):
+    """Participants 2..n like the reference one, and all n registered for
+    the event: straight into the database while the daemon is stopped."""
+    import secrets
+    import sqlite3
+    db = sqlite3.connect(os.path.join(tmp, "hersteld.db"))
+    try:
+        leads, quiet = db.execute("SELECT leads, quiet FROM participant "
+                                  "WHERE id = ?", (ref_id,)).fetchone()
+        now = int(time.time())
+        with db:
+            db.executemany(
+                "INSERT INTO participant (email, name, lang, leads, quiet, "
+                "feed_token, unsub_token, created, modified) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (("deelnemer-%05d@%s" % (i, ML_DOMAIN), "Deelnemer %d" % i,
+                  "en" if i % 5 == 0 else "nl", leads, quiet,
+                  secrets.token_hex(32), secrets.token_hex(32), now, now)
+                 for i in range(2, n + 1)))
+            db.execute(
+                "INSERT INTO registration (event_id, participant_id, "
+                "occurrence, status, created, modified) SELECT ?, id, 0, "
+                "'going', ?, ? FROM participant", (event_id, now, now))
+        return (db.execute("SELECT count(*) FROM participant").fetchone()[0],
+                db.execute("SELECT count(*) FROM registration WHERE "
+                           "event_id = ?", (event_id,)).fetchone()[0],
+                leads, quiet)
+    finally:
+        db.close()
+
+
+def ml_plain(port, template, rcpt0, n):
+    """The sink's own capacity: n messages like template over one smtplib
+    connection, each with its own Message-ID and recipient, built before
+    the clock starts.  (seconds, CPU seconds of this process, refused)."""
+    import smtplib
+    head, sep, body = template.partition(b"\r\n\r\n")
+    mid = re.compile(rb"^Message-ID:[ \t]*[^\r\n]*", re.I | re.M)
+    msgs = []
+    for i in range(n):
+        rcpt = "plain-%05d@%s" % (i + 1, ML_PLAIN_DOMAIN)
+        h = mid.sub(b"Message-ID: <bench-plain-%d@%s>"
+                    % (i + 1, ML_PLAIN_DOMAIN.encode()), head, count=1)
+        h = h.replace(rcpt0.encode(), rcpt.encode())
+        msgs.append((rcpt, h + sep + body))
+    s = smtplib.SMTP("127.0.0.1", port, timeout=60)
+    refused = 0
+    try:
+        s.ehlo()
+        c0 = os.times()
+        t0 = time.perf_counter()
+        for rcpt, m in msgs:
+            try:
+                s.sendmail(ML_FROM, [rcpt], m)
+            except smtplib.SMTPResponseException:
+                refused += 1
+        secs = time.perf_counter() - t0
+        c1 = os.times()
+    finally:
+        try:
+            s.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return secs, (c1.user - c0.user) + (c1.system - c0.system), refused
+
+
+def ml_rate(times):
+    """(messages, span from first to last arrival, messages per second
+    over that span: (n - 1) / span)."""
+    if len(times) < 2:
+        return len(times), 0.0, 0.0
+    span = times[-1] - times[0]
+    return len(times), span, (len(times) - 1) / span if span > 0 else 0.0
+
+
+def ml_outbox(db):
+    return dict(db.execute("SELECT status, count(*) FROM outbox WHERE "
+                           "kind = 'reminder' GROUP BY status").fetchall())
+
+
+def bench_mail(hersteld, ctl, keep):
+    n = env_int("BENCH_MAIL_MESSAGES", 10000)
+    margin = env_int("BENCH_MAIL_MARGIN", 40)
+    if n < 2:
+        sys.exit("bench: BENCH_MAIL_MESSAGES must be at least 2")
+    tmp = tempfile.mkdtemp(prefix="hersteld-bench-mail-")
+    proc = sink = None
+    res = {}
+    try:
+        sink = MlSink(tmp)
+        port = free_port()
+        proc, sock, log = ml_start_daemon(hersteld, tmp, port, sink.port)
+        out("")
+        out("#" * 72)
+        out("hersteld bench, mail: %s" % hersteld)
+        out("  temp dir %s, pid %d; aiosmtpd sink (own process, pid %d) on "
+            "127.0.0.1:%d; smtp.retry 60, reminders.lead [\"%s\"]"
+            % (tmp, proc.pid, sink.proc.pid, sink.port, ML_LEAD))
+
+        # ---- queue ---------------------------------------------------
+        # The event starts on a whole minute, lead + margin from now or
+        # later, so its reminders fall due together at start - lead.
+        import zoneinfo
+        zone = zoneinfo.ZoneInfo("Europe/Amsterdam")
+        start = (int(time.time()) + ML_LEAD_S + margin + 59) // 60 * 60
+        due = start - ML_LEAD_S
+        local = datetime.datetime.fromtimestamp(start, zone)
+        out("")
+        out("== queueing %d reminders, due together at %s (local %s), "
+            "lead %s before an event at %s"
+            % (n, datetime.datetime.fromtimestamp(due, zone).strftime(
+                "%H:%M:%S"), zone.key, ML_LEAD, local.strftime("%H:%M")))
+        api = Api(sock)
+        try:
+            ev = api.post("/events", {
+                "kind": "themabijeenkomst",
+                "title": "Ouderavond: hoe gaat het nu?",
+                "start": local.strftime("%Y-%m-%d %H:%M"),
+                "duration": "90m",
+                "place": "Bibliotheek Bijlmerplein, Bijlmerplein 93"})
+            ref = api.post("/participants", {
+                "email": "deelnemer-00001@%s" % ML_DOMAIN,
+                "name": "Deelnemer 1", "remind": ML_LEAD, "quiet": "none"})
+        finally:
+            api.close()
+        stop(proc)
+        proc = None
+        t0 = time.perf_counter()
+        n_part, n_reg, leads, quiet = ml_fill(tmp, ev["id"], ref["id"], n)
+        out("  event %s (no capacity limit, at a place); participant %s "
+            "through the API (remind %r, quiet %r), the other %d and all "
+            "%d registrations inserted with sqlite3 in %.1f s while the "
+            "daemon was stopped"
+            % (ev["id"], ref["id"], leads, quiet, n_part - 1, n_reg,
+               time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        proc, sock, log = ml_start_daemon(hersteld, tmp, port, sink.port)
+        db = bk_db(tmp)
+        try:
+            queued = 0
+            while time.time() < due - 1:
+                queued = db.execute(
+                    "SELECT count(*) FROM outbox WHERE kind = 'reminder' "
+                    "AND status = 'pending' AND next_attempt = ?",
+                    (due,)).fetchone()[0]
+                if queued >= n:
+                    break
+                if proc.poll() is not None:
+                    raise RuntimeError("hersteld died while planning:\n"
+                                       + tail(log))
+                time.sleep(0.1)
+            res["plan_s"] = time.perf_counter() - t0
+            others = db.execute("SELECT kind, status, count(*) FROM outbox "
+                                "WHERE NOT (kind = 'reminder' AND "
+                                "next_attempt = ?) GROUP BY 1, 2",
+                                (due,)).fetchall()
+            sample_id, rcpt0, size = db.execute(
+                "SELECT id, recipient, length(CAST(message AS BLOB)) FROM "
+                "outbox WHERE kind = 'reminder' ORDER BY id LIMIT 1"
+            ).fetchone()
+            avg = db.execute("SELECT avg(length(CAST(message AS BLOB))) "
+                             "FROM outbox WHERE kind = 'reminder'"
+                             ).fetchone()[0] or 0
+            recipients = [r[0] for r in db.execute(
+                "SELECT recipient FROM outbox WHERE kind = 'reminder' AND "
+                "next_attempt = ?", (due,))]
+        finally:
+            db.close()
+        res["queued"] = queued
+        out("  restarted: the start-up planning queued %d reminders (due %s) "
+            "%.1f s after the start; %.1f s before they fall due"
+            % (queued, "together" if queued else "-", res["plan_s"],
+               due - time.time()))
+        out("  messages as stored: %d bytes (first), %.0f bytes on average; "
+            "other outbox rows: %s" % (size, avg, ", ".join(
+                "%s %s %d" % r for r in others) or "none"))
+        if queued < n:
+            raise RuntimeError("only %d of %d reminders queued before they "
+                               "fell due" % (queued, n))
+
+        # ---- the daemon delivers -------------------------------------
+        out("")
+        out("== delivery by hersteld (libcurl, one connection per batch "
+            "of claimed messages)")
+        while time.time() < due - 0.5:
+            time.sleep(min(0.5, due - 0.5 - time.time()))
+        cpu_d0, cpu_s0, io0 = ml_cpu(proc.pid), ml_cpu(sink.proc.pid), \
+            ml_io(proc.pid)
+        deadline = due + env_int("BENCH_MAIL_TIMEOUT", 120)
+        last, last_change = -1, time.time()
+        while time.time() < deadline:
+            time.sleep(0.25)
+            got = sink.count()
+            if got != last:
+                last, last_change = got, time.time()
+            if got >= n or time.time() - last_change > 30:
+                break
+            if proc.poll() is not None:
+                raise RuntimeError("hersteld died while sending:\n"
+                                   + tail(log))
+        cpu_d1, cpu_s1, io1 = ml_cpu(proc.pid), ml_cpu(sink.proc.pid), \
+            ml_io(proc.pid)
+        # Let it record the last outcomes.
+        db = bk_db(tmp)
+        try:
+            t_end = time.time() + 10
+            while time.time() < t_end:
+                st = ml_outbox(db)
+                if not st.get("pending") and not st.get("sending"):
+                    break
+                time.sleep(0.2)
+        finally:
+            db.close()
+
+        # What the daemon delivered, before the plain sender adds to it.
+        dump = os.path.join(tmp, "sink-daemon.json")
+        sink.ask("dump " + dump)
+        with open(dump) as f:
+            drecs = json.load(f)
+        if not drecs:
+            raise RuntimeError("no reminder reached the sink:\n" + tail(log))
+        st_end = None
+        db = bk_db(tmp)
+        try:
+            st_end = ml_outbox(db)
+        finally:
+            db.close()
+        dt = sorted(r[0] for r in drecs)
+        nd, span_d, rate_d = ml_rate(dt)
+        res["daemon"] = rate_d
+        res["from_due"] = nd / (dt[-1] - due) if dt[-1] > due else 0.0
+        got = {}
+        mids = {}
+        for r in drecs:
+            for a in r[2]:
+                got[a] = got.get(a, 0) + 1
+            mids[r[1]] = mids.get(r[1], 0) + 1
+        res["lost"] = len(set(recipients) - set(got))
+        res["dup"] = sum(c - 1 for c in mids.values() if c > 1)
+        res["dup_rcpt"] = sum(c - 1 for c in got.values() if c > 1)
+        res["no_mid"] = mids.get("", 0)
+        cpu_d = (cpu_d1 - cpu_d0) if None not in (cpu_d0, cpu_d1) else None
+        cpu_sd = (cpu_s1 - cpu_s0) if None not in (cpu_s0, cpu_s1) else None
+        out("  %d messages arrived; the first %.0f ms after the due second, "
+            "the last %.1f s after it" % (nd, (dt[0] - due) * 1000,
+                                          dt[-1] - due))
+        out("  %.0f messages/s from the first arrival to the last "
+            "(%.0f/s counted from the due second)" % (rate_d,
+                                                      res["from_due"]))
+        if cpu_d is not None and span_d > 0:
+            out("  CPU while sending: hersteld %.2f s (%.0f%% of one core, "
+                "%.0f us per message), the sink %.2f s (%.0f%%)"
+                % (cpu_d, 100 * cpu_d / span_d, 1e6 * cpu_d / nd, cpu_sd,
+                   100 * cpu_sd / span_d))
+        if io0 and io1:
+            w = io1.get("write_bytes", 0) - io0.get("write_bytes", 0)
+            out("  hersteld's storage writes while sending: %.1f MB (%.1f kB "
+                "per message; synchronous=FULL: every commit is an fsync)"
+                % (w / 1e6, w / 1e3 / nd))
+        # Where the time goes: the pause before each message, by its
+        # place in the daemon's cycle (claims of 64, a recording
+        # transaction after every 16).
+        gaps = {"inside a group of 16": [], "after 16 (record)": [],
+                "after 64 (record + claim)": []}
+        for k in range(1, len(dt)):
+            g = dt[k] - dt[k - 1]
+            key = ("after 64 (record + claim)" if k % 64 == 0 else
+                   "after 16 (record)" if k % 16 == 0 else
+                   "inside a group of 16")
+            gaps[key].append(g)
+        for key, v in gaps.items():
+            if v:
+                out("    pause before a message %-26s median %6.2f ms, "
+                    "mean %6.2f ms, %4.1f s in all (%2.0f%%)"
+                    % (key + ":", 1000 * statistics.median(v),
+                       1000 * statistics.mean(v), sum(v),
+                       100 * sum(v) / span_d if span_d else 0))
+
+        # ---- the plain sender ----------------------------------------
+        sample = os.path.join(tmp, "sample.eml")
+        sink.ask("sample " + sample)
+        with open(sample, "rb") as f:
+            template = f.read()
+        rcpt0 = drecs[0][2][0] if drecs[0][2] else ""
+        out("")
+        out("== the sink's own capacity: %d messages like the first "
+            "reminder (%d bytes as received, own Message-ID and recipient "
+            "each), python smtplib over one connection" % (n, len(template)))
+        cpu_s0 = ml_cpu(sink.proc.pid)
+        plain_s, plain_cpu, refused = ml_plain(sink.port, template, rcpt0, n)
+        cpu_s1 = ml_cpu(sink.proc.pid)
+        dump = os.path.join(tmp, "sink.json")
+        sink.ask("dump " + dump)
+        with open(dump) as f:
+            recs = json.load(f)
+        pt = sorted(r[0] for r in recs if r[2] and
+                    r[2][0].endswith("@" + ML_PLAIN_DOMAIN))
+        npl, span_p, rate_p = ml_rate(pt)
+        res["plain"] = rate_p
+        out("  %d messages arrived (%d refused); %.0f messages/s from the "
+            "first arrival to the last (%.0f/s as the sender timed it)"
+            % (npl, refused, rate_p, n / plain_s if plain_s else 0))
+        if cpu_s0 is not None and cpu_s1 is not None and span_p > 0:
+            out("  CPU while sending: the sender %.2f s (%.0f%%), the sink "
+                "%.2f s (%.0f%% of one core)"
+                % (plain_cpu, 100 * plain_cpu / plain_s, cpu_s1 - cpu_s0,
+                   100 * (cpu_s1 - cpu_s0) / span_p))
+        res["ratio"] = rate_d / rate_p if rate_p else 0.0
+
+        if proc.poll() is not None:
+            raise RuntimeError("hersteld died during the bench:\n" + tail(log))
+
+        # ---- summary -------------------------------------------------
+        out("")
+        out("=" * 72)
+        out("SUMMARY, mail (figures only; nothing here is asserted)")
+        out("  %d reminders due at one moment, to an aiosmtpd sink on "
+            "loopback" % n)
+        out("    hersteld                          %7.0f messages/s  "
+            "(%.0f/s from the due second)" % (rate_d, res["from_due"]))
+        out("    plain smtplib, one connection     %7.0f messages/s  "
+            "(the sink's own capacity)" % rate_p)
+        out("    ratio hersteld/plain              %7.2f      goal >= 0.9  %s"
+            % (res["ratio"], "met" if res["ratio"] >= 0.9 else "NOT MET"))
+        out("    lost                              %7d      goal 0  %s"
+            % (res["lost"], "met" if res["lost"] == 0 else "NOT MET"))
+        out("    duplicated (Message-ID twice)     %7d      goal 0  %s"
+            % (res["dup"], "met" if res["dup"] == 0 else "NOT MET"))
+        if res["dup_rcpt"] or res["no_mid"]:
+            out("    recipients reached twice %d, messages without a "
+                "Message-ID %d" % (res["dup_rcpt"], res["no_mid"]))
+        out("    outbox (reminders) at the end     %s" % ", ".join(
+            "%s %d" % kv for kv in sorted((st_end or {}).items())))
+        out("  start-up planning of %d reminders     %7.1f s"
+            % (res["queued"], res["plan_s"]))
+        out("=" * 72)
+        return 0
+    except KeyboardInterrupt:
+        out("bench: interrupted")
+        return 130
+    except Exception as e:          # report, then clean up
+        out("bench: mail part failed: %s" % e)
+        if proc is not None:
+            out("daemon log:\n" + tail(os.path.join(tmp, "hersteld.log")))
+        return 1
+    finally:
+        stop(proc)
+        if sink is not None:
+            sink.close()
+        if keep:
+            out("bench: kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+PARTS = ("events", "booking", "feeds", "mail")
 RUN = {"events": "bench_events", "booking": "bench_booking",
-       "feeds": "bench_feeds"}
+       "feeds": "bench_feeds", "mail": "bench_mail"}
 
 
 def main():

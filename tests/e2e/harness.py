@@ -11,6 +11,7 @@ removed on exit, also when the test failed; the daemon is killed if it is
 still running.  Standard library only.
 """
 
+import datetime
 import http.client
 import json
 import os
@@ -160,8 +161,11 @@ def _request(conn, method, path, body, headers):
 class Daemon:
     """One hersteld on its own temporary directory."""
 
-    def __init__(self, autostart=True):
+    def __init__(self, autostart=True, env=None):
         self.autostart = autostart
+        # env: extra variables for the daemon only (not for herstelctl),
+        # e.g. harness.faketime_env(...) to run it under libfaketime.
+        self.extra_env = dict(env or {})
         self.dir = tempfile.mkdtemp(prefix="hersteld-e2e-")
         self.db = os.path.join(self.dir, "hersteld.db")
         self.socket = os.path.join(self.dir, "hersteld.sock")
@@ -230,7 +234,13 @@ class Daemon:
         with open(self.stderr_path, "ab") as err:
             return subprocess.Popen([self.hersteld] + args, cwd=self.dir,
                                     stdin=subprocess.DEVNULL,
-                                    stdout=err, stderr=err, env=clean_env())
+                                    stdout=err, stderr=err,
+                                    env=self.daemon_env())
+
+    def daemon_env(self):
+        env = clean_env()
+        env.update(self.extra_env)
+        return env
 
     def start(self):
         """Start the daemon and wait until its socket accepts connections.
@@ -431,9 +441,48 @@ class Daemon:
             tables = [r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
                 "ORDER BY name")]
-            out = {t: sorted(con.execute('SELECT * FROM "%s"' % t).fetchall(),
-                             key=repr) for t in tables}
+            # The delivery thread sends queued mail on its own time:
+            # what a request wrote to the outbox is what was queued.
+            cols = {"outbox": "id, key, kind, participant_id, event_id, "
+                    "occurrence, recipient, subject, due, created"}
+            out = {t: sorted(con.execute('SELECT %s FROM "%s"' % (
+                cols.get(t, "*"), t)).fetchall(), key=repr)
+                   for t in tables}
             out["user_version"] = con.execute("PRAGMA user_version").fetchone()
             return out
         finally:
             con.close()
+
+
+# ---- libfaketime (Debian's faketime): move the daemon's clock ----
+
+LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+
+
+def faketime_env(stamp_file):
+    """Environment for a daemon whose clock is read from stamp_file (a line
+    like "@2026-12-01 20:00:00", see set_faketime), re-read on every call
+    so that a test can move it while the daemon runs.  ASan must not
+    insist on being first in the link order when libfaketime is preloaded."""
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    asan = (asan + ":" if asan else "") + "verify_asan_link_order=0"
+    return {"LD_PRELOAD": LIBFAKETIME,
+            "FAKETIME_TIMESTAMP_FILE": stamp_file,
+            "FAKETIME_NO_CACHE": "1",
+            "TZ": "UTC",
+            "ASAN_OPTIONS": asan}
+
+
+def set_faketime(stamp_file, when):
+    """when: "YYYY-MM-DD HH:MM:SS" in UTC (faketime_env sets TZ=UTC) or a
+    datetime (its UTC wall clock is used).  The daemon's clock jumps there
+    plus the real seconds since the daemon started (libfaketime's "@"
+    keeps the clock running from its first reading), and runs on."""
+    if hasattr(when, "astimezone") and getattr(when, "tzinfo", None):
+        when = when.astimezone(datetime.timezone.utc)
+    if not isinstance(when, str):
+        when = when.strftime("%Y-%m-%d %H:%M:%S")
+    tmp = stamp_file + ".tmp"
+    with open(tmp, "w") as fp:
+        fp.write("@%s\n" % when)
+    os.replace(tmp, stamp_file)
