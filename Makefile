@@ -76,7 +76,8 @@ UNIT_TESTS = \
 	store \
 	conf \
 	event \
-	booking
+	booking \
+	mail
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)
