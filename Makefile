@@ -80,7 +80,8 @@ UNIT_TESTS = \
 	conf \
 	event \
 	booking \
-	outbox
+	outbox \
+	mail
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)

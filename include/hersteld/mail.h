@@ -34,7 +34,13 @@ enum mail_kind {
 	MAIL_BOOKING_DECLINED	/* to a group: the request was declined */
 };
 
-/* What a message says.  All strings borrowed; NULL or "" when absent. */
+/*
+ * What a message says.  All strings borrowed; NULL or "" when absent.
+ * series: for MAIL_CHANGE and MAIL_CANCELLATION it means the change or
+ * cancellation covers the series from start on (otherwise only the
+ * occurrence at start); for the other kinds, that the registration covers
+ * the series that starts at start.  zone NULL shows times in UTC.
+ */
 struct mail_facts {
 	enum mail_kind	 kind;
 	const char	*lang;		/* "nl" (default) or "en" */
@@ -72,7 +78,8 @@ struct mail_envelope {
 
 /*
  * The subject and plain text for facts, in facts->lang.  Both new
- * strings (free them); 0, or -1 when out of memory.
+ * strings (free them); 0, or -1 when out of memory (or over 1 MiB).
+ * The body's lines end in LF; mail_compose makes them CRLF.
  */
 int	mail_text(const struct mail_facts *, char **subject, char **body);
 
@@ -82,6 +89,10 @@ int	mail_text(const struct mail_facts *, char **subject, char **body);
  * List-Unsubscribe-Post, Auto-Submitted) and body, CRLF throughout.
  * *out is a new NUL-terminated string of *outlen bytes.  0, or -1 with f
  * filled (an address that cannot be put in a header, or out of memory).
+ * FAULT_INVALID: an address, the unsubscribe URL, the Message-ID or the
+ * calendar method cannot stand in a header, or the message would exceed
+ * 16 MiB; FAULT_INTERNAL: out of memory or no randomness.  Without a
+ * message_id one is made with the domain of the From address.
  */
 int	mail_compose(const struct mail_envelope *, const char *subject,
 	    const char *body, char **out, size_t *outlen, struct fault *f);

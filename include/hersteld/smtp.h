@@ -28,7 +28,15 @@ enum smtp_outcome {
 
 struct smtp_session;
 
-/* A session for configuration c (borrowed for the session's life). */
+/*
+ * A session for configuration c (borrowed for the session's life); NULL
+ * when out of memory.  A session belongs to one thread.  Problems with
+ * the configuration (an unreadable password file) do not fail here: every
+ * send then answers SMTP_CONFIG saying what is wrong.  A Maildir session
+ * (smtp.url empty) creates maildir and its tmp/, new/ and cur/ (0700) as
+ * needed, not maildir's parent; files hold the message as it would go
+ * over SMTP, CRLF line ends and Date header included.
+ */
 struct smtp_session *smtp_open(const struct conf *c);
 
 /*
@@ -36,6 +44,15 @@ struct smtp_session *smtp_open(const struct conf *c);
  * header for now prepended.  from and to are bare addresses.  On
  * anything but SMTP_SENT, err holds one line: the server's reply or what
  * went wrong.
+ *
+ * A 5xx reply to RCPT or to the message is SMTP_PERMANENT; a 5xx reply
+ * at the greeting, to the login or to MAIL FROM (other than 552, too
+ * large), and 530/534/535/538 anywhere, concern every message and are
+ * SMTP_CONFIG, as are curl's URL, STARTTLS, TLS and login errors.  err
+ * then reads e.g. "550 5.1.1 no such user", "Failed to connect to
+ * mail.example.org port 587 after 3 ms: Couldn't connect to server", or
+ * "the server refuses mail from <noreply@example.org> as configured:
+ * 553 5.7.1 sender not allowed".
  */
 enum smtp_outcome smtp_send(struct smtp_session *, const char *from,
 	    const char *to, const char *msg, size_t len, time_t now,
