@@ -11,6 +11,8 @@
 #include <libconfig.h>
 
 #include "hersteld/conf.h"
+#include "hersteld/group.h"
+#include "hersteld/mail.h"
 #include "hersteld/util.h"
 #include "hersteld/when.h"
 
@@ -256,6 +258,13 @@ conf_load(const char *path, char *err, size_t errlen)
 		    7L * 86400, &c->feeds_refresh))
 			BAD(config_setting_source_line(s), "%s", f.kind ? f.msg :
 			    "feeds.refresh must be a duration such as \"1h\"");
+	}
+	{
+		char addr[EMAIL_MAX_BYTES + 1];
+
+		if (mail_address(c->smtp_from, addr, sizeof(addr)) != 0)
+			BAD(line_of(&cfg, "smtp.from"), "smtp.from must hold "
+			    "an address, e.g. \"Herstelhuis <noreply@example.org>\"");
 	}
 	c->smtp_retry = 60;
 	if ((s = config_lookup(&cfg, "smtp.retry")) != NULL) {

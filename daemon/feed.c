@@ -493,12 +493,12 @@ emit_personal(struct render *r, int64_t participant_id, struct fault *f)
 	int rc;
 
 	/*
-	 * What they go to (or wait for), each event once per registration;
+	 * What they go to (not what they wait for), each event once;
 	 * 'cancelled' rows are a series registrant sitting one out.
 	 */
 	if ((st = store_prepare(r->db, "SELECT event_id, occurrence, status "
-	    "FROM registration WHERE participant_id = ?1 ORDER BY event_id, "
-	    "occurrence")) == NULL)
+	    "FROM registration WHERE participant_id = ?1 AND status != "
+	    "'waitlist' ORDER BY event_id, occurrence")) == NULL)
 		return fault_set(f, FAULT_INTERNAL, "database error");
 	sqlite3_bind_int64(st, 1, participant_id);
 	struct event *ev = NULL;

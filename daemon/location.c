@@ -11,6 +11,7 @@
 
 #include "hersteld/conf.h"
 #include "hersteld/location.h"
+#include "hersteld/registration.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -531,8 +532,12 @@ room_edit(sqlite3 *db, const char *ref, const struct room_in *in,
 	sqlite3_bind_int64(st, 7, time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || store_audit(db, actor, "room.edit", ref, NULL) ||
-	    store_commit(db))
+	if (rc != SQLITE_DONE)
+		goto internal;
+	/* More room: the waiting lists of events held there move up. */
+	if (capacity > r.capacity && reg_room_grew(db, r.id, f))
+		goto fail;
+	if (store_audit(db, actor, "room.edit", ref, NULL) || store_commit(db))
 		goto internal;
 	return 0;
 internal:

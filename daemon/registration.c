@@ -559,6 +559,48 @@ reg_release_all(sqlite3 *db, int64_t pid, const char *actor, struct fault *f)
 	return 0;
 }
 
+int
+reg_room_grew(sqlite3 *db, int64_t room_id, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int64_t *evs = NULL;
+	int n = 0, rc;
+
+	/* Events counting on the room's capacity, with someone waiting. */
+	if ((st = store_prepare(db, "SELECT DISTINCT e.id FROM event e JOIN "
+	    "registration r ON r.event_id = e.id WHERE e.room_id = ?1 AND "
+	    "e.capacity IS NULL AND r.status = 'waitlist'")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, room_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *nv = realloc(evs, (n + 1) * sizeof(*nv));
+
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		evs = nv;
+		evs[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(evs);
+		return db_fault(f, db);
+	}
+	for (int i = 0; i < n; i++) {
+		struct event *ev = event_get(db, evs[i], f);
+
+		if (ev == NULL || promote(db, ev, f)) {
+			event_free(ev);
+			free(evs);
+			return -1;
+		}
+		event_free(ev);
+	}
+	free(evs);
+	return 0;
+}
+
 /* ---- attendees ---- */
 
 int

@@ -85,6 +85,8 @@ int	reg_event_changed(sqlite3 *, const struct event *before,
 int	reg_event_removed(sqlite3 *, const struct event *ev, struct fault *);
 /* A newly published event: announcements to the group's followers. */
 int	reg_announce(sqlite3 *, const struct event *ev, struct fault *);
+/* A room now holds more people: promote on its events' waiting lists. */
+int	reg_room_grew(sqlite3 *, int64_t room_id, struct fault *);
 /* Before participant id is erased: their places go to the waiting list. */
 int	reg_release_all(sqlite3 *, int64_t participant_id, const char *actor,
 	    struct fault *);
