@@ -504,6 +504,14 @@ deliver_main(void *arg)
 	(void)arg;
 	if (db == NULL)
 		return NULL;
+	/*
+	 * This connection only claims and records.  Without an fsync per
+	 * commit a power cut can undo a recent 'sent' (the message goes
+	 * again: a duplicate) or a claim (start-up resets those anyway); it
+	 * can never lose a queued message, which the writer that queued it
+	 * committed with synchronous=FULL.
+	 */
+	sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	recover(db);
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
