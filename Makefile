@@ -34,7 +34,13 @@ DAEMON_SRCS = \
 	daemon/api_group.c \
 	daemon/api_location.c \
 	daemon/api_token.c \
+	daemon/api_cocreate.c \
+	daemon/api_report.c \
+	daemon/api_signal.c \
+	daemon/attendance.c \
+	daemon/audit.c \
 	daemon/booking.c \
+	daemon/cohost.c \
 	daemon/conf.c \
 	daemon/event.c \
 	daemon/feed.c \
@@ -48,9 +54,12 @@ DAEMON_SRCS = \
 	daemon/participant.c \
 	daemon/recur.c \
 	daemon/registration.c \
+	daemon/report.c \
+	daemon/signal.c \
 	daemon/smtp.c \
 	daemon/store.c \
 	daemon/token.c \
+	daemon/topic.c \
 	daemon/util.c \
 	daemon/when.c
 

@@ -25,6 +25,12 @@ static const struct {
 	{ "bookings",	api_bookings },
 	{ "feeds",	api_feeds },
 	{ "import",	api_import },
+	{ "cohosts",	api_cohosts },
+	{ "topics",	api_topics },
+	{ "signals",	api_signals },
+	{ "attendance",	api_attendance },
+	{ "reports",	api_reports },
+	{ "audit",	api_audit },
 };
 
 void
