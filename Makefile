@@ -65,15 +65,22 @@ DAEMON_SRCS = \
 
 CLI_SRCS = \
 	cli/client.c \
+	cli/cmd_attendance.c \
+	cli/cmd_audit.c \
 	cli/cmd_booking.c \
 	cli/cmd_closure.c \
+	cli/cmd_cohost.c \
 	cli/cmd_event.c \
 	cli/cmd_feed.c \
 	cli/cmd_group.c \
 	cli/cmd_import.c \
 	cli/cmd_location.c \
+	cli/cmd_report.c \
 	cli/cmd_room.c \
+	cli/cmd_signal.c \
 	cli/cmd_token.c \
+	cli/cmd_topic.c \
+	cli/csv.c \
 	cli/main.c \
 	cli/output.c
 

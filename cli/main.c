@@ -30,6 +30,12 @@ static const struct {
 	{ "booking",	cmd_booking,	"room bookings: list, approve, decline, cancel" },
 	{ "feed",	cmd_feed,	"calendar feeds to subscribe to" },
 	{ "import",	cmd_import,	"load a yearly plan from an .ics file" },
+	{ "cohost",	cmd_cohost,	"groups that co-host an event" },
+	{ "topic",	cmd_topic,	"topics of a session: suggest, vote, accept" },
+	{ "signal",	cmd_signal,	"signals parents raised: record, export, close" },
+	{ "attendance",	cmd_attendance,	"how many came to a session" },
+	{ "report",	cmd_report,	"accountability: groups and rooms" },
+	{ "audit",	cmd_audit,	"who changed what, when (admin)" },
 	{ "token",	cmd_token,	"API tokens for remote use" },
 };
 
