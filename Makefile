@@ -92,7 +92,8 @@ UNIT_TESTS = \
 	store \
 	conf \
 	event \
-	booking
+	booking \
+	report
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)
