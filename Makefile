@@ -35,7 +35,13 @@ DAEMON_SRCS = \
 	daemon/api_location.c \
 	daemon/api_participant.c \
 	daemon/api_token.c \
+	daemon/api_cocreate.c \
+	daemon/api_report.c \
+	daemon/api_signal.c \
+	daemon/attendance.c \
+	daemon/audit.c \
 	daemon/booking.c \
+	daemon/cohost.c \
 	daemon/conf.c \
 	daemon/event.c \
 	daemon/feed.c \
@@ -50,24 +56,34 @@ DAEMON_SRCS = \
 	daemon/participant.c \
 	daemon/recur.c \
 	daemon/registration.c \
+	daemon/report.c \
+	daemon/signal.c \
 	daemon/smtp.c \
 	daemon/store.c \
 	daemon/token.c \
+	daemon/topic.c \
 	daemon/util.c \
 	daemon/when.c
 
 CLI_SRCS = \
 	cli/client.c \
+	cli/cmd_attendance.c \
+	cli/cmd_audit.c \
 	cli/cmd_booking.c \
 	cli/cmd_closure.c \
+	cli/cmd_cohost.c \
 	cli/cmd_event.c \
 	cli/cmd_feed.c \
 	cli/cmd_group.c \
 	cli/cmd_import.c \
 	cli/cmd_location.c \
 	cli/cmd_participant.c \
+	cli/cmd_report.c \
 	cli/cmd_room.c \
+	cli/cmd_signal.c \
 	cli/cmd_token.c \
+	cli/cmd_topic.c \
+	cli/csv.c \
 	cli/main.c \
 	cli/output.c
 
@@ -81,7 +97,8 @@ UNIT_TESTS = \
 	event \
 	booking \
 	outbox \
-	mail
+	mail \
+	report
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)

@@ -87,6 +87,12 @@ long long parse_id(const char *usage, const char *what, const char *s);
 /* Add a string member when s is not NULL; a usage error for bad UTF-8. */
 void	set_str(json_t *o, const char *key, const char *s, const char *usage);
 
+/* Print rows as CSV with a header row of the column headers (csv.c). */
+void	out_csv(json_t *rows, const struct column *cols);
+
+/* Append "?key=val" or "&key=val" (val URL-escaped) to q (len bytes). */
+void	query_add(char *q, size_t len, const char *key, const char *val);
+
 int	cmd_location(int argc, char **argv);
 int	cmd_room(int argc, char **argv);
 int	cmd_closure(int argc, char **argv);
@@ -102,5 +108,11 @@ int	cmd_register(int argc, char **argv);	/* also unregister */
 int	cmd_attendees(int argc, char **argv);
 int	cmd_followup(int argc, char **argv);
 int	cmd_outbox(int argc, char **argv);
+int	cmd_cohost(int argc, char **argv);
+int	cmd_topic(int argc, char **argv);
+int	cmd_signal(int argc, char **argv);
+int	cmd_attendance(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
+int	cmd_audit(int argc, char **argv);
 
 #endif

@@ -36,6 +36,12 @@ static const struct {
 	{ "attendees",	cmd_attendees,	"who goes to an event (counts for anonymous groups)" },
 	{ "followup",	cmd_followup,	"mail a session's notes to everyone who came" },
 	{ "outbox",	cmd_outbox,	"mail waiting, sent and failed; retry" },
+	{ "cohost",	cmd_cohost,	"groups that co-host an event" },
+	{ "topic",	cmd_topic,	"topics of a session: suggest, vote, accept" },
+	{ "signal",	cmd_signal,	"signals parents raised: record, export, close" },
+	{ "attendance",	cmd_attendance,	"how many came to a session" },
+	{ "report",	cmd_report,	"accountability: groups and rooms" },
+	{ "audit",	cmd_audit,	"who changed what, when (admin)" },
 	{ "token",	cmd_token,	"API tokens for remote use" },
 };
 

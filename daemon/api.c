@@ -27,6 +27,12 @@ static const struct {
 	{ "import",	api_import },
 	{ "participants", api_participants },
 	{ "outbox",	api_outbox },
+	{ "cohosts",	api_cohosts },
+	{ "topics",	api_topics },
+	{ "signals",	api_signals },
+	{ "attendance",	api_attendance },
+	{ "reports",	api_reports },
+	{ "audit",	api_audit },
 };
 
 void

@@ -10,6 +10,7 @@
 
 #include "hersteld/api.h"
 #include "hersteld/booking.h"
+#include "hersteld/cohost.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/group.h"
@@ -19,13 +20,20 @@
 #define LIST_DEFAULT_DAYS	90
 #define LIST_MAX_DAYS		3660
 
+/* The caller's scope; free s->cohosted after use (co-hosted events). */
 static void
 scope_of(const struct principal *who, struct event_scope *s)
 {
+	int64_t *cohosted = NULL;
+
 	memset(s, 0, sizeof(*s));
 	s->all = who->role == ROLE_ADMIN;
-	if (who->role == ROLE_ORGANIZER)
+	if (who->role == ROLE_ORGANIZER) {
 		s->group_id = who->group_id;
+		if (cohost_events(store_db(), who->group_id, &cohosted,
+		    &s->ncohosted) == 0)
+			s->cohosted = cohosted;
+	}
 	if (who->role == ROLE_LOCATION_MANAGER)
 		s->location_id = who->location_id;
 }
@@ -305,9 +313,11 @@ list_events(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
 	scope_of(r->who, &scope);
 	a = json_array();
 	if (event_list(db, &flt, &scope, push_occ, a, &f)) {
+		free((void *)scope.cohosted);
 		json_decref(a);
 		goto fault;
 	}
+	free((void *)scope.cohosted);
 	resp->status = 200;
 	resp->json = a;
 	return;
@@ -376,18 +386,22 @@ api_events(const struct api_req *r, struct api_resp *resp)
 		return;
 	scope_of(r->who, &scope);
 	if ((ev = event_get(db, id, &f)) == NULL || !event_visible(ev, &scope)) {
+		free((void *)scope.cohosted);
 		if (ev != NULL)
 			fault_set(&f, FAULT_NOTFOUND, "unknown event %lld",
 			    (long long)id);
 		api_fault(resp, &f);
 		goto done;
 	}
+	free((void *)scope.cohosted);
 	if (r->nseg == 3 && (strcmp(r->seg[2], "register") == 0 ||
 	    strcmp(r->seg[2], "unregister") == 0 ||
 	    strcmp(r->seg[2], "attendees") == 0 ||
 	    strcmp(r->seg[2], "followup") == 0)) {
-		/* Its people: the admin and the event's own organizers. */
-		if (may_change(r, resp, ev->group_id, NULL) == 0)
+		/* Its people: the admin and the organizers of the event's
+		 * group and of the groups co-hosting it. */
+		if (cohost_may_edit(db, ev, r->who, NULL) ||
+		    may_change(r, resp, ev->group_id, NULL) == 0)
 			api_event_people(r, resp, ev);
 		goto done;
 	}
@@ -395,8 +409,10 @@ api_events(const struct api_req *r, struct api_resp *resp)
 		resp->status = 200;
 		resp->json = event_json(ev);
 	} else if (r->nseg == 2 && strcmp(r->method, "PATCH") == 0) {
+		/* Co-hosts edit too (cohost.h). */
 		if (read_in(r, resp, &in, 1, themes, sizeof(themes), except) ||
-		    may_change(r, resp, ev->group_id, in.group))
+		    (!cohost_may_edit(db, ev, r->who, in.group) &&
+		    may_change(r, resp, ev->group_id, in.group)))
 			goto done;
 		booking_ctx(r, &in, &viewer, &refused);
 		if (event_edit(db, id, &in, api_actor(r), &new_id, &f))

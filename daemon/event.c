@@ -16,6 +16,7 @@
 #include "hersteld/location.h"
 #include "hersteld/registration.h"
 #include "hersteld/store.h"
+#include "hersteld/topic.h"
 #include "hersteld/when.h"
 
 static const char *kinds[] = { "themabijeenkomst", "dialoogsessie",
@@ -228,6 +229,14 @@ event_get(sqlite3 *db, int64_t id, struct fault *f)
 	return ev;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int
 event_visible(const struct event *ev, const struct event_scope *s)
 {
@@ -236,6 +245,9 @@ event_visible(const struct event *ev, const struct event_scope *s)
 	if (s->group_id && ev->group_id == s->group_id)
 		return 1;
 	if (s->location_id && ev->location_id == s->location_id)
+		return 1;
+	if (s->group_id && s->ncohosted && bsearch(&ev->id, s->cohosted,
+	    s->ncohosted, sizeof(*s->cohosted), id_cmp))
 		return 1;
 	return strcmp(ev->visibility, "public") == 0 &&
 	    strcmp(ev->status, "proposed") != 0;
@@ -1501,7 +1513,9 @@ event_publish(sqlite3 *db, int64_t id, const struct event_in *in,
 		    (long long)id, ev->status);
 		goto fail;
 	}
-	if (set_status(db, id, "published", NULL, 0, f) ||
+	/* Accepted topics become part of the description (topic.h). */
+	if (topic_publish(db, ev, f) ||
+	    set_status(db, id, "published", NULL, 0, f) ||
 	    sync_room(db, id, in, actor, f) || announce(db, id, f))
 		goto fail;
 	if (store_audit(db, actor, "event.publish", ev->uid, NULL) ||

@@ -246,6 +246,57 @@ static const char *migrations[STORE_VERSION] = {
 	"CREATE INDEX outbox_next ON outbox(next_attempt) WHERE status = 'pending';"
 	"CREATE INDEX outbox_participant ON outbox(participant_id);"
 	"CREATE INDEX outbox_event ON outbox(event_id, kind);",
+
+	/*
+	 * 5 -> 6: co-creation, signals and accountability.  A co-host is
+	 * another group that shapes an event with its owner.  Topics are what
+	 * a session should be about; a vote is keyed by who cast it (a
+	 * participant, or the token that voted) so that each votes once, and
+	 * goes with a forgotten participant.  A signal is never linked to a
+	 * person: only to the group that recorded it and, optionally, an
+	 * event.  Attendance is a count per occurrence (0: a single event).
+	 */
+	"CREATE TABLE cohost ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL REFERENCES grp(id),"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, group_id));"
+	"CREATE INDEX cohost_group ON cohost(group_id);"
+	"CREATE TABLE topic ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  text TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN "
+	"    ('open','accepted','rejected')),"
+	"  participant_id INTEGER REFERENCES participant(id) ON DELETE SET NULL,"
+	"  created INTEGER NOT NULL,"
+	"  modified INTEGER NOT NULL);"
+	"CREATE INDEX topic_event ON topic(event_id);"
+	"CREATE TABLE topic_vote ("
+	"  topic_id INTEGER NOT NULL REFERENCES topic(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL,"
+	"  participant_id INTEGER REFERENCES participant(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (topic_id, voter));"
+	"CREATE TABLE signal ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  event_id INTEGER REFERENCES event(id) ON DELETE SET NULL,"
+	"  group_id INTEGER REFERENCES grp(id),"
+	"  category TEXT NOT NULL CHECK (category IN "
+	"    ('uht','buurtteam','gemeente','financieel','overig')),"
+	"  text TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  closed INTEGER);"
+	"CREATE INDEX signal_created ON signal(created);"
+	"CREATE TABLE attendance ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  occurrence INTEGER NOT NULL DEFAULT 0,"
+	"  count INTEGER NOT NULL CHECK (count >= 0),"
+	"  recorded INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, occurrence));"
+	"CREATE INDEX audit_actor ON audit(actor, at);",
 };
 
 static char		*db_path;

@@ -99,6 +99,33 @@ struct event;
  * that the asker may act for the event). */
 void	api_event_people(const struct api_req *, struct api_resp *,
 	    const struct event *);
+void	api_cohosts(const struct api_req *, struct api_resp *);
+void	api_topics(const struct api_req *, struct api_resp *);
+void	api_signals(const struct api_req *, struct api_resp *);
+void	api_attendance(const struct api_req *, struct api_resp *);
+void	api_reports(const struct api_req *, struct api_resp *);
+void	api_audit(const struct api_req *, struct api_resp *);
+
+struct event;
+
+/*
+ * Event id loaded for a caller whose standing (enum standing in
+ * cohost.h) is at least need; need 0: any caller who may see it.  NULL
+ * with a 404 (unknown or unseen) or a 403 naming doing in resp.  Caller
+ * frees with event_free.
+ */
+struct event *api_event_for(const struct api_req *, struct api_resp *,
+	    int64_t id, int need, const char *doing);
+
+/*
+ * The period of query parameters from and to (dates or times in the
+ * configured zone; a date as --to takes in that whole day).  Without
+ * required either may be left out (the beginning, the end of time).
+ * 0, or -1 with a 422 in resp.
+ */
+int	api_period(const struct api_req *, struct api_resp *, int required,
+	    time_t *from, time_t *to);
+
 /* The booking questions asked of a room and of a location. */
 void	api_room_availability(const struct api_req *, struct api_resp *,
 	    const char *ref);

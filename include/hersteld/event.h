@@ -104,6 +104,9 @@ struct event_scope {
 	int	all;			/* admin */
 	int64_t	group_id;		/* organizer: own group's events */
 	int64_t	location_id;		/* manager: events at own location */
+	const int64_t *cohosted;	/* organizer: events its group co-hosts,
+					 * sorted (see cohost_events) */
+	size_t	ncohosted;
 };
 
 struct event_filter {

@@ -90,6 +90,14 @@ reminders.lead [ "1h" ]):
      and duplicated (Message-IDs received more than once) counts (goal 0
      and 0), and the outbox's reminders by status at the end.
 
+Then the reports part, with its own daemon and temporary directory:
+ 19. seeds 50 groups, 20 rooms (4 locations without opening hours) and
+     2,000 weekly series of 52 one-hour sessions in 2027 through the API
+     (104,000 occurrences, each a confirmed booking slot), then 2,000
+     participants, registrations and attendance counts by SQL;
+ 20. times `report groups` and `report rooms` over 2027: the API over a
+     kept-alive connection and herstelctl end to end (goal: under 1 s).
+
 Environment:
   HERSTELD            daemon binary (default daemon/hersteld)
   HERSTELCTL          CLI binary (default cli/herstelctl)
@@ -98,9 +106,10 @@ Environment:
   BENCH_SERIES        of which weekly series (default 1000)
   BENCH_RUNS          CLI runs per command (default 50)
   BENCH_KEEP          1: keep the temporary directories (for inspection)
-  BENCH_ONLY          events | booking | feeds | mail: run only that part
-                      (also the flag --only PART; a list like
-                      "events,feeds" works too); default all four
+  BENCH_ONLY          events | booking | feeds | mail | reports: run only
+                      that part (also the flag --only PART; a list like
+                      "events,feeds" works too); default all five
+  BENCH_REPORT_RUNS   timed runs per report, API and CLI (default 5)
   BENCH_BOOKING_RUNS  dry-run requests per room and case (default 200)
   BENCH_BOOK_CLI_RUNS herstelctl book runs per room (default 30)
   BENCH_BOOKING_SMALL occurrences in room A (default 1000)
@@ -2429,9 +2438,156 @@ def bench_mail(hersteld, ctl, keep):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-PARTS = ("events", "booking", "feeds", "mail")
+# ---- reports -------------------------------------------------------------
+
+RP_YEAR = 2027
+RP_LOCATIONS = 4                 # of 5 rooms each, open at all hours
+RP_ROOM_SERIES = 100             # weekly series per room (07:00-22:00)
+RP_WEEKS = 52
+
+
+def rp_seed(api, n_groups, tmp):
+    """50 groups, 20 rooms, 2,000 weekly series of 52 one-hour sessions in
+    rooms (104,000 occurrences, each holding a booking slot) through the
+    API; then participants, registrations (whole-series and single
+    occurrence) and attendance counts by SQL on the daemon's database."""
+    import sqlite3
+    rooms = []
+    for li in range(RP_LOCATIONS):
+        loc = "locatie-%d" % li
+        api.post("/locations", {"slug": loc, "name": "Locatie %d" % li})
+        for ri in range(5):
+            api.post("/rooms", {"room": "%s/zaal-%d" % (loc, ri),
+                                "name": "Zaal %d" % ri, "capacity": 30})
+            rooms.append("%s/zaal-%d" % (loc, ri))
+    groups = ["groep-%02d" % g for g in range(n_groups)]
+    for g in groups:
+        api.post("/groups", {"slug": g, "name": g.replace("-", " ").title()})
+    monday = datetime.date(RP_YEAR, 1, 4)
+    n = 0
+    ids = []
+    for ri, room in enumerate(rooms):
+        for k in range(RP_ROOM_SERIES):
+            day = monday + datetime.timedelta(days=k % 7)
+            ev = api.post("/events", {
+                "kind": KINDS[n % len(KINDS)],
+                "title": "Reeks %d" % n, "group": groups[n % len(groups)],
+                "room": room, "start": "%s %02d:00" % (day.isoformat(),
+                                                       7 + k // 7),
+                "duration": "1h",
+                "repeat": "FREQ=WEEKLY;COUNT=%d" % RP_WEEKS})
+            ids.append((ev["id"], day, 7 + k // 7))
+            n += 1
+            if n % 500 == 0:
+                out("  ... %d series" % n)
+    db = sqlite3.connect(os.path.join(tmp, "hersteld.db"), timeout=60)
+    rnd = random.Random(6)
+    with db:
+        db.executemany(
+            "INSERT INTO participant (id, email, leads, feed_token, "
+            "unsub_token, created, modified) VALUES (?, ?, '7d,1d', ?, ?, "
+            "0, 0)", [(i, "p%d@example.org" % i, "f%d" % i, "u%d" % i)
+                      for i in range(1, 2001)])
+        regs, att = [], []
+        for eid, day, hour in ids:
+            start = db.execute("SELECT start FROM event WHERE id = ?",
+                               (eid,)).fetchone()[0]
+            for p in rnd.sample(range(1, 2001), 10):
+                regs.append((eid, p, 0, "going"))
+            for w in rnd.sample(range(RP_WEEKS), 10):
+                rid = start + w * 7 * 86400     # no DST shift: near enough
+                regs.append((eid, rnd.randint(1, 2000), rid, "going"))
+            for w in range(0, RP_WEEKS, 2):
+                att.append((eid, start + w * 7 * 86400, rnd.randint(3, 25)))
+        db.executemany(
+            "INSERT OR IGNORE INTO registration (event_id, participant_id, "
+            "occurrence, status, created, modified) VALUES (?, ?, ?, ?, 0, 0)",
+            regs)
+        db.executemany(
+            "INSERT OR IGNORE INTO attendance (event_id, occurrence, count, "
+            "recorded) VALUES (?, ?, ?, 0)", att)
+    occ = db.execute("SELECT count(*) FROM booking_slot").fetchone()[0]
+    nreg = db.execute("SELECT count(*) FROM registration").fetchone()[0]
+    natt = db.execute("SELECT count(*) FROM attendance").fetchone()[0]
+    db.close()
+    return len(rooms), n, occ, nreg, natt
+
+
+def bench_reports(hersteld, ctl, keep):
+    runs = env_int("BENCH_REPORT_RUNS", 5)
+    n_groups = 50
+    tmp = tempfile.mkdtemp(prefix="hersteld-bench-reports-")
+    proc = None
+    try:
+        proc, sock, log, port = start_daemon(hersteld, tmp, 1000)
+        out("hersteld bench, reports: %s" % hersteld)
+        out("  temp dir %s" % tmp)
+        api = Api(sock)
+        t0 = time.perf_counter()
+        nrooms, nseries, nocc, nreg, natt = rp_seed(api, n_groups, tmp)
+        out("  seeded %d groups, %d rooms, %d series, %d occurrences "
+            "(booking slots), %d registrations, %d attendance counts in "
+            "%.1f s" % (n_groups, nrooms, nseries, nocc, nreg, natt,
+                        time.perf_counter() - t0))
+        period = "from=%d-01-01&to=%d-12-31" % (RP_YEAR, RP_YEAR)
+        res = {}
+        for name in ("groups", "rooms"):
+            url = "/reports/%s?%s" % (name, period)
+            status, body = api.call("GET", url)
+            if status != 200:
+                raise RuntimeError("GET %s -> %d %s" % (url, status,
+                                                        body[:300]))
+            rows = json.loads(body)
+            if name == "groups":
+                total = sum(r["sessions_total"] for r in rows)
+                note = "%d groups, %d sessions, %d registrations" % (
+                    len(rows), total, sum(r["registrations"] for r in rows))
+            else:
+                note = "%d room-months, %.0f hours booked" % (
+                    len(rows), sum(r["hours_booked"] for r in rows))
+            samples = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                api.call("GET", url)
+                samples.append((time.perf_counter() - t) * 1000.0)
+            cli = []
+            for _ in range(runs):
+                dt, _ = run_cli([ctl, "--socket", sock, "report", name,
+                                 "--from", "%d-01-01" % RP_YEAR, "--to",
+                                 "%d-12-31" % RP_YEAR])
+                cli.append(dt)
+            res[name] = (statistics.median(samples), max(samples),
+                         statistics.median(cli), note)
+        api.close()
+        out("=" * 72)
+        out("reports over %d (goal: under 1 s each)" % RP_YEAR)
+        for name in ("groups", "rooms"):
+            med, worst, cli, note = res[name]
+            out("  report %-6s  API median %7.1f ms  max %7.1f ms  "
+                "herstelctl median %7.1f ms  (%s)" % (name, med, worst, cli,
+                                                    note))
+        out("=" * 72)
+        return 0
+    except KeyboardInterrupt:
+        out("bench: interrupted")
+        return 130
+    except Exception as e:          # report, then clean up
+        out("bench: reports part failed: %s" % e)
+        if proc is not None:
+            out("daemon log:\n" + tail(os.path.join(tmp, "hersteld.log")))
+        return 1
+    finally:
+        stop(proc)
+        if keep:
+            out("bench: kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+PARTS = ("events", "booking", "feeds", "mail", "reports")
 RUN = {"events": "bench_events", "booking": "bench_booking",
-       "feeds": "bench_feeds", "mail": "bench_mail"}
+       "feeds": "bench_feeds", "mail": "bench_mail",
+       "reports": "bench_reports"}
 
 
 def main():

@@ -1,0 +1,121 @@
+/*
+ * herstelctl topic suggest|vote|list|accept|reject
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+
+#define USAGE_SUGGEST "herstelctl topic suggest EVENT TEXT [--participant P]"
+#define USAGE_VOTE "herstelctl topic vote TOPIC [--participant P]"
+#define USAGE_LIST "herstelctl topic list EVENT"
+#define USAGE_ACCEPT "herstelctl topic accept TOPIC"
+#define USAGE_REJECT "herstelctl topic reject TOPIC"
+#define USAGE "herstelctl topic suggest|vote|list|accept|reject ...\n  " \
+	USAGE_SUGGEST "\n  " USAGE_VOTE "\n  " USAGE_LIST "\n  " USAGE_ACCEPT \
+	"\n  " USAGE_REJECT "\n" \
+	"P is a participant's id or email address: suggest or vote on their " \
+	"behalf.\nWithout it the vote is yours (one per token, the socket " \
+	"counts as the admin).\nOne vote per voter per topic.  When the event " \
+	"is published, its accepted\ntopics are added to its description " \
+	"(\"Onderwerpen: ...\")."
+
+static const struct column cols[] = {
+	{ "ID", "id", COL_INT },
+	{ "VOTES", "votes", COL_INT },
+	{ "STATUS", "status", COL_TEXT },
+	{ "FROM", "from", COL_TEXT },
+	{ "TOPIC", "text", COL_TEXT },
+	{ NULL, NULL, 0 }
+};
+
+static const struct option p_opts[] = {
+	{ "participant", required_argument, NULL, 'p' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+on_p(int ch, const char *val, void *arg)
+{
+	(void)ch;
+	*(const char **)arg = val;
+}
+
+int
+cmd_topic(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : "", *participant = NULL;
+	char path[256];
+	long long id;
+	json_t *r, *body;
+	int first;
+
+	if (strcmp(verb, "suggest") == 0) {
+		first = parse_opts(argc - 1, argv + 1, USAGE_SUGGEST, p_opts,
+		    on_p, &participant) + 1;
+		if (first + 2 > argc)
+			usage_error(USAGE_SUGGEST, "give the EVENT and the topic's "
+			    "TEXT");
+		if (first + 2 < argc)
+			usage_error(USAGE_SUGGEST, "unexpected argument \"%s\" "
+			    "(quote the topic's text)", argv[first + 2]);
+		id = parse_id(USAGE_SUGGEST, "event ID", argv[first]);
+		body = json_pack("{s:I}", "event", (json_int_t)id);
+		set_str(body, "text", argv[first + 1], USAGE_SUGGEST);
+		set_str(body, "participant", participant, USAGE_SUGGEST);
+		r = client_do("POST", "topics", body);
+		out_id(r);
+	} else if (strcmp(verb, "vote") == 0 || strcmp(verb, "accept") == 0 ||
+	    strcmp(verb, "reject") == 0) {
+		const char *usage = verb[0] == 'v' ? USAGE_VOTE : verb[0] == 'a' ?
+		    USAGE_ACCEPT : USAGE_REJECT;
+
+		first = parse_opts(argc - 1, argv + 1, usage, verb[0] == 'v' ?
+		    p_opts : NULL, on_p, &participant) + 1;
+		if (first >= argc)
+			usage_error(usage, "which topic? give its ID (see "
+			    "herstelctl topic list EVENT)");
+		if (first + 1 < argc)
+			usage_error(usage, "unexpected argument \"%s\"",
+			    argv[first + 1]);
+		id = parse_id(usage, "topic ID", argv[first]);
+		body = NULL;
+		if (participant) {
+			body = json_object();
+			set_str(body, "participant", participant, usage);
+		}
+		snprintf(path, sizeof(path), "topics/%lld/%s", id, verb);
+		r = client_do("POST", path, body);
+		if (cli.json)
+			out_json(r);
+		else
+			printf("topic %lld: %s, %lld vote%s\n", id,
+			    json_string_value(json_object_get(r, "status")),
+			    (long long)json_integer_value(json_object_get(r,
+			    "votes")), json_integer_value(json_object_get(r,
+			    "votes")) == 1 ? "" : "s");
+	} else if (strcmp(verb, "list") == 0) {
+		first = parse_opts(argc - 1, argv + 1, USAGE_LIST, NULL, NULL,
+		    NULL) + 1;
+		if (first >= argc)
+			usage_error(USAGE_LIST, "which event? give its ID");
+		if (first + 1 < argc)
+			usage_error(USAGE_LIST, "unexpected argument \"%s\"",
+			    argv[first + 1]);
+		id = parse_id(USAGE_LIST, "event ID", argv[first]);
+		snprintf(path, sizeof(path), "topics?event=%lld", id);
+		r = client_do("GET", path, NULL);
+		out_table(r, cols);
+	} else if (strcmp(verb, "--help") == 0 || strcmp(verb, "help") == 0) {
+		printf("usage: %s\n", USAGE);
+		return EX_OK;
+	} else {
+		fprintf(stderr, "herstelctl: topic: unknown verb \"%s\"\n"
+		    "usage: %s\n", verb, USAGE);
+		return EX_USAGE;
+	}
+	json_decref(r);
+	return EX_OK;
+}

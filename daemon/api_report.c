@@ -1,0 +1,398 @@
+/*
+ * Accountability over the API: attendance, reports, and the audit trail.
+ *
+ *   POST attendance {event[, occurrence], count}   admin, owning organizer
+ *   GET  attendance/EVENT                          whoever sees the event
+ *   GET  reports/groups?from&to[&group]   admin: all; organizer: its own
+ *   GET  reports/rooms?from&to[&location] admin: all; manager: its own
+ *   GET  audit[?from&to&actor]            admin only
+ *
+ * Periods are dates (YYYY-MM-DD, both included) or times; they are read
+ * in the configured zone, room reports in each location's own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hersteld/api.h"
+#include "hersteld/attendance.h"
+#include "hersteld/audit.h"
+#include "hersteld/cohost.h"
+#include "hersteld/conf.h"
+#include "hersteld/event.h"
+#include "hersteld/group.h"
+#include "hersteld/location.h"
+#include "hersteld/report.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+#define REPORT_MAX_DAYS	3660
+
+/* A bare date "YYYY-MM-DD". */
+static int
+is_date(const char *s)
+{
+	return strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+}
+
+/* t moved on by one local day in zone z. */
+static time_t
+next_day(time_t t, icaltimezone *z)
+{
+	struct icaltimetype lt = when_local(t, z);
+	time_t out;
+
+	icaltime_adjust(&lt, 1, 0, 0, 0);
+	return when_from_local(NULL, "", lt, z, &out) ? t + 86400 : out;
+}
+
+int
+api_period(const struct api_req *r, struct api_resp *resp, int required,
+    time_t *from, time_t *to)
+{
+	icaltimezone *z = when_zone(conf_current()->timezone);
+	const char *a = r->query(r->query_arg, "from");
+	const char *b = r->query(r->query_arg, "to");
+	struct fault f = { 0 };
+
+	if (required && (a == NULL || b == NULL)) {
+		api_error(resp, 422, "invalid", "give --from and --to");
+		return -1;
+	}
+	*from = 0;
+	*to = (time_t)1 << 40;
+	if (a && when_parse(&f, "--from", a, z, from))
+		goto fault;
+	if (b) {
+		if (when_parse(&f, "--to", b, z, to))
+			goto fault;
+		if (is_date(b))		/* the whole day */
+			*to = next_day(*to, z);
+	}
+	if (*to <= *from) {
+		api_error(resp, 422, "invalid", "--to (%s) is before --from (%s)",
+		    b, a ? a : "");
+		return -1;
+	}
+	return 0;
+fault:
+	api_fault(resp, &f);
+	return -1;
+}
+
+/* ---- attendance ---- */
+
+struct att_ctx {
+	json_t			*a;
+	const struct event	*ev;
+};
+
+static int
+push_att(const struct attendance *at, void *arg)
+{
+	struct att_ctx *x = arg;
+	char d[16];
+
+	when_format_date(at->occurrence, x->ev->zone, d);
+	json_array_append_new(x->a, json_pack("{s:o, s:o, s:I, s:o}",
+	    "occurrence", at->occurrence ? json_string(d) : json_null(),
+	    "start", api_time_z(at->start, x->ev->zone),
+	    "count", (json_int_t)at->count,
+	    "recorded", api_time_z(at->recorded, x->ev->zone)));
+	return 0;
+}
+
+static void
+answer_attendance(struct api_resp *resp, const struct event *ev,
+    unsigned int status)
+{
+	struct att_ctx x = { json_array(), ev };
+	struct fault f = { 0 };
+
+	if (attendance_list(store_db(), ev->id, push_att, &x, &f)) {
+		json_decref(x.a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = status;
+	resp->json = x.a;
+}
+
+void
+api_attendance(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev = NULL;
+	struct fault f = { 0 };
+	const char *occurrence = NULL;
+	json_int_t event_id = 0, count = -1;
+	int64_t id;
+
+	if (store_db() == NULL) {
+		api_error(resp, 500, "internal", "database unavailable");
+		return;
+	}
+	if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
+		if (api_id(r->seg[1], "event", &id, resp) ||
+		    (ev = api_event_for(r, resp, id, STANDING_NONE, "see it")) ==
+		    NULL)
+			return;
+		answer_attendance(resp, ev, 200);
+	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
+		if (api_unpack(r, resp, "{s:I, s?s, s:I}", "event", &event_id,
+		    "occurrence", &occurrence, "count", &count))
+			return;
+		if (event_id < 1) {
+			api_error(resp, 404, "not_found", "unknown event %lld",
+			    (long long)event_id);
+			return;
+		}
+		if ((ev = api_event_for(r, resp, event_id, STANDING_OWNER,
+		    "record its attendance")) == NULL)
+			return;
+		if (attendance_record(store_db(), event_id, occurrence,
+		    count > ATTENDANCE_MAX ? -1 : (long)count, api_actor(r), &f)) {
+			api_fault(resp, &f);
+			goto done;
+		}
+		answer_attendance(resp, ev, 200);
+	} else
+		api_error(resp, 404, "not_found", "no such API path");
+done:
+	event_free(ev);
+}
+
+/* ---- reports ---- */
+
+static int
+parse_days(const struct api_req *r, struct api_resp *resp,
+    struct report_days *d)
+{
+	const char *a = r->query(r->query_arg, "from");
+	const char *b = r->query(r->query_arg, "to");
+	struct fault f = { 0 };
+
+	if (a == NULL || b == NULL) {
+		api_error(resp, 422, "invalid", "give --from DATE and --to DATE");
+		return -1;
+	}
+	if (when_parse_date(&f, "--from", a, &d->fy, &d->fm, &d->fd) ||
+	    when_parse_date(&f, "--to", b, &d->ty, &d->tm, &d->td)) {
+		api_fault(resp, &f);
+		return -1;
+	}
+	if (d->ty * 10000 + d->tm * 100 + d->td <
+	    d->fy * 10000 + d->fm * 100 + d->fd) {
+		api_error(resp, 422, "invalid", "--to (%s) is before --from (%s)",
+		    b, a);
+		return -1;
+	}
+	if ((d->ty - d->fy) * 366 > REPORT_MAX_DAYS) {
+		api_error(resp, 422, "invalid", "a report covers at most %d days",
+		    REPORT_MAX_DAYS);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+push_group(const struct report_group *g, void *arg)
+{
+	json_t *kinds = json_object();
+
+	for (int k = 0; k < REPORT_KINDS; k++)
+		json_object_set_new(kinds, report_kinds[k],
+		    json_integer(g->sessions[k]));
+	json_array_append_new(arg, json_pack("{s:o, s:s, s:o, s:I, s:f, s:I, "
+	    "s:I, s:I, s:I}",
+	    "group", g->group[0] ? json_string(g->group) : json_null(),
+	    "name", g->group[0] ? g->name : "(no group)",
+	    "sessions", kinds, "sessions_total", (json_int_t)g->sessions_total,
+	    "hours", (double)(g->minutes * 100 / 60) / 100.0,
+	    "minutes", (json_int_t)g->minutes,
+	    "registrations", (json_int_t)g->registrations,
+	    "attendance", (json_int_t)g->attendance,
+	    "cancelled", (json_int_t)g->cancelled));
+	return 0;
+}
+
+static int
+push_room(const struct report_room *m, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:f, s:f, s:o, "
+	    "s:I, s:I, s:I}",
+	    "room", m->room, "name", m->name, "month", m->month,
+	    "hours_booked", (double)(m->booked_minutes * 100 / 60) / 100.0,
+	    "hours_open", (double)(m->open_minutes * 100 / 60) / 100.0,
+	    "occupancy", m->open_minutes > 0 ? json_real((double)(
+	    m->booked_minutes * 1000 / m->open_minutes) / 10.0) : json_null(),
+	    "minutes_booked", (json_int_t)m->booked_minutes,
+	    "minutes_open", (json_int_t)m->open_minutes,
+	    "declined", (json_int_t)m->declined));
+	return 0;
+}
+
+static void
+report_groups_api(const struct api_req *r, struct api_resp *resp,
+    sqlite3 *db)
+{
+	icaltimezone *z = when_zone(conf_current()->timezone);
+	const char *slug = r->query(r->query_arg, "group");
+	struct report_days d;
+	struct group g;
+	struct fault f = { 0 };
+	time_t from, to;
+	int64_t only = 0;
+	char a[16], b[16];
+	json_t *rows;
+
+	if (r->who->role == ROLE_LOCATION_MANAGER) {
+		api_error(resp, 403, "forbidden", "group reports are for the "
+		    "admin and organizers");
+		return;
+	}
+	if (parse_days(r, resp, &d))
+		return;
+	if (slug && group_get(db, slug, &g, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	if (slug)
+		only = g.id;
+	if (r->who->role == ROLE_ORGANIZER) {
+		if (slug && only != r->who->group_id) {
+			api_error(resp, 403, "forbidden", "an organizer sees the "
+			    "report of its own group only");
+			return;
+		}
+		only = r->who->group_id;
+	}
+	snprintf(a, sizeof(a), "%04d-%02d-%02d", d.fy, d.fm, d.fd);
+	snprintf(b, sizeof(b), "%04d-%02d-%02d", d.ty, d.tm, d.td);
+	if (when_parse(&f, "--from", a, z, &from) ||
+	    when_parse(&f, "--to", b, z, &to)) {
+		api_fault(resp, &f);
+		return;
+	}
+	to = next_day(to, z);
+	rows = json_array();
+	if (report_groups(db, from, to, only, push_group, rows, &f)) {
+		json_decref(rows);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = rows;
+}
+
+static void
+report_rooms_api(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
+{
+	const char *slug = r->query(r->query_arg, "location");
+	struct report_days d;
+	struct location l;
+	struct fault f = { 0 };
+	int64_t only = 0;
+	json_t *rows;
+
+	if (r->who->role == ROLE_ORGANIZER) {
+		api_error(resp, 403, "forbidden", "room reports are for the admin "
+		    "and location managers");
+		return;
+	}
+	if (parse_days(r, resp, &d))
+		return;
+	if (slug && location_get(db, slug, &l, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	if (slug)
+		only = l.id;
+	if (r->who->role == ROLE_LOCATION_MANAGER) {
+		if (slug && only != r->who->location_id) {
+			api_error(resp, 403, "forbidden", "a location manager sees "
+			    "the report of its own location only");
+			return;
+		}
+		only = r->who->location_id;
+	}
+	rows = json_array();
+	if (report_rooms(db, &d, only, push_room, rows, &f)) {
+		json_decref(rows);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = rows;
+}
+
+void
+api_reports(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+
+	if (db == NULL) {
+		api_error(resp, 500, "internal", "database unavailable");
+		return;
+	}
+	if (r->nseg != 2 || strcmp(r->method, "GET") != 0)
+		api_error(resp, 404, "not_found", "no such API path");
+	else if (strcmp(r->seg[1], "groups") == 0)
+		report_groups_api(r, resp, db);
+	else if (strcmp(r->seg[1], "rooms") == 0)
+		report_rooms_api(r, resp, db);
+	else
+		api_error(resp, 404, "not_found", "no report \"%.40s\" (groups, "
+		    "rooms)", r->seg[1]);
+}
+
+/* ---- audit ---- */
+
+static int
+push_audit(const struct audit_row *a, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:o, s:s, s:s, s:s, s:s}",
+	    "id", (json_int_t)a->id,
+	    "at", api_time(a->at, conf_current()->timezone),
+	    "actor", a->actor, "action", a->action, "object", a->object,
+	    "detail", a->detail));
+	return 0;
+}
+
+void
+api_audit(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct fault f = { 0 };
+	time_t from, to;
+	int truncated;
+	json_t *rows;
+
+	if (db == NULL) {
+		api_error(resp, 500, "internal", "database unavailable");
+		return;
+	}
+	if (api_need_admin(r, resp))
+		return;
+	if (r->nseg != 1 || strcmp(r->method, "GET") != 0) {
+		api_error(resp, 404, "not_found", "no such API path");
+		return;
+	}
+	if (api_period(r, resp, 0, &from, &to))
+		return;
+	rows = json_array();
+	if (audit_list(db, from, to, r->query(r->query_arg, "actor"), push_audit,
+	    rows, &truncated, &f)) {
+		json_decref(rows);
+		api_fault(resp, &f);
+		return;
+	}
+	if (truncated) {
+		json_decref(rows);
+		api_error(resp, 422, "too_large", "more than %d audit rows in "
+		    "this period; narrow it with --from and --to",
+		    AUDIT_MAX_ROWS);
+		return;
+	}
+	resp->status = 200;
+	resp->json = rows;
+}
