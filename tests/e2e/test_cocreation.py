@@ -453,6 +453,8 @@ def test_votes_on_behalf_of_participants(d):
         # refusal above can be shown through the CLI
         print("note: no 'herstelctl participant'; on-behalf votes skipped")
         return
+    d.cli("cohost", "add", eid, "--group", "buurtteam-zuidoost",
+          token=t["owner"], check=True)
     pid = d.cli("participant", "add", "--email", "ouder@example.org",
                 check=True).out.strip()
     tid = d.cli("topic", "suggest", eid, "Erkenning", "--participant", pid,
