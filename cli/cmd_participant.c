@@ -1,6 +1,7 @@
 /*
  * herstelctl participant add|list|show|edit|forget|follow|unfollow,
- * register, unregister, attendees, followup, and outbox list|show|retry.
+ * register, unregister, checkin, attendees, followup, and outbox
+ * list|show|retry.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -269,7 +270,9 @@ int
 cmd_register(int argc, char **argv)
 {
 	int reg = strcmp(argv[0], "register") == 0;
+	int in = strcmp(argv[0], "checkin") == 0;
 	const char *usage = reg ? "herstelctl register EVENT PARTICIPANT "
+	    "[--occurrence DATE]" : in ? "herstelctl checkin EVENT PARTICIPANT "
 	    "[--occurrence DATE]" : "herstelctl unregister EVENT PARTICIPANT "
 	    "[--occurrence DATE]";
 	struct occ_args a = { .usage = usage };
@@ -287,10 +290,13 @@ cmd_register(int argc, char **argv)
 	set_str(body, "participant", argv[first + 1], usage);
 	set_str(body, "occurrence", a.occurrence, usage);
 	snprintf(path, sizeof(path), "events/%lld/%s", id, reg ? "register" :
-	    "unregister");
+	    in ? "checkin" : "unregister");
 	r = client_do("POST", path, body);
 	if (cli.json)
 		out_json(r);
+	else if (in)
+		printf("checked in (%lld came)\n", (long long)
+		    json_integer_value(json_object_get(r, "count")));
 	else if (reg)
 		printf("%s\n", strcmp(json_string_value(json_object_get(r,
 		    "status")), "going") == 0 ? "registered" :

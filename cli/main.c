@@ -33,6 +33,7 @@ static const struct {
 	{ "participant", cmd_participant, "participants: add, list, show, edit, forget, follow" },
 	{ "register",	cmd_register,	"register a participant for an event" },
 	{ "unregister",	cmd_register,	"undo a registration" },
+	{ "checkin",	cmd_register,	"count a participant in at a session" },
 	{ "attendees",	cmd_attendees,	"who goes to an event (counts for anonymous groups)" },
 	{ "followup",	cmd_followup,	"mail a session's notes to everyone who came" },
 	{ "outbox",	cmd_outbox,	"mail waiting, sent and failed; retry" },

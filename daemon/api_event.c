@@ -397,6 +397,7 @@ api_events(const struct api_req *r, struct api_resp *resp)
 	if (r->nseg == 3 && (strcmp(r->seg[2], "register") == 0 ||
 	    strcmp(r->seg[2], "unregister") == 0 ||
 	    strcmp(r->seg[2], "attendees") == 0 ||
+	    strcmp(r->seg[2], "checkin") == 0 ||
 	    strcmp(r->seg[2], "followup") == 0)) {
 		/* Its people: the admin and the organizers of the event's
 		 * group and of the groups co-hosting it. */

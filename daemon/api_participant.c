@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hersteld/api.h"
+#include "hersteld/attendance.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/outbox.h"
@@ -193,7 +194,7 @@ api_event_people(const struct api_req *r, struct api_resp *resp,
 	const char *verb = r->seg[2];
 
 	if (strcmp(verb, "attendees") == 0 && strcmp(r->method, "GET") == 0) {
-		struct attendance n;
+		struct reg_counts n;
 		struct people pp = { json_array(), ev->zone };
 
 		occ = r->query(r->query_arg, "occurrence");
@@ -238,6 +239,23 @@ api_event_people(const struct api_req *r, struct api_resp *resp,
 		    (json_int_t)ev->id, "status", res.status, "mailed",
 		    res.mailed > 0) : json_pack("{s:I, s:s}", "event",
 		    (json_int_t)ev->id, "status", "unregistered");
+		return;
+	}
+	if (strcmp(verb, "checkin") == 0) {
+		long n;
+
+		if (api_unpack(r, resp, "{s:s, s?s}", "participant", &who,
+		    "occurrence", &occ))
+			return;
+		if (attendance_checkin(db, ev->id, occ, who, api_actor(r), &n,
+		    &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		resp->status = 200;
+		resp->json = json_pack("{s:I, s:o, s:i}", "event",
+		    (json_int_t)ev->id, "occurrence", occ ? json_string(occ) :
+		    json_null(), "count", (int)n);
 		return;
 	}
 	if (strcmp(verb, "followup") == 0) {

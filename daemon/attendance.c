@@ -7,6 +7,7 @@
 
 #include "hersteld/attendance.h"
 #include "hersteld/event.h"
+#include "hersteld/participant.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -60,6 +61,44 @@ occurrence_on(const struct event *ev, const char *date, struct pick *p,
 	return 0;
 }
 
+/*
+ * Inside an open transaction: ev (loaded into *evp) and the occurrence of
+ * date that can take attendance: published or cancelled-not, started
+ * (checkin: from an hour before).  0, or -1 with f filled.
+ */
+static int
+held(sqlite3 *db, int64_t event_id, const char *date, long early,
+    struct event **evp, struct pick *p, char *day, struct fault *f)
+{
+	struct event *ev;
+
+	if ((ev = *evp = event_get(db, event_id, f)) == NULL)
+		return -1;
+	if (strcmp(ev->status, "proposed") == 0)
+		return fault_set(f, FAULT_CONFLICT, "event %lld is a proposal; "
+		    "it takes attendance once published and held",
+		    (long long)event_id);
+	if (ev->rrule[0] && date == NULL)
+		return fault_set(f, FAULT_INVALID, "event %lld is a series: "
+		    "say which occurrence with --occurrence DATE",
+		    (long long)event_id);
+	when_format_date(ev->start, ev->zone, day);
+	if (occurrence_on(ev, date ? date : day, p, f))
+		return -1;
+	if (p->o.cancelled)
+		return fault_set(f, FAULT_CONFLICT, "event %lld%s%s was "
+		    "cancelled", (long long)event_id, date ? " on " : "",
+		    date ? date : "");
+	if (p->o.start - early > time(NULL))
+		return fault_set(f, FAULT_INVALID, "event %lld%s%s has not "
+		    "started yet; %s", (long long)event_id, date ? " on " : "",
+		    date ? date : "", early ? "check in from an hour before" :
+		    "record attendance once it has");
+	if (date)
+		snprintf(day, 16, "%s", date);
+	return 0;
+}
+
 int
 attendance_record(sqlite3 *db, int64_t event_id, const char *date,
     long count, const char *actor, struct fault *f)
@@ -68,7 +107,6 @@ attendance_record(sqlite3 *db, int64_t event_id, const char *date,
 	struct pick p;
 	sqlite3_stmt *st;
 	char day[16], detail[64];
-	time_t key;
 	int rc;
 
 	if (count < 0 || count > ATTENDANCE_MAX)
@@ -76,47 +114,86 @@ attendance_record(sqlite3 *db, int64_t event_id, const char *date,
 		    ATTENDANCE_MAX);
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if ((ev = event_get(db, event_id, f)) == NULL)
+	if (held(db, event_id, date, 0, &ev, &p, day, f))
 		goto fail;
-	if (strcmp(ev->status, "proposed") == 0) {
-		fault_set(f, FAULT_CONFLICT, "event %lld is a proposal; it takes "
-		    "attendance once published and held", (long long)event_id);
-		goto fail;
-	}
-	if (ev->rrule[0] && date == NULL) {
-		fault_set(f, FAULT_INVALID, "event %lld is a series: say which "
-		    "occurrence with --occurrence DATE", (long long)event_id);
-		goto fail;
-	}
-	when_format_date(ev->start, ev->zone, day);
-	if (occurrence_on(ev, date ? date : day, &p, f))
-		goto fail;
-	if (p.o.cancelled) {
-		fault_set(f, FAULT_CONFLICT, "event %lld%s%s was cancelled",
-		    (long long)event_id, date ? " on " : "", date ? date : "");
-		goto fail;
-	}
-	if (p.o.start > time(NULL)) {
-		fault_set(f, FAULT_INVALID, "event %lld%s%s has not started yet; "
-		    "record attendance once it has", (long long)event_id,
-		    date ? " on " : "", date ? date : "");
-		goto fail;
-	}
-	key = p.o.recurrence_id;
 	if ((st = store_prepare(db, "INSERT INTO attendance (event_id, "
 	    "occurrence, count, recorded) VALUES (?1, ?2, ?3, ?4) "
 	    "ON CONFLICT (event_id, occurrence) DO UPDATE SET "
 	    "count = excluded.count, recorded = excluded.recorded")) == NULL)
 		goto internal;
 	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
+	sqlite3_bind_int64(st, 2, p.o.recurrence_id);
 	sqlite3_bind_int64(st, 3, count);
 	sqlite3_bind_int64(st, 4, time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	snprintf(detail, sizeof(detail), "%s: %ld", date ? date : day, count);
+	snprintf(detail, sizeof(detail), "%s: %ld", day, count);
 	if (rc != SQLITE_DONE ||
 	    store_audit(db, actor, "attendance.record", ev->uid, detail) ||
+	    store_commit(db))
+		goto internal;
+	event_free(ev);
+	return 0;
+internal:
+	db_fault(f, db);
+fail:
+	store_rollback(db);
+	event_free(ev);
+	return -1;
+}
+
+int
+attendance_checkin(sqlite3 *db, int64_t event_id, const char *date,
+    const char *who, const char *actor, long *count, struct fault *f)
+{
+	struct event *ev = NULL;
+	struct participant pt;
+	struct pick p;
+	sqlite3_stmt *st;
+	char day[16], detail[64];
+	time_t now = time(NULL);
+	int rc;
+
+	*count = 0;
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (held(db, event_id, date, 3600, &ev, &p, day, f) ||
+	    participant_get(db, who, &pt, f))
+		goto fail;
+	if ((st = store_prepare(db, "INSERT INTO checkin (event_id, "
+	    "participant_id, occurrence, at) VALUES (?1, ?2, ?3, ?4)")) == NULL)
+		goto internal;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, pt.id);
+	sqlite3_bind_int64(st, 3, p.o.recurrence_id);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		fault_set(f, FAULT_CONFLICT, "participant %lld is already "
+		    "checked in for %s", (long long)pt.id, day);
+		goto fail;
+	}
+	if (rc != SQLITE_DONE)
+		goto internal;
+	/* One more in the count: the count, not the person, is what stays. */
+	if ((st = store_prepare(db, "INSERT INTO attendance (event_id, "
+	    "occurrence, count, recorded) VALUES (?1, ?2, 1, ?3) "
+	    "ON CONFLICT (event_id, occurrence) DO UPDATE SET "
+	    "count = count + 1, recorded = excluded.recorded "
+	    "RETURNING count")) == NULL)
+		goto internal;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, p.o.recurrence_id);
+	sqlite3_bind_int64(st, 3, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*count = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		goto internal;
+	/* Who came is not written down anywhere else, the audit included. */
+	snprintf(detail, sizeof(detail), "%s: one more", day);
+	if (store_audit(db, actor, "attendance.checkin", ev->uid, detail) ||
 	    store_commit(db))
 		goto internal;
 	event_free(ev);

@@ -606,7 +606,7 @@ reg_room_grew(sqlite3 *db, int64_t room_id, struct fault *f)
 int
 reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
     int (*cb)(const struct attendee *, void *), void *arg,
-    struct attendance *out, struct fault *f)
+    struct reg_counts *out, struct fault *f)
 {
 	struct event *ev;
 	sqlite3_stmt *st;

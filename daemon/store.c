@@ -297,6 +297,20 @@ static const char *migrations[STORE_VERSION] = {
 	"  recorded INTEGER NOT NULL,"
 	"  PRIMARY KEY (event_id, occurrence));"
 	"CREATE INDEX audit_actor ON audit(actor, at);",
+
+	/*
+	 * 6 -> 7: check-ins.  Who came, only to refuse a second check-in;
+	 * the row goes with the person (participant forget), the count in
+	 * attendance stays.
+	 */
+	"CREATE TABLE checkin ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id) "
+	"    ON DELETE CASCADE,"
+	"  occurrence INTEGER NOT NULL DEFAULT 0,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, participant_id, occurrence));"
+	"CREATE INDEX checkin_participant ON checkin(participant_id);",
 };
 
 static char		*db_path;

@@ -95,7 +95,7 @@ void	api_import(const struct api_req *, struct api_resp *);
 void	api_participants(const struct api_req *, struct api_resp *);
 void	api_outbox(const struct api_req *, struct api_resp *);
 struct event;
-/* events/ID/register, unregister, attendees, followup (caller checked
+/* events/ID/register, unregister, attendees, checkin, followup (caller checked
  * that the asker may act for the event). */
 void	api_event_people(const struct api_req *, struct api_resp *,
 	    const struct event *);

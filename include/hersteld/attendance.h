@@ -29,6 +29,16 @@ struct attendance {
 int	attendance_record(sqlite3 *, int64_t event_id, const char *date,
 	    long count, const char *actor, struct fault *);
 
+/*
+ * Check participant (id or address) in at event id (date as above), from
+ * an hour before the start: the count goes up by one and *count holds
+ * the new count.  A person is checked in once per occurrence; the
+ * check-in row goes when the person is forgotten, the count stays.
+ */
+int	attendance_checkin(sqlite3 *, int64_t event_id, const char *date,
+	    const char *participant, const char *actor, long *count,
+	    struct fault *);
+
 /* Recorded counts of event id in order of occurrence. */
 int	attendance_list(sqlite3 *, int64_t event_id,
 	    int (*cb)(const struct attendance *, void *), void *,

@@ -46,7 +46,7 @@ struct attendee {
 	time_t		 occurrence;	/* 0: the whole event or series */
 };
 
-struct attendance {
+struct reg_counts {
 	long	going, waitlist;
 	long	capacity;		/* 0: no limit */
 	int	anonymous;		/* the group shows counts only */
@@ -59,7 +59,7 @@ struct attendance {
  */
 int	reg_attendees(sqlite3 *, int64_t event_id, const char *occurrence,
 	    int (*cb)(const struct attendee *, void *), void *,
-	    struct attendance *, struct fault *);
+	    struct reg_counts *, struct fault *);
 
 /*
  * Plan reminders inside the caller's transaction, for registrations of
