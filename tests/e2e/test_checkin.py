@@ -74,3 +74,39 @@ def test_checkin_waits_for_the_session(d):
             says="check in from an hour before", code=EX_DATAERR)
     # half an hour early is fine: people arrive before the start
     d.cli("checkin", soon, "a@example.org", check=True)
+
+
+def test_report_counts_registrations_per_session(d):
+    """A registration for the whole series counts once per session, minus
+    the ones sat out; one for a single occurrence counts once; the waiting
+    list does not count."""
+    t = setup(d)
+    eid = d.cli("event", "add", "--kind", "steungroep", "--title",
+                "Lotgenoten", "--start", "2027-02-02 19:00", "--duration",
+                "2h", "--location", "noord", "--group", "lotgenoten-zuidoost",
+                "--repeat", "FREQ=WEEKLY;COUNT=4", "--capacity", "3",
+                check=True).out.strip()
+    for who in ("a", "b", "c"):
+        d.cli("participant", "add", "--email", "%s@example.org" % who,
+              check=True)
+    d.cli("register", eid, "a@example.org", check=True)
+    d.cli("unregister", eid, "a@example.org", "--occurrence", "2027-02-09",
+          check=True)
+    d.cli("register", eid, "b@example.org", "--occurrence", "2027-02-16",
+          check=True)
+    assert d.cli("register", eid, "c@example.org", check=True).out == \
+        "registered\n"
+    # the series is full on 16 February now: a fourth waits
+    d.cli("participant", "add", "--email", "d@example.org", check=True)
+    assert d.cli("register", eid, "d@example.org", check=True).out == \
+        "full: on the waiting list\n"
+    rep = d.cli("--json", "report", "groups", "--group",
+                "lotgenoten-zuidoost", "--from", "2027-02-01", "--to",
+                "2027-02-28", token=t["owner"], check=True).json()
+    [row] = [r for r in rep if r["group"] == "lotgenoten-zuidoost"]
+    assert row["sessions_total"] == 4
+    # a: 4 - 1 sat out, b: 1, c: 4
+    assert row["registrations"] == 3 + 1 + 4
+    att = d.cli("--json", "attendees", eid, "--occurrence", "2027-02-09",
+                check=True).json()
+    assert (att["going"], att["waitlist"]) == (1, 1)
