@@ -519,7 +519,7 @@ emit_personal(struct render *r, int64_t participant_id, struct fault *f)
 		if (ev && (rc != SQLITE_ROW || eid != ev->id)) {
 			/* The series with the ones they sit out left out. */
 			if (series && strcmp(ev->status, "proposed") != 0) {
-				time_t *all = realloc(ev->exdates,
+				time_t *all = nskip == 0 ? NULL : realloc(ev->exdates,
 				    (ev->nexdates + nskip) * sizeof(*all));
 				if (all) {
 					ev->exdates = all;

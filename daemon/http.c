@@ -165,6 +165,10 @@ serve_unsubscribe(struct MHD_Connection *c, const char *method,
 		return send_html(c, 404, PAGE_HEAD "<p>Deze link is niet "
 		    "geldig.</p><p>This link is not valid.</p></body></html>\n");
 	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+		if (participant_unsub_known(store_db(), token) != 1)
+			return send_html(c, 404, PAGE_HEAD "<p>Deze link is niet "
+			    "(meer) geldig.</p><p>This link is not (or no "
+			    "longer) valid.</p></body></html>\n");
 		snprintf(page, sizeof(page), PAGE_HEAD "<form method=\"post\" "
 		    "action=\"/unsubscribe/%s\"><p>Wil je geen e-mail meer van "
 		    "ons ontvangen? Je aanmeldingen blijven staan.</p><p>Do you "

@@ -127,8 +127,8 @@ static int
 queue(sqlite3 *db, const char *key, const char *kind, int64_t pid,
     int64_t eid, time_t occ, const char *to, const char *to_name,
     const char *reply_to, const char *unsub, const struct mail_facts *mf,
-    const char *ics, const char *method, time_t due, int quiet, int qf,
-    int qt, struct fault *f)
+    const char *ics, const char *method, time_t due, time_t expires,
+    int quiet, int qf, int qt, struct fault *f)
 {
 	const struct conf *c = conf_current();
 	struct mail_envelope env = { 0 };
@@ -161,6 +161,7 @@ queue(sqlite3 *db, const char *key, const char *kind, int64_t pid,
 	m.subject = subject;
 	m.message = msg;
 	m.due = due;
+	m.expires = expires;
 	m.quiet = quiet;
 	m.quiet_from = qf;
 	m.quiet_to = qt;
@@ -290,9 +291,10 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	 */
 	if (n->kind == MAIL_REMINDER && due < now)
 		return 0;
+	/* A notice about the whole event goes by the event's SEQUENCE. */
 	snprintf(key, sizeof(key), "%s/%lld/%lld/%lld/%d%s", key_prefix(n->kind),
 	    (long long)p->id, (long long)ev->id, (long long)n->occurrence,
-	    o.sequence, extra);
+	    n->occurrence ? o.sequence : ev->sequence, extra);
 	if (method) {
 		/*
 		 * A registration for one occurrence put that occurrence alone
@@ -305,8 +307,9 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 			return -1;
 	}
 	rc = queue(db, key, kind_column(n->kind), p->id, ev->id, n->occurrence,
-	    p->email, p->name, g.email, unsub, &mf, ics, method, due, quiet,
-	    p->quiet_from, p->quiet_to, f);
+	    p->email, p->name, g.email, unsub, &mf, ics, method, due,
+	    n->kind == MAIL_REMINDER || n->kind == MAIL_ANNOUNCEMENT ?
+	    o.start : 0, quiet, p->quiet_from, p->quiet_to, f);
 	free(ics);
 	return rc;
 }
@@ -354,6 +357,6 @@ notice_booking(sqlite3 *db, int64_t id, enum mail_kind kind, struct fault *f)
 	    kind == MAIL_BOOKING_CONFIRMED ? "confirmed" : "declined",
 	    (long long)id, (long long)time(NULL));
 	rc = queue(db, key, "booking", 0, b.event_id, 0, g.email, g.name, NULL,
-	    NULL, &mf, NULL, NULL, time(NULL), 0, -1, -1, f);
+	    NULL, &mf, NULL, NULL, time(NULL), 0, 0, -1, -1, f);
 	return rc < 0 ? -1 : 0;
 }

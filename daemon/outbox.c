@@ -51,8 +51,9 @@ outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
 		    m->kind);
 	if ((st = store_prepare(db, "INSERT INTO outbox (key, kind, "
 	    "participant_id, event_id, occurrence, recipient, subject, message, "
-	    "quiet, due, next_attempt, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8, ?9, ?10, ?10, ?11) ON CONFLICT (key) DO NOTHING")) == NULL)
+	    "quiet, due, next_attempt, created, expires) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12) ON CONFLICT (key) "
+	    "DO NOTHING")) == NULL)
 		return db_fault(f, db);
 	store_bind_text(st, 1, m->key);
 	store_bind_text(st, 2, m->kind);
@@ -69,6 +70,8 @@ outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
 	    1 + m->quiet_from * 1440 + m->quiet_to : 0);
 	sqlite3_bind_int64(st, 10, m->due);
 	sqlite3_bind_int64(st, 11, time(NULL));
+	if (m->expires)
+		sqlite3_bind_int64(st, 12, m->expires);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -263,6 +266,20 @@ claim(sqlite3 *db, time_t now, struct claimed *v)
 
 	if (store_begin(db))
 		return -1;
+	/*
+	 * A reminder that could not go before its session began (the
+	 * server was down, the daemon was not running) is not sent late.
+	 */
+	if ((st = store_prepare(db, "UPDATE outbox SET status = 'failed', "
+	    "last_error = 'not sent: the session had begun' WHERE "
+	    "status = 'pending' AND next_attempt <= ?1 AND expires <= ?1"))
+	    == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
 	if ((st = store_prepare(db, "SELECT id, recipient, message, quiet, "
 	    "coalesce(first_attempt, ?1), attempts FROM outbox "
 	    "WHERE status = 'pending' AND next_attempt <= ?1 "

@@ -461,6 +461,17 @@ fail:
 }
 
 int
+participant_unsub_known(sqlite3 *db, const char *token)
+{
+	struct participant p;
+
+	if (token == NULL || strlen(token) != PARTICIPANT_TOKEN_LEN)
+		return 0;
+	return store_one(db, "SELECT " COLS " FROM participant WHERE "
+	    "unsub_token = ?1", token, 0, fill, &p);
+}
+
+int
 participant_unsubscribe(sqlite3 *db, const char *token)
 {
 	struct participant p;

@@ -890,14 +890,68 @@ tell(sqlite3 *db, enum mail_kind kind, const struct participant *p,
 	return notice_queue(db, &no, f) < 0 ? -1 : 0;
 }
 
+/* Where occurrence rid (0: the event itself) of ev takes place. */
+static void
+occ_where(sqlite3 *db, const struct event *ev, time_t rid, char *out,
+    size_t len)
+{
+	const struct override *ov = rid ? override_at(ev, rid) : NULL;
+
+	notice_where(db, ov && ov->room_id ? ov->room_id : ev->room_id,
+	    ev->location_id, ov && ov->room_id ? "" : ev->place, out, len);
+}
+
+/* Whether the series as a whole moved, changed place or rule. */
+static int
+series_changed(const struct event *b, const struct event *a)
+{
+	if (b->start != a->start || b->end != a->end ||
+	    strcmp(b->rrule, a->rrule) != 0 || b->room_id != a->room_id ||
+	    b->location_id != a->location_id || strcmp(b->place, a->place) ||
+	    b->nexdates != a->nexdates)
+		return 1;
+	for (int i = 0; i < a->nexdates; i++)
+		if (b->exdates[i] != a->exdates[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * What one occurrence came to for those who go: 1 cancelled, 2 moved or
+ * in another place, 0 nothing they need to hear about.  *old: its start
+ * before, when that changed.
+ */
+static int
+occ_news(sqlite3 *db, const struct event *before, const struct event *after,
+    time_t rid, time_t *old, char *old_where, size_t len)
+{
+	struct occurrence ob, oa;
+	char wa[2400];
+
+	event_occurrence(before, rid, &ob);
+	event_occurrence(after, rid, &oa);
+	*old = 0;
+	old_where[0] = '\0';
+	if (oa.cancelled)
+		return ob.cancelled ? 0 : 1;
+	occ_where(db, before, rid, old_where, len);
+	occ_where(db, after, rid, wa, sizeof(wa));
+	if (ob.start != oa.start || ob.end != oa.end)
+		*old = ob.start;
+	if (strcmp(old_where, wa) == 0)
+		old_where[0] = '\0';
+	return *old || old_where[0] ? 2 : 0;
+}
+
 /* The notices one registration gets for before -> after. */
 static int
 notify_one(sqlite3 *db, const struct event *before, const struct event *after,
     const struct who *w, struct fault *f)
 {
-	time_t now = time(NULL);
+	time_t now = time(NULL), old;
 	struct participant p;
 	char wb[2400], wa[2400];
+	int news;
 
 	if (participant_get_id(db, w->pid, &p, f))
 		return -1;
@@ -905,59 +959,49 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 		int was = strcmp(before->status, "cancelled") == 0;
 		int is = strcmp(after->status, "cancelled") == 0;
 
-		if (is && !was)
-			return tell(db, MAIL_CANCELLATION, &p, after, 0, 1, 0,
-			    NULL, f);
-		if (after->sequence > before->sequence && !is) {
+		if (is)
+			return was ? 0 : tell(db, MAIL_CANCELLATION, &p, after,
+			    0, 1, 0, NULL, f);
+		if (series_changed(before, after)) {
 			struct occurrence ob, oa;
 
 			/* The next session as it was and as it is now. */
 			notice_next(before, now, &ob);
 			notice_next(after, now, &oa);
-			notice_where(db, before->room_id, before->location_id,
-			    before->place, wb, sizeof(wb));
-			notice_where(db, after->room_id, after->location_id,
-			    after->place, wa, sizeof(wa));
+			occ_where(db, before, 0, wb, sizeof(wb));
+			occ_where(db, after, 0, wa, sizeof(wa));
 			return tell(db, MAIL_CHANGE, &p, after, 0, 1,
 			    ob.start != oa.start || ob.end != oa.end ?
 			    ob.start : 0, strcmp(wb, wa) ? wb : NULL, f);
 		}
 		/* Occurrences changed one by one. */
-		for (int i = 0; i < after->noverrides; i++) {
-			const struct override *oa = &after->overrides[i];
-			const struct override *ob = override_at(before,
-			    oa->recurrence_id);
-			int seq = ob ? ob->sequence : before->sequence;
-			struct occurrence o;
+		for (int i = 0; after->rrule[0] && i < after->noverrides; i++) {
+			time_t rid = after->overrides[i].recurrence_id;
 
-			if (oa->sequence <= seq || oa->end <= now ||
-			    sits_out(db, after->id, p.id, oa->recurrence_id))
+			if (after->overrides[i].end <= now ||
+			    sits_out(db, after->id, p.id, rid))
 				continue;
-			event_occurrence(before, oa->recurrence_id, &o);
-			if (oa->cancelled && !(ob && ob->cancelled)) {
-				if (tell(db, MAIL_CANCELLATION, &p, after,
-				    oa->recurrence_id, 1, 0, NULL, f))
-					return -1;
-			} else if (!oa->cancelled && tell(db, MAIL_CHANGE, &p,
-			    after, oa->recurrence_id, 1, o.start != oa->start ?
-			    o.start : 0, NULL, f))
+			news = occ_news(db, before, after, rid, &old, wb,
+			    sizeof(wb));
+			if (news && tell(db, news == 1 ? MAIL_CANCELLATION :
+			    MAIL_CHANGE, &p, after, rid, 1, old, wb[0] ? wb :
+			    NULL, f))
 				return -1;
 		}
 		return 0;
 	}
 	{
-		struct occurrence ob, oa;
+		struct occurrence oa;
 
-		event_occurrence(before, w->occurrence, &ob);
 		event_occurrence(after, w->occurrence, &oa);
 		if (oa.end <= now)
 			return 0;
-		if (oa.cancelled && !ob.cancelled)
-			return tell(db, MAIL_CANCELLATION, &p, after,
-			    w->occurrence, 0, 0, NULL, f);
-		if (oa.sequence > ob.sequence && !oa.cancelled)
-			return tell(db, MAIL_CHANGE, &p, after, w->occurrence, 0,
-			    ob.start != oa.start ? ob.start : 0, NULL, f);
+		news = occ_news(db, before, after, w->occurrence, &old, wb,
+		    sizeof(wb));
+		if (news)
+			return tell(db, news == 1 ? MAIL_CANCELLATION :
+			    MAIL_CHANGE, &p, after, w->occurrence, 0, old,
+			    wb[0] ? wb : NULL, f);
 	}
 	return 0;
 }
@@ -1068,8 +1112,14 @@ reg_announce(sqlite3 *db, const struct event *ev, struct fault *f)
 	int64_t *v = NULL;
 	int n = 0, rc;
 
+	struct occurrence next;
+
 	if (ev->group_id == 0 || strcmp(ev->status, "published") != 0 ||
 	    strcmp(ev->visibility, "private") == 0)
+		return 0;
+	/* Nothing to announce about a session that has begun or is over. */
+	notice_next(ev, time(NULL), &next);
+	if (next.start <= time(NULL) || next.cancelled)
 		return 0;
 	if ((st = store_prepare(db, "SELECT participant_id FROM follow WHERE "
 	    "group_id = ?1 ORDER BY participant_id")) == NULL)

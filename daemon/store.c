@@ -311,6 +311,12 @@ static const char *migrations[STORE_VERSION] = {
 	"  at INTEGER NOT NULL,"
 	"  PRIMARY KEY (event_id, participant_id, occurrence));"
 	"CREATE INDEX checkin_participant ON checkin(participant_id);",
+
+	/*
+	 * 7 -> 8: a message that is pointless after a moment (a reminder
+	 * once its session has begun) says when; delivery drops it then.
+	 */
+	"ALTER TABLE outbox ADD COLUMN expires INTEGER;",
 };
 
 static char		*db_path;

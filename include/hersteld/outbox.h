@@ -37,6 +37,7 @@ struct outbox_new {
 	const char	*subject;	/* for outbox list (UTF-8) */
 	const char	*message;	/* composed, without Date */
 	time_t		 due;
+	time_t		 expires;	/* not sent from then on; 0: never */
 	int		 quiet;		/* retries also wait out quiet hours */
 	int		 quiet_from, quiet_to;	/* minutes; -1: none */
 };

@@ -82,6 +82,9 @@ int	participant_forget(sqlite3 *, const char *ref, const char *actor,
  */
 int	participant_unsubscribe(sqlite3 *, const char *token);
 
+/* Whether an unsubscribe token is someone's: 1, 0, or -1 (database). */
+int	participant_unsub_known(sqlite3 *, const char *token);
+
 /* Follow or stop following a group's announcements. */
 int	participant_follow(sqlite3 *, const char *ref, const char *group,
 	    int on, const char *actor, struct fault *);

@@ -475,9 +475,10 @@ def faketime_env(stamp_file):
 
 def set_faketime(stamp_file, when):
     """when: "YYYY-MM-DD HH:MM:SS" in UTC (faketime_env sets TZ=UTC) or a
-    datetime (its UTC wall clock is used).  The daemon's clock jumps there
-    plus the real seconds since the daemon started (libfaketime's "@"
-    keeps the clock running from its first reading), and runs on."""
+    datetime (converted to UTC).  The daemon's clock jumps there the next
+    time it reads it (FAKETIME_NO_CACHE) and runs on at normal speed from
+    there: libfaketime's "@" counts from the moment it read the new value.
+    After moving the clock, d.sighup() wakes the delivery thread."""
     if hasattr(when, "astimezone") and getattr(when, "tzinfo", None):
         when = when.astimezone(datetime.timezone.utc)
     if not isinstance(when, str):

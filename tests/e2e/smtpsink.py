@@ -208,8 +208,8 @@ class SmtpSink:
         return [m for m in self.messages()
                 if addr.lower() in (r.lower() for r in m.rcpts)]
 
-    def quiet_for(self, seconds):
-        """Wait seconds and return the messages that arrived meanwhile."""
-        before = self.count()
+    def quiet_for(self, seconds, since):
+        """Wait seconds, then return the messages that arrived after the
+        first since (take since = sink.count() before the action)."""
         time.sleep(seconds)
-        return self.messages()[before:]
+        return self.messages()[since:]
