@@ -2318,7 +2318,7 @@ def bench_mail(hersteld, ctl, keep):
         if io0 and io1:
             w = io1.get("write_bytes", 0) - io0.get("write_bytes", 0)
             out("  hersteld's storage writes while sending: %.1f MB (%.1f kB "
-                "per message; synchronous=FULL: every commit is an fsync)"
+                "per message; the delivery thread commits with synchronous=NORMAL)"
                 % (w / 1e6, w / 1e3 / nd))
         # Where the time goes: the pause before each message, by its
         # place in the daemon's cycle (claims of 64, a recording
