@@ -1344,6 +1344,12 @@ event_pick(const struct event *ev, const char *date, time_t *rid,
 	return pick(ev, &in, rid, &n, f);
 }
 
+const struct override *
+event_override(const struct event *ev, time_t rid)
+{
+	return find_override(ev, rid);
+}
+
 void
 event_occurrence(const struct event *ev, time_t rid, struct occurrence *o)
 {

@@ -443,15 +443,12 @@ static void
 emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
 {
 	icalcomponent *ve = icalcomponent_new_vevent();
-	const struct override *ov = NULL;
+	const struct override *ov = event_override(ev, rid);
 	struct occurrence o;
 	char where[4000], uid[200];
 	int cancelled;
 
 	event_occurrence(ev, rid, &o);
-	for (int i = 0; i < ev->noverrides; i++)
-		if (ev->overrides[i].recurrence_id == rid)
-			ov = &ev->overrides[i];
 	cancelled = o.cancelled;
 	add_common(r, ve, ev, o.sequence);
 	if (alone) {

@@ -179,6 +179,7 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	const struct conf *c = conf_current();
 	const struct participant *p = n->p;
 	const struct event *ev = n->ev;
+	const struct override *ov;
 	struct mail_facts mf = { 0 };
 	struct occurrence o;
 	struct group g;
@@ -195,15 +196,9 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	else
 		whole_occ(ev, now, &o);
 	group_of(db, ev->group_id, &g);
-	{
-		const struct override *ov = NULL;
-
-		for (int i = 0; n->occurrence && i < ev->noverrides; i++)
-			if (ev->overrides[i].recurrence_id == n->occurrence)
-				ov = &ev->overrides[i];
-		notice_where(db, ov && ov->room_id ? ov->room_id : ev->room_id,
-		    ev->location_id, ev->place, where, sizeof(where));
-	}
+	ov = n->occurrence ? event_override(ev, n->occurrence) : NULL;
+	notice_where(db, ov && ov->room_id ? ov->room_id : ev->room_id,
+	    ev->location_id, ev->place, where, sizeof(where));
 	snprintf(unsub, sizeof(unsub), "%s/unsubscribe/%s", c->public_url,
 	    p->unsub_token);
 	snprintf(manage, sizeof(manage), "%s/feeds/personal/%s.ics",
@@ -227,15 +222,9 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	mf.notes = n->notes;
 	mf.manage_url = manage;
 	mf.unsubscribe_url = unsub;
-	if (n->kind == MAIL_CANCELLATION) {
-		const struct override *ov = NULL;
-
-		for (int i = 0; n->occurrence && i < ev->noverrides; i++)
-			if (ev->overrides[i].recurrence_id == n->occurrence)
-				ov = &ev->overrides[i];
+	if (n->kind == MAIL_CANCELLATION)
 		mf.reason = ov && ov->cancelled ? ov->cancel_reason :
 		    ev->cancel_reason;
-	}
 
 	switch (n->kind) {
 	case MAIL_CONFIRMATION:

@@ -39,6 +39,10 @@ capacity_of(sqlite3 *db, const struct event *ev)
 	return 0;
 }
 
+/*
+ * Run sql with ?1 = a and ?2 = b (a statement without ?2 refuses that
+ * binding harmlessly) and return its first column; -1 on error.
+ */
 static long
 query_long(sqlite3 *db, const char *sql, int64_t a, int64_t b)
 {
@@ -77,7 +81,7 @@ static long
 taken_worst(sqlite3 *db, int64_t event_id, time_t now)
 {
 	long series = query_long(db, "SELECT count(*) FROM registration WHERE "
-	    "event_id = ?1 AND occurrence = 0 AND status = 'going' AND ?2 = ?2",
+	    "event_id = ?1 AND occurrence = 0 AND status = 'going'",
 	    event_id, 0);
 	long extra = query_long(db, "SELECT coalesce(max(n), 0) FROM (SELECT "
 	    "sum(CASE status WHEN 'going' THEN 1 WHEN 'cancelled' THEN -1 "
@@ -221,6 +225,42 @@ exec2(sqlite3 *db, const char *sql, int64_t a, int64_t b)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * The first column of sql's rows, with ?1 = a and ?2 = b, into a new array
+ * (*v, caller frees; NULL when empty) and *n.  0, or -1 with f filled.
+ */
+static int
+ids_of(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_t **v,
+    int *n, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if ((st = store_prepare(db, sql)) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		*v = nv;
+		(*v)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*v);
+	*v = NULL;
+	*n = 0;
+	return db_fault(f, db);
+}
+
 /* ---- the waiting list ---- */
 
 static int
@@ -360,8 +400,8 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	}
 	if (rid && r0 && rx) {
 		/* Back in after sitting it out: their place, if there is one. */
-		if (exec2(db, "DELETE FROM registration WHERE id = ?1 AND ?2 = ?2",
-		    rx->id, 0))
+		if (store_exec_id(db, "DELETE FROM registration WHERE "
+		    "id = ?1", rx->id))
 			goto dberr;
 		if (strcmp(r0->status, "going") == 0 &&
 		    !fits(db, ev, rid, capacity_of(db, ev))) {
@@ -466,8 +506,8 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 		snprintf(detail, sizeof(detail), "participant %lld, all",
 		    (long long)p.id);
 	} else if (rx && strcmp(rx->status, "cancelled") != 0) {
-		if (exec2(db, "DELETE FROM registration WHERE id = ?1 AND ?2 = ?2",
-		    rx->id, 0))
+		if (store_exec_id(db, "DELETE FROM registration WHERE "
+		    "id = ?1", rx->id))
 			goto dberr;
 		snprintf(detail, sizeof(detail), "participant %lld, %s",
 		    (long long)p.id, date);
@@ -513,92 +553,52 @@ fail:
 	return -1;
 }
 
+/* Let the waiting lists of events evs[0..n) move up; frees evs. */
+static int
+promote_each(sqlite3 *db, int64_t *evs, int n, struct fault *f)
+{
+	int rc = 0;
+
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct event *ev = event_get(db, evs[i], f);
+
+		rc = ev == NULL || promote(db, ev, f) ? -1 : 0;
+		event_free(ev);
+	}
+	free(evs);
+	return rc;
+}
+
 int
 reg_release_all(sqlite3 *db, int64_t pid, const char *actor, struct fault *f)
 {
-	sqlite3_stmt *st;
-	int64_t *evs = NULL;
-	int n = 0, rc;
+	int64_t *evs;
+	int n;
 
 	(void)actor;
-	if ((st = store_prepare(db, "SELECT DISTINCT event_id FROM registration "
-	    "WHERE participant_id = ?1")) == NULL)
-		return db_fault(f, db);
-	sqlite3_bind_int64(st, 1, pid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *nv = realloc(evs, (n + 1) * sizeof(*nv));
-
-		if (nv == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		evs = nv;
-		evs[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(evs);
-		return db_fault(f, db);
-	}
+	if (ids_of(db, "SELECT DISTINCT event_id FROM registration WHERE "
+	    "participant_id = ?1", pid, 0, &evs, &n, f))
+		return -1;
 	if (store_exec_id(db, "DELETE FROM registration WHERE "
 	    "participant_id = ?1", pid)) {
 		free(evs);
 		return db_fault(f, db);
 	}
-	for (int i = 0; i < n; i++) {
-		struct event *ev = event_get(db, evs[i], f);
-
-		if (ev == NULL || promote(db, ev, f)) {
-			event_free(ev);
-			free(evs);
-			return -1;
-		}
-		event_free(ev);
-	}
-	free(evs);
-	return 0;
+	return promote_each(db, evs, n, f);
 }
 
 int
 reg_room_grew(sqlite3 *db, int64_t room_id, struct fault *f)
 {
-	sqlite3_stmt *st;
-	int64_t *evs = NULL;
-	int n = 0, rc;
+	int64_t *evs;
+	int n;
 
 	/* Events counting on the room's capacity, with someone waiting. */
-	if ((st = store_prepare(db, "SELECT DISTINCT e.id FROM event e JOIN "
-	    "registration r ON r.event_id = e.id WHERE e.room_id = ?1 AND "
-	    "e.capacity IS NULL AND r.status = 'waitlist'")) == NULL)
-		return db_fault(f, db);
-	sqlite3_bind_int64(st, 1, room_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *nv = realloc(evs, (n + 1) * sizeof(*nv));
-
-		if (nv == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		evs = nv;
-		evs[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(evs);
-		return db_fault(f, db);
-	}
-	for (int i = 0; i < n; i++) {
-		struct event *ev = event_get(db, evs[i], f);
-
-		if (ev == NULL || promote(db, ev, f)) {
-			event_free(ev);
-			free(evs);
-			return -1;
-		}
-		event_free(ev);
-	}
-	free(evs);
-	return 0;
+	if (ids_of(db, "SELECT DISTINCT e.id FROM event e JOIN registration r "
+	    "ON r.event_id = e.id WHERE e.room_id = ?1 AND e.capacity IS NULL "
+	    "AND r.status = 'waitlist'", room_id, 0, &evs, &n, f))
+		return -1;
+	return promote_each(db, evs, n, f);
 }
 
 /* ---- attendees ---- */
@@ -813,15 +813,6 @@ reg_plan_all(sqlite3 *db)
 
 /* ---- events that change ---- */
 
-static const struct override *
-override_at(const struct event *ev, time_t rid)
-{
-	for (int i = 0; i < ev->noverrides; i++)
-		if (ev->overrides[i].recurrence_id == rid)
-			return &ev->overrides[i];
-	return NULL;
-}
-
 struct who {
 	int64_t	pid;
 	time_t	occurrence;
@@ -895,7 +886,7 @@ static void
 occ_where(sqlite3 *db, const struct event *ev, time_t rid, char *out,
     size_t len)
 {
-	const struct override *ov = rid ? override_at(ev, rid) : NULL;
+	const struct override *ov = rid ? event_override(ev, rid) : NULL;
 
 	notice_where(db, ov && ov->room_id ? ov->room_id : ev->room_id,
 	    ev->location_id, ov && ov->room_id ? "" : ev->place, out, len);
@@ -1057,12 +1048,7 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 		if (reg_plan(db, new_id, 0, 1, f) || promote(db, part, f))
 			goto done;
 	}
-	if (strcmp(after->status, "cancelled") == 0 && exec2(db, "DELETE FROM "
-	    "outbox WHERE event_id = ?1 AND kind = 'reminder' AND status = "
-	    "'pending' AND ?2 = ?2", before->id, 0)) {
-		db_fault(f, db);
-		goto done;
-	}
+	/* Replanning drops the pending reminders (all, when cancelled). */
 	if (reg_plan(db, before->id, 0, 1, f) || promote(db, after, f))
 		goto done;
 	rc = 0;
@@ -1099,8 +1085,8 @@ reg_event_removed(sqlite3 *db, const struct event *ev, struct fault *f)
 		}
 	}
 	free(v);
-	if (exec2(db, "DELETE FROM outbox WHERE event_id = ?1 AND kind = "
-	    "'reminder' AND status = 'pending' AND ?2 = ?2", ev->id, 0))
+	if (store_exec_id(db, "DELETE FROM outbox WHERE event_id = ?1 AND "
+	    "kind = 'reminder' AND status = 'pending'", ev->id))
 		return db_fault(f, db);
 	return 0;
 }
@@ -1108,11 +1094,9 @@ reg_event_removed(sqlite3 *db, const struct event *ev, struct fault *f)
 int
 reg_announce(sqlite3 *db, const struct event *ev, struct fault *f)
 {
-	sqlite3_stmt *st;
-	int64_t *v = NULL;
-	int n = 0, rc;
-
 	struct occurrence next;
+	int64_t *v;
+	int n;
 
 	if (ev->group_id == 0 || strcmp(ev->status, "published") != 0 ||
 	    strcmp(ev->visibility, "private") == 0)
@@ -1121,25 +1105,9 @@ reg_announce(sqlite3 *db, const struct event *ev, struct fault *f)
 	notice_next(ev, time(NULL), &next);
 	if (next.start <= time(NULL) || next.cancelled)
 		return 0;
-	if ((st = store_prepare(db, "SELECT participant_id FROM follow WHERE "
-	    "group_id = ?1 ORDER BY participant_id")) == NULL)
-		return db_fault(f, db);
-	sqlite3_bind_int64(st, 1, ev->group_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *nv = realloc(v, (n + 1) * sizeof(*nv));
-
-		if (nv == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		v = nv;
-		v[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return db_fault(f, db);
-	}
+	if (ids_of(db, "SELECT participant_id FROM follow WHERE group_id = ?1 "
+	    "ORDER BY participant_id", ev->group_id, 0, &v, &n, f))
+		return -1;
 	for (int i = 0; i < n; i++) {
 		struct participant p;
 		struct notice no = { 0 };
@@ -1166,7 +1134,6 @@ reg_followup(sqlite3 *db, int64_t event_id, const char *date,
 {
 	struct event *ev = NULL;
 	struct occurrence o;
-	sqlite3_stmt *st;
 	int64_t *v = NULL;
 	time_t rid = 0;
 	char obj[40], detail[64], day[16];
@@ -1205,28 +1172,13 @@ reg_followup(sqlite3 *db, int64_t event_id, const char *date,
 		goto fail;
 	}
 	/* Everyone who held a place at that session. */
-	if ((st = store_prepare(db, "SELECT DISTINCT r.participant_id FROM "
-	    "registration r WHERE r.event_id = ?1 AND r.status = 'going' AND "
-	    "(r.occurrence = ?2 OR (r.occurrence = 0 AND NOT EXISTS (SELECT 1 "
-	    "FROM registration c WHERE c.event_id = ?1 AND c.participant_id = "
-	    "r.participant_id AND c.occurrence = ?2 AND c.status = "
-	    "'cancelled'))) ORDER BY r.participant_id")) == NULL)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, ev->id);
-	sqlite3_bind_int64(st, 2, rid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *nv = realloc(v, (n + 1) * sizeof(*nv));
-
-		if (nv == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		v = nv;
-		v[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto dberr;
+	if (ids_of(db, "SELECT DISTINCT r.participant_id FROM registration r "
+	    "WHERE r.event_id = ?1 AND r.status = 'going' AND (r.occurrence = "
+	    "?2 OR (r.occurrence = 0 AND NOT EXISTS (SELECT 1 FROM registration "
+	    "c WHERE c.event_id = ?1 AND c.participant_id = r.participant_id "
+	    "AND c.occurrence = ?2 AND c.status = 'cancelled'))) ORDER BY "
+	    "r.participant_id", ev->id, rid, &v, &n, f))
+		goto fail;
 	for (int i = 0; i < n; i++) {
 		struct participant p;
 		struct notice no = { 0 };

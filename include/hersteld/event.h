@@ -218,6 +218,9 @@ int	event_each(sqlite3 *, time_t from, time_t to,
 int	event_pick(const struct event *, const char *date, time_t *rid,
 	    struct fault *);
 
+/* The change made to occurrence rid (original start), or NULL. */
+const struct override *event_override(const struct event *, time_t rid);
+
 /* The occurrence with original start rid (overrides applied). */
 void	event_occurrence(const struct event *, time_t rid, struct occurrence *);
 
