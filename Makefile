@@ -41,6 +41,7 @@ DAEMON_SRCS = \
 	daemon/attendance.c \
 	daemon/audit.c \
 	daemon/booking.c \
+	daemon/clock.c \
 	daemon/cohost.c \
 	daemon/conf.c \
 	daemon/event.c \
@@ -119,8 +120,15 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(DAEMON_OBJS)
+# Unit tests link the pinned clock of tests/unit/testclock.c in place of
+# the daemon's (daemon/clock.c): no test depends on the day it runs.
+UNIT_OBJS = $(filter-out $(B)/daemon/clock.o,$(DAEMON_OBJS)) \
+	$(B)/tests/unit/testclock.o
+
+$(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) -lcmocka
+
+.SECONDARY:
 
 deps:
 	@scripts/deps.sh

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/api.h"
 #include "hersteld/booking.h"
 #include "hersteld/cohost.h"
@@ -108,7 +109,7 @@ event_json(const struct event *ev)
 {
 	json_t *j, *ex = json_array(), *ov = json_array();
 	struct next_ctx next = { json_array(), 5 };
-	time_t now = time(NULL);
+	time_t now = clock_now();
 
 	for (int i = 0; i < ev->nexdates; i++)
 		json_array_append_new(ex, date_of(ev->exdates[i], ev->zone));
@@ -294,7 +295,7 @@ list_events(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
 		if (when_parse(&f, "--from", from, z, &flt.from))
 			goto fault;
 	} else {
-		when_format_date(time(NULL), z, today);
+		when_format_date(clock_now(), z, today);
 		when_parse(&f, "--from", today, z, &flt.from);
 	}
 	if (to) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/api.h"
 #include "hersteld/location.h"
 #include "hersteld/store.h"
@@ -284,7 +285,7 @@ api_closures(const struct api_req *r, struct api_resp *resp)
 
 		/* By default only closures that have not ended yet. */
 		if (closure_list(db, r->query(r->query_arg, "location"),
-		    all && strcmp(all, "1") == 0 ? 0 : time(NULL), closure_push,
+		    all && strcmp(all, "1") == 0 ? 0 : clock_now(), closure_push,
 		    a, &f)) {
 			json_decref(a);
 			api_fault(resp, &f);

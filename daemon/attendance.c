@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/attendance.h"
 #include "hersteld/event.h"
 #include "hersteld/participant.h"
@@ -89,7 +90,7 @@ held(sqlite3 *db, int64_t event_id, const char *date, long early,
 		return fault_set(f, FAULT_CONFLICT, "event %lld%s%s was "
 		    "cancelled", (long long)event_id, date ? " on " : "",
 		    date ? date : "");
-	if (p->o.start - early > time(NULL))
+	if (p->o.start - early > clock_now())
 		return fault_set(f, FAULT_INVALID, "event %lld%s%s has not "
 		    "started yet; %s", (long long)event_id, date ? " on " : "",
 		    date ? date : "", early ? "check in from an hour before" :
@@ -124,7 +125,7 @@ attendance_record(sqlite3 *db, int64_t event_id, const char *date,
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, p.o.recurrence_id);
 	sqlite3_bind_int64(st, 3, count);
-	sqlite3_bind_int64(st, 4, time(NULL));
+	sqlite3_bind_int64(st, 4, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(detail, sizeof(detail), "%s: %ld", day, count);
@@ -151,7 +152,7 @@ attendance_checkin(sqlite3 *db, int64_t event_id, const char *date,
 	struct pick p;
 	sqlite3_stmt *st;
 	char day[16], detail[64];
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	int rc;
 
 	*count = 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/booking.h"
 #include "hersteld/notice.h"
 #include "hersteld/registration.h"
@@ -415,7 +416,7 @@ booking_add(sqlite3 *db, const struct booking_in *in,
 	struct conflicts found = { 0 };
 	icaltimezone *z;
 	sqlite3_stmt *st = NULL;
-	time_t start, end, now = time(NULL), upto = horizon_end(now);
+	time_t start, end, now = clock_now(), upto = horizon_end(now);
 	long dur;
 	int64_t gid;
 	int held, rc;
@@ -597,7 +598,7 @@ booking_get(sqlite3 *db, int64_t id, struct booking *out, struct fault *f)
 	    " WHERE b.id = ?1")) == NULL)
 		return db_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 9, time(NULL));
+	sqlite3_bind_int64(st, 9, clock_now());
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		booking_row(st, out);
 	sqlite3_finalize(st);
@@ -658,7 +659,7 @@ booking_list(sqlite3 *db, const char *room, const char *status,
 	if (room)
 		sqlite3_bind_int64(st, 1, r.id);
 	store_bind_text(st, 2, status);
-	sqlite3_bind_int64(st, 9, time(NULL));
+	sqlite3_bind_int64(st, 9, clock_now());
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		booking_row(st, &b);
 		if (cb(&b, arg))
@@ -685,7 +686,7 @@ set_booking(sqlite3 *db, int64_t id, const char *status, const char *reason,
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, status);
 	store_bind_text(st, 3, reason);
-	sqlite3_bind_int64(st, 4, time(NULL));
+	sqlite3_bind_int64(st, 4, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -900,7 +901,7 @@ booking_restore(sqlite3 *db, int64_t id, const char *date,
 		db_fault(f, db);
 		goto fail;
 	}
-	if (s.end <= time(NULL)) {
+	if (s.end <= clock_now()) {
 		fault_set(f, FAULT_INVALID, "the occurrence on %s is over", date);
 		goto fail;
 	}
@@ -1108,7 +1109,7 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 	struct conflicts found = { 0 };
 	struct room r;
 	sqlite3_stmt *st = NULL;
-	time_t now = time(NULL), upto = horizon_end(now);
+	time_t now = clock_now(), upto = horizon_end(now);
 	struct held h;
 	char want[12];
 	int64_t bid;
@@ -1674,12 +1675,12 @@ horizon_main(void *arg)
 
 		pthread_mutex_unlock(&horizon_lock);
 		if ((db = store_db()) != NULL &&
-		    (n = booking_roll(db, time(NULL))) > 0)
+		    (n = booking_roll(db, clock_now())) > 0)
 			log_info("horizon: %ld new occurrence(s) held", n);
 		/* Reminders of what the planning window newly reaches. */
 		if (db != NULL)
 			reg_plan_all(db);
-		until.tv_sec = next_roll(time(NULL));
+		until.tv_sec = next_roll(clock_now());
 		pthread_mutex_lock(&horizon_lock);
 		while (!horizon_stopping && pthread_cond_timedwait(&horizon_cond,
 		    &horizon_lock, &until) != ETIMEDOUT)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/cohost.h"
 #include "hersteld/group.h"
 #include "hersteld/store.h"
@@ -150,7 +151,7 @@ cohost_add(sqlite3 *db, int64_t event_id, const char *slug,
 	}
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, g.id);
-	sqlite3_bind_int64(st, 3, time(NULL));
+	sqlite3_bind_int64(st, 3, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE ||

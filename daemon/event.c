@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/booking.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
@@ -850,7 +851,7 @@ event_add(sqlite3 *db, const struct event_in *in, const char *actor,
 	icaltimezone *z;
 	sqlite3_stmt *st;
 	char uid[160];
-	time_t start, end, now = time(NULL);
+	time_t start, end, now = clock_now();
 	int64_t gid;
 	int rc;
 
@@ -967,7 +968,7 @@ bump(sqlite3 *db, int64_t id, struct fault *f)
 	    "modified = ?2 WHERE id = ?1")) == NULL)
 		return db_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int64(st, 2, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
@@ -1154,7 +1155,7 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 		sqlite3_bind_int64(st, 14, capacity);
 	store_bind_text(st, 15, in->visibility ? in->visibility : ev->visibility);
 	sqlite3_bind_int(st, 16, matters ? 1 : 0);
-	sqlite3_bind_int64(st, 17, time(NULL));
+	sqlite3_bind_int64(st, 17, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1233,7 +1234,7 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 	sqlite3_bind_int(st, 7, cancel || (ov && ov->cancelled));
 	store_bind_text(st, 8, cancel ? (in->reason ? in->reason : "") :
 	    (ov ? ov->cancel_reason : ""));
-	sqlite3_bind_int64(st, 9, time(NULL));
+	sqlite3_bind_int64(st, 9, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1273,7 +1274,7 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 	store_bind_text(st, 2, uid);
 	sqlite3_bind_int64(st, 3, rid);
 	store_bind_text(st, 4, tail);
-	sqlite3_bind_int64(st, 5, time(NULL));
+	sqlite3_bind_int64(st, 5, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1286,7 +1287,7 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 			"UPDATE event_override SET event_id = ?2 WHERE "
 			"event_id = ?1 AND recurrence_id >= ?3",
 			"UPDATE event SET rrule = ?4, sequence = sequence + 1, "
-			"modified = strftime('%s','now') WHERE id = ?1",
+			"modified = ?5 WHERE id = ?1",
 		};
 		for (size_t i = 0; i < 3; i++) {
 			if ((st = store_prepare(db, move[i])) == NULL)
@@ -1294,9 +1295,10 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 			sqlite3_bind_int64(st, 1, ev->id);
 			sqlite3_bind_int64(st, 2, *new_id);
 			sqlite3_bind_int64(st, 3, rid);
-			/* Each statement uses some of ?1..?4; extra binds are
+			/* Each statement uses some of ?1..?5; extra binds are
 			 * refused harmlessly with SQLITE_RANGE. */
 			store_bind_text(st, 4, head);
+			sqlite3_bind_int64(st, 5, clock_now());
 			rc = sqlite3_step(st);
 			sqlite3_finalize(st);
 			if (rc != SQLITE_DONE)
@@ -1437,7 +1439,7 @@ set_status(sqlite3 *db, int64_t id, const char *status, const char *reason,
 	store_bind_text(st, 2, status);
 	store_bind_text(st, 3, reason);
 	sqlite3_bind_int(st, 4, bump_seq);
-	sqlite3_bind_int64(st, 5, time(NULL));
+	sqlite3_bind_int64(st, 5, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
@@ -1924,7 +1926,7 @@ event_import(sqlite3 *db, const struct event_import *in, int64_t only_group,
 	struct event *ev = NULL;
 	struct ov_plan *plans = NULL;
 	sqlite3_stmt *st;
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	int rc, ret = -1;
 
 	*id = 0;

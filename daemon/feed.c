@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/feed.h"
@@ -1224,7 +1225,7 @@ char *
 feed_imip(sqlite3 *db, const struct event *ev, time_t occurrence, int alone,
     const char *method, const char *attendee, struct fault *f)
 {
-	struct render r = { .db = db, .now = time(NULL), .attendee = attendee };
+	struct render r = { .db = db, .now = clock_now(), .attendee = attendee };
 	icalproperty_method m;
 	char *out = NULL;
 
@@ -1261,7 +1262,7 @@ struct feed_doc *
 feed_get(const char *path, struct fault *f)
 {
 	uint64_t gen = store_generation();
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	long day = (long)(now / 86400);
 	struct entry *e = NULL, *lru = &cache[0];
 	struct feed_doc *fresh;

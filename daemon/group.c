@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/group.h"
 #include "hersteld/store.h"
 
@@ -134,7 +135,7 @@ group_add(sqlite3 *db, const struct group_in *in, const char *actor,
 	store_bind_text(st, 3, kind);
 	store_bind_text(st, 4, in->email ? in->email : "");
 	sqlite3_bind_int(st, 5, in->anonymous > 0);
-	sqlite3_bind_int64(st, 6, time(NULL));
+	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT) {
@@ -188,7 +189,7 @@ group_edit(sqlite3 *db, const char *slug, const struct group_in *in,
 	store_bind_text(st, 3, kind);
 	store_bind_text(st, 4, email);
 	sqlite3_bind_int(st, 5, anonymous);
-	sqlite3_bind_int64(st, 6, time(NULL));
+	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/location.h"
 #include "hersteld/registration.h"
@@ -207,7 +208,7 @@ location_add(sqlite3 *db, const struct location_in *in, const char *actor,
 	sqlite3_stmt *st = NULL;
 	char canon[256];
 	const char *tz = in->timezone ? in->timezone : conf_current()->timezone;
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	int rc;
 
 	if (slug_check(f, "location", in->slug) ||
@@ -277,7 +278,7 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	store_bind_text(st, 3, m.address);
 	store_bind_text(st, 4, m.timezone);
 	store_bind_text(st, 5, canon);
-	sqlite3_bind_int64(st, 6, time(NULL));
+	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -440,7 +441,7 @@ room_add(sqlite3 *db, const struct room_in *in, const char *actor,
 	char loc[64], slug[64];
 	struct location l;
 	sqlite3_stmt *st;
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	int rc;
 
 	if (room_ref_split(f, in->ref, loc, slug))
@@ -529,7 +530,7 @@ room_edit(sqlite3 *db, const char *ref, const struct room_in *in,
 	store_bind_text(st, 5, features);
 	sqlite3_bind_int(st, 6, in->needs_approval >= 0 ? in->needs_approval :
 	    r.needs_approval);
-	sqlite3_bind_int64(st, 7, time(NULL));
+	sqlite3_bind_int64(st, 7, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -658,7 +659,7 @@ closure_add(sqlite3 *db, const struct closure_in *in, const char *actor,
 	sqlite3_bind_int64(st, 3, from);
 	sqlite3_bind_int64(st, 4, to);
 	store_bind_text(st, 5, in->reason);
-	sqlite3_bind_int64(st, 6, time(NULL));
+	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

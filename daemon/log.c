@@ -11,6 +11,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/log.h"
 
 static int		 foreground = 1;
@@ -60,7 +61,7 @@ vlog(enum log_level lvl, int with_errno, const char *fmt, va_list ap)
 	}
 	if (foreground) {
 		char ts[32];
-		time_t now = time(NULL);
+		time_t now = clock_now();
 		struct tm tm;
 
 		localtime_r(&now, &tm);

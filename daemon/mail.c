@@ -17,6 +17,7 @@
 
 #include <openssl/evp.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/mail.h"
 #include "hersteld/recur.h"
 #include "hersteld/when.h"
@@ -1358,7 +1359,7 @@ mail_message_id(const char *host, char *out)
 	if (random_bytes(rnd, sizeof(rnd)) < 0)
 		return -1;
 	hex_encode(rnd, sizeof(rnd), hex);
-	snprintf(out, 128, "<%s.%lld@%s>", hex, (long long)time(NULL),
+	snprintf(out, 128, "<%s.%lld@%s>", hex, (long long)clock_now(),
 	    n ? h : "localhost");
 	return 0;
 }

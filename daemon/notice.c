@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/booking.h"
 #include "hersteld/conf.h"
 #include "hersteld/feed.h"
@@ -186,7 +187,7 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	char key[512], where[2400], unsub[512], manage[512], extra[40] = "";
 	char *ics = NULL;
 	const char *method = NULL;
-	time_t now = time(NULL), due = n->due ? n->due : now;
+	time_t now = clock_now(), due = n->due ? n->due : now;
 	int quiet = 0, rc;
 
 	if (p->unsubscribed)
@@ -344,8 +345,8 @@ notice_booking(sqlite3 *db, int64_t id, enum mail_kind kind, struct fault *f)
 	snprintf(key, sizeof(key), "booking/%s/%lld/%lld",
 	    kind == MAIL_BOOKING_REQUESTED ? "requested" :
 	    kind == MAIL_BOOKING_CONFIRMED ? "confirmed" : "declined",
-	    (long long)id, (long long)time(NULL));
+	    (long long)id, (long long)clock_now());
 	rc = queue(db, key, "booking", 0, b.event_id, 0, g.email, g.name, NULL,
-	    NULL, &mf, NULL, NULL, time(NULL), 0, 0, -1, -1, f);
+	    NULL, &mf, NULL, NULL, clock_now(), 0, 0, -1, -1, f);
 	return rc < 0 ? -1 : 0;
 }

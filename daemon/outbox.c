@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
 #include "hersteld/log.h"
@@ -69,7 +70,7 @@ outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
 	sqlite3_bind_int(st, 9, m->quiet && m->quiet_from >= 0 ?
 	    1 + m->quiet_from * 1440 + m->quiet_to : 0);
 	sqlite3_bind_int64(st, 10, m->due);
-	sqlite3_bind_int64(st, 11, time(NULL));
+	sqlite3_bind_int64(st, 11, clock_now());
 	if (m->expires)
 		sqlite3_bind_int64(st, 12, m->expires);
 	rc = sqlite3_step(st);
@@ -218,7 +219,7 @@ outbox_retry(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int64(st, 2, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(obj, sizeof(obj), "message %lld", (long long)id);
@@ -435,7 +436,7 @@ outbox_deliver(sqlite3 *db)
 		log_warnx("outbox: smtp.from has no address: %s", c->smtp_from);
 		return 0;
 	}
-	while (!stopping && (n = claim(db, time(NULL), v)) > 0) {
+	while (!stopping && (n = claim(db, clock_now(), v)) > 0) {
 		int recorded = 0, down = 0;
 
 		if (s == NULL && (s = smtp_open(c)) == NULL) {
@@ -444,7 +445,7 @@ outbox_deliver(sqlite3 *db)
 		}
 		for (int i = 0; i < n && !down && !stopping; i++) {
 			v[i].outcome = smtp_send(s, from, v[i].recipient,
-			    v[i].message, strlen(v[i].message), time(NULL),
+			    v[i].message, strlen(v[i].message), clock_now(),
 			    v[i].err, sizeof(v[i].err));
 			v[i].done = 1;
 			if (v[i].outcome == SMTP_PERMANENT)
@@ -462,7 +463,7 @@ outbox_deliver(sqlite3 *db)
 			}
 			if (i + 1 - recorded >= RECORD_EVERY) {
 				record(db, v + recorded, i + 1 - recorded,
-				    time(NULL));
+				    clock_now());
 				recorded = i + 1;
 			}
 		}
@@ -470,7 +471,7 @@ outbox_deliver(sqlite3 *db)
 		for (int i = recorded; i < n; i++)
 			if (!v[i].done)
 				snprintf(v[i].err, sizeof(v[i].err), "not tried");
-		record(db, v + recorded, n - recorded, time(NULL));
+		record(db, v + recorded, n - recorded, clock_now());
 		claimed_free(v, n);
 		if (down)
 			break;
@@ -542,7 +543,7 @@ deliver_main(void *arg)
 			continue;
 		if (next == 0)
 			pthread_cond_wait(&cond, &lock);
-		else if (next > time(NULL)) {
+		else if (next > clock_now()) {
 			struct timespec until = { .tv_sec = next };
 
 			while (!stopping && !kicked && pthread_cond_timedwait(

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/log.h"
 #include "hersteld/participant.h"
 #include "hersteld/registration.h"
@@ -320,7 +321,7 @@ participant_add(sqlite3 *db, const struct participant_in *in,
 	char feed[PARTICIPANT_TOKEN_LEN + 1], unsub[PARTICIPANT_TOKEN_LEN + 1];
 	char obj[40];
 	sqlite3_stmt *st;
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	int rc;
 
 	if (in->email == NULL || *in->email == '\0')
@@ -398,7 +399,7 @@ participant_edit(sqlite3 *db, const char *ref, const struct participant_in *in,
 	store_bind_text(st, 5, c.leads);
 	store_bind_text(st, 6, c.quiet);
 	sqlite3_bind_int(st, 7, in->resubscribe != 0);
-	sqlite3_bind_int64(st, 8, time(NULL));
+	sqlite3_bind_int64(st, 8, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT) {
@@ -471,6 +472,22 @@ participant_unsub_known(sqlite3 *db, const char *token)
 	    "unsub_token = ?1", token, 0, fill, &p);
 }
 
+static int
+set_unsubscribed(sqlite3 *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "UPDATE participant SET unsubscribed = ?2 "
+	    "WHERE id = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, clock_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 participant_unsubscribe(sqlite3 *db, const char *token)
 {
@@ -489,8 +506,7 @@ participant_unsubscribe(sqlite3 *db, const char *token)
 		return rc;
 	}
 	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
-	if (p.unsubscribed == 0 && (store_exec_id(db, "UPDATE participant SET "
-	    "unsubscribed = strftime('%s','now') WHERE id = ?1", p.id) ||
+	if (p.unsubscribed == 0 && (set_unsubscribed(db, p.id) ||
 	    store_exec_id(db, "DELETE FROM outbox WHERE participant_id = ?1 "
 	    "AND status = 'pending'", p.id) ||
 	    store_audit(db, "unsubscribe", "participant.unsubscribe", obj,
@@ -523,7 +539,7 @@ participant_follow(sqlite3 *db, const char *ref, const char *slug, int on,
 	sqlite3_bind_int64(st, 1, p.id);
 	sqlite3_bind_int64(st, 2, g.id);
 	if (on)
-		sqlite3_bind_int64(st, 3, time(NULL));
+		sqlite3_bind_int64(st, 3, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/log.h"
 #include "hersteld/notice.h"
 #include "hersteld/participant.h"
@@ -101,7 +102,7 @@ fits(sqlite3 *db, const struct event *ev, time_t rid, long cap)
 	if (cap <= 0)
 		return 1;
 	n = rid ? taken_at(db, ev->id, rid) : ev->rrule[0] ?
-	    taken_worst(db, ev->id, time(NULL)) : taken_at(db, ev->id, 0);
+	    taken_worst(db, ev->id, clock_now()) : taken_at(db, ev->id, 0);
 	return n >= 0 && n < cap;
 }
 
@@ -129,7 +130,7 @@ static int
 open_for(const struct event *ev, const char *date, time_t *rid,
     struct fault *f)
 {
-	time_t now = time(NULL);
+	time_t now = clock_now();
 
 	*rid = 0;
 	if (strcmp(ev->status, "published") != 0)
@@ -211,7 +212,7 @@ row_at(const struct reg_row *v, int n, time_t occ)
 }
 
 static int
-exec2(sqlite3 *db, const char *sql, int64_t a, int64_t b)
+exec3(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_t c)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -220,9 +221,17 @@ exec2(sqlite3 *db, const char *sql, int64_t a, int64_t b)
 		return -1;
 	sqlite3_bind_int64(st, 1, a);
 	sqlite3_bind_int64(st, 2, b);
+	/* Statements that use only ?1 and ?2 refuse ?3 harmlessly. */
+	sqlite3_bind_int64(st, 3, c);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+exec2(sqlite3 *db, const char *sql, int64_t a, int64_t b)
+{
+	return exec3(db, sql, a, b, 0);
 }
 
 /*
@@ -312,13 +321,13 @@ promote(sqlite3 *db, const struct event *ev, struct fault *f)
 			struct occurrence o;
 
 			event_occurrence(ev, v[i].occurrence, &o);
-			if (o.cancelled || o.start <= time(NULL))
+			if (o.cancelled || o.start <= clock_now())
 				continue;
 		}
 		if (!fits(db, ev, v[i].occurrence, cap))
 			continue;
 		if (exec2(db, "UPDATE registration SET status = 'going', "
-		    "modified = ?2 WHERE id = ?1", v[i].id, time(NULL)) ||
+		    "modified = ?2 WHERE id = ?1", v[i].id, clock_now()) ||
 		    participant_get_id(db, pids[i], &p, f))
 			goto fail;
 		no.kind = MAIL_PROMOTION;
@@ -364,7 +373,7 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	const struct reg_row *r0, *rx;
 	struct notice no = { 0 };
 	char obj[40], detail[96], day[16];
-	time_t rid, now = time(NULL);
+	time_t rid, now = clock_now();
 	sqlite3_stmt *st;
 	int n = 0, going;
 
@@ -523,7 +532,7 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 		sqlite3_bind_int64(st, 1, ev->id);
 		sqlite3_bind_int64(st, 2, p.id);
 		sqlite3_bind_int64(st, 3, rid);
-		sqlite3_bind_int64(st, 4, time(NULL));
+		sqlite3_bind_int64(st, 4, clock_now());
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
@@ -712,7 +721,7 @@ int
 reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
     struct fault *f)
 {
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	sqlite3_stmt *st, *outs = NULL;
 	struct event *ev = NULL;
 	struct participant p;
@@ -939,7 +948,7 @@ static int
 notify_one(sqlite3 *db, const struct event *before, const struct event *after,
     const struct who *w, struct fault *f)
 {
-	time_t now = time(NULL), old;
+	time_t now = clock_now(), old;
 	struct participant p;
 	char wb[2400], wa[2400];
 	int news;
@@ -1018,11 +1027,11 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 		if (exec2(db, "UPDATE registration SET event_id = ?2 WHERE "
 		    "event_id = ?1 AND occurrence >= (SELECT start FROM event "
 		    "WHERE id = ?2)", before->id, new_id) ||
-		    exec2(db, "INSERT INTO registration (event_id, "
+		    exec3(db, "INSERT INTO registration (event_id, "
 		    "participant_id, occurrence, status, created, modified) "
-		    "SELECT ?2, participant_id, 0, status, created, "
-		    "strftime('%s','now') FROM registration WHERE event_id = ?1 "
-		    "AND occurrence = 0", before->id, new_id)) {
+		    "SELECT ?2, participant_id, 0, status, created, ?3 "
+		    "FROM registration WHERE event_id = ?1 "
+		    "AND occurrence = 0", before->id, new_id, clock_now())) {
 			db_fault(f, db);
 			goto done;
 		}
@@ -1074,7 +1083,7 @@ reg_event_removed(sqlite3 *db, const struct event *ev, struct fault *f)
 
 		if (v[i].occurrence) {
 			event_occurrence(ev, v[i].occurrence, &o);
-			if (o.cancelled || o.end <= time(NULL))
+			if (o.cancelled || o.end <= clock_now())
 				continue;
 		}
 		if (participant_get_id(db, v[i].pid, &p, f) ||
@@ -1102,8 +1111,8 @@ reg_announce(sqlite3 *db, const struct event *ev, struct fault *f)
 	    strcmp(ev->visibility, "private") == 0)
 		return 0;
 	/* Nothing to announce about a session that has begun or is over. */
-	notice_next(ev, time(NULL), &next);
-	if (next.start <= time(NULL) || next.cancelled)
+	notice_next(ev, clock_now(), &next);
+	if (next.start <= clock_now() || next.cancelled)
 		return 0;
 	if (ids_of(db, "SELECT participant_id FROM follow WHERE group_id = ?1 "
 	    "ORDER BY participant_id", ev->group_id, 0, &v, &n, f))
@@ -1163,7 +1172,7 @@ reg_followup(sqlite3 *db, int64_t event_id, const char *date,
 		    "cancelled");
 		goto fail;
 	}
-	if (o.start > time(NULL)) {
+	if (o.start > clock_now()) {
 		char when[32];
 
 		when_format_local(o.start, ev->zone, when);

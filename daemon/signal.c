@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/event.h"
 #include "hersteld/signal.h"
 #include "hersteld/store.h"
@@ -61,7 +62,7 @@ signal_add(sqlite3 *db, int64_t event_id, const char *text,
 		sqlite3_bind_int64(st, 2, group_id);
 	store_bind_text(st, 3, category);
 	store_bind_text(st, 4, text);
-	sqlite3_bind_int64(st, 5, time(NULL));
+	sqlite3_bind_int64(st, 5, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -183,7 +184,7 @@ signal_close(sqlite3 *db, int64_t id, const char *note, const char *actor,
 		goto internal;
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, note);
-	sqlite3_bind_int64(st, 3, time(NULL));
+	sqlite3_bind_int64(st, 3, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(object, sizeof(object), "signal %lld", (long long)id);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/log.h"
 #include "hersteld/store.h"
 #include "hersteld/util.h"
@@ -648,7 +649,7 @@ store_audit(sqlite3 *db, const char *actor, const char *action,
 	if ((st = store_prepare(db, "INSERT INTO audit (at, actor, action, "
 	    "object, detail) VALUES (?1, ?2, ?3, ?4, ?5)")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)clock_now());
 	store_bind_text(st, 2, actor);
 	store_bind_text(st, 3, action);
 	store_bind_text(st, 4, object);

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/group.h"
 #include "hersteld/location.h"
 #include "hersteld/store.h"
@@ -155,7 +156,7 @@ token_create(sqlite3 *db, const char *role, const char *group,
 	if (location)
 		sqlite3_bind_int64(st, 4, l.id);
 	store_bind_text(st, 5, hash);
-	sqlite3_bind_int64(st, 6, time(NULL));
+	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -254,7 +255,7 @@ token_revoke(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 	    "WHERE id = ?1 AND revoked IS NULL")) == NULL)
 		goto internal;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int64(st, 2, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(object, sizeof(object), "token %lld", (long long)id);

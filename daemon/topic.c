@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/store.h"
 #include "hersteld/topic.h"
 
@@ -66,7 +67,7 @@ topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
 	sqlite3_stmt *st;
 	int64_t pid = 0;
 	char object[32];
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	int rc;
 
 	if (text_check(f, "the topic", text, TOPIC_MAX_CHARS, 1, 0))
@@ -145,7 +146,7 @@ topic_vote(sqlite3 *db, int64_t id, const char *participant,
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (topic_get(db, id, &t, f) ||
 	    (ev = event_get(db, t.event_id, f)) == NULL ||
-	    topic_open(ev, time(NULL), f) ||
+	    topic_open(ev, clock_now(), f) ||
 	    (participant && participant_id(db, participant, &pid, f)))
 		goto fail;
 	if (strcmp(t.status, "rejected") == 0) {
@@ -166,7 +167,7 @@ topic_vote(sqlite3 *db, int64_t id, const char *participant,
 	store_bind_text(st, 2, voter);
 	if (pid)
 		sqlite3_bind_int64(st, 3, pid);
-	sqlite3_bind_int64(st, 4, time(NULL));
+	sqlite3_bind_int64(st, 4, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -205,7 +206,7 @@ topic_decide(sqlite3 *db, int64_t id, const char *status, const char *actor,
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (topic_get(db, id, &t, f) ||
 	    (ev = event_get(db, t.event_id, f)) == NULL ||
-	    topic_open(ev, time(NULL), f))
+	    topic_open(ev, clock_now(), f))
 		goto fail;
 	if (strcmp(t.status, status) == 0) {
 		fault_set(f, FAULT_CONFLICT, "topic %lld is already %s",
@@ -339,7 +340,7 @@ topic_publish(sqlite3 *db, const struct event *ev, struct fault *f)
 	}
 	sqlite3_bind_int64(st, 1, ev->id);
 	store_bind_text(st, 2, desc);
-	sqlite3_bind_int64(st, 3, time(NULL));
+	sqlite3_bind_int64(st, 3, clock_now());
 	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
 		db_fault(f, db);
 		goto done;

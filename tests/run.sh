@@ -1,8 +1,9 @@
 #!/bin/bash
 # Run every test of both builds: the cmocka unit binaries of the normal
 # build (build/obj) and of the ASan+UBSan build (build/asan), then the
-# end-to-end suite against each pair of binaries.  `make check` builds
-# everything first and then calls this.
+# end-to-end suite against each pair of binaries, then the normal build's
+# suites again with the clock moved forward (the date guard, below).
+# `make check` builds everything first and then calls this.
 #
 # One short line per suite; a failing suite's output is printed in full.
 # The last line is always "N passed, N failed" (totals); the exit status
@@ -117,6 +118,26 @@ done
 run_e2e "normal" daemon/hersteld cli/herstelctl
 run_e2e "asan" build/asan/hersteld build/asan/herstelctl \
     ASAN_OPTIONS="$SAN_ASAN_OPTIONS" UBSAN_OPTIONS="$SAN_UBSAN_OPTIONS"
+
+# The date guard: the normal build's suites once more with the whole clock
+# (the test programs, the CLI, everything that does not pin its own) moved
+# forward by more than a year, so that a test which depends on the day it
+# runs fails the day it is written, not a month later.
+SHIFT=${DATE_GUARD_SHIFT:-+400d}
+faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+if [ -z "$faketime_lib" ]; then
+	printf '%-8s %-32s FAILED: libfaketime is not installed\n' guard "$SHIFT"
+	failed=$((failed + 1))
+else
+	echo "guard: the clock moved $SHIFT, to $(LD_PRELOAD=$faketime_lib \
+	    FAKETIME=$SHIFT date -u '+%Y-%m-%d %H:%M UTC')"
+	for name in $names; do
+		run_unit "$name ($SHIFT)" "build/obj/tests/unit/test_$name" \
+		    LD_PRELOAD="$faketime_lib" FAKETIME="$SHIFT"
+	done
+	run_e2e "normal ($SHIFT)" daemon/hersteld cli/herstelctl \
+	    LD_PRELOAD="$faketime_lib" FAKETIME="$SHIFT"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -39,6 +39,25 @@ SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                    "runtime error:", "ERROR: UndefinedBehaviorSanitizer")
 
 START_TIMEOUT = 10.0
+
+# ---- the clock every daemon of the suite runs on ----
+#
+# No test may depend on the day it runs.  Every daemon the harness starts
+# runs under libfaketime on one pinned clock, which starts at PIN when
+# this module is loaded and runs at normal speed from there; now() is
+# that clock, for the tests' own date arithmetic.  A daemon (re)started
+# later starts where the clock stands then, so time never runs backwards
+# across a restart.  A test that moves the clock itself passes its own
+# faketime_env() to Daemon(env=...).
+UTC = datetime.timezone.utc
+PIN = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+_PIN_T0 = time.monotonic()
+
+
+def now(tz=UTC):
+    """The pinned clock: an aware datetime in tz."""
+    return (PIN + datetime.timedelta(seconds=time.monotonic() - _PIN_T0)
+            ).astimezone(tz)
 CLI_TIMEOUT = 60.0
 
 
@@ -238,7 +257,12 @@ class Daemon:
                                     env=self.daemon_env())
 
     def daemon_env(self):
-        env = clean_env()
+        # A clock the whole run was started under (the date guard of
+        # make check) gives way to the pinned one.
+        env = {k: v for k, v in clean_env().items()
+               if not k.startswith("FAKETIME")}
+        if not any(k.startswith("FAKETIME") for k in self.extra_env):
+            env.update(pinned_env())
         env.update(self.extra_env)
         return env
 
@@ -459,18 +483,30 @@ class Daemon:
 LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
 
+def _asan_with_faketime():
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    return (asan + ":" if asan else "") + "verify_asan_link_order=0"
+
+
+def pinned_env():
+    """Environment for a program that runs on the pinned clock, from
+    where now() stands at this moment."""
+    return {"LD_PRELOAD": LIBFAKETIME,
+            "FAKETIME": now().strftime("@%Y-%m-%d %H:%M:%S"),
+            "TZ": "UTC",
+            "ASAN_OPTIONS": _asan_with_faketime()}
+
+
 def faketime_env(stamp_file):
     """Environment for a daemon whose clock is read from stamp_file (a line
     like "@2026-12-01 20:00:00", see set_faketime), re-read on every call
     so that a test can move it while the daemon runs.  ASan must not
     insist on being first in the link order when libfaketime is preloaded."""
-    asan = os.environ.get("ASAN_OPTIONS", "")
-    asan = (asan + ":" if asan else "") + "verify_asan_link_order=0"
     return {"LD_PRELOAD": LIBFAKETIME,
             "FAKETIME_TIMESTAMP_FILE": stamp_file,
             "FAKETIME_NO_CACHE": "1",
             "TZ": "UTC",
-            "ASAN_OPTIONS": asan}
+            "ASAN_OPTIONS": _asan_with_faketime()}
 
 
 def set_faketime(stamp_file, when):

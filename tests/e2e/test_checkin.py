@@ -6,6 +6,7 @@ import datetime
 import sqlite3
 import zoneinfo
 
+import harness
 from harness import EX_DATAERR, EX_NOPERM
 
 from test_cocreation import refused, setup
@@ -15,7 +16,7 @@ AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
 def local(minutes):
     """Now plus minutes, as a local time in Amsterdam."""
-    t = datetime.datetime.now(AMS) + datetime.timedelta(minutes=minutes)
+    t = harness.now(AMS) + datetime.timedelta(minutes=minutes)
     return t.strftime("%Y-%m-%d %H:%M")
 
 

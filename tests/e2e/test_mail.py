@@ -56,7 +56,7 @@ def ical():
 
 def day(n, hhmm="19:00"):
     """Today + n days in Amsterdam, as "YYYY-MM-DD HH:MM"."""
-    d = datetime.datetime.now(AMS).date() + datetime.timedelta(days=n)
+    d = harness.now(AMS).date() + datetime.timedelta(days=n)
     return "%s %s" % (d.isoformat(), hhmm)
 
 
@@ -126,7 +126,7 @@ def wait_until(what, fn, timeout=15.0):
 
 def wait_outbox_settled(d, timeout=20.0):
     """Until nothing due is pending or sending; returns the outbox."""
-    now = datetime.datetime.now(UTC)
+    now = harness.now(UTC)
 
     def settled():
         rows = outbox(d)
@@ -159,7 +159,7 @@ def check_envelope(m, to, reply_to=GROUP_ADDR, unsubscribe=True, now=None):
     assert re.fullmatch(r"<[^<>@\s]+@[^<>@\s]+>", msg["Message-ID"]), \
         msg["Message-ID"]
     date = email.utils.parsedate_to_datetime(msg["Date"])
-    now = now or datetime.datetime.now(UTC)
+    now = now or harness.now(UTC)
     assert abs((date - now).total_seconds()) < 600, (msg["Date"], now)
     assert msg["Auto-Submitted"] == "auto-generated"
     # The raw header is RFC 2047 (7-bit); the parsed one is the text.
@@ -509,7 +509,7 @@ def test_mail_followup_one_message_per_person():
     moved past the start with libfaketime."""
     with tempfile.TemporaryDirectory() as tmp, SmtpSink() as sink:
         stamp = os.path.join(tmp, "faketime")
-        now = datetime.datetime.now(AMS).replace(second=0, microsecond=0)
+        now = harness.now(AMS).replace(second=0, microsecond=0)
         harness.set_faketime(stamp, now)
         with harness.Daemon(autostart=False,
                             env=harness.faketime_env(stamp)) as d:

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "hersteld/booking.h"
+#include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
 #include "hersteld/location.h"
@@ -1360,7 +1361,7 @@ test_roll_extends_an_open_ended_series_by_the_days_passed(void **state)
 
 	(void)state;
 	assert_int_equal(install_conf(30), 0);
-	now = time(NULL);
+	now = clock_now();
 	held = weekly_within(first, now, 30);
 	assert_in_range(held, 4, 5);
 	id = must_book(&series, held);
@@ -1397,7 +1398,7 @@ test_roll_skips_an_occurrence_blocked_in_the_meantime(void **state)
 
 	(void)state;
 	assert_int_equal(install_conf(30), 0);
-	now = time(NULL);
+	now = clock_now();
 	held = weekly_within(first, now, 30);
 	id = must_book(&series, held);
 
@@ -1454,7 +1455,7 @@ test_roll_skips_an_occurrence_closed_in_the_meantime(void **state)
 
 	(void)state;
 	assert_int_equal(install_conf(30), 0);
-	now = time(NULL);
+	now = clock_now();
 	held = weekly_within(first, now, 30);
 	id = must_book(&series, held);
 	blocked = first + (held + 1) * WEEK;
@@ -1520,7 +1521,7 @@ test_roll_extends_other_series_when_one_cannot_be_expanded(void **state)
 	id = must_book(&weekly, -1);
 	held = held_of(id);
 	assert_int_equal(install_conf(730), 0);
-	added = booking_roll(db, time(NULL));
+	added = booking_roll(db, clock_now());
 	if (added <= 0 || held_of(id) <= held)
 		fail_msg("after raising the horizon to 730 days booking_roll "
 		    "returned %ld and the weekly series still holds %ld "

@@ -28,6 +28,7 @@
 
 #include <openssl/evp.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/mail.h"
 #include "hersteld/smtp.h"
@@ -1346,13 +1347,13 @@ test_unusable_maildir_or_password_file_is_a_config_problem(void **state)
 	s = smtp_open(&c);
 	assert_non_null(s);
 	assert_int_equal(smtp_send(s, "noreply@example.org",
-	    "fatima@example.org", "X: y\r\n\r\nz\r\n", 11, time(NULL), err,
+	    "fatima@example.org", "X: y\r\n\r\nz\r\n", 11, clock_now(), err,
 	    sizeof(err)), SMTP_CONFIG);
 	expect_contains("err", err, md);
 	/* A recipient that cannot be named is this message's problem. */
 	assert_int_equal(smtp_send(s, "noreply@example.org",
 	    "fatima@example.org\r\nRCPT TO:<x@y>", "X: y\r\n\r\nz\r\n", 11,
-	    time(NULL), err, sizeof(err)), SMTP_PERMANENT);
+	    clock_now(), err, sizeof(err)), SMTP_PERMANENT);
 	smtp_close(s);
 	smtp_close(NULL);
 
@@ -1365,7 +1366,7 @@ test_unusable_maildir_or_password_file_is_a_config_problem(void **state)
 	assert_non_null(s);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(smtp_send(s, "noreply@example.org",
-		    "fatima@example.org", "X: y\r\n\r\nz\r\n", 11, time(NULL),
+		    "fatima@example.org", "X: y\r\n\r\nz\r\n", 11, clock_now(),
 		    err, sizeof(err)), SMTP_CONFIG);
 		expect_contains("err", err, "smtp.password_file");
 		expect_contains("err", err, md);
