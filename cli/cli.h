@@ -55,6 +55,16 @@ const char *out_cell(json_t *obj, const struct column *col, char *buf,
 	    size_t len);
 
 /*
+ * What --help says about times, for every noun whose verbs take them.  The
+ * daemon reads them (when_parse), in the zone of the place concerned.
+ */
+#define TIMES_HELP "Times are \"YYYY-MM-DD HH:MM\", ISO 8601 with an " \
+	"offset, or a day and a time:\n\"today 19:00\", \"tomorrow 19:00\", " \
+	"\"next tuesday 19:00\", \"+14d 10:00\";\nDutch too (\"morgen " \
+	"19:00\", \"volgende di 19:00\").  A DATE is YYYY-MM-DD\nor such a " \
+	"day (\"next tuesday +2w\").  See TIMES in herstelctl(1)."
+
+/*
  * Usage errors: print "herstelctl: NOUN VERB: message" and the usage line,
  * exit 64.
  */

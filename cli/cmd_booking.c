@@ -20,7 +20,7 @@
 #define USAGE "herstelctl booking VERB ...\n  " USAGE_LIST "\n" \
 	"  herstelctl booking show ID\n  herstelctl booking approve ID\n  " \
 	USAGE_DECLINE "\n  " USAGE_CANCEL "\n  " USAGE_RESTORE "\n" \
-	"Book a room with: " USAGE_BOOK
+	"Book a room with: " USAGE_BOOK "\n" TIMES_HELP
 
 static const struct column list_cols[] = {
 	{ "ID", "id", COL_INT },

@@ -13,7 +13,7 @@
 #define USAGE_LIST "herstelctl closure list [LOC] [--all]"
 #define USAGE_RM "herstelctl closure remove ID"
 #define USAGE "herstelctl closure add|list|remove ...\n  " USAGE_ADD \
-	"\n  " USAGE_LIST "\n  " USAGE_RM
+	"\n  " USAGE_LIST "\n  " USAGE_RM "\n" TIMES_HELP
 
 static const struct column cols[] = {
 	{ "ID", "id", COL_INT },

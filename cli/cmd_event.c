@@ -24,11 +24,11 @@
 #define USAGE "herstelctl event VERB ...\n  " USAGE_ADD "\n  " USAGE_LIST \
 	"\n  herstelctl event show ID\n  " USAGE_EDIT "\n  " USAGE_CANCEL \
 	"\n  herstelctl event publish ID\n  herstelctl event remove ID\n" \
-	"Times are \"YYYY-MM-DD HH:MM\" in the zone of the event's location " \
-	"(or ISO 8601\nwith an offset); durations 90m, 2h, 1h30m.  KIND is " \
-	"themabijeenkomst,\ndialoogsessie, steungroep, kennissessie, " \
-	"netwerksessie or overig.\nevent list shows each occurrence from today " \
-	"for 90 days unless --from/--to say otherwise."
+	TIMES_HELP "\nTimes are read in the zone of the event's location; " \
+	"durations are\n90m, 2h, 1h30m.  KIND is themabijeenkomst, " \
+	"dialoogsessie, steungroep,\nkennissessie, netwerksessie or overig.  " \
+	"event list shows each occurrence\nfrom today for 90 days unless " \
+	"--from/--to say otherwise."
 
 static const struct column list_cols[] = {
 	{ "ID", "id", COL_INT },

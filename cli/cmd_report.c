@@ -19,7 +19,7 @@
 	"hours,\nregistrations, attendance and cancelled sessions (counts " \
 	"only).  rooms: per\nroom and month, hours booked (confirmed), opening " \
 	"hours, occupancy and\ndeclined requests.  Organizers see their own " \
-	"group, location managers\ntheir own location."
+	"group, location managers\ntheir own location.\n" TIMES_HELP
 
 static const char *kinds[] = { "themabijeenkomst", "dialoogsessie",
     "steungroep", "kennissessie", "netwerksessie", "overig", NULL };

@@ -19,7 +19,8 @@
 #define USAGE "herstelctl room VERB ...\n" \
 	"  " USAGE_ADD "\n  herstelctl room list [LOC]\n" \
 	"  herstelctl room show LOC/ROOM\n  " USAGE_EDIT "\n" \
-	"  herstelctl room remove LOC/ROOM\n  " USAGE_AVAIL "\n  " USAGE_FIND
+	"  herstelctl room remove LOC/ROOM\n  " USAGE_AVAIL "\n  " USAGE_FIND \
+	"\n" TIMES_HELP
 
 static const struct column list_cols[] = {
 	{ "ROOM", "room", COL_TEXT },

@@ -169,14 +169,15 @@ parse_days(const struct api_req *r, struct api_resp *resp,
 {
 	const char *a = r->query(r->query_arg, "from");
 	const char *b = r->query(r->query_arg, "to");
+	icaltimezone *z = when_zone(conf_current()->timezone);
 	struct fault f = { 0 };
 
 	if (a == NULL || b == NULL) {
 		api_error(resp, 422, "invalid", "give --from DATE and --to DATE");
 		return -1;
 	}
-	if (when_parse_date(&f, "--from", a, &d->fy, &d->fm, &d->fd) ||
-	    when_parse_date(&f, "--to", b, &d->ty, &d->tm, &d->td)) {
+	if (when_parse_date(&f, "--from", a, z, &d->fy, &d->fm, &d->fd) ||
+	    when_parse_date(&f, "--to", b, z, &d->ty, &d->tm, &d->td)) {
 		api_fault(resp, &f);
 		return -1;
 	}

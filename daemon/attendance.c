@@ -50,7 +50,7 @@ occurrence_on(const struct event *ev, const char *date, struct pick *p,
 
 	memset(p, 0, sizeof(*p));
 	p->date = date;
-	if (when_parse_date(f, "--occurrence", date, &y, &m, &d) ||
+	if (when_parse_date(f, "--occurrence", date, ev->zone, &y, &m, &d) ||
 	    when_parse(f, "--occurrence", date, ev->zone, &t))
 		return -1;
 	if (event_occurrences(ev, t - 8 * 86400L, t + 9 * 86400L, match, p) < 0)

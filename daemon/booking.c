@@ -787,7 +787,7 @@ slot_on(sqlite3 *db, const struct booking *b, const char *date, time_t *rid,
 	icaltimezone *z = when_zone(b->timezone);
 	int y, m, d, rc, found = 0;
 
-	if (when_parse_date(f, "--occurrence", date, &y, &m, &d))
+	if (when_parse_date(f, "--occurrence", date, z, &y, &m, &d))
 		return -1;
 	if ((st = store_prepare(db, "SELECT recurrence_id, state FROM "
 	    "booking_slot WHERE booking_id = ?1 ORDER BY recurrence_id")) == NULL)

@@ -721,7 +721,7 @@ occurrence_on(const char *field, const char *s, const char *rrule,
 	struct find_date fd = { 0 };
 	char when[32];
 
-	if (when_parse_date(f, field, s, &fd.y, &fd.m, &fd.d))
+	if (when_parse_date(f, field, s, z, &fd.y, &fd.m, &fd.d))
 		return -1;
 	fd.z = z;
 	if (recur_expand(rrule, start, z, start, (time_t)1 << 40, 100000,

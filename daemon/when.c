@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/when.h"
 
 static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -69,17 +70,238 @@ date_ok(int y, int m, int d)
 	    d <= icaltime_days_in_month(m, y);
 }
 
-int
-when_parse_date(struct fault *f, const char *field, const char *s, int *y,
+static int
+absolute_date(struct fault *f, const char *field, const char *s, int *y,
     int *m, int *d)
 {
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
 	    digits(s, 4, y) || digits(s + 5, 2, m) || digits(s + 8, 2, d))
 		return fault_set(f, FAULT_INVALID, "%s \"%.40s\" is not a date "
-		    "(use YYYY-MM-DD)", field, s ? s : "");
+		    "(use YYYY-MM-DD, or a day such as today, tomorrow, "
+		    "next tuesday, +14d)", field, s ? s : "");
 	if (!date_ok(*y, *m, *d))
 		return fault_set(f, FAULT_INVALID, "%s %s is not a valid date",
 		    field, s);
+	return 0;
+}
+
+/*
+ * Days named instead of written out.  The words are English and the Dutch
+ * ones organisers use; weekdays are numbered as libical does (1 = Sunday).
+ */
+static const struct {
+	const char	*word;
+	int		 wday;
+} weekdays[] = {
+	{ "sunday", 1 }, { "sun", 1 }, { "zondag", 1 }, { "zo", 1 },
+	{ "monday", 2 }, { "mon", 2 }, { "maandag", 2 }, { "ma", 2 },
+	{ "tuesday", 3 }, { "tue", 3 }, { "tues", 3 }, { "dinsdag", 3 },
+	{ "di", 3 },
+	{ "wednesday", 4 }, { "wed", 4 }, { "woensdag", 4 }, { "wo", 4 },
+	{ "thursday", 5 }, { "thu", 5 }, { "thur", 5 }, { "thurs", 5 },
+	{ "donderdag", 5 }, { "do", 5 },
+	{ "friday", 6 }, { "fri", 6 }, { "vrijdag", 6 }, { "vr", 6 },
+	{ "saturday", 7 }, { "sat", 7 }, { "zaterdag", 7 }, { "za", 7 },
+};
+
+static const struct {
+	const char	*word;
+	int		 days;
+} daywords[] = {
+	{ "today", 0 }, { "vandaag", 0 }, { "tomorrow", 1 }, { "morgen", 1 },
+	{ "overmorgen", 2 },
+};
+
+/* Words that make a weekday "the first one after today". */
+static const char *const nextwords[] = { "next", "volgende", "komende" };
+
+/* The longest relative day a person may write, in days ahead. */
+#define RELATIVE_MAX_DAYS	3660
+
+static int
+weekday_of(const char *w)
+{
+	for (size_t i = 0; i < sizeof(weekdays) / sizeof(weekdays[0]); i++)
+		if (strcmp(w, weekdays[i].word) == 0)
+			return weekdays[i].wday;
+	return 0;
+}
+
+static const char *
+weekday_name(int wday)
+{
+	static const char *const names[] = { "", "sunday", "monday",
+	    "tuesday", "wednesday", "thursday", "friday", "saturday" };
+
+	return wday >= 1 && wday <= 7 ? names[wday] : "";
+}
+
+/* "HH:MM" or "H:MM"; 0 or -1. */
+static int
+clock_time(const char *w, int *h, int *mi)
+{
+	size_t n = strlen(w);
+
+	if (n == 4 && w[1] == ':' && !digits(w, 1, h) && !digits(w + 2, 2, mi))
+		;
+	else if (n == 5 && w[2] == ':' && !digits(w, 2, h) &&
+	    !digits(w + 3, 2, mi))
+		;
+	else
+		return -1;
+	return *h <= 23 && *mi <= 59 ? 0 : -1;
+}
+
+/* "+Nd" or "+Nw" as days; 0 or -1. */
+static int
+day_offset(const char *w, long *days)
+{
+	long v = 0;
+	size_t n = strlen(w), i;
+
+	if (n < 3 || n > 7 || w[0] != '+' || (w[n - 1] != 'd' &&
+	    w[n - 1] != 'w'))
+		return -1;
+	for (i = 1; i < n - 1; i++) {
+		if (!isdigit((unsigned char)w[i]))
+			return -1;
+		v = v * 10 + (w[i] - '0');
+	}
+	*days = w[n - 1] == 'w' ? v * 7 : v;
+	return 0;
+}
+
+/*
+ * Read a relative day, and with want_time an optional time of day:
+ *
+ *	[DAY] [+Nd | +Nw ...] [HH:MM]
+ *
+ * DAY is today, tomorrow, a weekday (the first one after today; refused
+ * on that weekday itself, where it could mean today or a week on), next
+ * WEEKDAY, or YYYY-MM-DD; without DAY the offsets count from today.
+ * "now" (with want_time) is this moment.  The local date goes to *day,
+ * the time of day (00:00 when none) to *h and *mi; *now is set for "now".
+ */
+static int
+relative(struct fault *f, const char *field, const char *s,
+    icaltimezone *zone, int want_time, struct icaltimetype *day, int *h,
+    int *mi, int *now)
+{
+	char buf[64], *w[8], *save = NULL, *tok;
+	struct icaltimetype today;
+	int nw = 0, i = 0, wday, based = 0, moved = 0;
+	long total = 0, off;
+
+	*h = *mi = *now = 0;
+	if (strlen(s) >= sizeof(buf))
+		goto bad;
+	for (size_t k = 0; s[k]; k++)
+		buf[k] = (char)tolower((unsigned char)s[k]);
+	buf[strlen(s)] = '\0';
+	for (tok = strtok_r(buf, " ", &save); tok;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if (nw == (int)(sizeof(w) / sizeof(w[0])))
+			goto bad;
+		w[nw++] = tok;
+	}
+	if (nw == 0)
+		goto bad;
+	if (want_time && nw == 1 && strcmp(w[0], "now") == 0) {
+		*now = 1;
+		return 0;
+	}
+	today = when_local(clock_now(), zone);
+	today.hour = today.minute = today.second = 0;
+	*day = today;
+	for (size_t k = 0; k < sizeof(daywords) / sizeof(daywords[0]); k++)
+		if (strcmp(w[0], daywords[k].word) == 0) {
+			icaltime_adjust(day, daywords[k].days, 0, 0, 0);
+			based = 1;
+			i = 1;
+		}
+	if (!based) {
+		int next = 0, d;
+
+		for (size_t k = 0; k < sizeof(nextwords) / sizeof(*nextwords);
+		    k++)
+			if (strcmp(w[0], nextwords[k]) == 0)
+				next = 1;
+		if (next < nw && (wday = weekday_of(w[next])) != 0) {
+			d = (wday - icaltime_day_of_week(today) + 7) % 7;
+			if (d == 0 && !next)
+				return fault_set(f, FAULT_INVALID, "%s \"%.40s\" "
+				    "is ambiguous: today is a %s; write \"today\" "
+				    "or \"next %s\"", field, s,
+				    weekday_name(wday), w[0]);
+			icaltime_adjust(day, d == 0 ? 7 : d, 0, 0, 0);
+			based = 1;
+			i = next + 1;
+		} else if (next)
+			goto bad;
+		else if (strlen(w[0]) == 10 && isdigit((unsigned char)w[0][0])) {
+			int y, m, dd;
+
+			if (absolute_date(f, field, w[0], &y, &m, &dd))
+				return -1;
+			day->year = y;
+			day->month = m;
+			day->day = dd;
+			based = 1;
+			i = 1;
+		}
+	}
+	for (; i < nw && day_offset(w[i], &off) == 0; i++) {
+		total += off;
+		if (total > RELATIVE_MAX_DAYS)
+			return fault_set(f, FAULT_INVALID, "%s \"%.40s\" is "
+			    "too far ahead (at most %d days)", field, s,
+			    RELATIVE_MAX_DAYS);
+		moved = 1;
+	}
+	if (!based && !moved)
+		goto bad;
+	icaltime_adjust(day, (int)total, 0, 0, 0);
+	if (i < nw && want_time && clock_time(w[i], h, mi) == 0)
+		i++;
+	if (i < nw)
+		goto bad;
+	return 0;
+bad:
+	if (want_time)
+		return fault_set(f, FAULT_INVALID, "%s \"%.40s\" is not a time: "
+		    "use \"YYYY-MM-DD HH:MM\", ISO 8601 with an offset, or a day "
+		    "and a time such as \"tomorrow 19:00\", \"next tuesday "
+		    "19:00\", \"+14d 10:00\"", field, s);
+	return fault_set(f, FAULT_INVALID, "%s \"%.40s\" is not a date: use "
+	    "YYYY-MM-DD, or a day such as today, tomorrow, next tuesday, "
+	    "+14d", field, s);
+}
+
+/* Does s start as a written-out date and time (not "DATE +2w ...")? */
+static int
+absolute_form(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 10 && isdigit((unsigned char)s[0]) && s[4] == '-' &&
+	    (n == 10 || s[10] == 'T' || (s[10] == ' ' &&
+	    isdigit((unsigned char)s[11])));
+}
+
+int
+when_parse_date(struct fault *f, const char *field, const char *s,
+    icaltimezone *zone, int *y, int *m, int *d)
+{
+	struct icaltimetype day;
+	int h, mi, now;
+
+	if (s == NULL || absolute_form(s))
+		return absolute_date(f, field, s, y, m, d);
+	if (relative(f, field, s, zone, 0, &day, &h, &mi, &now))
+		return -1;
+	*y = day.year;
+	*m = day.month;
+	*d = day.day;
 	return 0;
 }
 
@@ -143,10 +365,24 @@ when_parse(struct fault *f, const char *field, const char *s,
 	size_t n;
 	const char *p;
 
+	if (s != NULL && !absolute_form(s)) {
+		int now;
+
+		if (relative(f, field, s, zone, 1, &lt, &h, &mi, &now))
+			return -1;
+		if (now) {
+			*out = clock_now();
+			return 0;
+		}
+		lt.hour = h;
+		lt.minute = mi;
+		lt.second = 0;
+		return when_from_local(f, field, lt, zone, out);
+	}
 	if (s == NULL || (n = strlen(s)) < 10 || n > 40)
 		goto bad;
 	if (n == 10)
-		return when_parse_date(f, field, s, &y, &mo, &d) ? -1 :
+		return absolute_date(f, field, s, &y, &mo, &d) ? -1 :
 		    (lt.year = y, lt.month = mo, lt.day = d,
 		     when_from_local(f, field, lt, zone, out));
 	if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
@@ -191,8 +427,9 @@ when_parse(struct fault *f, const char *field, const char *s,
 	}
 bad:
 	return fault_set(f, FAULT_INVALID, "%s \"%.40s\" is not a time: use "
-	    "\"YYYY-MM-DD HH:MM\" or ISO 8601 with an offset", field,
-	    s ? s : "");
+	    "\"YYYY-MM-DD HH:MM\", ISO 8601 with an offset, or a day and a "
+	    "time such as \"tomorrow 19:00\", \"next tuesday 19:00\", "
+	    "\"+14d 10:00\"", field, s ? s : "");
 }
 
 int

@@ -24,13 +24,28 @@ void		 when_shutdown(void);
  * Parse a time.  field names the input in error messages.  A local time
  * that does not exist (the hour skipped when summer time starts) is
  * refused; an ambiguous one takes the first (summer time) reading.
+ *
+ * Besides "YYYY-MM-DD HH:MM" and ISO 8601, a day may be named relative
+ * to today in zone (clock_now()), with an optional time of day:
+ *
+ *	[DAY] [+Nd | +Nw ...] [HH:MM]		or	now
+ *
+ * DAY: today/vandaag, tomorrow/morgen, overmorgen, a weekday (English or
+ * Dutch, full or short: tuesday, tue, dinsdag, di) meaning the first one
+ * after today, "next"/"volgende"/"komende" WEEKDAY (the same, and also
+ * allowed on that weekday itself), or YYYY-MM-DD.  A bare weekday on that
+ * very weekday is refused as ambiguous.  Without DAY, offsets count from
+ * today ("+14d 10:00"); at most 3660 days ahead.
  */
 int	when_parse(struct fault *f, const char *field, const char *s,
 	    icaltimezone *zone, time_t *out);
 
-/* Parse "YYYY-MM-DD" into y, m, d; 0 or -1 with f filled. */
+/*
+ * Parse a date: "YYYY-MM-DD" or a relative day as for when_parse, without
+ * a time of day, "today" being the date in zone.  0, or -1 with f filled.
+ */
 int	when_parse_date(struct fault *f, const char *field, const char *s,
-	    int *y, int *m, int *d);
+	    icaltimezone *zone, int *y, int *m, int *d);
 
 /*
  * Parse a duration: one or more of Nd, Nh, Nm in that order ("90m", "2h",

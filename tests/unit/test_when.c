@@ -15,7 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/when.h"
+#include "testclock.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -131,7 +133,7 @@ static void
 test_when_parse_refuses_garbage_naming_the_field(void **state)
 {
 	static const char *bad[] = {
-		"", "tomorrow", "19:00", "2026-12-3 19:00", "2026/12/03 19:00",
+		"", "tomorrow 19", "19:00", "2026-12-3 19:00", "2026/12/03 19:00",
 		"2026-13-01 10:00", "2026-02-30 10:00", "2026-02-30",
 		"2027-02-29", "2026-12-03 24:00", "2026-12-03 19:60",
 		"2026-12-03 19", "2026-12-03 19:0", "2026-12-03 19:00 ",
@@ -169,18 +171,126 @@ test_when_parse_date_reads_dates_only(void **state)
 	int y, m, d;
 
 	(void)state;
-	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-12-03",
+	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-12-03", ams,
 	    &y, &m, &d), 0);
 	assert_int_equal(y, 2026);
 	assert_int_equal(m, 12);
 	assert_int_equal(d, 3);
-	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-12-03 19:00",
+	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-12-03 19:00", ams,
 	    &y, &m, &d), -1);
 	expect_contains("date message", f.msg, "--occurrence");
 	memset(&f, 0, sizeof(f));
-	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-04-31",
+	assert_int_equal(when_parse_date(&f, "--occurrence", "2026-04-31", ams,
 	    &y, &m, &d), -1);
 	expect_contains("date message", f.msg, "not a valid date");
+}
+
+/*
+ * Relative days count from the pinned clock: Monday 23 November 2026,
+ * 13:00 in Amsterdam.
+ */
+static void
+test_when_parse_reads_days_named_relative_to_today(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 y, mo, d, h, mi;	/* Amsterdam */
+	} cases[] = {
+		{ "today 19:00",		2026, 11, 23, 19, 0 },
+		{ "vandaag 19:00",		2026, 11, 23, 19, 0 },
+		{ "tomorrow 19:00",		2026, 11, 24, 19, 0 },
+		{ "morgen 9:30",		2026, 11, 24, 9, 30 },
+		{ "overmorgen",			2026, 11, 25, 0, 0 },
+		{ "tuesday 19:00",		2026, 11, 24, 19, 0 },
+		{ "di 19:00",			2026, 11, 24, 19, 0 },
+		{ "next tuesday 19:00",		2026, 11, 24, 19, 0 },
+		{ "Volgende Dinsdag 19:00",	2026, 11, 24, 19, 0 },
+		{ "next monday 10:00",		2026, 11, 30, 10, 0 },
+		{ "komende ma 10:00",		2026, 11, 30, 10, 0 },
+		{ "sunday",			2026, 11, 29, 0, 0 },
+		{ "zo 14:00",			2026, 11, 29, 14, 0 },
+		{ "+14d 10:00",			2026, 12, 7, 10, 0 },
+		{ "+2w",			2026, 12, 7, 0, 0 },
+		{ "next tuesday +2w 19:00",	2026, 12, 8, 19, 0 },
+		{ "do +1w +1d 20:00",		2026, 12, 4, 20, 0 },
+		{ "2026-12-03 +1w 19:00",	2026, 12, 10, 19, 0 },
+		/* Summer time (the only case in 2027): the wall clock holds,
+		 * the offset changes. */
+		{ "+126d 19:00",		2027, 3, 29, 19, 0 },
+	};
+	struct fault f = { 0 };
+	time_t got, want;
+
+	(void)state;
+	testclock_set(TESTCLOCK_START);
+	for (size_t i = 0; i < N(cases); i++) {
+		memset(&f, 0, sizeof(f));
+		if (when_parse(&f, "--start", cases[i].in, ams, &got) != 0)
+			fail_msg("when_parse(\"%s\") refused: %s", cases[i].in,
+			    f.msg);
+		want = utc(cases[i].y, cases[i].mo, cases[i].d, cases[i].h,
+		    cases[i].mi, 0) - (cases[i].y == 2027 ? 7200 : 3600);
+		if (got != want)
+			fail_msg("when_parse(\"%s\"): got %lld, want %lld",
+			    cases[i].in, (long long)got, (long long)want);
+	}
+	assert_int_equal(when_parse(&f, "--from", "now", ams, &got), 0);
+	assert_int_equal(got, TESTCLOCK_START);
+}
+
+static void
+test_when_parse_refuses_an_ambiguous_or_unknown_relative_day(void **state)
+{
+	static const char *bad[] = { "19:00", "next", "next week", "tomorrow "
+	    "25:00", "tomorrow 19:00 extra", "yesterday", "+d", "-1d",
+	    "+5000d", "now 19:00", "next today", "+1y", "tomorrow tomorrow",
+	    "di di", "" };
+	struct fault f = { 0 };
+	time_t t;
+
+	(void)state;
+	testclock_set(TESTCLOCK_START);
+	for (size_t i = 0; i < N(bad); i++) {
+		memset(&f, 0, sizeof(f));
+		if (when_parse(&f, "--start", bad[i], ams, &t) != -1)
+			fail_msg("when_parse(\"%s\") accepted as %lld", bad[i],
+			    (long long)t);
+		expect_contains(bad[i], f.msg, "--start");
+	}
+	/* On a Monday, "monday" could be today or a week on. */
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(when_parse(&f, "--start", "monday 19:00", ams, &t), -1);
+	expect_contains("ambiguous", f.msg, "ambiguous: today is a monday");
+	expect_contains("ambiguous", f.msg, "\"next monday\"");
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(when_parse(&f, "--start", "ma 19:00", ams, &t), -1);
+	expect_contains("ambiguous", f.msg, "next ma");
+}
+
+static void
+test_when_relative_days_follow_the_zone_not_utc(void **state)
+{
+	struct fault f = { 0 };
+	int y, m, d;
+	time_t t;
+
+	(void)state;
+	/* 23:30 on Sunday in UTC is 00:30 on Monday in Amsterdam. */
+	testclock_set(utc(2026, 11, 22, 23, 30, 0));
+	assert_int_equal(when_parse_date(&f, "--occurrence", "today", ams, &y,
+	    &m, &d), 0);
+	assert_int_equal(d, 23);
+	assert_int_equal(when_parse(&f, "--start", "tomorrow 19:00", ams, &t),
+	    0);
+	assert_int_equal(t, utc(2026, 11, 24, 18, 0, 0));
+	assert_int_equal(when_parse_date(&f, "--occurrence",
+	    "next tuesday +1w", ams, &y, &m, &d), 0);
+	assert_int_equal(m * 100 + d, 1201);
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(when_parse_date(&f, "--occurrence", "tomorrow 19:00",
+	    ams, &y, &m, &d), -1);
+	expect_contains("date only", f.msg, "is not a date");
+	testclock_set(TESTCLOCK_START);
 }
 
 static void
@@ -351,6 +461,9 @@ main(void)
 		cmocka_unit_test(test_when_parse_refuses_the_skipped_hour),
 		cmocka_unit_test(test_when_parse_refuses_garbage_naming_the_field),
 		cmocka_unit_test(test_when_parse_date_reads_dates_only),
+		cmocka_unit_test(test_when_parse_reads_days_named_relative_to_today),
+		cmocka_unit_test(test_when_parse_refuses_an_ambiguous_or_unknown_relative_day),
+		cmocka_unit_test(test_when_relative_days_follow_the_zone_not_utc),
 		cmocka_unit_test(test_when_parse_duration_accepts_minutes_hours_days),
 		cmocka_unit_test(test_when_parse_duration_refuses_zero_negative_and_garbage),
 		cmocka_unit_test(test_when_format_iso_gives_the_offset_in_force),
