@@ -865,7 +865,7 @@ def test_bad_input_is_refused_with_one_line_and_changes_nothing(d):
          "no occurrence between now and the booking horizon"),
         (["book", ROOM, "--start", "2028-12-05 10:00", "--duration", "2h"],
          EX_DATAERR, "--start is beyond the booking horizon (730 days"),
-        (["book", ROOM, "--start", "morgen", "--duration", "2h"], EX_DATAERR,
+        (["book", ROOM, "--start", "gisteren", "--duration", "2h"], EX_DATAERR,
          "--start"),
         (["book", ROOM, "--start", "2027-03-28 02:30", "--duration", "1h"],
          EX_DATAERR, "does not exist"),

@@ -293,7 +293,7 @@ def test_bad_input_is_refused_with_one_line_and_changes_nothing(d):
         (["event", "add", "--kind", "overig", "--title", "x", "--start",
           "2027-03-28 02:30", "--duration", "1h"], EX_DATAERR, "does not exist"),
         (["event", "add", "--kind", "overig", "--title", "x", "--start",
-          "morgen", "--duration", "1h"], EX_DATAERR, "is not a time"),
+          "gisteren", "--duration", "1h"], EX_DATAERR, "is not a time"),
         (BASE + ["--duration", "2h", "--room", "herstelhuis/zaal-1",
                  "--place", "elders"], EX_DATAERR, "give one of --room"),
         (BASE, EX_USAGE, "give --end or --duration"),

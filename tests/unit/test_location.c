@@ -661,7 +661,7 @@ test_closure_add_refuses_bad_input_and_changes_nothing(void **state)
 	} cases[] = {
 		{ { "herstelhuis", "2026-12-24", "2026-12-23", "Kerst" }, FAULT_INVALID, "--to must be after --from" },
 		{ { "herstelhuis", "2026-12-24", "2026-12-24", "Kerst" }, FAULT_INVALID, "--to must be after --from" },
-		{ { "herstelhuis", "morgen", "2026-12-26", "Kerst" }, FAULT_INVALID, "--from" },
+		{ { "herstelhuis", "gisteren", "2026-12-26", "Kerst" }, FAULT_INVALID, "--from" },
 		{ { "herstelhuis", "2026-12-24", "2027-03-28 02:30", "Kerst" }, FAULT_INVALID, "does not exist" },
 		{ { "herstelhuis", "2026-12-24", "2026-12-26", "" }, FAULT_INVALID, "--reason is required" },
 		{ { "herstelhuis", "2026-12-24", "2026-12-26", "a\nb" }, FAULT_INVALID, "--reason" },
