@@ -156,6 +156,11 @@ check: deps-check
 	    build/asan/hersteld build/asan/herstelctl units
 	@tests/run.sh
 
+# Which daemon module uses which (nm over the object files); fails on a
+# cycle.
+deps-graph: all
+	@/usr/bin/python3 scripts/deps-graph.py --check $(B)/daemon
+
 bench: deps-bench all
 	@/usr/bin/python3 tests/bench/bench.py
 
@@ -175,6 +180,6 @@ install: all
 clean:
 	rm -rf build daemon/hersteld cli/herstelctl
 
-.PHONY: all deps deps-check deps-bench run units check bench install clean
+.PHONY: all deps deps-check deps-bench deps-graph run units check bench install clean
 
 -include $(shell find build -name '*.d' 2>/dev/null)
