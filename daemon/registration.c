@@ -364,8 +364,8 @@ date_of(const struct event *ev, time_t rid, char *out)
 
 int
 reg_register(sqlite3 *db, int64_t event_id, const char *who,
-    const char *date, const char *actor, struct reg_result *res,
-    struct fault *f)
+    const char *date, int64_t group_id, const char *actor,
+    struct reg_result *res, struct fault *f)
 {
 	struct event *ev = NULL;
 	struct participant p;
@@ -381,7 +381,8 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if ((ev = event_get(db, event_id, f)) == NULL ||
-	    participant_get(db, who, &p, f) || open_for(ev, date, &rid, f))
+	    participant_get_for(db, who, group_id, &p, f) ||
+	    open_for(ev, date, &rid, f))
 		goto fail;
 	rows = rows_of(db, ev->id, p.id, &n);
 	r0 = row_at(rows, n, 0);
@@ -478,7 +479,7 @@ fail:
 
 int
 reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
-    const char *date, const char *actor, struct fault *f)
+    const char *date, int64_t group_id, const char *actor, struct fault *f)
 {
 	struct event *ev = NULL;
 	struct participant p;
@@ -491,7 +492,7 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if ((ev = event_get(db, event_id, f)) == NULL ||
-	    participant_get(db, who, &p, f))
+	    participant_get_for(db, who, group_id, &p, f))
 		goto fail;
 	if (date && event_pick(ev, date, &rid, f))
 		goto fail;

@@ -318,6 +318,20 @@ static const char *migrations[STORE_VERSION] = {
 	 * once its session has begun) says when; delivery drops it then.
 	 */
 	"ALTER TABLE outbox ADD COLUMN expires INTEGER;",
+
+	/*
+	 * 8 -> 9: which groups know a person.  An organizer that adds a
+	 * participant (a new address or one that exists) links them to its
+	 * group; an organizer may name only people so linked, or people
+	 * whose registrations for its sessions it can already see.
+	 */
+	"CREATE TABLE participant_group ("
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id) "
+	"    ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (participant_id, group_id));"
+	"CREATE INDEX participant_group_group ON participant_group(group_id);",
 };
 
 static char		*db_path;
