@@ -86,6 +86,14 @@ int	 store_exec_id(sqlite3 *, const char *sql, int64_t arg);
  */
 int	 store_new_feed_key(sqlite3 *, const char *table, int64_t id);
 
+/*
+ * Fill f from the database error on db (or from the failed commit of
+ * this thread's last transaction): a full disk or an I/O error is
+ * FAULT_UNAVAILABLE and says so; anything else FAULT_INTERNAL.
+ * Returns -1.  Call it before rolling back, which clears the error.
+ */
+int	 store_fault(struct fault *f, sqlite3 *db);
+
 /* Record who did what in the audit table (inside the caller's transaction). */
 int	 store_audit(sqlite3 *, const char *actor, const char *action,
 	    const char *object, const char *detail);
