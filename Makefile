@@ -99,6 +99,7 @@ UNIT_TESTS = \
 	booking \
 	outbox \
 	mail \
+	registration \
 	report
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)

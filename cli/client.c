@@ -59,6 +59,9 @@ exit_code(long status)
 {
 	if (status == 401 || status == 403)
 		return EX_NOPERM;
+	/* The daemon's storage is full or failing: worth trying again. */
+	if (status == 503)
+		return EX_TEMPFAIL;
 	if (status >= 500)
 		return EX_SOFTWARE;
 	return EX_DATAERR;

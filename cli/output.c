@@ -161,6 +161,11 @@ out_id(json_t *obj)
 {
 	if (cli.json)
 		out_json(obj);
+	else if (json_object_get(obj, "id") == NULL &&
+	    json_is_string(json_object_get(obj, "email")))
+		/* An organizer's participant add: the address, not an id. */
+		printf("%s\n", json_string_value(json_object_get(obj,
+		    "email")));
 	else
 		printf("%lld\n", (long long)json_integer_value(
 		    json_object_get(obj, "id")));

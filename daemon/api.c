@@ -67,6 +67,7 @@ api_fault(struct api_resp *resp, const struct fault *f)
 		[FAULT_CONFLICT] =	{ 409, "conflict" },
 		[FAULT_FORBIDDEN] =	{ 403, "forbidden" },
 		[FAULT_INTERNAL] =	{ 500, "internal" },
+		[FAULT_UNAVAILABLE] =	{ 503, "unavailable" },
 	};
 
 	api_error(resp, map[f->kind].status, map[f->kind].code, "%s",

@@ -4,7 +4,10 @@
  *
  * Participants are personal data.  The admin manages them; an organizer
  * may add a person and register them for its own group's sessions, but
- * never list or look up people.  Attendees of an anonymous group's
+ * never list or look up people: it may name only the people its group
+ * added or can already see among its sessions' attendees
+ * (participant_known), and adding an address answers the same whether
+ * or not it was known.  Attendees of an anonymous group's
  * session are counts, for every role.
  */
 #include <stdio.h>
@@ -64,6 +67,13 @@ answer(struct api_resp *resp, sqlite3 *db, const char *ref, unsigned int st)
 	resp->json = participant_json(db, &p);
 }
 
+/* The group whose people an organizer may name; 0: anyone (admin). */
+static int64_t
+group_of(const struct api_req *r)
+{
+	return r->who->role == ROLE_ADMIN ? 0 : r->who->group_id;
+}
+
 void
 api_participants(const struct api_req *r, struct api_resp *resp)
 {
@@ -88,16 +98,22 @@ api_participants(const struct api_req *r, struct api_resp *resp)
 		    "email", &in.email, "name", &in.name, "lang", &in.lang,
 		    "remind", &in.remind, "quiet", &in.quiet))
 			return;
-		if (participant_add(db, &in, api_actor(r), &id, &f)) {
+		if (participant_add(db, &in, group_of(r), api_actor(r), &id,
+		    &f)) {
 			api_fault(resp, &f);
 			return;
 		}
-		snprintf(ref, sizeof(ref), "%lld", (long long)id);
+		/*
+		 * An organizer gets back what it sent, the same for a new
+		 * address and a known one (ids are sequential, so not even
+		 * the id): it names the person by address from now on.
+		 */
 		if (r->who->role != ROLE_ADMIN) {
 			resp->status = 201;
-			resp->json = json_pack("{s:I}", "id", (json_int_t)id);
+			resp->json = json_pack("{s:s}", "email", in.email);
 			return;
 		}
+		snprintf(ref, sizeof(ref), "%lld", (long long)id);
 		answer(resp, db, ref, 201);
 		return;
 	}
@@ -227,9 +243,9 @@ api_event_people(const struct api_req *r, struct api_resp *resp,
 		if (api_unpack(r, resp, "{s:s, s?s}", "participant", &who,
 		    "occurrence", &occ))
 			return;
-		if (reg ? reg_register(db, ev->id, who, occ, api_actor(r), &res,
-		    &f) : reg_unregister(db, ev->id, who, occ, api_actor(r),
-		    &f)) {
+		if (reg ? reg_register(db, ev->id, who, occ, group_of(r),
+		    api_actor(r), &res, &f) : reg_unregister(db, ev->id, who,
+		    occ, group_of(r), api_actor(r), &f)) {
 			api_fault(resp, &f);
 			return;
 		}
@@ -247,8 +263,8 @@ api_event_people(const struct api_req *r, struct api_resp *resp,
 		if (api_unpack(r, resp, "{s:s, s?s}", "participant", &who,
 		    "occurrence", &occ))
 			return;
-		if (attendance_checkin(db, ev->id, occ, who, api_actor(r), &n,
-		    &f)) {
+		if (attendance_checkin(db, ev->id, occ, who, group_of(r),
+		    api_actor(r), &n, &f)) {
 			api_fault(resp, &f);
 			return;
 		}

@@ -15,8 +15,7 @@
 static int
 db_fault(struct fault *f, sqlite3 *db)
 {
-	return fault_set(f, FAULT_INTERNAL, "database error: %s",
-	    sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 struct pick {
@@ -145,7 +144,8 @@ fail:
 
 int
 attendance_checkin(sqlite3 *db, int64_t event_id, const char *date,
-    const char *who, const char *actor, long *count, struct fault *f)
+    const char *who, int64_t group_id, const char *actor, long *count,
+    struct fault *f)
 {
 	struct event *ev = NULL;
 	struct participant pt;
@@ -159,7 +159,7 @@ attendance_checkin(sqlite3 *db, int64_t event_id, const char *date,
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (held(db, event_id, date, 3600, &ev, &p, day, f) ||
-	    participant_get(db, who, &pt, f))
+	    participant_get_for(db, who, group_id, &pt, f))
 		goto fail;
 	if ((st = store_prepare(db, "INSERT INTO checkin (event_id, "
 	    "participant_id, occurrence, at) VALUES (?1, ?2, ?3, ?4)")) == NULL)

@@ -30,8 +30,7 @@ audit_list(sqlite3 *db, time_t from, time_t to, const char *actor,
 	    "detail FROM audit WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR "
 	    "actor = ?3 OR substr(actor, 1, length(?4)) = ?4 OR "
 	    "substr(actor, 1, length(?5)) = ?5) ORDER BY id LIMIT ?6")) == NULL)
-		return fault_set(f, FAULT_INTERNAL, "database error: %s",
-		    sqlite3_errmsg(db));
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
 	store_bind_text(st, 3, actor);
@@ -57,7 +56,6 @@ audit_list(sqlite3 *db, time_t from, time_t to, const char *actor,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return fault_set(f, FAULT_INTERNAL, "database error: %s",
-		    sqlite3_errmsg(db));
+		return store_fault(f, db);
 	return 0;
 }

@@ -28,8 +28,7 @@ static const char *daynames[7] = { "monday", "tuesday", "wednesday",
 static int
 db_fault(struct fault *f, sqlite3 *db)
 {
-	return fault_set(f, FAULT_INTERNAL, "database error: %s",
-	    sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 static time_t

@@ -87,8 +87,7 @@ cohost_events(sqlite3 *db, int64_t group_id, int64_t **ids, size_t *n)
 static int
 db_fault(struct fault *f, sqlite3 *db)
 {
-	return fault_set(f, FAULT_INTERNAL, "database error: %s",
-	    sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 /* The event and group of a change, checked; in the open transaction. */

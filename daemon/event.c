@@ -47,8 +47,7 @@ event_free(struct event *ev)
 static int
 db_fault(struct fault *f, sqlite3 *db)
 {
-	return fault_set(f, FAULT_INTERNAL, "database error: %s",
-	    sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 #define EVENT_COLS "e.id, e.uid, e.kind, e.title, e.description, e.themes, " \

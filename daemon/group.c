@@ -152,7 +152,7 @@ group_add(sqlite3 *db, const struct group_in *in, const char *actor,
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;
@@ -202,7 +202,7 @@ group_edit(sqlite3 *db, const char *slug, const struct group_in *in,
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;
@@ -263,7 +263,7 @@ group_remove(sqlite3 *db, const char *slug, const char *actor,
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;

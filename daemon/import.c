@@ -1601,8 +1601,7 @@ write_events(struct imp *im, sqlite3 *db, const char *actor, struct fault *f)
 	    r->added, r->updated, r->unchanged);
 	if (store_audit(db, actor, "import", im->in->group ? im->in->group :
 	    "-", detail) || store_commit(db)) {
-		fault_set(f, FAULT_INTERNAL, "database error: %s",
-		    sqlite3_errmsg(db));
+		store_fault(f, db);
 		goto fail;
 	}
 	return 0;

@@ -139,8 +139,7 @@ in_use(sqlite3 *db, const char *sql, int64_t id, struct fault *f,
 	long n = store_count(db, sql, id);
 
 	if (n < 0)
-		return fault_set(f, FAULT_INTERNAL, "database error: %s",
-		    sqlite3_errmsg(db));
+		return store_fault(f, db);
 	if (n > 0)
 		return fault_set(f, FAULT_CONFLICT, fmt, name, n);
 	return 0;
@@ -243,7 +242,7 @@ location_add(sqlite3 *db, const struct location_in *in, const char *actor,
 	return 0;
 internal:
 	store_rollback(db);
-	return fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 int
@@ -288,7 +287,7 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;
@@ -318,7 +317,7 @@ location_remove(sqlite3 *db, const char *slug, const char *actor,
 	    store_exec_id(db, "DELETE FROM location WHERE id = ?1", l.id) < 0 ||
 	    store_audit(db, actor, "location.remove", slug, NULL) ||
 	    store_commit(db)) {
-		fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+		store_fault(f, db);
 		goto fail;
 	}
 	return 0;
@@ -481,7 +480,7 @@ room_add(sqlite3 *db, const struct room_in *in, const char *actor,
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;
@@ -542,7 +541,7 @@ room_edit(sqlite3 *db, const char *ref, const struct room_in *in,
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;
@@ -574,7 +573,7 @@ room_remove(sqlite3 *db, const char *ref, const char *actor, struct fault *f)
 	    store_exec_id(db, "DELETE FROM closure WHERE room_id = ?1", r.id) < 0 ||
 	    store_exec_id(db, "DELETE FROM room WHERE id = ?1", r.id) < 0 ||
 	    store_audit(db, actor, "room.remove", ref, NULL) || store_commit(db)) {
-		fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+		store_fault(f, db);
 		goto fail;
 	}
 	return 0;
@@ -672,7 +671,7 @@ closure_add(sqlite3 *db, const struct closure_in *in, const char *actor,
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;
@@ -719,7 +718,7 @@ closure_remove(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 	if (store_exec_id(db, "DELETE FROM closure WHERE id = ?1", id) < 0 ||
 	    store_audit(db, actor, "closure.remove", c.location, detail) ||
 	    store_commit(db)) {
-		fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+		store_fault(f, db);
 		goto fail;
 	}
 	return 0;

@@ -33,8 +33,7 @@ static const char *kinds[] = { "confirmation", "reminder", "change",
 static int
 db_fault(struct fault *f, sqlite3 *db)
 {
-	return fault_set(f, FAULT_INTERNAL, "database error: %s",
-	    sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 /* ---- queueing ---- */

@@ -21,8 +21,7 @@
 static int
 db_fault(struct fault *f, sqlite3 *db)
 {
-	return fault_set(f, FAULT_INTERNAL, "database error: %s",
-	    sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 static int
@@ -225,6 +224,55 @@ participant_get(sqlite3 *db, const char *ref, struct participant *p,
 }
 
 int
+participant_known(sqlite3 *db, int64_t pid, int64_t group_id)
+{
+	sqlite3_stmt *st;
+	int rc, known = 0;
+
+	/*
+	 * Added by the group, or registered for a session the group owns
+	 * or co-hosts whose attendees it is shown (not an anonymous
+	 * group's): nothing the organizer could not see already.
+	 */
+	if ((st = store_prepare(db, "SELECT EXISTS (SELECT 1 FROM "
+	    "participant_group WHERE participant_id = ?1 AND group_id = ?2) "
+	    "OR EXISTS (SELECT 1 FROM registration r JOIN event e ON "
+	    "e.id = r.event_id LEFT JOIN grp g ON g.id = e.group_id WHERE "
+	    "r.participant_id = ?1 AND r.status IN ('going', 'waitlist') AND "
+	    "coalesce(g.anonymous, 0) = 0 AND (e.group_id = ?2 OR EXISTS "
+	    "(SELECT 1 FROM cohost c WHERE c.event_id = e.id AND "
+	    "c.group_id = ?2)))")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int64(st, 2, group_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		known = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? known : -1;
+}
+
+int
+participant_get_for(sqlite3 *db, const char *ref, int64_t group_id,
+    struct participant *p, struct fault *f)
+{
+	int known;
+
+	if (participant_get(db, ref, p, f))
+		return -1;
+	if (group_id == 0)
+		return 0;
+	if ((known = participant_known(db, p->id, group_id)) < 0)
+		return db_fault(f, db);
+	if (known)
+		return 0;
+	/* Word for word what an unknown id or address gets. */
+	if (is_id(ref))
+		return fault_set(f, FAULT_NOTFOUND, "unknown participant %lld",
+		    (long long)strtoll(ref, NULL, 10));
+	return fault_set(f, FAULT_NOTFOUND, "no participant has that address");
+}
+
+int
 participant_by_feed_token(sqlite3 *db, const char *token,
     struct participant *p)
 {
@@ -313,13 +361,33 @@ new_token(char *out)
 	return 0;
 }
 
+/* Link participant pid to group_id (no change when linked already). */
+static int
+link_group(sqlite3 *db, int64_t pid, int64_t group_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "INSERT INTO participant_group "
+	    "(participant_id, group_id, created) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT DO NOTHING")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int64(st, 2, group_id);
+	sqlite3_bind_int64(st, 3, clock_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 participant_add(sqlite3 *db, const struct participant_in *in,
-    const char *actor, int64_t *id, struct fault *f)
+    int64_t group_id, const char *actor, int64_t *id, struct fault *f)
 {
 	struct checked c;
 	char feed[PARTICIPANT_TOKEN_LEN + 1], unsub[PARTICIPANT_TOKEN_LEN + 1];
 	char obj[40];
+	const char *action = "participant.add";
 	sqlite3_stmt *st;
 	time_t now = clock_now();
 	int rc;
@@ -349,18 +417,33 @@ participant_add(sqlite3 *db, const struct participant_in *in,
 	sqlite3_bind_int64(st, 8, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT) {
+	if (rc == SQLITE_CONSTRAINT && group_id == 0) {
 		store_rollback(db);
 		return fault_set(f, FAULT_CONFLICT, "a participant with that "
 		    "address exists already");
 	}
-	if (rc != SQLITE_DONE)
+	if (rc == SQLITE_CONSTRAINT) {
+		struct participant p;
+
+		/*
+		 * An organizer is not told that the address is known: the
+		 * person is linked to its group and nothing of theirs
+		 * changes.  The caller answers as for a new person.
+		 */
+		if (store_one(db, "SELECT " COLS " FROM participant WHERE "
+		    "email = ?1", in->email, 0, fill, &p) != 1)
+			goto dberr;
+		*id = p.id;
+		action = "participant.link";
+	} else if (rc != SQLITE_DONE)
 		goto dberr;
-	*id = sqlite3_last_insert_rowid(db);
+	else
+		*id = sqlite3_last_insert_rowid(db);
+	if (group_id && link_group(db, *id, group_id))
+		goto dberr;
 	/* The audit names the person by number only. */
 	snprintf(obj, sizeof(obj), "participant %lld", (long long)*id);
-	if (store_audit(db, actor, "participant.add", obj, NULL) ||
-	    store_commit(db))
+	if (store_audit(db, actor, action, obj, NULL) || store_commit(db))
 		goto dberr;
 	return 0;
 dberr:

@@ -22,13 +22,12 @@
 static int
 db_fault(struct fault *f, sqlite3 *db)
 {
-	return fault_set(f, FAULT_INTERNAL, "database error: %s",
-	    sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 /* ---- counting ---- */
 
-/* The event's capacity, else its room's; 0: no limit. */
+/* The event's capacity, else its room's; 0: no limit; -1: database. */
 static long
 capacity_of(sqlite3 *db, const struct event *ev)
 {
@@ -94,16 +93,19 @@ taken_worst(sqlite3 *db, int64_t event_id, time_t now)
 	return series + (extra > 0 ? extra : 0);
 }
 
+/* Whether one more fits at rid: 1, 0, or -1 (database; cap -1 too). */
 static int
 fits(sqlite3 *db, const struct event *ev, time_t rid, long cap)
 {
 	long n;
 
-	if (cap <= 0)
+	if (cap < 0)
+		return -1;
+	if (cap == 0)
 		return 1;
 	n = rid ? taken_at(db, ev->id, rid) : ev->rrule[0] ?
 	    taken_worst(db, ev->id, clock_now()) : taken_at(db, ev->id, 0);
-	return n >= 0 && n < cap;
+	return n < 0 ? -1 : n < cap;
 }
 
 /* ---- what may be registered for ---- */
@@ -172,25 +174,34 @@ struct reg_row {
 	char	status[12];
 };
 
-/* The participant's rows for the event; *n of them (caller frees). */
-static struct reg_row *
-rows_of(sqlite3 *db, int64_t event_id, int64_t pid, int *n)
+/*
+ * The participant's rows for the event into a new array (*out, caller
+ * frees; NULL when none) and *n.  0, or -1 with f filled: a read that
+ * fails must not pass for "not registered".
+ */
+static int
+rows_of(sqlite3 *db, int64_t event_id, int64_t pid, struct reg_row **out,
+    int *n, struct fault *f)
 {
 	struct reg_row *v = NULL;
 	sqlite3_stmt *st;
+	int rc;
 
+	*out = NULL;
 	*n = 0;
 	if ((st = store_prepare(db, "SELECT id, occurrence, status FROM "
 	    "registration WHERE event_id = ?1 AND participant_id = ?2 "
 	    "ORDER BY occurrence")) == NULL)
-		return NULL;
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, pid);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct reg_row *nv = realloc(v, (*n + 1) * sizeof(*nv));
 
-		if (nv == NULL)
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
 			break;
+		}
 		v = nv;
 		v[*n].id = sqlite3_column_int64(st, 0);
 		v[*n].occurrence = sqlite3_column_int64(st, 1);
@@ -198,8 +209,19 @@ rows_of(sqlite3 *db, int64_t event_id, int64_t pid, int *n)
 		    store_text(st, 2));
 		(*n)++;
 	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		*out = v;
+		return 0;
+	}
+	if (rc == SQLITE_NOMEM)
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+	else
+		store_fault(f, db);
 	sqlite3_finalize(st);
-	return v;
+	free(v);
+	*n = 0;
+	return -1;
 }
 
 static const struct reg_row *
@@ -324,8 +346,12 @@ promote(sqlite3 *db, const struct event *ev, struct fault *f)
 			if (o.cancelled || o.start <= clock_now())
 				continue;
 		}
-		if (!fits(db, ev, v[i].occurrence, cap))
+		switch (fits(db, ev, v[i].occurrence, cap)) {
+		case -1:
+			goto fail;
+		case 0:
 			continue;
+		}
 		if (exec2(db, "UPDATE registration SET status = 'going', "
 		    "modified = ?2 WHERE id = ?1", v[i].id, clock_now()) ||
 		    participant_get_id(db, pids[i], &p, f))
@@ -364,8 +390,8 @@ date_of(const struct event *ev, time_t rid, char *out)
 
 int
 reg_register(sqlite3 *db, int64_t event_id, const char *who,
-    const char *date, const char *actor, struct reg_result *res,
-    struct fault *f)
+    const char *date, int64_t group_id, const char *actor,
+    struct reg_result *res, struct fault *f)
 {
 	struct event *ev = NULL;
 	struct participant p;
@@ -381,9 +407,11 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if ((ev = event_get(db, event_id, f)) == NULL ||
-	    participant_get(db, who, &p, f) || open_for(ev, date, &rid, f))
+	    participant_get_for(db, who, group_id, &p, f) ||
+	    open_for(ev, date, &rid, f))
 		goto fail;
-	rows = rows_of(db, ev->id, p.id, &n);
+	if (rows_of(db, ev->id, p.id, &rows, &n, f))
+		goto fail;
 	r0 = row_at(rows, n, 0);
 	if (r0 && strcmp(r0->status, "cancelled") == 0)
 		r0 = NULL;
@@ -413,7 +441,9 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 		    "id = ?1", rx->id))
 			goto dberr;
 		if (strcmp(r0->status, "going") == 0 &&
-		    !fits(db, ev, rid, capacity_of(db, ev))) {
+		    (going = fits(db, ev, rid, capacity_of(db, ev))) <= 0) {
+			if (going < 0)
+				goto dberr;
 			fault_set(f, FAULT_CONFLICT, "the occurrence of %s is "
 			    "full", date);
 			goto fail;
@@ -428,7 +458,8 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	if (rid == 0 && n > 0 && exec2(db, "DELETE FROM registration WHERE "
 	    "event_id = ?1 AND participant_id = ?2", ev->id, p.id))
 		goto dberr;
-	going = fits(db, ev, rid, capacity_of(db, ev));
+	if ((going = fits(db, ev, rid, capacity_of(db, ev))) < 0)
+		goto dberr;
 	if ((st = store_prepare(db, "INSERT INTO registration (event_id, "
 	    "participant_id, occurrence, status, created, modified) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?5)")) == NULL)
@@ -478,7 +509,7 @@ fail:
 
 int
 reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
-    const char *date, const char *actor, struct fault *f)
+    const char *date, int64_t group_id, const char *actor, struct fault *f)
 {
 	struct event *ev = NULL;
 	struct participant p;
@@ -491,11 +522,12 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 	if (store_begin(db))
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if ((ev = event_get(db, event_id, f)) == NULL ||
-	    participant_get(db, who, &p, f))
+	    participant_get_for(db, who, group_id, &p, f))
 		goto fail;
 	if (date && event_pick(ev, date, &rid, f))
 		goto fail;
-	rows = rows_of(db, ev->id, p.id, &n);
+	if (rows_of(db, ev->id, p.id, &rows, &n, f))
+		goto fail;
 	r0 = row_at(rows, n, 0);
 	rx = rid ? row_at(rows, n, rid) : NULL;
 	if (rid == 0) {
@@ -726,7 +758,7 @@ reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
 	struct event *ev = NULL;
 	struct participant p;
 	int64_t have_p = 0;
-	int rc;
+	int rc, orc;
 
 	if (replace && exec2(db, "DELETE FROM outbox WHERE kind = 'reminder' "
 	    "AND status = 'pending' AND (?1 = 0 OR event_id = ?1) AND "
@@ -775,8 +807,13 @@ reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
 			sqlite3_reset(outs);
 			sqlite3_bind_int64(outs, 1, eid);
 			sqlite3_bind_int64(outs, 2, part);
-			while (sqlite3_step(outs) == SQLITE_ROW && pl.nout < 64)
+			while ((orc = sqlite3_step(outs)) == SQLITE_ROW &&
+			    pl.nout < 64)
 				out[pl.nout++] = sqlite3_column_int64(outs, 0);
+			if (orc != SQLITE_ROW && orc != SQLITE_DONE) {
+				store_fault(f, db);
+				goto fail;
+			}
 		}
 		if (rid) {
 			struct occurrence o;
@@ -827,50 +864,72 @@ struct who {
 	time_t	occurrence;
 };
 
-/* Registrations (going or waiting) of event id, *n of them. */
-static struct who *
-regs_of(sqlite3 *db, int64_t id, int *n)
+/*
+ * Registrations (going or waiting) of event id into a new array (*out,
+ * caller frees; NULL when none) and *n.  0, or -1 with f filled: the
+ * change must not commit without the notices of those it could not read.
+ */
+static int
+regs_of(sqlite3 *db, int64_t id, struct who **out, int *n, struct fault *f)
 {
 	struct who *v = NULL;
 	sqlite3_stmt *st;
+	int rc;
 
+	*out = NULL;
 	*n = 0;
 	if ((st = store_prepare(db, "SELECT participant_id, occurrence FROM "
 	    "registration WHERE event_id = ?1 AND status IN ('going', "
 	    "'waitlist') ORDER BY id")) == NULL)
-		return NULL;
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct who *nv = realloc(v, (*n + 1) * sizeof(*nv));
 
-		if (nv == NULL)
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
 			break;
+		}
 		v = nv;
 		v[*n].pid = sqlite3_column_int64(st, 0);
 		v[*n].occurrence = sqlite3_column_int64(st, 1);
 		(*n)++;
 	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		*out = v;
+		return 0;
+	}
+	if (rc == SQLITE_NOMEM)
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+	else
+		store_fault(f, db);
 	sqlite3_finalize(st);
-	return v;
+	free(v);
+	*n = 0;
+	return -1;
 }
 
-/* Whether pid, registered for the series, sits occurrence rid out. */
+/* Whether pid, registered for the series, sits occurrence rid out: 1,
+ * 0, or -1 with f filled. */
 static int
-sits_out(sqlite3 *db, int64_t eid, int64_t pid, time_t rid)
+sits_out(sqlite3 *db, int64_t eid, int64_t pid, time_t rid, struct fault *f)
 {
 	sqlite3_stmt *st;
-	int out = 0;
+	int rc;
 
 	if ((st = store_prepare(db, "SELECT 1 FROM registration WHERE "
 	    "event_id = ?1 AND participant_id = ?2 AND occurrence = ?3 AND "
 	    "status = 'cancelled'")) == NULL)
-		return 0;
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, eid);
 	sqlite3_bind_int64(st, 2, pid);
 	sqlite3_bind_int64(st, 3, rid);
-	out = sqlite3_step(st) == SQLITE_ROW;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fault(f, db);
 	sqlite3_finalize(st);
-	return out;
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
@@ -977,9 +1036,13 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 		/* Occurrences changed one by one. */
 		for (int i = 0; after->rrule[0] && i < after->noverrides; i++) {
 			time_t rid = after->overrides[i].recurrence_id;
+			int out;
 
-			if (after->overrides[i].end <= now ||
-			    sits_out(db, after->id, p.id, rid))
+			if (after->overrides[i].end <= now)
+				continue;
+			if ((out = sits_out(db, after->id, p.id, rid, f)) < 0)
+				return -1;
+			if (out)
 				continue;
 			news = occ_news(db, before, after, rid, &old, wb,
 			    sizeof(wb));
@@ -1036,7 +1099,8 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 			goto done;
 		}
 	}
-	v = regs_of(db, before->id, &n);
+	if (regs_of(db, before->id, &v, &n, f))
+		goto done;
 	for (int i = 0; i < n; i++)
 		if (notify_one(db, before, after, &v[i], f))
 			goto done;
@@ -1044,7 +1108,8 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 	v = NULL;
 	if (part) {
 		/* A new calendar entry for the later part. */
-		v = regs_of(db, new_id, &n);
+		if (regs_of(db, new_id, &v, &n, f))
+			goto done;
 		for (int i = 0; i < n; i++) {
 			struct participant p;
 
@@ -1076,7 +1141,8 @@ reg_event_removed(sqlite3 *db, const struct event *ev, struct fault *f)
 
 	if (strcmp(ev->status, "published") != 0)
 		return 0;
-	v = regs_of(db, ev->id, &n);
+	if (regs_of(db, ev->id, &v, &n, f))
+		return -1;
 	for (int i = 0; i < n; i++) {
 		struct participant p;
 		struct occurrence o;

@@ -21,8 +21,7 @@ const char *const report_kinds[REPORT_KINDS] = { "themabijeenkomst",
 static int
 db_fault(struct fault *f, sqlite3 *db)
 {
-	return fault_set(f, FAULT_INTERNAL, "database error: %s",
-	    sqlite3_errmsg(db));
+	return store_fault(f, db);
 }
 
 long

@@ -318,6 +318,20 @@ static const char *migrations[STORE_VERSION] = {
 	 * once its session has begun) says when; delivery drops it then.
 	 */
 	"ALTER TABLE outbox ADD COLUMN expires INTEGER;",
+
+	/*
+	 * 8 -> 9: which groups know a person.  An organizer that adds a
+	 * participant (a new address or one that exists) links them to its
+	 * group; an organizer may name only people so linked, or people
+	 * whose registrations for its sessions it can already see.
+	 */
+	"CREATE TABLE participant_group ("
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id) "
+	"    ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (participant_id, group_id));"
+	"CREATE INDEX participant_group_group ON participant_group(group_id);",
 };
 
 static char		*db_path;
@@ -325,6 +339,9 @@ static pthread_key_t	 db_key;
 static atomic_uint_fast64_t generation = 1;
 /* What to call when this thread's transaction commits. */
 static _Thread_local void (*after_commit)(void);
+/* Why this thread's last COMMIT failed (0: it did not); see store_fault. */
+static _Thread_local int commit_rc;
+static _Thread_local char commit_msg[160];
 
 static void
 close_db(void *p)
@@ -476,6 +493,7 @@ int
 store_begin(sqlite3 *db)
 {
 	after_commit = NULL;
+	commit_rc = 0;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("begin: %s", sqlite3_errmsg(db));
 		return -1;
@@ -490,8 +508,16 @@ store_commit(sqlite3 *db)
 
 	after_commit = NULL;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		log_warnx("commit: %s", sqlite3_errmsg(db));
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		/*
+		 * Keep the reason: the rollback below (SQLite may have rolled
+		 * back already) replaces the connection's error.
+		 */
+		commit_rc = sqlite3_extended_errcode(db);
+		snprintf(commit_msg, sizeof(commit_msg), "%s",
+		    sqlite3_errmsg(db));
+		log_warnx("commit: %s", commit_msg);
+		if (!sqlite3_get_autocommit(db))
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	atomic_fetch_add(&generation, 1);
@@ -657,4 +683,24 @@ store_audit(sqlite3 *db, const char *actor, const char *action,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_fault(struct fault *f, sqlite3 *db)
+{
+	int rc = commit_rc ? commit_rc : sqlite3_extended_errcode(db);
+	const char *msg = commit_rc ? commit_msg : sqlite3_errmsg(db);
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return fault_set(f, FAULT_UNAVAILABLE, "disk full: the "
+		    "database cannot grow, nothing was changed; free space on "
+		    "its disk and try again");
+	case SQLITE_IOERR:
+		return fault_set(f, FAULT_UNAVAILABLE, "storage error: the "
+		    "database could not be read or written (%s), nothing was "
+		    "changed; try again later", msg);
+	default:
+		return fault_set(f, FAULT_INTERNAL, "database error: %s", msg);
+	}
 }

@@ -171,7 +171,7 @@ token_create(sqlite3 *db, const char *role, const char *group,
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	/* Nothing was stored; the caller must not show a secret. */
@@ -265,7 +265,7 @@ token_revoke(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 		goto internal;
 	return 0;
 internal:
-	fault_set(f, FAULT_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;

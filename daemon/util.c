@@ -106,6 +106,18 @@ text_check(struct fault *f, const char *field, const char *s, long max,
 			return fault_set(f, FAULT_INVALID,
 			    "%s contains a control character%s", field,
 			    multiline ? "" : " (it must be one line)");
+		/*
+		 * U+202A-U+202E and U+2066-U+2069 turn the direction of what
+		 * follows round, so that one text can show as another in a
+		 * feed or a mail subject.
+		 */
+		if (!multiline && p[0] == 0xe2 && ((p[1] == 0x80 &&
+		    p[2] >= 0xaa && p[2] <= 0xae) || (p[1] == 0x81 &&
+		    p[2] >= 0xa6 && p[2] <= 0xa9)))
+			return fault_set(f, FAULT_INVALID, "%s contains a "
+			    "character that changes the direction of writing "
+			    "(U+%04X); remove it", field, p[1] == 0x80 ?
+			    0x2000 + p[2] - 0x80 : 0x2040 + p[2] - 0x80);
 	}
 	return 0;
 }

@@ -34,9 +34,11 @@ int	attendance_record(sqlite3 *, int64_t event_id, const char *date,
  * an hour before the start: the count goes up by one and *count holds
  * the new count.  A person is checked in once per occurrence; the
  * check-in row goes when the person is forgotten, the count stays.
+ * group_id: 0 for the admin, else the organizer's group, which may name
+ * only the people participant_known allows.
  */
 int	attendance_checkin(sqlite3 *, int64_t event_id, const char *date,
-	    const char *participant, const char *actor, long *count,
+	    const char *who, int64_t group_id, const char *actor, long *count,
 	    struct fault *);
 
 /* Recorded counts of event id in order of occurrence. */

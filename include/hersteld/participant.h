@@ -53,13 +53,32 @@ int	participant_parse_quiet(struct fault *, const char *s, int *from,
 /* The leads as text ("7d,1d", "1h30m") into out. */
 void	participant_leads_text(const long *leads, int n, char *out, size_t len);
 
+/*
+ * Add a person.  group_id 0 (the admin): an address that exists already
+ * is a conflict.  Else the organizer's group comes to know the person
+ * (participant_known), and an existing address is no error: nothing of
+ * that person changes, and *id is theirs.
+ */
 int	participant_add(sqlite3 *, const struct participant_in *,
-	    const char *actor, int64_t *id, struct fault *);
+	    int64_t group_id, const char *actor, int64_t *id, struct fault *);
 int	participant_edit(sqlite3 *, const char *ref,
 	    const struct participant_in *, const char *actor, struct fault *);
 /* ref: a decimal id or an address.  0, or -1 with f (not found). */
 int	participant_get(sqlite3 *, const char *ref, struct participant *,
 	    struct fault *);
+/*
+ * Whether an organizer of group_id may name participant pid: its group
+ * added them, or they are registered for a session the group owns or
+ * co-hosts and is shown the attendees of.  1, 0, or -1 (database).
+ */
+int	participant_known(sqlite3 *, int64_t pid, int64_t group_id);
+/*
+ * participant_get for an organizer of group_id (0: the admin, anyone):
+ * a person it may not name is refused with the very fault an unknown id
+ * or address gets.
+ */
+int	participant_get_for(sqlite3 *, const char *ref, int64_t group_id,
+	    struct participant *, struct fault *);
 int	participant_get_id(sqlite3 *, int64_t id, struct participant *,
 	    struct fault *);
 /* By feed or unsubscribe token: 0, or -1 when none matches. */

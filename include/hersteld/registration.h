@@ -28,16 +28,20 @@ struct reg_result {
 /*
  * Register participant (id or address) for event id: one occurrence
  * (date "YYYY-MM-DD") or, when NULL, the whole event or series.
+ * group_id: 0 for the admin; for an organizer its group, which may name
+ * only the people participant_known allows (others read as unknown).
  */
 int	reg_register(sqlite3 *, int64_t event_id, const char *participant,
-	    const char *occurrence, const char *actor, struct reg_result *,
-	    struct fault *);
+	    const char *occurrence, int64_t group_id, const char *actor,
+	    struct reg_result *, struct fault *);
 /*
  * Undo it.  For someone registered for the whole series, an occurrence
  * means sitting that one out.  The freed place goes to the waiting list.
+ * group_id as for reg_register.
  */
 int	reg_unregister(sqlite3 *, int64_t event_id, const char *participant,
-	    const char *occurrence, const char *actor, struct fault *);
+	    const char *occurrence, int64_t group_id, const char *actor,
+	    struct fault *);
 
 struct attendee {
 	int64_t		 participant_id;

@@ -12,7 +12,7 @@
 
 #include "hersteld/util.h"
 
-#define STORE_VERSION	8	/* schema version this build writes */
+#define STORE_VERSION	9	/* schema version this build writes */
 
 /*
  * Open (creating if needed) the database at path, upgrade an older schema
@@ -85,6 +85,14 @@ int	 store_exec_id(sqlite3 *, const char *sql, int64_t arg);
  * the OS's random source; 0 or -1.
  */
 int	 store_new_feed_key(sqlite3 *, const char *table, int64_t id);
+
+/*
+ * Fill f from the database error on db (or from the failed commit of
+ * this thread's last transaction): a full disk or an I/O error is
+ * FAULT_UNAVAILABLE and says so; anything else FAULT_INTERNAL.
+ * Returns -1.  Call it before rolling back, which clears the error.
+ */
+int	 store_fault(struct fault *f, sqlite3 *db);
 
 /* Record who did what in the audit table (inside the caller's transaction). */
 int	 store_audit(sqlite3 *, const char *actor, const char *action,

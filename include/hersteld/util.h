@@ -15,7 +15,8 @@ enum fault_kind {
 	FAULT_NOTFOUND,		/* 404 */
 	FAULT_CONFLICT,		/* 409: duplicate or clash */
 	FAULT_FORBIDDEN,	/* 403 */
-	FAULT_INTERNAL		/* 500 */
+	FAULT_INTERNAL,		/* 500 */
+	FAULT_UNAVAILABLE	/* 503: storage full or failing; try later */
 };
 
 struct fault {
@@ -32,7 +33,9 @@ long	utf8_len(const char *s);
 
 /*
  * Check a text field from outside: valid UTF-8, at most max characters,
- * and (unless multiline) no control characters.  required: not empty.
+ * and (unless multiline) no control characters and no bidirectional
+ * overrides or isolates (U+202A-U+202E, U+2066-U+2069).  required: not
+ * empty.
  * On failure fills f naming the field and returns -1.
  */
 int	text_check(struct fault *f, const char *field, const char *s,

@@ -37,6 +37,12 @@ def test_checkin_counts_each_person_once_and_forgets_who(d):
     a = d.cli("participant", "add", "--email", "a@example.org",
               check=True).out.strip()
     d.cli("participant", "add", "--email", "b@example.org", check=True)
+    # An organizer checks in only people its group knows: at the door it
+    # adds the person (an address known already answers the same).
+    refused(d, ["checkin", eid, a], token=t["owner"],
+            says="unknown participant %s" % a)
+    d.cli("participant", "add", "--email", "a@example.org", token=t["owner"],
+          check=True)
 
     assert d.cli("checkin", eid, a, token=t["owner"],
                  check=True).out == "checked in (1 came)\n"

@@ -113,6 +113,51 @@ test_text_check_enforces_cap_utf8_and_control_characters(void **state)
 }
 
 static void
+test_text_check_refuses_direction_overrides_in_one_line_text(void **state)
+{
+	static const char *const bidi[] = {
+		"\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac",
+		"\xe2\x80\xad", "\xe2\x80\xae", "\xe2\x81\xa6",
+		"\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9",
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bidi) / sizeof(bidi[0]); i++) {
+		struct fault f = { 0 };
+
+		snprintf(buf, sizeof(buf), "Avond%sexe.pdf", bidi[i]);
+		assert_int_equal(text_check(&f, "--title", buf, 200, 1, 0), -1);
+		expect_contains("bidi message", f.msg, "--title");
+		expect_contains("bidi message", f.msg, "direction of writing");
+	}
+	{
+		struct fault f = { 0 };
+
+		assert_int_equal(text_check(&f, "--title", "\xe2\x80\xae",
+		    200, 1, 0), -1);
+		expect_contains("bidi code point", f.msg, "U+202E");
+	}
+	{
+		struct fault f = { 0 };
+
+		assert_int_equal(text_check(&f, "--title", "x\xe2\x81\xa9",
+		    200, 1, 0), -1);
+		expect_contains("bidi code point", f.msg, "U+2069");
+	}
+	/* Neighbours and right-to-left letters themselves are fine. */
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const ok[] = {
+			"\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\xa5",
+			"\xd9\x85\xd8\xb1\xd9\x8a\xd9\x85",
+		};
+		struct fault f = { 0 };
+
+		assert_int_equal(text_check(&f, "--title", ok[i], 200, 1, 0), 0);
+	}
+}
+
+static void
 test_text_check_allows_exactly_the_cap(void **state)
 {
 	char buf[202];
@@ -304,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_utf8_len_counts_characters_and_rejects_bad_sequences),
 		cmocka_unit_test(test_text_check_enforces_cap_utf8_and_control_characters),
 		cmocka_unit_test(test_text_check_allows_exactly_the_cap),
+		cmocka_unit_test(test_text_check_refuses_direction_overrides_in_one_line_text),
 		cmocka_unit_test(test_text_sanitize_replaces_bad_bytes_and_control_characters),
 		cmocka_unit_test(test_slug_valid_accepts_lower_case_digits_and_dashes_only),
 		cmocka_unit_test(test_slug_check_names_what_is_wrong),
