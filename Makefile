@@ -57,6 +57,7 @@ DAEMON_SRCS = \
 	daemon/participant.c \
 	daemon/recur.c \
 	daemon/registration.c \
+	daemon/schedule.c \
 	daemon/report.c \
 	daemon/signal.c \
 	daemon/smtp.c \
@@ -100,7 +101,8 @@ UNIT_TESTS = \
 	outbox \
 	mail \
 	registration \
-	report
+	report \
+	schedule
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)

@@ -14,6 +14,7 @@
 #include "hersteld/booking.h"
 #include "hersteld/group.h"
 #include "hersteld/location.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -144,7 +145,7 @@ book(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
 		break;
 	}
 	viewer_of(r->who, &v);
-	if (booking_add(db, &in, &v, api_actor(r), &res, &refused, &f)) {
+	if (schedule_booking_add(db, &in, &v, api_actor(r), &res, &refused, &f)) {
 		api_refused(resp, &f, &refused, room.location_tz);
 		conflicts_free(&refused);
 		return;
@@ -267,9 +268,9 @@ api_bookings(const struct api_req *r, struct api_resp *resp)
 		return;
 	viewer_of(r->who, &v);
 	if (strcmp(verb, "approve") == 0)
-		rc = booking_approve(db, id, api_actor(r), &f);
+		rc = schedule_booking_approve(db, id, api_actor(r), &f);
 	else if (strcmp(verb, "decline") == 0)
-		rc = booking_decline(db, id, reason, api_actor(r), &f);
+		rc = schedule_booking_decline(db, id, reason, api_actor(r), &f);
 	else if (strcmp(verb, "cancel") == 0)
 		rc = booking_cancel(db, id, date, api_actor(r), &f);
 	else if (strcmp(verb, "restore") == 0)

@@ -15,6 +15,7 @@
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/group.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -372,9 +373,9 @@ api_events(const struct api_req *r, struct api_resp *resp)
 				    g.slug);
 				return;
 			}
-			if (event_add(db, &in, api_actor(r), &id, &f))
+			if (schedule_event_add(db, &in, api_actor(r), &id, &f))
 				goto refused;
-		} else if (event_add(db, &in, api_actor(r), &id, &f))
+		} else if (schedule_event_add(db, &in, api_actor(r), &id, &f))
 			goto refused;
 		answer_event(resp, db, id, 201);
 		return;
@@ -417,13 +418,13 @@ api_events(const struct api_req *r, struct api_resp *resp)
 		    may_change(r, resp, ev->group_id, in.group)))
 			goto done;
 		booking_ctx(r, &in, &viewer, &refused);
-		if (event_edit(db, id, &in, api_actor(r), &new_id, &f))
+		if (schedule_event_edit(db, id, &in, api_actor(r), &new_id, &f))
 			goto refused;
 		answer_event(resp, db, new_id ? new_id : id, 200);
 	} else if (r->nseg == 2 && strcmp(r->method, "DELETE") == 0) {
 		if (may_change(r, resp, ev->group_id, NULL))
 			goto done;
-		if (event_remove(db, id, api_actor(r), &f)) {
+		if (schedule_event_remove(db, id, api_actor(r), &f)) {
 			api_fault(resp, &f);
 			goto done;
 		}
@@ -439,7 +440,7 @@ api_events(const struct api_req *r, struct api_resp *resp)
 		    "occurrence", &in.occurrence, "following", &in.following,
 		    "reason", &in.reason)))
 			goto done;
-		if (event_cancel(db, id, &in, api_actor(r), &new_id, &f))
+		if (schedule_event_cancel(db, id, &in, api_actor(r), &new_id, &f))
 			goto refused;
 		/* After a split the answer is the later, cancelled part. */
 		answer_event(resp, db, new_id ? new_id : id, 200);
@@ -450,7 +451,7 @@ api_events(const struct api_req *r, struct api_resp *resp)
 		memset(&in, 0, sizeof(in));
 		in.capacity = -1;
 		booking_ctx(r, &in, &viewer, &refused);
-		if (event_publish(db, id, &in, api_actor(r), &f))
+		if (schedule_event_publish(db, id, &in, api_actor(r), &f))
 			goto refused;
 		answer_event(resp, db, id, 200);
 	} else

@@ -17,6 +17,7 @@
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
 #include "hersteld/import.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 
 static const char *
@@ -108,7 +109,7 @@ api_import(const struct api_req *r, struct api_resp *resp)
 	ctx.viewer = &viewer;
 	ctx.refused = &refused;
 	in.ctx = &ctx;
-	if (import_ics(db, &in, api_actor(r), &res, &f)) {
+	if (schedule_import(db, &in, api_actor(r), &res, &f)) {
 		api_refused(resp, &f, &refused, conf_current()->timezone);
 		if (res.line > 0 && refused.n == 0 && resp->json)
 			json_object_set_new(json_object_get(resp->json, "error"),

@@ -10,6 +10,7 @@
 #include "hersteld/clock.h"
 #include "hersteld/api.h"
 #include "hersteld/location.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 
 static int
@@ -238,7 +239,7 @@ api_rooms(const struct api_req *r, struct api_resp *resp)
 			return;
 		if (cap != LLONG_MIN)
 			in.capacity = cap < 1 || cap > 1000000 ? 0 : (long)cap;
-		if (room_edit(db, ref, &in, api_actor(r), &f)) {
+		if (schedule_room_edit(db, ref, &in, api_actor(r), &f)) {
 			api_fault(resp, &f);
 			return;
 		}

@@ -21,6 +21,7 @@
 #include "hersteld/outbox.h"
 #include "hersteld/participant.h"
 #include "hersteld/registration.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -143,7 +144,7 @@ api_participants(const struct api_req *r, struct api_resp *resp)
 		    "resubscribe", &in.resubscribe))
 			return;
 		if (participant_get(db, r->seg[1], &p, &f) ||
-		    participant_edit(db, r->seg[1], &in, api_actor(r), &f)) {
+		    schedule_participant_edit(db, r->seg[1], &in, api_actor(r), &f)) {
 			api_fault(resp, &f);
 			return;
 		}
@@ -153,7 +154,7 @@ api_participants(const struct api_req *r, struct api_resp *resp)
 		struct participant p;
 
 		if (participant_get(db, r->seg[1], &p, &f) ||
-		    participant_forget(db, r->seg[1], api_actor(r), &f)) {
+		    schedule_participant_forget(db, r->seg[1], api_actor(r), &f)) {
 			api_fault(resp, &f);
 			return;
 		}

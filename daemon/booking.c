@@ -13,8 +13,6 @@
 
 #include "hersteld/clock.h"
 #include "hersteld/booking.h"
-#include "hersteld/notice.h"
-#include "hersteld/registration.h"
 #include "hersteld/conf.h"
 #include "hersteld/location.h"
 #include "hersteld/log.h"
@@ -406,9 +404,10 @@ group_of(sqlite3 *db, const char *slug, int64_t *id, struct fault *f)
 }
 
 int
-booking_add(sqlite3 *db, const struct booking_in *in,
+booking_insert(sqlite3 *db, const struct booking_in *in,
     const struct booking_viewer *v, const char *actor,
-    struct booking_result *res, struct conflicts *refused, struct fault *f)
+    struct booking_result *res, struct conflicts *refused, char *detail,
+    size_t len, struct fault *f)
 {
 	struct room r;
 	struct slots s = { 0 };
@@ -419,7 +418,6 @@ booking_add(sqlite3 *db, const struct booking_in *in,
 	long dur;
 	int64_t gid;
 	int held, rc;
-	char detail[64];
 
 	memset(res, 0, sizeof(*res));
 	if (in->room == NULL || *in->room == '\0')
@@ -431,8 +429,6 @@ booking_add(sqlite3 *db, const struct booking_in *in,
 	if (text_check(f, "--title", in->title, 200, 0, 0) ||
 	    (in->rrule && *in->rrule && recur_check(f, in->rrule)))
 		return -1;
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (room_get(db, in->room, &r, f) || group_of(db, in->group, &gid, f))
 		goto fail;
 	z = when_zone(r.location_tz);
@@ -498,7 +494,6 @@ booking_add(sqlite3 *db, const struct booking_in *in,
 	res->booked = held;
 	if (in->dry_run) {
 		res->skipped = found;
-		store_rollback(db);
 		free(s.v);
 		return 0;
 	}
@@ -525,13 +520,9 @@ booking_add(sqlite3 *db, const struct booking_in *in,
 	if (rc != SQLITE_DONE)
 		goto internal;
 	res->id = sqlite3_last_insert_rowid(db);
-	snprintf(detail, sizeof(detail), "booking %lld: %d held, %d skipped",
+	snprintf(detail, len, "booking %lld: %d held, %d skipped",
 	    (long long)res->id, held, found.n);
-	if (write_slots(db, res->id, r.id, &s, &found, f) ||
-	    notice_booking(db, res->id, strcmp(res->status, "confirmed") == 0 ?
-	    MAIL_BOOKING_CONFIRMED : MAIL_BOOKING_REQUESTED, f) ||
-	    store_audit(db, actor, "booking.add", in->room, detail) ||
-	    store_commit(db))
+	if (write_slots(db, res->id, r.id, &s, &found, f))
 		goto internal;
 	res->skipped = found;
 	free(s.v);
@@ -540,7 +531,6 @@ internal:
 	if (f->kind == FAULT_NONE)
 		db_fault(f, db);
 fail:
-	store_rollback(db);
 	conflicts_free(&found);
 	free(s.v);
 	return -1;
@@ -744,37 +734,42 @@ finish(sqlite3 *db, const char *actor, const char *action,
 	return 0;
 }
 
-int
-booking_approve(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
+/* A booking in the state need (see begin_change), loaded into b. */
+static int
+check_change(sqlite3 *db, int64_t id, struct booking *b, const char *verb,
+    const char *need, struct fault *f)
 {
-	struct booking b;
-
-	if (begin_change(db, id, &b, "approve", "requested", f))
+	if (booking_get(db, id, b, f))
 		return -1;
-	if (set_booking(db, id, "confirmed", NULL, f) ||
-	    notice_booking(db, id, MAIL_BOOKING_CONFIRMED, f)) {
-		store_rollback(db);
-		return -1;
-	}
-	return finish(db, actor, "booking.approve", &b, NULL, f);
+	if (need && strcmp(b->status, need) != 0)
+		return fault_set(f, FAULT_CONFLICT, "booking %lld is %s; only a "
+		    "%s booking can be %sd", (long long)id, b->status, need,
+		    strcmp(verb, "approve") == 0 ? "approve" : verb);
+	return 0;
 }
 
 int
-booking_decline(sqlite3 *db, int64_t id, const char *reason,
-    const char *actor, struct fault *f)
+booking_set_approved(sqlite3 *db, int64_t id, struct booking *b,
+    struct fault *f)
 {
-	struct booking b;
+	if (check_change(db, id, b, "approve", "requested", f))
+		return -1;
+	return set_booking(db, id, "confirmed", NULL, f);
+}
 
-	if (text_check(f, "--reason", reason, 500, 0, 0))
+int
+booking_check_reason(const char *reason, struct fault *f)
+{
+	return text_check(f, "--reason", reason, 500, 0, 0);
+}
+
+int
+booking_set_declined(sqlite3 *db, int64_t id, const char *reason,
+    struct booking *b, struct fault *f)
+{
+	if (check_change(db, id, b, "decline", "requested", f))
 		return -1;
-	if (begin_change(db, id, &b, "decline", "requested", f))
-		return -1;
-	if (set_booking(db, id, "declined", reason ? reason : "", f) ||
-	    notice_booking(db, id, MAIL_BOOKING_DECLINED, f)) {
-		store_rollback(db);
-		return -1;
-	}
-	return finish(db, actor, "booking.decline", &b, reason, f);
+	return set_booking(db, id, "declined", reason ? reason : "", f);
 }
 
 /* The slot of booking b on local date `date`; 0 and *rid, or -1. */
@@ -1636,77 +1631,4 @@ fail:
 	free(evs);
 	free(from);
 	return -1;
-}
-
-/* ---- the horizon thread ---- */
-
-static pthread_t	 horizon_thread;
-static pthread_mutex_t	 horizon_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t	 horizon_cond = PTHREAD_COND_INITIALIZER;
-static int		 horizon_running, horizon_stopping;
-
-/* The next 03:00 in the configured zone after now. */
-static time_t
-next_roll(time_t now)
-{
-	icaltimezone *z = when_zone(conf_current()->timezone);
-	struct icaltimetype lt = when_local(now, z);
-	time_t t;
-
-	if (lt.hour >= 3)
-		icaltime_adjust(&lt, 1, 0, 0, 0);
-	lt.hour = 3;
-	lt.minute = lt.second = 0;
-	if (when_from_local(NULL, "", lt, z, &t) || t <= now)
-		t = now + 86400;
-	return t;
-}
-
-static void *
-horizon_main(void *arg)
-{
-	(void)arg;
-	pthread_mutex_lock(&horizon_lock);
-	while (!horizon_stopping) {
-		struct timespec until = { 0 };
-		sqlite3 *db;
-		long n;
-
-		pthread_mutex_unlock(&horizon_lock);
-		if ((db = store_db()) != NULL &&
-		    (n = booking_roll(db, clock_now())) > 0)
-			log_info("horizon: %ld new occurrence(s) held", n);
-		/* Reminders of what the planning window newly reaches. */
-		if (db != NULL)
-			reg_plan_all(db);
-		until.tv_sec = next_roll(clock_now());
-		pthread_mutex_lock(&horizon_lock);
-		while (!horizon_stopping && pthread_cond_timedwait(&horizon_cond,
-		    &horizon_lock, &until) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&horizon_lock);
-	return NULL;
-}
-
-int
-booking_horizon_start(void)
-{
-	if (pthread_create(&horizon_thread, NULL, horizon_main, NULL) != 0)
-		return -1;
-	horizon_running = 1;
-	return 0;
-}
-
-void
-booking_horizon_stop(void)
-{
-	if (!horizon_running)
-		return;
-	pthread_mutex_lock(&horizon_lock);
-	horizon_stopping = 1;
-	pthread_cond_signal(&horizon_cond);
-	pthread_mutex_unlock(&horizon_lock);
-	pthread_join(horizon_thread, NULL);
-	horizon_running = 0;
 }

@@ -11,13 +11,10 @@
 #include <string.h>
 
 #include "hersteld/clock.h"
-#include "hersteld/booking.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/location.h"
-#include "hersteld/registration.h"
 #include "hersteld/store.h"
-#include "hersteld/topic.h"
 #include "hersteld/when.h"
 
 static const char *kinds[] = { "themabijeenkomst", "dialoogsessie",
@@ -254,8 +251,6 @@ event_visible(const struct event *ev, const struct event_scope *s)
 }
 
 static int	group_id(sqlite3 *, const char *, int64_t *, struct fault *);
-static int	sync_room(sqlite3 *, int64_t, const struct event_in *, const char *,
-	    struct fault *);
 
 /* ---- occurrences ---- */
 
@@ -829,31 +824,9 @@ make_uid(char *out, size_t len)
 }
 
 /* A published event: the group's followers hear of it. */
-static int
-announce(sqlite3 *db, int64_t id, struct fault *f)
-{
-	struct event *ev;
-	int rc;
-
-	if ((ev = event_get(db, id, f)) == NULL)
-		return -1;
-	rc = reg_announce(db, ev, f);
-	event_free(ev);
-	return rc;
-}
-
 int
-event_add(sqlite3 *db, const struct event_in *in, const char *actor,
-    int64_t *id, struct fault *f)
+event_check_add(const struct event_in *in, struct fault *f)
 {
-	struct where w;
-	icaltimezone *z;
-	sqlite3_stmt *st;
-	char uid[160];
-	time_t start, end, now = clock_now();
-	int64_t gid;
-	int rc;
-
 	if (in->kind == NULL)
 		return fault_set(f, FAULT_INVALID, "--kind is required");
 	if (in->title == NULL)
@@ -865,31 +838,43 @@ event_add(sqlite3 *db, const struct event_in *in, const char *actor,
 	if (in->occurrence || in->following)
 		return fault_set(f, FAULT_INVALID, "--occurrence and --following "
 		    "are for edit and cancel");
-	if (check_fields(in, f))
+	return check_fields(in, f);
+}
+
+int
+event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
+    struct fault *f)
+{
+	struct where w;
+	icaltimezone *z;
+	sqlite3_stmt *st;
+	char uid[160];
+	time_t start, end, now = clock_now();
+	int64_t gid;
+	int rc;
+
+	if (event_check_add(in, f))
 		return -1;
 	if (make_uid(uid, sizeof(uid)))
 		return fault_set(f, FAULT_INTERNAL, "no randomness available");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (group_id(db, in->group, &gid, f) ||
 	    resolve_where(db, in->room, in->location, in->place, &w, f))
-		goto fail;
+		return -1;
 	z = when_zone(w.timezone);
 	if (parse_span(in, z, 0, 0, &start, &end, f))
-		goto fail;
-	if (in->capacity > 0 && w.room_id && in->capacity > w.room_capacity) {
-		fault_set(f, FAULT_INVALID, "--capacity %ld is more than room "
-		    "%s holds (%ld)", in->capacity, w.room, w.room_capacity);
-		goto fail;
-	}
+		return -1;
+	if (in->capacity > 0 && w.room_id && in->capacity > w.room_capacity)
+		return fault_set(f, FAULT_INVALID, "--capacity %ld is more than "
+		    "room %s holds (%ld)", in->capacity, w.room,
+		    w.room_capacity);
 	if (in->rrule && *in->rrule && recur_check_start(f, in->rrule, start, z))
-		goto fail;
+		return -1;
 	if ((st = store_prepare(db, "INSERT INTO event (uid, kind, title, "
 	    "description, themes, group_id, room_id, location_id, place, "
 	    "timezone, start, \"end\", rrule, capacity, visibility, status, "
 	    "sequence, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?17)")) == NULL)
-		goto internal;
+		return db_fault(f, db);
 	store_bind_text(st, 1, uid);
 	store_bind_text(st, 2, in->kind);
 	store_bind_text(st, 3, in->title);
@@ -914,45 +899,13 @@ event_add(sqlite3 *db, const struct event_in *in, const char *actor,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		goto internal;
+		return db_fault(f, db);
 	*id = sqlite3_last_insert_rowid(db);
 	if (add_exdates(db, *id, in, in->rrule, start, z, f) ||
 	    (in->nexcept && check_not_empty(db, *id, f)) ||
-	    span_end(db, *id, f) || sync_room(db, *id, in, actor, f) ||
-	    announce(db, *id, f))
-		goto fail;
-	if (store_audit(db, actor, "event.add", uid, in->title) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
-	db_fault(f, db);
-fail:
-	store_rollback(db);
-	return -1;
-}
-
-/*
- * Bring the room the event holds in step with the event, in the open
- * transaction; refuses when an occurrence does not fit.
- */
-static int
-sync_room(sqlite3 *db, int64_t id, const struct event_in *in,
-    const char *actor, struct fault *f)
-{
-	static const struct booking_viewer admin = { .all = 1 };
-	struct conflicts local = { 0 };
-	struct event *ev;
-	int rc;
-
-	if ((ev = event_get(db, id, f)) == NULL)
+	    span_end(db, *id, f))
 		return -1;
-	rc = booking_sync_event(db, ev, in ? in->confirm : 1,
-	    in && in->viewer ? in->viewer : &admin, actor,
-	    in && in->refused ? in->refused : &local, f);
-	conflicts_free(&local);
-	event_free(ev);
-	return rc;
+	return 0;
 }
 
 /* ---- changing events ---- */
@@ -1358,15 +1311,8 @@ event_occurrence(const struct event *ev, time_t rid, struct occurrence *o)
 }
 
 int
-event_edit(sqlite3 *db, int64_t id, const struct event_in *in,
-    const char *actor, int64_t *new_id, struct fault *f)
+event_check_edit(const struct event_in *in, struct fault *f)
 {
-	struct event *ev = NULL, *part = NULL;
-	time_t rid;
-	long n = 0;
-	char detail[64];
-
-	*new_id = 0;
 	if (in->propose || in->reason)
 		return fault_set(f, FAULT_INVALID, "--propose and --reason do not "
 		    "apply to edit");
@@ -1374,53 +1320,44 @@ event_edit(sqlite3 *db, int64_t id, const struct event_in *in,
 		return -1;
 	if (in->title && *in->title == '\0')
 		return fault_set(f, FAULT_INVALID, "--title must not be empty");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if ((ev = event_get(db, id, f)) == NULL)
-		goto fail;
-	if (strcmp(ev->status, "cancelled") == 0) {
-		fault_set(f, FAULT_CONFLICT, "event %lld is cancelled", (long long)id);
-		goto fail;
-	}
-	if (in->occurrence || in->following) {
-		if (pick(ev, in, &rid, &n, f))
-			goto fail;
-	}
+	return 0;
+}
+
+int
+event_update(sqlite3 *db, const struct event *ev, const struct event_in *in,
+    int64_t *new_id, char *detail, size_t len, struct fault *f)
+{
+	struct event *part = NULL;
+	time_t rid;
+	long n = 0;
+	int ret = -1;
+
+	*new_id = 0;
+	if (strcmp(ev->status, "cancelled") == 0)
+		return fault_set(f, FAULT_CONFLICT, "event %lld is cancelled",
+		    (long long)ev->id);
+	if ((in->occurrence || in->following) && pick(ev, in, &rid, &n, f))
+		return -1;
 	if (in->occurrence) {
 		if (edit_occurrence(db, ev, rid, in, 0, f))
-			goto fail;
-		snprintf(detail, sizeof(detail), "occurrence %s", in->occurrence);
+			goto done;
+		snprintf(detail, len, "occurrence %s", in->occurrence);
 	} else if (in->following && n > 0) {
-		/* The earlier part lets go of its later slots first. */
 		if (split(db, ev, rid, n, new_id, f) ||
-		    sync_room(db, id, in, actor, f) ||
 		    (part = event_get(db, *new_id, f)) == NULL ||
-		    edit_series(db, part, in, f) ||
-		    sync_room(db, *new_id, in, actor, f))
-			goto fail;
-		snprintf(detail, sizeof(detail), "from %s (new event %lld)",
+		    edit_series(db, part, in, f))
+			goto done;
+		snprintf(detail, len, "from %s (new event %lld)",
 		    in->following, (long long)*new_id);
 	} else {
 		if (edit_series(db, ev, in, f))
-			goto fail;
-		snprintf(detail, sizeof(detail), "series");
+			goto done;
+		snprintf(detail, len, "series");
 	}
-	if (sync_room(db, id, in, actor, f) ||
-	    reg_event_changed(db, ev, *new_id, actor, f))
-		goto fail;
-	if (store_audit(db, actor, "event.edit", ev->uid, detail) ||
-	    store_commit(db)) {
-		db_fault(f, db);
-		goto fail;
-	}
+	ret = 0;
+done:
 	event_free(part);
-	event_free(ev);
-	return 0;
-fail:
-	store_rollback(db);
-	event_free(part);
-	event_free(ev);
-	return -1;
+	return ret;
 }
 
 static int
@@ -1445,122 +1382,72 @@ set_status(sqlite3 *db, int64_t id, const char *status, const char *reason,
 }
 
 int
-event_cancel(sqlite3 *db, int64_t id, const struct event_in *in,
-    const char *actor, int64_t *new_id, struct fault *f)
+event_check_cancel(const struct event_in *in, struct fault *f)
 {
-	struct event *ev = NULL;
-	struct event_in none = { .capacity = -1, .reason = in->reason };
-	time_t rid;
-	long n = 0;
-	char detail[64];
-
-	*new_id = 0;
 	if (text_check(f, "--reason", in->reason, 500, 0, 0))
 		return -1;
 	if (in->occurrence && in->following)
 		return fault_set(f, FAULT_INVALID, "give --occurrence or "
 		    "--following, not both");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if ((ev = event_get(db, id, f)) == NULL)
-		goto fail;
-	if (strcmp(ev->status, "cancelled") == 0) {
-		fault_set(f, FAULT_CONFLICT, "event %lld is already cancelled",
-		    (long long)id);
-		goto fail;
-	}
+	return 0;
+}
+
+int
+event_set_cancelled(sqlite3 *db, const struct event *ev,
+    const struct event_in *in, int64_t *new_id, char *detail, size_t len,
+    struct fault *f)
+{
+	struct event_in none = { .capacity = -1, .reason = in->reason };
+	time_t rid;
+	long n = 0;
+
+	*new_id = 0;
+	if (strcmp(ev->status, "cancelled") == 0)
+		return fault_set(f, FAULT_CONFLICT, "event %lld is already "
+		    "cancelled", (long long)ev->id);
 	if ((in->occurrence || in->following) && pick(ev, in, &rid, &n, f))
-		goto fail;
+		return -1;
 	if (in->occurrence) {
 		if (edit_occurrence(db, ev, rid, &none, 1, f))
-			goto fail;
-		snprintf(detail, sizeof(detail), "occurrence %s", in->occurrence);
+			return -1;
+		snprintf(detail, len, "occurrence %s", in->occurrence);
 	} else if (in->following && n > 0) {
 		/* The later part stays visible as cancelled, not gone. */
 		if (split(db, ev, rid, n, new_id, f) ||
 		    set_status(db, *new_id, "cancelled", in->reason, 1, f))
-			goto fail;
-		snprintf(detail, sizeof(detail), "from %s (event %lld)",
-		    in->following, (long long)*new_id);
+			return -1;
+		snprintf(detail, len, "from %s (event %lld)", in->following,
+		    (long long)*new_id);
 	} else {
-		if (set_status(db, id, "cancelled", in->reason ? in->reason : "",
-		    1, f))
-			goto fail;
-		snprintf(detail, sizeof(detail), "series");
+		if (set_status(db, ev->id, "cancelled", in->reason ?
+		    in->reason : "", 1, f))
+			return -1;
+		snprintf(detail, len, "series");
 	}
-	if (sync_room(db, id, in, actor, f) ||
-	    (*new_id && sync_room(db, *new_id, in, actor, f)) ||
-	    reg_event_changed(db, ev, *new_id, actor, f))
-		goto fail;
-	if (store_audit(db, actor, "event.cancel", ev->uid, detail) ||
-	    store_commit(db)) {
-		db_fault(f, db);
-		goto fail;
-	}
-	event_free(ev);
 	return 0;
-fail:
-	store_rollback(db);
-	event_free(ev);
-	return -1;
 }
 
 int
-event_publish(sqlite3 *db, int64_t id, const struct event_in *in,
-    const char *actor, struct fault *f)
+event_check_proposed(const struct event *ev, struct fault *f)
 {
-	struct event *ev;
-
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if ((ev = event_get(db, id, f)) == NULL)
-		goto fail;
-	if (strcmp(ev->status, "proposed") != 0) {
-		fault_set(f, FAULT_CONFLICT, "event %lld is %s, not proposed",
-		    (long long)id, ev->status);
-		goto fail;
-	}
-	/* Accepted topics become part of the description (topic.h). */
-	if (topic_publish(db, ev, f) ||
-	    set_status(db, id, "published", NULL, 0, f) ||
-	    sync_room(db, id, in, actor, f) || announce(db, id, f))
-		goto fail;
-	if (store_audit(db, actor, "event.publish", ev->uid, NULL) ||
-	    store_commit(db)) {
-		db_fault(f, db);
-		goto fail;
-	}
-	event_free(ev);
+	if (strcmp(ev->status, "proposed") != 0)
+		return fault_set(f, FAULT_CONFLICT, "event %lld is %s, not "
+		    "proposed", (long long)ev->id, ev->status);
 	return 0;
-fail:
-	store_rollback(db);
-	event_free(ev);
-	return -1;
 }
 
 int
-event_remove(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
+event_set_published(sqlite3 *db, const struct event *ev, struct fault *f)
 {
-	struct event *ev;
+	return set_status(db, ev->id, "published", NULL, 0, f);
+}
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if ((ev = event_get(db, id, f)) == NULL)
-		goto fail;
-	if (reg_event_removed(db, ev, f))
-		goto fail;
-	if (store_exec_id(db, "DELETE FROM event WHERE id = ?1", id) ||
-	    store_audit(db, actor, "event.remove", ev->uid, ev->title) ||
-	    store_commit(db)) {
-		db_fault(f, db);
-		goto fail;
-	}
-	event_free(ev);
+int
+event_delete(sqlite3 *db, int64_t id, struct fault *f)
+{
+	if (store_exec_id(db, "DELETE FROM event WHERE id = ?1", id))
+		return db_fault(f, db);
 	return 0;
-fail:
-	store_rollback(db);
-	event_free(ev);
-	return -1;
 }
 
 /* ---- import: an event as a calendar file describes it ---- */
@@ -1919,8 +1806,8 @@ import_update(sqlite3 *db, const struct event *ev,
 
 int
 event_import(sqlite3 *db, const struct event_import *in, int64_t only_group,
-    const struct event_in *ctx, const char *actor, int64_t *id,
-    enum event_import_outcome *outcome, struct fault *f)
+    int64_t *id, enum event_import_outcome *outcome, struct event **before,
+    struct fault *f)
 {
 	struct event *ev = NULL;
 	struct ov_plan *plans = NULL;
@@ -1930,6 +1817,7 @@ event_import(sqlite3 *db, const struct event_import *in, int64_t only_group,
 
 	*id = 0;
 	*outcome = EVENT_IMPORT_UNCHANGED;
+	*before = NULL;
 	if (import_check(in, f))
 		return -1;
 	if ((st = store_prepare(db, "SELECT id FROM event WHERE uid = ?1")) == NULL)
@@ -1973,16 +1861,9 @@ event_import(sqlite3 *db, const struct event_import *in, int64_t only_group,
 		if (span_end(db, *id, f))
 			goto done;
 	}
-	/* Only an event held in a room has a booking to keep in step. */
 	if (*outcome == EVENT_IMPORT_UPDATED) {
-		int any_room = ev->room_id != 0;
-
-		for (int i = 0; i < ev->noverrides; i++)
-			any_room |= ev->overrides[i].room_id != 0;
-		if (any_room && sync_room(db, *id, ctx, actor, f))
-			goto done;
-		if (reg_event_changed(db, ev, 0, actor, f))
-			goto done;
+		*before = ev;
+		ev = NULL;
 	}
 	ret = 0;
 done:

@@ -5,8 +5,9 @@
  * (unfolding, NAME;PARAM=V:VALUE syntax, BEGIN/END nesting) and remembers
  * where every component and property is.  libical's tree is then walked
  * alongside it, so every refusal names the line to look at.  The whole
- * file is checked before the first write; the writes (event_import, one
- * per series) share one transaction with the audit row.
+ * file is checked before the first write (import_read); schedule_import
+ * then writes the events (event_import, one per series) and the audit row
+ * in one transaction.
  *
  * Choices, for the man page and for whoever reads this next:
  * - A VEVENT without RECURRENCE-ID is an event keyed by its UID; one with
@@ -47,10 +48,8 @@
 #include <string.h>
 
 #include "hersteld/conf.h"
-#include "hersteld/group.h"
 #include "hersteld/import.h"
 #include "hersteld/recur.h"
-#include "hersteld/store.h"
 #include "hersteld/when.h"
 
 #define MAX_DEPTH	8			/* nested components */
@@ -1547,114 +1546,104 @@ read_events(struct imp *im, struct fault *f)
 	return 0;
 }
 
-static int
-write_events(struct imp *im, sqlite3 *db, const char *actor, struct fault *f)
+/* An import read and checked, not yet written (import.h). */
+struct import_plan {
+	struct imp	im;
+};
+
+int
+import_read(const struct import_in *in, struct import_result *res,
+    struct import_plan **out, struct fault *f)
 {
-	struct import_result *r = im->res;
-	int64_t gid = 0;
-	char detail[128];
+	struct import_plan *p;
+	struct imp *im;
 
-	if ((r->items = calloc((size_t)im->nmasters + 1, sizeof(*r->items))) ==
-	    NULL)
+	memset(res, 0, sizeof(*res));
+	*out = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return fault_set(f, FAULT_INTERNAL, "out of memory");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if (im->in->group) {
-		struct group g;
-		if (group_get(db, im->in->group, &g, f))
-			goto fail;
-		gid = g.id;
-	}
-	for (int i = 0; i < im->nmasters; i++) {
-		struct master *m = &im->masters[i];
-		struct import_item *it = &r->items[r->nitems];
-		struct fault lf = { 0 };
-
-		m->ei.group_id = gid;
-		if (event_import(db, &m->ei, im->in->only_group, im->in->ctx,
-		    actor, &it->id, &it->outcome, &lf)) {
-			if (lf.kind == FAULT_INTERNAL)
-				*f = lf;
-			else
-				line_fault(im, im->s.blocks[m->block].begin,
-				    lf.kind, f, "\"%.80s\": %s", m->title,
-				    lf.msg);
-			goto fail;
-		}
-		if ((it->uid = strdup(m->uid)) == NULL ||
-		    (it->title = strdup(m->title)) == NULL) {
-			r->nitems++;
-			fault_set(f, FAULT_INTERNAL, "out of memory");
-			goto fail;
-		}
-		r->nitems++;
-		r->added += it->outcome == EVENT_IMPORT_ADDED;
-		r->updated += it->outcome == EVENT_IMPORT_UPDATED;
-		r->unchanged += it->outcome == EVENT_IMPORT_UNCHANGED;
-	}
-	/* Nothing changed, nothing written: not even the audit row. */
-	if (r->added + r->updated == 0) {
-		store_rollback(db);
-		return 0;
-	}
-	snprintf(detail, sizeof(detail), "%d added, %d updated, %d unchanged",
-	    r->added, r->updated, r->unchanged);
-	if (store_audit(db, actor, "import", im->in->group ? im->in->group :
-	    "-", detail) || store_commit(db)) {
-		store_fault(f, db);
+	im = &p->im;
+	im->in = in;
+	im->res = res;
+	im->s.text = in->ics;
+	im->s.len = in->len;
+	im->deftz = conf_current()->timezone;
+	if (in->len > IMPORT_MAX_BYTES) {
+		fault_set(f, FAULT_INVALID, "the file is larger than 10 MiB");
 		goto fail;
 	}
+	if (strlen(in->ics) != in->len) {
+		line_fault(im, 1, FAULT_INVALID, f, "not an iCalendar file: it "
+		    "contains NUL bytes");
+		goto fail;
+	}
+	if (in->kind && !one_of(in->kind, kinds)) {
+		fault_set(f, FAULT_INVALID, "--kind \"%.40s\" is not one of "
+		    "themabijeenkomst, dialoogsessie, steungroep, kennissessie, "
+		    "netwerksessie, overig", in->kind);
+		goto fail;
+	}
+	if (scan_text(im, f))
+		goto fail;
+	/* libical is not told about a byte order mark. */
+	if ((im->root = icalparser_parse_string(in->ics + (in->len >= 3 &&
+	    memcmp(in->ics, "\xef\xbb\xbf", 3) == 0 ? 3 : 0))) == NULL ||
+	    icalcomponent_isa(im->root) != ICAL_VCALENDAR_COMPONENT) {
+		line_fault(im, 1, FAULT_INVALID, f, "not an iCalendar file "
+		    "(libical cannot read it as a VCALENDAR)");
+		goto fail;
+	}
+	if (deep_error(im->root)) {
+		find_error(im, im->root, 0, f);
+		goto fail;
+	}
+	if (read_events(im, f))
+		goto fail;
+	*out = p;
 	return 0;
 fail:
-	store_rollback(db);
-	r->added = r->updated = r->unchanged = 0;
+	import_plan_free(p);
 	return -1;
 }
 
 int
-import_ics(sqlite3 *db, const struct import_in *in, const char *actor,
-    struct import_result *res, struct fault *f)
+import_plan_size(const struct import_plan *p)
 {
-	struct imp im;
-	int ret = -1;
+	return p->im.nmasters;
+}
 
-	memset(res, 0, sizeof(*res));
-	memset(&im, 0, sizeof(im));
-	im.in = in;
-	im.res = res;
-	im.s.text = in->ics;
-	im.s.len = in->len;
-	im.deftz = conf_current()->timezone;
-	if (in->len > IMPORT_MAX_BYTES)
-		return fault_set(f, FAULT_INVALID, "the file is larger than "
-		    "10 MiB");
-	if (strlen(in->ics) != in->len)
-		return line_fault(&im, 1, FAULT_INVALID, f, "not an iCalendar "
-		    "file: it contains NUL bytes");
-	if (in->kind && !one_of(in->kind, kinds))
-		return fault_set(f, FAULT_INVALID, "--kind \"%.40s\" is not one "
-		    "of themabijeenkomst, dialoogsessie, steungroep, "
-		    "kennissessie, netwerksessie, overig", in->kind);
-	if (scan_text(&im, f))
-		goto done;
-	/* libical is not told about a byte order mark. */
-	if ((im.root = icalparser_parse_string(in->ics + (in->len >= 3 &&
-	    memcmp(in->ics, "\xef\xbb\xbf", 3) == 0 ? 3 : 0))) == NULL ||
-	    icalcomponent_isa(im.root) != ICAL_VCALENDAR_COMPONENT) {
-		line_fault(&im, 1, FAULT_INVALID, f, "not an iCalendar file "
-		    "(libical cannot read it as a VCALENDAR)");
-		goto done;
+struct event_import *
+import_plan_event(struct import_plan *p, int i, const char **uid,
+    const char **title)
+{
+	struct master *m = &p->im.masters[i];
+
+	*uid = m->uid;
+	*title = m->title;
+	return &m->ei;
+}
+
+int
+import_plan_refused(struct import_plan *p, int i, const struct fault *lf,
+    struct fault *f)
+{
+	struct master *m = &p->im.masters[i];
+
+	if (lf->kind == FAULT_INTERNAL) {
+		*f = *lf;
+		return -1;
 	}
-	if (deep_error(im.root)) {
-		find_error(&im, im.root, 0, f);
-		goto done;
-	}
-	if (read_events(&im, f) || write_events(&im, db, actor, f))
-		goto done;
-	ret = 0;
-done:
-	imp_free(&im);
-	return ret;
+	return line_fault(&p->im, p->im.s.blocks[m->block].begin, lf->kind, f,
+	    "\"%.80s\": %s", m->title, lf->msg);
+}
+
+void
+import_plan_free(struct import_plan *p)
+{
+	if (p == NULL)
+		return;
+	imp_free(&p->im);
+	free(p);
 }
 
 void

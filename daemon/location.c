@@ -12,7 +12,6 @@
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/location.h"
-#include "hersteld/registration.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -487,8 +486,8 @@ fail:
 }
 
 int
-room_edit(sqlite3 *db, const char *ref, const struct room_in *in,
-    const char *actor, struct fault *f)
+room_update(sqlite3 *db, const char *ref, const struct room_in *in,
+    struct room *was, struct fault *f)
 {
 	struct room r;
 	sqlite3_stmt *st;
@@ -496,10 +495,9 @@ room_edit(sqlite3 *db, const char *ref, const struct room_in *in,
 	long capacity, maxcap;
 	int rc;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if (room_get(db, ref, &r, f))
 		goto fail;
+	*was = r;
 	name = in->name ? in->name : r.name;
 	features = in->features ? in->features : r.features;
 	capacity = in->capacity >= 0 ? in->capacity : r.capacity;
@@ -534,16 +532,10 @@ room_edit(sqlite3 *db, const char *ref, const struct room_in *in,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto internal;
-	/* More room: the waiting lists of events held there move up. */
-	if (capacity > r.capacity && reg_room_grew(db, r.id, f))
-		goto fail;
-	if (store_audit(db, actor, "room.edit", ref, NULL) || store_commit(db))
-		goto internal;
 	return 0;
 internal:
 	store_fault(f, db);
 fail:
-	store_rollback(db);
 	return -1;
 }
 

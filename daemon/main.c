@@ -24,6 +24,7 @@
 #include "hersteld/http.h"
 #include "hersteld/log.h"
 #include "hersteld/proto.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -140,7 +141,7 @@ main(int argc, char *argv[])
 	}
 	if (http_start(err, sizeof(err)) != 0)
 		fatalx(EX_UNAVAILABLE, "%s", err);
-	if (booking_horizon_start() != 0)
+	if (schedule_nightly_start() != 0)
 		fatal(EX_OSERR, "cannot start the horizon thread");
 	if (outbox_start() != 0)
 		fatal(EX_OSERR, "cannot start the mail delivery thread");
@@ -161,7 +162,7 @@ main(int argc, char *argv[])
 		break;
 	}
 	log_info("shutting down (signal %d)", sig);
-	booking_horizon_stop();
+	schedule_nightly_stop();
 	http_stop();
 	outbox_stop();
 	feed_shutdown();

@@ -14,7 +14,6 @@
 #include "hersteld/clock.h"
 #include "hersteld/log.h"
 #include "hersteld/participant.h"
-#include "hersteld/registration.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -453,23 +452,29 @@ dberr:
 }
 
 int
-participant_edit(sqlite3 *db, const char *ref, const struct participant_in *in,
-    const char *actor, struct fault *f)
+participant_check_edit(const struct participant_in *in, struct fault *f)
 {
-	struct participant p;
-	struct checked c;
-	char obj[40];
-	sqlite3_stmt *st;
-	int rc;
-
 	if (in->email && group_email_check(f, "--email", in->email))
 		return -1;
 	if (in->email && *in->email == '\0')
 		return fault_set(f, FAULT_INVALID, "--email must not be empty");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	return 0;
+}
+
+int
+participant_update(sqlite3 *db, const char *ref,
+    const struct participant_in *in, int64_t *id, struct fault *f)
+{
+	struct participant p;
+	struct checked c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (participant_check_edit(in, f))
+		return -1;
 	if (participant_get(db, ref, &p, f) || check_in(in, &p, &c, f))
 		goto fail;
+	*id = p.id;
 	if ((st = store_prepare(db, "UPDATE participant SET email = ?2, "
 	    "name = ?3, lang = ?4, leads = ?5, quiet = ?6, unsubscribed = "
 	    "CASE WHEN ?7 THEN NULL ELSE unsubscribed END, modified = ?8 "
@@ -492,56 +497,22 @@ participant_edit(sqlite3 *db, const char *ref, const struct participant_in *in,
 	}
 	if (rc != SQLITE_DONE)
 		goto dberr;
-	/* Reminders follow the new lead times, quiet hours and language. */
-	if (reg_plan(db, 0, p.id, 1, f))
-		goto fail;
-	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
-	if (store_audit(db, actor, "participant.edit", obj, NULL) ||
-	    store_commit(db))
-		goto dberr;
 	return 0;
 dberr:
 	db_fault(f, db);
 fail:
-	store_rollback(db);
 	return -1;
 }
 
 int
-participant_forget(sqlite3 *db, const char *ref, const char *actor,
-    struct fault *f)
+participant_delete(sqlite3 *db, int64_t id, struct fault *f)
 {
-	struct participant p;
-	char obj[40];
-
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if (participant_get(db, ref, &p, f))
-		goto fail;
-	/*
-	 * Places they held go to the next on the waiting list first; then
-	 * every row that names them goes: registrations and follows by
-	 * cascade, messages (sent ones too: they carry the address).
-	 */
-	if (reg_release_all(db, p.id, "participant.forget", f))
-		goto fail;
+	/* Messages go too, sent ones as well: they carry the address. */
 	if (store_exec_id(db, "DELETE FROM outbox WHERE participant_id = ?1",
-	    p.id) ||
-	    store_exec_id(db, "DELETE FROM participant WHERE id = ?1", p.id))
-		goto dberr;
-	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
-	if (store_audit(db, actor, "participant.forget", obj, NULL) ||
-	    store_commit(db))
-		goto dberr;
-	/* Move the freed pages out of the log into the (zeroed) file. */
-	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-	    NULL);
+	    id) ||
+	    store_exec_id(db, "DELETE FROM participant WHERE id = ?1", id))
+		return db_fault(f, db);
 	return 0;
-dberr:
-	db_fault(f, db);
-fail:
-	store_rollback(db);
-	return -1;
 }
 
 int

@@ -534,6 +534,34 @@ store_rollback(sqlite3 *db)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int
+store_begin_f(sqlite3 *db, struct fault *f)
+{
+	if (store_begin(db))
+		return fault_set(f, FAULT_INTERNAL, "database busy");
+	return 0;
+}
+
+int
+store_finish(sqlite3 *db, const char *actor, const char *action,
+    const char *object, const char *detail, struct fault *f)
+{
+	if (store_audit(db, actor, action, object, detail) ||
+	    store_commit(db)) {
+		store_fault(f, db);
+		store_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_checkpoint(sqlite3 *db)
+{
+	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+	    NULL);
+}
+
 void
 store_after_commit(void (*fn)(void))
 {

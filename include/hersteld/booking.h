@@ -83,12 +83,16 @@ struct booking_result {
 };
 
 /*
- * Book.  On conflict (without skip_conflicts) fails with FAULT_CONFLICT and
- * the conflicts in *refused (caller frees with conflicts_free).
+ * Book, inside the caller's transaction (schedule.c adds the mail and the
+ * audit row, with detail[len] as its text).  On conflict (without
+ * skip_conflicts) fails with FAULT_CONFLICT and the conflicts in *refused
+ * (caller frees with conflicts_free).  A dry run writes nothing: the
+ * caller rolls back.
  */
-int	booking_add(sqlite3 *, const struct booking_in *,
+int	booking_insert(sqlite3 *, const struct booking_in *,
 	    const struct booking_viewer *, const char *actor,
-	    struct booking_result *, struct conflicts *refused, struct fault *);
+	    struct booking_result *, struct conflicts *refused, char *detail,
+	    size_t len, struct fault *);
 
 struct booking {
 	int64_t	id;
@@ -123,9 +127,16 @@ int	booking_not_held(sqlite3 *, int64_t id,
 int	booking_list(sqlite3 *, const char *room, const char *status,
 	    int (*cb)(const struct booking *, void *), void *, struct fault *);
 
-int	booking_approve(sqlite3 *, int64_t id, const char *actor, struct fault *);
-int	booking_decline(sqlite3 *, int64_t id, const char *reason,
-	    const char *actor, struct fault *);
+/*
+ * Approve or decline a requested booking, inside the caller's transaction;
+ * the booking as it was goes to *b.  FAULT_CONFLICT when it is not a
+ * request.  booking_check_reason checks a decline's reason alone.
+ */
+int	booking_set_approved(sqlite3 *, int64_t id, struct booking *b,
+	    struct fault *);
+int	booking_check_reason(const char *reason, struct fault *);
+int	booking_set_declined(sqlite3 *, int64_t id, const char *reason,
+	    struct booking *b, struct fault *);
 /* Cancel a booking, or one occurrence of it (date: YYYY-MM-DD, or NULL). */
 int	booking_cancel(sqlite3 *, int64_t id, const char *date,
 	    const char *actor, struct fault *);
@@ -177,13 +188,5 @@ int	booking_find(sqlite3 *, const char *loc, const char *start,
  * trail.  Returns the number of occurrences added, or -1.
  */
 long	booking_roll(sqlite3 *, time_t now);
-
-/*
- * The horizon thread: rolls at start and then every night at 03:00 in
- * the configured zone, sleeping in between.  0, or -1 when it cannot
- * start.
- */
-int	booking_horizon_start(void);
-void	booking_horizon_stop(void);
 
 #endif

@@ -125,25 +125,40 @@ struct event *event_get(sqlite3 *, int64_t id, struct fault *);
 /* Whether scope may see ev. */
 int	event_visible(const struct event *, const struct event_scope *);
 
-int	event_add(sqlite3 *, const struct event_in *, const char *actor,
-	    int64_t *id, struct fault *);
+/*
+ * Writing events.  The event_check_* functions check the input alone and
+ * write nothing.  The others write the event's own rows inside the
+ * caller's transaction (schedule.c opens it and adds what follows from
+ * the change: the room, registrations, notices, the audit row); on
+ * failure the caller rolls back.  0, or -1 with f filled.
+ */
+int	event_check_add(const struct event_in *, struct fault *);
+int	event_check_edit(const struct event_in *, struct fault *);
+int	event_check_cancel(const struct event_in *, struct fault *);
+/* A proposal, as publishing needs; otherwise FAULT_CONFLICT. */
+int	event_check_proposed(const struct event *, struct fault *);
+
+/* Insert a new event; its id in *id. */
+int	event_insert(sqlite3 *, const struct event_in *, int64_t *id,
+	    struct fault *);
 /*
  * Change a whole series (or a single event), one occurrence (in->occurrence)
  * or an occurrence and all after it (in->following: the series is split
- * and the new part's id is put in *new_id).
+ * and the new part's id is put in *new_id, 0 otherwise).  detail[len]
+ * says which, for the audit.
  */
-int	event_edit(sqlite3 *, int64_t id, const struct event_in *,
-	    const char *actor, int64_t *new_id, struct fault *);
+int	event_update(sqlite3 *, const struct event *, const struct event_in *,
+	    int64_t *new_id, char *detail, size_t len, struct fault *);
 /*
  * Cancel a whole event, one occurrence, or (in->following) an occurrence
  * and all after it: the series is split and the later part, with its id
  * in *new_id, is cancelled; it stays listed as cancelled.
  */
-int	event_cancel(sqlite3 *, int64_t id, const struct event_in *,
-	    const char *actor, int64_t *new_id, struct fault *);
-int	event_publish(sqlite3 *, int64_t id, const struct event_in *,
-	    const char *actor, struct fault *);
-int	event_remove(sqlite3 *, int64_t id, const char *actor, struct fault *);
+int	event_set_cancelled(sqlite3 *, const struct event *,
+	    const struct event_in *, int64_t *new_id, char *detail, size_t len,
+	    struct fault *);
+int	event_set_published(sqlite3 *, const struct event *, struct fault *);
+int	event_delete(sqlite3 *, int64_t id, struct fault *);
 
 /*
  * One event as a calendar file describes it (see import.h): times already
@@ -186,13 +201,15 @@ enum event_import_outcome {
  * changed and raised to in->sequence when that is higher.  An event held
  * in a room or at a location keeps where it is.  Nothing is written when
  * nothing differs (*outcome UNCHANGED).  only_group: when nonzero, an
- * existing event of another group is refused.  ctx: the room context
- * as for event_edit (NULL: admin).  Runs inside the caller's transaction
- * and writes no audit row; on failure the caller rolls back.
+ * existing event of another group is refused.  When the event was
+ * UPDATED, *before is the event as it was (caller frees it with
+ * event_free), for what follows from the change; NULL otherwise.  Runs
+ * inside the caller's transaction and writes no audit row; on failure
+ * the caller rolls back.
  */
 int	event_import(sqlite3 *, const struct event_import *, int64_t only_group,
-	    const struct event_in *ctx, const char *actor, int64_t *id,
-	    enum event_import_outcome *outcome, struct fault *);
+	    int64_t *id, enum event_import_outcome *outcome,
+	    struct event **before, struct fault *);
 
 /*
  * Each occurrence in [filter->from, filter->to) visible to scope, in order

@@ -47,14 +47,25 @@ struct import_result {
 };
 
 /*
- * Import in->ics.  0 with res filled, or -1 with f saying what was wrong
- * ("line 14: ...") and res->line set when a line is to blame; nothing is
- * written then.  The audit row (one per import, with the counts) is
- * written only when something changed.  Free res with import_result_free
- * in both cases.
+ * Read and check in->ics without writing anything: 0 with *plan holding
+ * the events the file would write (free it with import_plan_free), or -1
+ * with f saying what was wrong ("line 14: ...") and res->line set when a
+ * line is to blame.  res collects the warnings (what was skipped, why);
+ * schedule_import writes the plan and fills in the rest of res.  Free
+ * res with import_result_free in both cases.
  */
-int	import_ics(sqlite3 *, const struct import_in *, const char *actor,
-	    struct import_result *res, struct fault *);
+struct import_plan;
+int	import_read(const struct import_in *, struct import_result *res,
+	    struct import_plan **plan, struct fault *);
+/* The number of events in the plan, and event i (borrowed until
+ * import_plan_free) with its UID and title. */
+int	import_plan_size(const struct import_plan *);
+struct event_import *import_plan_event(struct import_plan *, int i,
+	    const char **uid, const char **title);
+/* f says that writing event i was refused for lf, on its line; -1. */
+int	import_plan_refused(struct import_plan *, int i,
+	    const struct fault *lf, struct fault *f);
+void	import_plan_free(struct import_plan *);
 void	import_result_free(struct import_result *);
 
 #endif

@@ -99,8 +99,12 @@ int	room_ref_split(struct fault *, const char *ref, char *loc, char *room);
 
 int	room_add(sqlite3 *, const struct room_in *, const char *actor,
 	    int64_t *id, struct fault *);
-int	room_edit(sqlite3 *, const char *ref, const struct room_in *,
-	    const char *actor, struct fault *);
+/*
+ * Change a room, inside the caller's transaction (schedule_room_edit); the
+ * room as it was goes to *was.
+ */
+int	room_update(sqlite3 *, const char *ref, const struct room_in *,
+	    struct room *was, struct fault *);
 int	room_remove(sqlite3 *, const char *ref, const char *actor,
 	    struct fault *);
 int	room_get(sqlite3 *, const char *ref, struct room *out, struct fault *);

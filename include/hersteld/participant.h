@@ -2,8 +2,9 @@
  * Participants: an email address and how its owner wants to be reached
  * (language, reminder lead times, quiet hours), nothing else.  Each has
  * two secrets: the token of their personal feed and the token of their
- * unsubscribe link.  participant_forget erases a person: their row,
- * registrations, follows and every message to them, sent or not.
+ * unsubscribe link.  Forgetting a person (schedule_participant_forget)
+ * erases their row, registrations, follows and every message to them,
+ * sent or not.
  */
 #ifndef HERSTELD_PARTICIPANT_H
 #define HERSTELD_PARTICIPANT_H
@@ -61,8 +62,14 @@ void	participant_leads_text(const long *leads, int n, char *out, size_t len);
  */
 int	participant_add(sqlite3 *, const struct participant_in *,
 	    int64_t group_id, const char *actor, int64_t *id, struct fault *);
-int	participant_edit(sqlite3 *, const char *ref,
-	    const struct participant_in *, const char *actor, struct fault *);
+/*
+ * Change a participant, inside the caller's transaction
+ * (schedule_participant_edit); their id in *id.  participant_check_edit
+ * checks the input alone.
+ */
+int	participant_check_edit(const struct participant_in *, struct fault *);
+int	participant_update(sqlite3 *, const char *ref,
+	    const struct participant_in *, int64_t *id, struct fault *);
 /* ref: a decimal id or an address.  0, or -1 with f (not found). */
 int	participant_get(sqlite3 *, const char *ref, struct participant *,
 	    struct fault *);
@@ -88,12 +95,11 @@ int	participant_list(sqlite3 *,
 	    int (*cb)(const struct participant *, void *), void *,
 	    struct fault *);
 /*
- * Erase the person: registrations (places they held go to the waiting
- * list's next), follows, every outbox message to them; the audit keeps
- * only "participant N forgotten".
+ * Delete the person's row (registrations and follows go by cascade) and
+ * every outbox message to them, inside the caller's transaction
+ * (schedule_participant_forget, which first lets their places go).
  */
-int	participant_forget(sqlite3 *, const char *ref, const char *actor,
-	    struct fault *);
+int	participant_delete(sqlite3 *, int64_t id, struct fault *);
 /*
  * The one-click unsubscribe: no more mail to this address; pending
  * messages are dropped.  1 when the token matched (again, harmlessly),

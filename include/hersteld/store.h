@@ -98,4 +98,17 @@ int	 store_fault(struct fault *f, sqlite3 *db);
 int	 store_audit(sqlite3 *, const char *actor, const char *action,
 	    const char *object, const char *detail);
 
+/*
+ * The two ends of a write: store_begin_f begins (FAULT_INTERNAL "database
+ * busy" in f when it cannot); store_finish writes the audit row and
+ * commits, or fills f (store_fault) and rolls back.  0 or -1.
+ */
+int	 store_begin_f(sqlite3 *, struct fault *);
+int	 store_finish(sqlite3 *, const char *actor, const char *action,
+	    const char *object, const char *detail, struct fault *);
+
+/* Move the log's pages into the database file and empty the log (after
+ * an erasure, so that no copy of what was erased stays in the -wal). */
+void	 store_checkpoint(sqlite3 *);
+
 #endif

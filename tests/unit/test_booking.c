@@ -30,6 +30,7 @@
 #include "hersteld/group.h"
 #include "hersteld/location.h"
 #include "hersteld/log.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -320,7 +321,7 @@ must_book(const struct booking_in *in, int booked)
 	struct conflicts refused = { 0 };
 	struct fault f = { 0 };
 
-	if (booking_add(db, in, &admin, "test", &res, &refused, &f) != 0) {
+	if (schedule_booking_add(db, in, &admin, "test", &res, &refused, &f) != 0) {
 		const char *first = refused.n ? refused.v[0].text : "";
 
 		fail_msg("booking %s %s-%s (%s) refused: %s %s", in->room,
@@ -350,7 +351,7 @@ must_refuse(const struct booking_in *in, enum fault_kind kind,
 	struct fault f = { 0 };
 
 	memset(refused, 0, sizeof(*refused));
-	if (booking_add(db, in, &admin, "test", &res, refused, &f) != -1)
+	if (schedule_booking_add(db, in, &admin, "test", &res, refused, &f) != -1)
 		fail_msg("booking %s %s-%s (%s) accepted, %d held", in->room,
 		    in->start, in->end ? in->end : in->duration,
 		    in->rrule ? in->rrule : "once", res.booked);
@@ -737,7 +738,7 @@ test_weekly_and_biweekly_series_conflict_on_exactly_the_shared_dates(void **stat
 
 	/* With --skip-conflicts the other six Tuesdays are held. */
 	weekly.skip_conflicts = 1;
-	assert_int_equal(booking_add(db, &weekly, &admin, "test", &res, &c, &f), 0);
+	assert_int_equal(schedule_booking_add(db, &weekly, &admin, "test", &res, &c, &f), 0);
 	assert_int_equal(res.booked, 6);
 	assert_int_equal(res.skipped.n, 6);
 	for (size_t i = 0; i < N(shared); i++)
@@ -1043,7 +1044,7 @@ test_skip_conflicts_books_the_rest_and_reports_the_skipped(void **state)
 	conflicts_free(&c);
 
 	series.skip_conflicts = 1;
-	assert_int_equal(booking_add(db, &series, &admin, "test", &res, &c, &f), 0);
+	assert_int_equal(schedule_booking_add(db, &series, &admin, "test", &res, &c, &f), 0);
 	assert_string_equal(res.status, "confirmed");
 	assert_int_equal(res.booked, 3);
 	assert_int_equal(res.skipped.n, 1);
@@ -1101,7 +1102,7 @@ test_dry_run_checks_but_writes_nothing(void **state)
 	must_refuse(&series, FAULT_CONFLICT, "not free for 1 of 4", &c);
 	conflicts_free(&c);
 	series.skip_conflicts = 1;
-	assert_int_equal(booking_add(db, &series, &admin, "test", &res, &c, &f), 0);
+	assert_int_equal(schedule_booking_add(db, &series, &admin, "test", &res, &c, &f), 0);
 	assert_int_equal(res.id, 0);
 	assert_int_equal(res.booked, 3);
 	assert_int_equal(res.skipped.n, 1);
@@ -1156,23 +1157,23 @@ test_requested_booking_holds_its_slot_until_declined(void **state)
 	struct counts before;
 
 	(void)state;
-	assert_int_equal(booking_add(db, &a, &admin, "test", &res, &c, &f), 0);
+	assert_int_equal(schedule_booking_add(db, &a, &admin, "test", &res, &c, &f), 0);
 	assert_string_equal(res.status, "requested");
 	must_refuse(&b, FAULT_CONFLICT, "not free", &c);
 	assert_int_equal(c.v[0].booking_id, res.id);
 	conflicts_free(&c);
-	assert_int_equal(booking_decline(db, res.id, "Te klein", "test", &f), 0);
+	assert_int_equal(schedule_booking_decline(db, res.id, "Te klein", "test", &f), 0);
 	assert_int_equal(booking_get(db, res.id, &bk, &f), 0);
 	assert_string_equal(bk.status, "declined");
 	assert_string_equal(bk.reason, "Te klein");
 	assert_int_equal(bk.held, 0);
 	/* Now the slot is free; the asker may confirm at once. */
 	b.auto_confirm = 1;
-	assert_int_equal(booking_add(db, &b, &admin, "test", &res, &c, &f), 0);
+	assert_int_equal(schedule_booking_add(db, &b, &admin, "test", &res, &c, &f), 0);
 	assert_string_equal(res.status, "confirmed");
 	/* A confirmed booking can no longer be declined. */
 	before = counts_now();
-	assert_int_equal(booking_decline(db, res.id, "x", "test", &f), -1);
+	assert_int_equal(schedule_booking_decline(db, res.id, "x", "test", &f), -1);
 	assert_int_equal(f.kind, FAULT_CONFLICT);
 	expect_unchanged("a refused decline", before);
 }
@@ -1279,7 +1280,7 @@ test_skipped_occurrence_is_restored_once_the_blocker_is_cancelled(void **state)
 	(void)state;
 	bl = must_book(&blocker, 1);
 	series.skip_conflicts = 1;
-	assert_int_equal(booking_add(db, &series, &admin, "test", &res, &c, &f), 0);
+	assert_int_equal(schedule_booking_add(db, &series, &admin, "test", &res, &c, &f), 0);
 	assert_int_equal(res.booked, 3);
 	conflicts_free(&res.skipped);
 	assert_int_equal(booking_restore(db, res.id, "2026-12-24", &admin, "test",
@@ -1315,7 +1316,7 @@ test_conflict_with_a_private_booking_says_only_bezet_to_others(void **state)
 	assert_int_equal(group_get(db, "buurtteam", &g, &f), 0);
 	other.group_id = g.id;
 	theirs.group = "buurtteam";
-	assert_int_equal(booking_add(db, &theirs, &other, "test", &res, &c, &f), -1);
+	assert_int_equal(schedule_booking_add(db, &theirs, &other, "test", &res, &c, &f), -1);
 	assert_int_equal(c.n, 1);
 	/* "2026-12-08 19:00-21:00: bezet": neither title nor group. */
 	expect_prefix("private", c.v[0].text, "2026-12-08 19:00-21:00: ");
@@ -1328,7 +1329,7 @@ test_conflict_with_a_private_booking_says_only_bezet_to_others(void **state)
 	assert_int_equal(group_get(db, GROUP, &g, &f), 0);
 	own.group_id = g.id;
 	memset(&f, 0, sizeof(f));
-	assert_int_equal(booking_add(db, &theirs, &own, "test", &res, &c, &f), -1);
+	assert_int_equal(schedule_booking_add(db, &theirs, &own, "test", &res, &c, &f), -1);
 	assert_int_equal(c.v[0].booking_id, id);
 	expect_contains("own group", c.v[0].text, "\"" TITLE "\" (" GNAME ")");
 	conflicts_free(&c);

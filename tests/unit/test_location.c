@@ -19,6 +19,7 @@
 #include "hersteld/conf.h"
 #include "hersteld/location.h"
 #include "hersteld/log.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -555,7 +556,7 @@ test_room_add_and_edit_round_trip(void **state)
 	assert_string_equal(r.features, "beamer,wifi");
 	assert_string_equal(r.location_tz, "Europe/Amsterdam");
 
-	assert_int_equal(room_edit(db, "herstelhuis/zaal-1", &edit, "test", &f), 0);
+	assert_int_equal(schedule_room_edit(db, "herstelhuis/zaal-1", &edit, "test", &f), 0);
 	assert_int_equal(room_get_id(db, id, &r, &f), 0);
 	assert_int_equal(r.capacity, 30);
 	assert_int_equal(r.accessible, 0);
@@ -619,10 +620,10 @@ test_room_edit_refuses_bad_capacity_and_changes_nothing(void **state)
 	add_room("herstelhuis/zaal-1", 12);
 	assert_int_equal(room_get(db, "herstelhuis/zaal-1", &before_r, &f), 0);
 	before = counts_now();
-	assert_int_equal(room_edit(db, "herstelhuis/zaal-1", &in, "test", &f), -1);
+	assert_int_equal(schedule_room_edit(db, "herstelhuis/zaal-1", &in, "test", &f), -1);
 	expect_contains("room_edit", f.msg, "--capacity");
 	memset(&f, 0, sizeof(f));
-	assert_int_equal(room_edit(db, "herstelhuis/nope", &in, "test", &f), -1);
+	assert_int_equal(schedule_room_edit(db, "herstelhuis/nope", &in, "test", &f), -1);
 	assert_int_equal(f.kind, FAULT_NOTFOUND);
 	expect_unchanged("a refused room_edit", before);
 	assert_int_equal(room_get(db, "herstelhuis/zaal-1", &after_r, &f), 0);

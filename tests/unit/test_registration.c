@@ -20,6 +20,7 @@
 #include "hersteld/event.h"
 #include "hersteld/group.h"
 #include "hersteld/log.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -88,7 +89,7 @@ setup(void **state)
 	in.start = "2026-12-10 19:00";
 	in.duration = "2h";
 	in.capacity = -1;
-	if (event_add(db, &in, "test", &event_id, &f))
+	if (schedule_event_add(db, &in, "test", &event_id, &f))
 		goto bad;
 	exec("INSERT INTO participant (id, email, leads, feed_token, "
 	    "unsub_token, created, modified) VALUES "
@@ -153,7 +154,7 @@ test_cancel_rolls_back_when_registrations_cannot_be_read(void **state)
 	assert_int_equal(mails, 0);
 	in.capacity = -1;
 	sqlite3_set_authorizer(db, deny_registration_id, NULL);
-	assert_int_equal(event_cancel(db, event_id, &in, "test", &new_id, &f),
+	assert_int_equal(schedule_event_cancel(db, event_id, &in, "test", &new_id, &f),
 	    -1);
 	sqlite3_set_authorizer(db, NULL, NULL);
 	assert_int_not_equal(f.kind, FAULT_NONE);
@@ -163,7 +164,7 @@ test_cancel_rolls_back_when_registrations_cannot_be_read(void **state)
 	assert_int_equal(cancelled, 0);
 	/* With the registrations readable, the cancellation goes out. */
 	memset(&f, 0, sizeof(f));
-	assert_int_equal(event_cancel(db, event_id, &in, "test", &new_id, &f),
+	assert_int_equal(schedule_event_cancel(db, event_id, &in, "test", &new_id, &f),
 	    0);
 	assert_int_equal(count("SELECT count(*) FROM outbox WHERE event_id = "
 	    "?1 AND kind = 'cancellation'"), 2);

@@ -1,0 +1,532 @@
+/*
+ * What follows from what.  Each change that has consequences is one
+ * function here, and one transaction: begin, the entity's own write, what
+ * follows from it in the order below, the audit row, commit.  Mail is
+ * queued inside the same transaction, so it is sent if and only if the
+ * change is kept.
+ *
+ *   event add       insert; the room it names is booked (all occurrences
+ *                   fit, or nothing is written); a published event is
+ *                   announced to the group's followers
+ *   event edit      the series, one occurrence, or (--following) a split;
+ *                   the room follows the new times (both parts of a
+ *                   split); registrants are told of a new time or place,
+ *                   waiting lists move up when there is more room
+ *   event cancel    the series, one occurrence, or the later part; the
+ *                   room is let go; registrants are told, reminders go
+ *   event publish   accepted topics join the description; the status;
+ *                   the room's request is held as the publisher may;
+ *                   the group's followers are told
+ *   event remove    registrants' pending mail goes, then the event (its
+ *                   booking and registrations by cascade)
+ *   import          every event of the file as above for an update (the
+ *                   room it is held in follows, registrants are told);
+ *                   one audit row, only when something changed
+ *   booking add     the booking and its occurrences; the group is mailed
+ *                   "booked" or "requested"
+ *   booking approve the request is confirmed; the group is mailed
+ *   booking decline the request is declined, its slots freed; mailed
+ *   room edit       a room that holds more moves its waiting lists up
+ *   participant edit  reminders are planned anew (lead times, quiet
+ *                   hours, language, a resubscription)
+ *   participant forget  places they held go to the waiting lists, then
+ *                   every row and message naming them; the log is
+ *                   checkpointed so that no copy stays in it
+ *   nightly (03:00) booked series are extended to the horizon; reminders
+ *                   are planned as far as the planning window reaches
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hersteld/clock.h"
+#include "hersteld/conf.h"
+#include "hersteld/group.h"
+#include "hersteld/log.h"
+#include "hersteld/notice.h"
+#include "hersteld/registration.h"
+#include "hersteld/schedule.h"
+#include "hersteld/store.h"
+#include "hersteld/topic.h"
+#include "hersteld/when.h"
+
+/*
+ * The room event id holds follows the event, in the open transaction;
+ * refuses when an occurrence does not fit.  in (may be NULL: the admin)
+ * says who asks and where refusals go.
+ */
+static int
+hold_room(sqlite3 *db, int64_t id, const struct event_in *in,
+    const char *actor, struct fault *f)
+{
+	static const struct booking_viewer admin = { .all = 1 };
+	struct conflicts local = { 0 };
+	struct event *ev;
+	int rc;
+
+	if ((ev = event_get(db, id, f)) == NULL)
+		return -1;
+	rc = booking_sync_event(db, ev, in ? in->confirm : 1,
+	    in && in->viewer ? in->viewer : &admin, actor,
+	    in && in->refused ? in->refused : &local, f);
+	conflicts_free(&local);
+	event_free(ev);
+	return rc;
+}
+
+/* Tell the group's followers of event id (published ones only). */
+static int
+announce(sqlite3 *db, int64_t id, struct fault *f)
+{
+	struct event *ev;
+	int rc;
+
+	if ((ev = event_get(db, id, f)) == NULL)
+		return -1;
+	rc = reg_announce(db, ev, f);
+	event_free(ev);
+	return rc;
+}
+
+/* ---- events ---- */
+
+int
+schedule_event_add(sqlite3 *db, const struct event_in *in, const char *actor,
+    int64_t *id, struct fault *f)
+{
+	struct event *ev = NULL;
+	int ret = -1;
+
+	if (event_check_add(in, f) || store_begin_f(db, f))
+		return -1;
+	if (event_insert(db, in, id, f) ||
+	    hold_room(db, *id, in, actor, f) ||
+	    (ev = event_get(db, *id, f)) == NULL ||
+	    reg_announce(db, ev, f)) {
+		store_rollback(db);
+		goto done;
+	}
+	ret = store_finish(db, actor, "event.add", ev->uid, in->title, f);
+done:
+	event_free(ev);
+	return ret;
+}
+
+int
+schedule_event_edit(sqlite3 *db, int64_t id, const struct event_in *in,
+    const char *actor, int64_t *new_id, struct fault *f)
+{
+	struct event *ev = NULL;
+	char detail[64];
+	int ret = -1;
+
+	*new_id = 0;
+	if (event_check_edit(in, f) || store_begin_f(db, f))
+		return -1;
+	/* The earlier part of a split lets go of its later slots first. */
+	if ((ev = event_get(db, id, f)) == NULL ||
+	    event_update(db, ev, in, new_id, detail, sizeof(detail), f) ||
+	    hold_room(db, id, in, actor, f) ||
+	    (*new_id && hold_room(db, *new_id, in, actor, f)) ||
+	    reg_event_changed(db, ev, *new_id, actor, f)) {
+		store_rollback(db);
+		goto done;
+	}
+	ret = store_finish(db, actor, "event.edit", ev->uid, detail, f);
+done:
+	event_free(ev);
+	return ret;
+}
+
+int
+schedule_event_cancel(sqlite3 *db, int64_t id, const struct event_in *in,
+    const char *actor, int64_t *new_id, struct fault *f)
+{
+	struct event *ev = NULL;
+	char detail[64];
+	int ret = -1;
+
+	*new_id = 0;
+	if (event_check_cancel(in, f) || store_begin_f(db, f))
+		return -1;
+	if ((ev = event_get(db, id, f)) == NULL ||
+	    event_set_cancelled(db, ev, in, new_id, detail, sizeof(detail),
+	    f) ||
+	    hold_room(db, id, in, actor, f) ||
+	    (*new_id && hold_room(db, *new_id, in, actor, f)) ||
+	    reg_event_changed(db, ev, *new_id, actor, f)) {
+		store_rollback(db);
+		goto done;
+	}
+	ret = store_finish(db, actor, "event.cancel", ev->uid, detail, f);
+done:
+	event_free(ev);
+	return ret;
+}
+
+int
+schedule_event_publish(sqlite3 *db, int64_t id, const struct event_in *in,
+    const char *actor, struct fault *f)
+{
+	struct event *ev = NULL;
+	int ret = -1;
+
+	if (store_begin_f(db, f))
+		return -1;
+	/* Accepted topics become part of the description (topic.h). */
+	if ((ev = event_get(db, id, f)) == NULL ||
+	    event_check_proposed(ev, f) ||
+	    topic_publish(db, ev, f) ||
+	    event_set_published(db, ev, f) ||
+	    hold_room(db, id, in, actor, f) ||
+	    announce(db, id, f)) {
+		store_rollback(db);
+		goto done;
+	}
+	ret = store_finish(db, actor, "event.publish", ev->uid, NULL, f);
+done:
+	event_free(ev);
+	return ret;
+}
+
+int
+schedule_event_remove(sqlite3 *db, int64_t id, const char *actor,
+    struct fault *f)
+{
+	struct event *ev = NULL;
+	int ret = -1;
+
+	if (store_begin_f(db, f))
+		return -1;
+	if ((ev = event_get(db, id, f)) == NULL ||
+	    reg_event_removed(db, ev, f) ||
+	    event_delete(db, id, f)) {
+		store_rollback(db);
+		goto done;
+	}
+	ret = store_finish(db, actor, "event.remove", ev->uid, ev->title, f);
+done:
+	event_free(ev);
+	return ret;
+}
+
+/* ---- import ---- */
+
+/*
+ * What follows from one imported event: an updated one keeps its room in
+ * step (when it or one of its occurrences is held in a room) and tells
+ * its registrants.  before: the event as it was (NULL when not updated).
+ */
+static int
+import_follows(sqlite3 *db, int64_t id, const struct event *before,
+    const struct event_in *ctx, const char *actor, struct fault *f)
+{
+	int any_room;
+
+	if (before == NULL)
+		return 0;
+	any_room = before->room_id != 0;
+	for (int i = 0; i < before->noverrides; i++)
+		any_room |= before->overrides[i].room_id != 0;
+	if (any_room && hold_room(db, id, ctx, actor, f))
+		return -1;
+	return reg_event_changed(db, before, 0, actor, f);
+}
+
+int
+schedule_import(sqlite3 *db, const struct import_in *in, const char *actor,
+    struct import_result *r, struct fault *f)
+{
+	struct import_plan *plan = NULL;
+	int64_t gid = 0;
+	char detail[128];
+	int n, ret = -1;
+
+	if (import_read(in, r, &plan, f))
+		return -1;
+	n = import_plan_size(plan);
+	if ((r->items = calloc((size_t)n + 1, sizeof(*r->items))) == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		goto done;
+	}
+	if (store_begin_f(db, f))
+		goto done;
+	if (in->group) {
+		struct group g;
+		if (group_get(db, in->group, &g, f))
+			goto fail;
+		gid = g.id;
+	}
+	for (int i = 0; i < n; i++) {
+		struct import_item *it = &r->items[r->nitems];
+		struct event *before = NULL;
+		struct event_import *ei;
+		const char *uid, *title;
+		struct fault lf = { 0 };
+		int rc;
+
+		ei = import_plan_event(plan, i, &uid, &title);
+		ei->group_id = gid;
+		rc = event_import(db, ei, in->only_group, &it->id, &it->outcome,
+		    &before, &lf) || import_follows(db, it->id, before, in->ctx,
+		    actor, &lf);
+		event_free(before);
+		if (rc) {
+			import_plan_refused(plan, i, &lf, f);
+			goto fail;
+		}
+		if ((it->uid = strdup(uid)) == NULL ||
+		    (it->title = strdup(title)) == NULL) {
+			r->nitems++;
+			fault_set(f, FAULT_INTERNAL, "out of memory");
+			goto fail;
+		}
+		r->nitems++;
+		r->added += it->outcome == EVENT_IMPORT_ADDED;
+		r->updated += it->outcome == EVENT_IMPORT_UPDATED;
+		r->unchanged += it->outcome == EVENT_IMPORT_UNCHANGED;
+	}
+	/* Nothing changed, nothing written: not even the audit row. */
+	if (r->added + r->updated == 0) {
+		store_rollback(db);
+		ret = 0;
+		goto done;
+	}
+	snprintf(detail, sizeof(detail), "%d added, %d updated, %d unchanged",
+	    r->added, r->updated, r->unchanged);
+	if (store_finish(db, actor, "import", in->group ? in->group : "-",
+	    detail, f) == 0) {
+		ret = 0;
+		goto done;
+	}
+	r->added = r->updated = r->unchanged = 0;
+	goto done;
+fail:
+	store_rollback(db);
+	r->added = r->updated = r->unchanged = 0;
+done:
+	import_plan_free(plan);
+	return ret;
+}
+
+/* ---- bookings ---- */
+
+int
+schedule_booking_add(sqlite3 *db, const struct booking_in *in,
+    const struct booking_viewer *v, const char *actor,
+    struct booking_result *res, struct conflicts *refused, struct fault *f)
+{
+	char detail[64];
+
+	memset(res, 0, sizeof(*res));
+	if (store_begin_f(db, f))
+		return -1;
+	if (booking_insert(db, in, v, actor, res, refused, detail,
+	    sizeof(detail), f)) {
+		store_rollback(db);
+		return -1;
+	}
+	/* A dry run says what would happen and keeps nothing. */
+	if (in->dry_run) {
+		store_rollback(db);
+		return 0;
+	}
+	if (notice_booking(db, res->id, strcmp(res->status, "confirmed") == 0 ?
+	    MAIL_BOOKING_CONFIRMED : MAIL_BOOKING_REQUESTED, f)) {
+		store_rollback(db);
+		goto fail;
+	}
+	if (store_finish(db, actor, "booking.add", in->room, detail, f))
+		goto fail;
+	return 0;
+fail:
+	conflicts_free(&res->skipped);
+	return -1;
+}
+
+/* The audit's name of booking id. */
+static void
+booking_what(int64_t id, char *out, size_t len)
+{
+	snprintf(out, len, "booking %lld", (long long)id);
+}
+
+int
+schedule_booking_approve(sqlite3 *db, int64_t id, const char *actor,
+    struct fault *f)
+{
+	struct booking b;
+	char what[64];
+
+	if (store_begin_f(db, f))
+		return -1;
+	if (booking_set_approved(db, id, &b, f) ||
+	    notice_booking(db, id, MAIL_BOOKING_CONFIRMED, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	booking_what(id, what, sizeof(what));
+	return store_finish(db, actor, "booking.approve", what, b.room, f);
+}
+
+int
+schedule_booking_decline(sqlite3 *db, int64_t id, const char *reason,
+    const char *actor, struct fault *f)
+{
+	struct booking b;
+	char what[64];
+
+	if (booking_check_reason(reason, f) || store_begin_f(db, f))
+		return -1;
+	if (booking_set_declined(db, id, reason, &b, f) ||
+	    notice_booking(db, id, MAIL_BOOKING_DECLINED, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	booking_what(id, what, sizeof(what));
+	return store_finish(db, actor, "booking.decline", what,
+	    reason ? reason : b.room, f);
+}
+
+/* ---- rooms ---- */
+
+int
+schedule_room_edit(sqlite3 *db, const char *ref, const struct room_in *in,
+    const char *actor, struct fault *f)
+{
+	struct room was;
+	long capacity;
+
+	if (store_begin_f(db, f))
+		return -1;
+	if (room_update(db, ref, in, &was, f))
+		goto fail;
+	/* More room: the waiting lists of events held there move up. */
+	capacity = in->capacity >= 0 ? in->capacity : was.capacity;
+	if (capacity > was.capacity && reg_room_grew(db, was.id, f))
+		goto fail;
+	return store_finish(db, actor, "room.edit", ref, NULL, f);
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+/* ---- participants ---- */
+
+int
+schedule_participant_edit(sqlite3 *db, const char *ref,
+    const struct participant_in *in, const char *actor, struct fault *f)
+{
+	int64_t id;
+	char obj[40];
+
+	if (participant_check_edit(in, f) || store_begin_f(db, f))
+		return -1;
+	/* Reminders follow the new lead times, quiet hours and language. */
+	if (participant_update(db, ref, in, &id, f) ||
+	    reg_plan(db, 0, id, 1, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	snprintf(obj, sizeof(obj), "participant %lld", (long long)id);
+	return store_finish(db, actor, "participant.edit", obj, NULL, f);
+}
+
+int
+schedule_participant_forget(sqlite3 *db, const char *ref, const char *actor,
+    struct fault *f)
+{
+	struct participant p;
+	char obj[40];
+
+	if (store_begin_f(db, f))
+		return -1;
+	/* Places they held go to the next on the waiting list first. */
+	if (participant_get(db, ref, &p, f) ||
+	    reg_release_all(db, p.id, "participant.forget", f) ||
+	    participant_delete(db, p.id, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
+	if (store_finish(db, actor, "participant.forget", obj, NULL, f))
+		return -1;
+	/* Move the freed pages out of the log into the (zeroed) file. */
+	store_checkpoint(db);
+	return 0;
+}
+
+/* ---- the nightly thread ---- */
+
+static pthread_t	 nightly_thread;
+static pthread_mutex_t	 nightly_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 nightly_cond = PTHREAD_COND_INITIALIZER;
+static int		 nightly_running, nightly_stopping;
+
+/* The next 03:00 in the configured zone after now. */
+static time_t
+next_night(time_t now)
+{
+	icaltimezone *z = when_zone(conf_current()->timezone);
+	struct icaltimetype lt = when_local(now, z);
+	time_t t;
+
+	if (lt.hour >= 3)
+		icaltime_adjust(&lt, 1, 0, 0, 0);
+	lt.hour = 3;
+	lt.minute = lt.second = 0;
+	if (when_from_local(NULL, "", lt, z, &t) || t <= now)
+		t = now + 86400;
+	return t;
+}
+
+static void *
+nightly_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&nightly_lock);
+	while (!nightly_stopping) {
+		struct timespec until = { 0 };
+		sqlite3 *db;
+		long n;
+
+		pthread_mutex_unlock(&nightly_lock);
+		if ((db = store_db()) != NULL &&
+		    (n = booking_roll(db, clock_now())) > 0)
+			log_info("horizon: %ld new occurrence(s) held", n);
+		/* Reminders of what the planning window newly reaches. */
+		if (db != NULL)
+			reg_plan_all(db);
+		until.tv_sec = next_night(clock_now());
+		pthread_mutex_lock(&nightly_lock);
+		while (!nightly_stopping && pthread_cond_timedwait(&nightly_cond,
+		    &nightly_lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&nightly_lock);
+	return NULL;
+}
+
+int
+schedule_nightly_start(void)
+{
+	if (pthread_create(&nightly_thread, NULL, nightly_main, NULL) != 0)
+		return -1;
+	nightly_running = 1;
+	return 0;
+}
+
+void
+schedule_nightly_stop(void)
+{
+	if (!nightly_running)
+		return;
+	pthread_mutex_lock(&nightly_lock);
+	nightly_stopping = 1;
+	pthread_cond_signal(&nightly_cond);
+	pthread_mutex_unlock(&nightly_lock);
+	pthread_join(nightly_thread, NULL);
+	nightly_running = 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * The changes that have consequences, each in one transaction: the
+ * entity's own write, what follows from it (the room it holds, topics,
+ * registrations and waiting lists, the mail those cause), the audit row.
+ * The doors (api_*, and the import) call these; the domain modules below
+ * never call up.  Every function returns 0, or -1 with f filled and
+ * nothing written.  schedule.c opens with the list of what follows from
+ * what.
+ */
+#ifndef HERSTELD_SCHEDULE_H
+#define HERSTELD_SCHEDULE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "hersteld/booking.h"
+#include "hersteld/event.h"
+#include "hersteld/import.h"
+#include "hersteld/location.h"
+#include "hersteld/participant.h"
+#include "hersteld/util.h"
+
+/* Events (see event.h for what in may hold; *new_id is 0 unless a
+ * series was split with --following). */
+int	schedule_event_add(sqlite3 *, const struct event_in *,
+	    const char *actor, int64_t *id, struct fault *);
+int	schedule_event_edit(sqlite3 *, int64_t id, const struct event_in *,
+	    const char *actor, int64_t *new_id, struct fault *);
+int	schedule_event_cancel(sqlite3 *, int64_t id, const struct event_in *,
+	    const char *actor, int64_t *new_id, struct fault *);
+int	schedule_event_publish(sqlite3 *, int64_t id, const struct event_in *,
+	    const char *actor, struct fault *);
+int	schedule_event_remove(sqlite3 *, int64_t id, const char *actor,
+	    struct fault *);
+
+/*
+ * Import a calendar file (import.h): checked whole first, then every
+ * event and one audit row (only when something changed) in one
+ * transaction.  res as for import_read; free it with import_result_free.
+ */
+int	schedule_import(sqlite3 *, const struct import_in *,
+	    const char *actor, struct import_result *res, struct fault *);
+
+/* Bookings (booking.h): refused holds the conflicts on FAULT_CONFLICT
+ * (caller frees); on success res->skipped is the caller's to free. */
+int	schedule_booking_add(sqlite3 *, const struct booking_in *,
+	    const struct booking_viewer *, const char *actor,
+	    struct booking_result *res, struct conflicts *refused,
+	    struct fault *);
+int	schedule_booking_approve(sqlite3 *, int64_t id, const char *actor,
+	    struct fault *);
+int	schedule_booking_decline(sqlite3 *, int64_t id, const char *reason,
+	    const char *actor, struct fault *);
+
+/* A room (location.h); ref is "LOC/ROOM". */
+int	schedule_room_edit(sqlite3 *, const char *ref, const struct room_in *,
+	    const char *actor, struct fault *);
+
+/* Participants (participant.h); ref is an id or an address. */
+int	schedule_participant_edit(sqlite3 *, const char *ref,
+	    const struct participant_in *, const char *actor, struct fault *);
+int	schedule_participant_forget(sqlite3 *, const char *ref,
+	    const char *actor, struct fault *);
+
+/*
+ * The nightly thread: at start and then every night at 03:00 in the
+ * configured zone it extends booked series to the horizon (booking_roll)
+ * and plans the reminders the planning window newly reaches
+ * (reg_plan_all), sleeping in between.  0, or -1 when it cannot start.
+ */
+int	schedule_nightly_start(void);
+void	schedule_nightly_stop(void);
+
+#endif

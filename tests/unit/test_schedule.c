@@ -1,0 +1,251 @@
+/*
+ * Unit tests for schedule.c: what follows from a change happens in the
+ * same transaction, and a refused change leaves nothing behind.  A
+ * location with one room for two people, a group, and participants
+ * registered for a session in that room; the clock is pinned
+ * (testclock.h), so every date here lies ahead of it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hersteld/conf.h"
+#include "hersteld/event.h"
+#include "hersteld/group.h"
+#include "hersteld/location.h"
+#include "hersteld/log.h"
+#include "hersteld/participant.h"
+#include "hersteld/registration.h"
+#include "hersteld/schedule.h"
+#include "hersteld/store.h"
+#include "hersteld/when.h"
+
+static char dir[] = "/tmp/hersteld-unit-schedule-XXXXXX";
+static char dbpath[300], confpath[300];
+static sqlite3 *db;
+static int64_t event_id;
+
+static long
+count(const char *sql, int64_t arg)
+{
+	long n = store_count(db, sql, arg);
+
+	assert_true(n >= 0);
+	return n;
+}
+
+static void
+must(int rc, const struct fault *f, const char *what)
+{
+	if (rc != 0)
+		fail_msg("%s: %s", what, f->msg);
+}
+
+static void
+add_participant(const char *email)
+{
+	struct participant_in in = { .email = email, .remind = "none" };
+	struct fault f = { 0 };
+	int64_t id;
+
+	must(participant_add(db, &in, 0, "test", &id, &f), &f, email);
+}
+
+static const char *
+reg(const char *email)
+{
+	static struct reg_result r;
+	struct fault f = { 0 };
+
+	must(reg_register(db, event_id, email, NULL, 0, "test", &r, &f), &f,
+	    email);
+	return r.status;
+}
+
+static int
+setup(void **state)
+{
+	static const struct group_in g = { "lotgenoten", "Lotgenoten",
+	    "steungroep", "info@example.org", 0 };
+	struct location_in loc = { "herstelhuis", "Herstelhuis", "Bijlmer",
+	    NULL, NULL };
+	struct room_in room = { "herstelhuis/zaal", "Zaal", NULL, 2, 0, 0 };
+	struct event_in in = { 0 };
+	struct fault f = { 0 };
+	char err[1024];
+	struct conf *c;
+	int64_t id;
+	FILE *fp;
+
+	(void)state;
+	log_init(1, LOG_LVL_ERROR);
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(dbpath, sizeof(dbpath), "%s/test.db", dir);
+	snprintf(confpath, sizeof(confpath), "%s/test.conf", dir);
+	if ((fp = fopen(confpath, "w")) == NULL)
+		return -1;
+	fprintf(fp, "database = \"%s\";\ntimezone = \"Europe/Amsterdam\";\n"
+	    "listen = { socket = \"%s/s\"; };\n", dbpath, dir);
+	fclose(fp);
+	if ((c = conf_load(confpath, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "conf_load: %s\n", err);
+		return -1;
+	}
+	conf_install(c);
+	if ((db = store_open(dbpath, err, sizeof(err))) == NULL ||
+	    store_migrate(db, STORE_VERSION, err, sizeof(err)) != 0) {
+		fprintf(stderr, "store: %s\n", err);
+		return -1;
+	}
+	if (group_add(db, &g, "test", &id, &f) ||
+	    location_add(db, &loc, "test", &id, &f) ||
+	    room_add(db, &room, "test", &id, &f))
+		goto bad;
+	in.kind = "steungroep";
+	in.title = "Lotgenotengroep";
+	in.group = "lotgenoten";
+	in.room = "herstelhuis/zaal";
+	in.start = "2026-12-10 19:00";
+	in.duration = "2h";
+	in.capacity = -1;
+	if (schedule_event_add(db, &in, "test", &event_id, &f))
+		goto bad;
+	return 0;
+bad:
+	fprintf(stderr, "fixture: %s\n", f.msg);
+	return -1;
+}
+
+static int
+teardown(void **state)
+{
+	char path[400];
+
+	(void)state;
+	sqlite3_close_v2(db);
+	conf_shutdown();
+	when_shutdown();
+	unlink(confpath);
+	unlink(dbpath);
+	snprintf(path, sizeof(path), "%s-wal", dbpath);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", dbpath);
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+static void
+test_a_room_that_grows_promotes_its_waiting_list(void **state)
+{
+	struct room_in grow = { .capacity = 3, .accessible = -1,
+	    .needs_approval = -1 };
+	struct fault f = { 0 };
+
+	(void)state;
+	add_participant("a@example.org");
+	add_participant("b@example.org");
+	add_participant("c@example.org");
+	assert_string_equal(reg("a@example.org"), "going");
+	assert_string_equal(reg("b@example.org"), "going");
+	assert_string_equal(reg("c@example.org"), "waitlist");
+	must(schedule_room_edit(db, "herstelhuis/zaal", &grow, "test", &f), &f,
+	    "room edit");
+	assert_int_equal(count("SELECT count(*) FROM registration WHERE "
+	    "event_id = ?1 AND status = 'going'", event_id), 3);
+	assert_int_equal(count("SELECT count(*) FROM outbox o JOIN participant "
+	    "p ON p.id = o.participant_id WHERE o.kind = 'promotion' AND "
+	    "p.email = 'c@example.org' AND o.event_id = ?1", event_id), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE action = "
+	    "'room.edit' AND ?1 > 0", 1), 1);
+}
+
+static void
+test_forgetting_someone_gives_their_place_to_the_waiting_list(void **state)
+{
+	struct fault f = { 0 };
+
+	(void)state;
+	add_participant("d@example.org");
+	assert_string_equal(reg("d@example.org"), "waitlist");
+	must(schedule_participant_forget(db, "a@example.org", "test", &f), &f,
+	    "forget");
+	assert_int_equal(count("SELECT count(*) FROM participant WHERE email = "
+	    "'a@example.org' AND ?1 > 0", 1), 0);
+	assert_int_equal(count("SELECT count(*) FROM registration r JOIN "
+	    "participant p ON p.id = r.participant_id WHERE p.email = "
+	    "'d@example.org' AND r.status = 'going' AND r.event_id = ?1",
+	    event_id), 1);
+}
+
+static void
+test_a_refused_change_leaves_nothing_behind(void **state)
+{
+	struct event_in in = { .capacity = -1, .start = "2026-12-10 19:00",
+	    .duration = "200h" };
+	long outbox, audit;
+	int64_t new_id;
+	struct fault f = { 0 };
+
+	(void)state;
+	outbox = count("SELECT count(*) FROM outbox WHERE ?1 > 0", 1);
+	audit = count("SELECT count(*) FROM audit WHERE ?1 > 0", 1);
+	assert_int_equal(schedule_event_edit(db, event_id, &in, "test", &new_id,
+	    &f), -1);
+	assert_int_equal(count("SELECT count(*) FROM outbox WHERE ?1 > 0", 1),
+	    outbox);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE ?1 > 0", 1),
+	    audit);
+	assert_int_equal(count("SELECT \"end\" - start FROM event WHERE id = ?1",
+	    event_id), 7200);
+}
+
+static void
+test_a_cancellation_queues_one_mail_per_registrant(void **state)
+{
+	struct event_in in = { .capacity = -1, .reason = "Zaal dicht" };
+	long going;
+	int64_t new_id;
+	struct fault f = { 0 };
+
+	(void)state;
+	going = count("SELECT count(DISTINCT participant_id) FROM registration "
+	    "WHERE event_id = ?1 AND status = 'going'", event_id);
+	assert_true(going >= 2);
+	must(schedule_event_cancel(db, event_id, &in, "test", &new_id, &f), &f,
+	    "cancel");
+	assert_int_equal(new_id, 0);
+	assert_int_equal(count("SELECT count(*) FROM outbox WHERE kind = "
+	    "'cancellation' AND event_id = ?1", event_id), going);
+	assert_int_equal(count("SELECT count(DISTINCT participant_id) FROM "
+	    "outbox WHERE kind = 'cancellation' AND event_id = ?1", event_id),
+	    going);
+	/* The room is let go with the event, and the audit says so. */
+	assert_int_equal(count("SELECT count(*) FROM booking_slot s JOIN "
+	    "booking b ON b.id = s.booking_id WHERE b.event_id = ?1 AND "
+	    "s.state = 'held'", event_id), 0);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE action = "
+	    "'event.cancel' AND ?1 > 0", 1), 1);
+}
+
+int
+main(void)
+{
+	/* In order: each builds on the state the one before left. */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_room_that_grows_promotes_its_waiting_list),
+		cmocka_unit_test(test_forgetting_someone_gives_their_place_to_the_waiting_list),
+		cmocka_unit_test(test_a_refused_change_leaves_nothing_behind),
+		cmocka_unit_test(test_a_cancellation_queues_one_mail_per_registrant),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
