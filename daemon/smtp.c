@@ -189,6 +189,7 @@ struct smtp_session *
 smtp_open(const struct conf *c)
 {
 	struct smtp_session *s;
+	long wait = c->smtp_timeout > 0 ? c->smtp_timeout : 30;
 	CURL *h;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -214,9 +215,10 @@ smtp_open(const struct conf *c)
 	curl_easy_setopt(h, CURLOPT_URL, c->smtp_url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
+	/* A server that stops answering holds up the whole outbox. */
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, wait < 10 ? wait : 10L);
+	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, wait);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 4 * wait);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, s->curl_err);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
