@@ -19,7 +19,7 @@ import time
 
 import harness
 from smtpfault import FaultSmtp
-from test_mail import _bulk, day, event, outbox, setup, wait_outbox_settled, \
+from test_mail import _bulk, api, day, event, outbox, setup, wait_outbox_settled, \
     wait_until
 
 N = 10          # people in the burst
@@ -95,6 +95,15 @@ def check_rest_waits(d, failed, k):
     assert all(r["status"] == "pending" and r["attempts"] == 0 and
                r["last_error"] == "not tried: " + failed["last_error"]
                for r in rest), rest
+
+
+def _bulk_one(d, eid, who):
+    status, _ = api(d, "POST", "participants", {
+        "email": who, "remind": "none", "quiet": "none"})
+    assert status in (200, 201), status
+    status, _ = api(d, "POST", "events/%d/register" % eid,
+                    {"participant": who})
+    assert status in (200, 201), status
 
 
 def listed(d, text):
@@ -216,5 +225,19 @@ def test_mail_server_never_greets(d):
         time.sleep(0.5)
         assert len(srv.messages()) == 3 and \
             len({m.message_id for m in got}) == 3, srv.messages()
-        # Shutting down does not wait on a stalled server.
-        d.stop(timeout=10)
+        # SIGTERM while the server stalls: the daemon stops within the
+        # time-out and the message stays pending, to go after a restart.
+        srv.stall_greeting = True
+        stalls = srv.events.count((0, "GREETING", "stall"))
+        _bulk_one(d, eid, "laat@example.org")
+        wait_until("a stalled connection", lambda: srv.events.count(
+            (0, "GREETING", "stall")) > stalls)
+        t0 = time.monotonic()
+        d.stop(timeout=TIMEOUT + 10)
+        assert time.monotonic() - t0 < TIMEOUT + 3
+        assert d.sqlite("SELECT status, attempts FROM outbox WHERE "
+                        "recipient = 'laat@example.org'") == [("pending", 1)]
+        srv.stall_greeting = False
+        d.start()
+        got = srv.wait_for(4, timeout=15)
+        assert [m.rcpts for m in got[3:]] == [["laat@example.org"]], got
