@@ -275,6 +275,15 @@ conf_load(const char *path, char *err, size_t errlen)
 			    "a number of seconds from 1 to 3600");
 		c->smtp_retry = config_setting_get_int(s);
 	}
+	c->smtp_timeout = 30;
+	if ((s = config_lookup(&cfg, "smtp.timeout")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_INT ||
+		    config_setting_get_int(s) < 1 ||
+		    config_setting_get_int(s) > 600)
+			BAD(config_setting_source_line(s), "smtp.timeout must be "
+			    "a number of seconds from 1 to 600");
+		c->smtp_timeout = config_setting_get_int(s);
+	}
 	c->log_level = LOG_LVL_INFO;
 	if ((s = config_lookup(&cfg, "log_level")) != NULL) {
 		v = config_setting_get_string(s);

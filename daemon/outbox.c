@@ -242,6 +242,7 @@ struct claimed {
 	char		*message;
 	int		 quiet;		/* packed, see outbox_queue */
 	time_t		 first;		/* first attempt */
+	int		 first_now;	/* this claim set first */
 	int		 attempts;
 	enum smtp_outcome outcome;
 	char		 err[400];
@@ -281,7 +282,8 @@ claim(sqlite3 *db, time_t now, struct claimed *v)
 	sqlite3_finalize(st);
 	st = NULL;
 	if ((st = store_prepare(db, "SELECT id, recipient, message, quiet, "
-	    "coalesce(first_attempt, ?1), attempts FROM outbox "
+	    "coalesce(first_attempt, ?1), attempts, first_attempt IS NULL "
+	    "FROM outbox "
 	    "WHERE status = 'pending' AND next_attempt <= ?1 "
 	    "ORDER BY next_attempt, id LIMIT ?2")) == NULL ||
 	    (up = store_prepare(db, "UPDATE outbox SET status = 'sending', "
@@ -300,6 +302,7 @@ claim(sqlite3 *db, time_t now, struct claimed *v)
 		c->quiet = sqlite3_column_int(st, 3);
 		c->first = sqlite3_column_int64(st, 4);
 		c->attempts = sqlite3_column_int(st, 5) + 1;
+		c->first_now = sqlite3_column_int(st, 6);
 		n++;
 		if (c->recipient == NULL || c->message == NULL)
 			goto fail;
@@ -341,7 +344,7 @@ backoff(int attempts)
 static int
 record(sqlite3 *db, struct claimed *v, int n, time_t now)
 {
-	sqlite3_stmt *sent = NULL, *failed = NULL, *again = NULL;
+	sqlite3_stmt *sent = NULL, *failed = NULL, *again = NULL, *untried = NULL;
 	icaltimezone *zone = when_zone(conf_current()->timezone);
 
 	if (n == 0)
@@ -353,7 +356,11 @@ record(sqlite3 *db, struct claimed *v, int n, time_t now)
 	    (failed = store_prepare(db, "UPDATE outbox SET status = 'failed', "
 	    "last_error = ?2 WHERE id = ?1")) == NULL ||
 	    (again = store_prepare(db, "UPDATE outbox SET status = 'pending', "
-	    "next_attempt = ?2, last_error = ?3 WHERE id = ?1")) == NULL)
+	    "next_attempt = ?2, last_error = ?3 WHERE id = ?1")) == NULL ||
+	    /* Not tried: the claim's count and first try are undone. */
+	    (untried = store_prepare(db, "UPDATE outbox SET status = "
+	    "'pending', next_attempt = ?2, last_error = ?3, attempts = "
+	    "attempts - 1, first_attempt = ?4 WHERE id = ?1")) == NULL)
 		goto fail;
 	for (int i = 0; i < n; i++) {
 		struct claimed *c = &v[i];
@@ -381,9 +388,11 @@ record(sqlite3 *db, struct claimed *v, int n, time_t now)
 				next = outbox_quiet(next, 0, q / 1440, q % 1440,
 				    zone);
 			}
-			st = again;
+			st = c->done ? again : untried;
 			sqlite3_bind_int64(st, 2, next);
-			store_bind_text(st, 3, c->done ? c->err : "");
+			store_bind_text(st, 3, c->err);
+			if (!c->done && !c->first_now)
+				sqlite3_bind_int64(st, 4, c->first);
 		}
 		sqlite3_bind_int64(st, 1, c->id);
 		if (sqlite3_step(st) != SQLITE_DONE)
@@ -394,12 +403,14 @@ record(sqlite3 *db, struct claimed *v, int n, time_t now)
 	sqlite3_finalize(sent);
 	sqlite3_finalize(failed);
 	sqlite3_finalize(again);
+	sqlite3_finalize(untried);
 	return store_commit(db);
 fail:
 	log_warnx("outbox: cannot record outcomes: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(sent);
 	sqlite3_finalize(failed);
 	sqlite3_finalize(again);
+	sqlite3_finalize(untried);
 	store_rollback(db);
 	return -1;
 }
@@ -437,9 +448,11 @@ outbox_deliver(sqlite3 *db)
 	}
 	while (!stopping && (n = claim(db, clock_now(), v)) > 0) {
 		int recorded = 0, down = 0;
+		const char *why = "the daemon is stopping";
 
 		if (s == NULL && (s = smtp_open(c)) == NULL) {
 			log_warnx("outbox: cannot start a mail session");
+			why = "cannot start a mail session";
 			down = 1;
 		}
 		for (int i = 0; i < n && !down && !stopping; i++) {
@@ -457,8 +470,10 @@ outbox_deliver(sqlite3 *db)
 				 * No server reply at all: the rest of the
 				 * batch would only fail the same way.
 				 */
-				if (strncmp(v[i].err, "4", 1) != 0)
+				if (strncmp(v[i].err, "4", 1) != 0) {
+					why = v[i].err;
 					down = 1;
+				}
 			}
 			if (i + 1 - recorded >= RECORD_EVERY) {
 				record(db, v + recorded, i + 1 - recorded,
@@ -466,10 +481,14 @@ outbox_deliver(sqlite3 *db)
 				recorded = i + 1;
 			}
 		}
-		/* What was not tried goes back as it was, due again later. */
+		/*
+		 * What was not tried goes back as it was, due again later,
+		 * saying why it waits.
+		 */
 		for (int i = recorded; i < n; i++)
 			if (!v[i].done)
-				snprintf(v[i].err, sizeof(v[i].err), "not tried");
+				snprintf(v[i].err, sizeof(v[i].err), "not tried: "
+				    "%.300s", why);
 		record(db, v + recorded, n - recorded, clock_now());
 		claimed_free(v, n);
 		if (down)

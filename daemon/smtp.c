@@ -50,6 +50,7 @@ struct smtp_session {
 	int			 quitting;	/* QUIT sent: replies are noise */
 	int			 saw_auth;	/* AUTH sent in this perform */
 	int			 warned_noauth;
+	int			 fresh;		/* the connection is not to be reused */
 	unsigned		 count;		/* Maildir deliveries */
 	char			 host[128];	/* for Maildir file names */
 	struct upload		 up;
@@ -189,6 +190,7 @@ struct smtp_session *
 smtp_open(const struct conf *c)
 {
 	struct smtp_session *s;
+	long wait = c->smtp_timeout > 0 ? c->smtp_timeout : 30;
 	CURL *h;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -214,9 +216,10 @@ smtp_open(const struct conf *c)
 	curl_easy_setopt(h, CURLOPT_URL, c->smtp_url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
+	/* A server that stops answering holds up the whole outbox. */
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, wait < 10 ? wait : 10L);
+	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, wait);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 4 * wait);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, s->curl_err);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
@@ -387,6 +390,33 @@ fail:
 
 /* ---- SMTP ---- */
 
+/* Where in the conversation the server fell silent or went away. */
+static const char *
+stage_text(struct smtp_session *s, long code)
+{
+	curl_off_t connected = 0;
+
+	switch (s->stage) {
+	case ST_NONE:
+		curl_easy_getinfo(s->h, CURLINFO_CONNECT_TIME_T, &connected);
+		return connected > 0 ? "before its greeting" : "while connecting";
+	case ST_HELLO:
+		return "after EHLO";
+	case ST_TLS:
+		return "after STARTTLS";
+	case ST_AUTH:
+		return "during the login";
+	case ST_MAIL:
+		return "after MAIL FROM";
+	case ST_RCPT:
+		return "after RCPT TO";
+	case ST_DATA:
+		return code == 354 ? "during DATA, before the server accepted "
+		    "the message" : "after DATA";
+	}
+	return "";
+}
+
 static enum smtp_outcome
 classify(struct smtp_session *s, CURLcode rc, long code, const char *from,
     char *err, size_t errlen)
@@ -394,6 +424,10 @@ classify(struct smtp_session *s, CURLcode rc, long code, const char *from,
 	const char *why = s->curl_err[0] ? s->curl_err : curl_easy_strerror(rc);
 	const char *said = (s->reply[0] == '4' || s->reply[0] == '5') ?
 	    s->reply : NULL;
+
+	/* A transport failure leaves the connection in an unknown state. */
+	if (code < 400 || code == 421)
+		s->fresh = 1;
 
 	switch (rc) {
 	case CURLE_UNSUPPORTED_PROTOCOL:
@@ -440,6 +474,16 @@ classify(struct smtp_session *s, CURLcode rc, long code, const char *from,
 	}
 	if (code >= 400 && code <= 499 && said != NULL)
 		snprintf(err, errlen, "%s", said);
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, errlen, "no answer from the server within %ld s "
+		    "%s (smtp.timeout): %s", s->c->smtp_timeout > 0 ?
+		    s->c->smtp_timeout : 30, stage_text(s, code), why);
+	else if (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+	    rc == CURLE_GOT_NOTHING)
+		/* curl says "response reading failed" for a plain close. */
+		snprintf(err, errlen, "the connection was closed %s: %s",
+		    stage_text(s, code), strncmp(why, "response reading failed",
+		    23) == 0 ? "the server hung up" : why);
 	else
 		snprintf(err, errlen, "%s", why);
 	return SMTP_TEMPORARY;
@@ -501,6 +545,12 @@ smtp_send(struct smtp_session *s, const char *from, const char *to,
 	curl_easy_setopt(s->h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(s->h, CURLOPT_INFILESIZE_LARGE,
 	    (curl_off_t)(s->up.len[0] + len));
+	/*
+	 * After a 421 or a lost connection curl may still hold the old
+	 * connection as reusable, and this message would fail on it.
+	 */
+	curl_easy_setopt(s->h, CURLOPT_FRESH_CONNECT, s->fresh ? 1L : 0L);
+	s->fresh = 0;
 
 	rc = curl_easy_perform(s->h);
 	curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);

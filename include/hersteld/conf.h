@@ -26,6 +26,7 @@ struct conf {
 	char		*smtp_username;
 	char		*smtp_password_file;
 	long		 smtp_retry;	/* first wait after a temporary failure */
+	long		 smtp_timeout;	/* seconds to wait for each reply */
 	char		*maildir;
 	long		 leads[CONF_MAX_LEADS];
 	int		 nleads;
