@@ -7,7 +7,8 @@ what hersteld -n checks before a start:
   client from another address and the admin on the UNIX socket are
   answered at once;
 - a request that arrives whole within the deadline, and a second request
-  on a kept-alive connection, are answered as before;
+  on a kept-alive connection, are answered as before; a kept-alive
+  connection that sends no next request is closed at the deadline;
 - %00 in the path and an HTTP/1.1 request without Host get 400; an
   announced body over the cap gets 413 before any of it is sent;
 - hersteld -n refuses, with one line and status 69, what start-up refuses:
@@ -160,11 +161,7 @@ def test_trickling_clients_are_limited_and_cut_off_while_others_are_served(d):
     slow = Trickler(d, SLOW)
     try:
         slow.poll(0.5)
-        # The address may hold PER_CLIENT connections; the rest were
-        # closed at once.
-        assert slow.open_count() == PER_CLIENT, \
-            "%d of %d connections from 127.0.0.1 still open (%d refused)" % (
-                slow.open_count(), SLOW, slow.refused)
+        early = slow.open_count()
         held = dict((fd, slow.opened[fd]) for fd in slow.socks)
 
         # Another client, and the admin, are answered while they trickle.
@@ -193,6 +190,12 @@ def test_trickling_clients_are_limited_and_cut_off_while_others_are_served(d):
         assert other["seconds"] < 2, other
         assert other["cli"].rc == 0 and other["cli_seconds"] < 5, other
 
+        # The address could hold PER_CLIENT connections; the rest were
+        # closed at once.
+        assert early == PER_CLIENT, \
+            "%d of %d connections from 127.0.0.1 were held (%d refused)" % (
+                early, SLOW, slow.refused)
+
         # Each held connection was closed at its deadline, not before and
         # not much after, although it kept sending.
         assert slow.open_count() == 0, \
@@ -212,7 +215,7 @@ def test_trickling_clients_are_limited_and_cut_off_while_others_are_served(d):
 
 
 @nostart
-def test_a_request_whole_within_the_deadline_and_keep_alive_still_work(d):
+def test_a_request_whole_in_time_is_served_and_an_idle_keep_alive_ends(d):
     start_with_limits(d)
     s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
     try:
@@ -223,7 +226,7 @@ def test_a_request_whole_within_the_deadline_and_keep_alive_still_work(d):
         time.sleep(DEADLINE / 4)
         s.sendall(b"Accept: text/calendar\r\n\r\n")
         f = s.makefile("rb")
-        for _ in range(2):
+        for i in range(2):
             line = f.readline()
             assert status_of(line) == 200, line
             length = None
@@ -235,10 +238,18 @@ def test_a_request_whole_within_the_deadline_and_keep_alive_still_work(d):
                 if k.lower() == "content-length":
                     length = int(v)
             assert length and b"BEGIN:VCALENDAR" in f.read(length)
+            if i == 1:
+                break
             # The same connection carries the next request.
             s.sendall(b"GET /feeds/public.ics HTTP/1.1\r\n"
                       b"Host: 127.0.0.1\r\n\r\n")
         f.close()
+        # The third request never comes: the connection is closed when it
+        # is due, not after the 30 s idle time-out.
+        t = time.monotonic()
+        assert read_all(s, DEADLINE + 3) == b""
+        waited = time.monotonic() - t
+        assert DEADLINE - 0.5 <= waited <= DEADLINE + 1.5, waited
     finally:
         s.close()
 
