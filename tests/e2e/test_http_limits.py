@@ -212,6 +212,8 @@ def test_trickling_clients_are_limited_and_cut_off_while_others_are_served(d):
     status, _, body = d.http("GET", "/feeds/public.ics")
     assert status == 200, body
     assert time.monotonic() - t0 < 30
+    # A clean stop: the deadline thread ends, nothing leaks.
+    d.stop()
 
 
 @nostart
@@ -252,6 +254,7 @@ def test_a_request_whole_in_time_is_served_and_an_idle_keep_alive_ends(d):
         assert DEADLINE - 0.5 <= waited <= DEADLINE + 1.5, waited
     finally:
         s.close()
+    d.stop()
 
 
 # ---- malformed requests ----
