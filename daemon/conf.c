@@ -197,6 +197,23 @@ conf_load(const char *path, char *err, size_t errlen)
 		}
 	}
 
+	/*
+	 * Limits of listen.http: a client address may hold this many
+	 * connections, and each request must be complete within this time.
+	 */
+	if ((line = int_setting(&cfg, "listen.per_client", 32,
+	    &c->http_per_client)) || c->http_per_client < 1 ||
+	    c->http_per_client > 256)
+		BAD(line ? line : line_of(&cfg, "listen.per_client"),
+		    "listen.per_client must be a number of connections from "
+		    "1 to 256");
+	if ((line = int_setting(&cfg, "listen.request_timeout", 15,
+	    &c->http_request_timeout)) || c->http_request_timeout < 1 ||
+	    c->http_request_timeout > 300)
+		BAD(line ? line : line_of(&cfg, "listen.request_timeout"),
+		    "listen.request_timeout must be a number of seconds from "
+		    "1 to 300");
+
 	if ((s = config_lookup(&cfg, "smtp.starttls")) != NULL) {
 		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
 			BAD(config_setting_source_line(s), "smtp.starttls must be true or false");

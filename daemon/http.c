@@ -3,6 +3,14 @@
  * This file owns limits and authentication; api.c owns what a request
  * means.  Each request is answered on its second callback so that
  * keep-alive works (see LIBRARIES.md), and its body is capped.
+ *
+ * listen.http faces the internet, so it bounds what one client can hold:
+ * listen.per_client connections per address, and each request must have
+ * arrived whole within listen.request_timeout.  The access handler sees a
+ * request only once its headers are in, so the deadline is kept from the
+ * connection's side: a watcher thread holds the connections that owe a
+ * request, in deadline order, and shuts down the socket of one that is
+ * late; its MHD thread then reads the end and closes it as usual.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -27,6 +35,7 @@
 #include "hersteld/participant.h"
 #include "hersteld/proto.h"
 #include "hersteld/store.h"
+#include "hersteld/util.h"
 
 struct listener {
 	struct MHD_Daemon	*mhd;
@@ -43,8 +52,33 @@ struct request {
 	int			 too_big;
 	int			 large;	/* a large answer: free memory after it */
 	int			 authed;
+	int			 seen;	/* the access handler has had it */
+	int			 nul;	/* the raw URI encodes a NUL byte */
 	struct principal	 who;
 };
+
+/*
+ * A connection to listen.http; on the watch list while it owes a request.
+ * Every deadline is "now + the same timeout" when it is set, so appending
+ * keeps the list in deadline order and the head is always due first.
+ */
+struct conn {
+	struct conn		*prev, *next;
+	int			 listed;
+	int			 fd;
+	struct timespec		 deadline;	/* CLOCK_MONOTONIC */
+};
+
+static struct {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	pthread_t		 thread;
+	int			 running, stopping;
+	struct conn		*head, *tail;
+	unsigned int		 timeout;	/* seconds */
+} watch = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static unsigned int	 per_client = 32;
 
 static struct listener	 unix_l = { .is_socket = 1, .fd = -1,
 			    .pending_close = MHD_INVALID_SOCKET },
@@ -338,6 +372,204 @@ feed_path(const char *url)
 	    strncmp(url, "/freebusy/", 10) == 0;
 }
 
+/* ---- the request deadline of listen.http ---- */
+
+static void
+watch_unlink(struct conn *k)
+{
+	if (!k->listed)
+		return;
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		watch.head = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	else
+		watch.tail = k->prev;
+	k->prev = k->next = NULL;
+	k->listed = 0;
+}
+
+/* From now on k owes a (next) request within the timeout. */
+static void
+watch_arm(struct conn *k)
+{
+	pthread_mutex_lock(&watch.lock);
+	watch_unlink(k);
+	clock_gettime(CLOCK_MONOTONIC, &k->deadline);
+	k->deadline.tv_sec += watch.timeout;
+	k->prev = watch.tail;
+	if (watch.tail)
+		watch.tail->next = k;
+	else
+		watch.head = k;
+	watch.tail = k;
+	k->listed = 1;
+	if (watch.head == k)
+		pthread_cond_signal(&watch.cond);
+	pthread_mutex_unlock(&watch.lock);
+}
+
+/* k's request has arrived whole: no deadline while it is answered. */
+static void
+watch_disarm(struct conn *k)
+{
+	if (k == NULL)
+		return;
+	pthread_mutex_lock(&watch.lock);
+	watch_unlink(k);
+	pthread_mutex_unlock(&watch.lock);
+}
+
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void
+notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn *k = *socket_context;
+
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL || (k = calloc(1, sizeof(*k))) == NULL)
+			return;	/* unwatched; the idle timeout still holds */
+		k->fd = ci->connect_fd;
+		*socket_context = k;
+		watch_arm(k);
+		return;
+	}
+	/* Closed: unlisted before MHD closes the socket, so fd stays ours. */
+	if (k == NULL)
+		return;
+	watch_disarm(k);
+	free(k);
+	*socket_context = NULL;
+}
+
+static void *
+watch_main(void *arg)
+{
+	struct timespec now;
+	struct conn *k;
+
+	(void)arg;
+	pthread_mutex_lock(&watch.lock);
+	while (!watch.stopping) {
+		if ((k = watch.head) == NULL) {
+			pthread_cond_wait(&watch.cond, &watch.lock);
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec < k->deadline.tv_sec ||
+		    (now.tv_sec == k->deadline.tv_sec &&
+		    now.tv_nsec < k->deadline.tv_nsec)) {
+			pthread_cond_timedwait(&watch.cond, &watch.lock,
+			    &k->deadline);
+			continue;
+		}
+		/*
+		 * Late.  Shut the socket down rather than close it: the
+		 * connection's MHD thread sees the end, closes and cleans up.
+		 */
+		watch_unlink(k);
+		shutdown(k->fd, SHUT_RDWR);
+		log_debug("http: closed a connection that sent no complete "
+		    "request within %u s", watch.timeout);
+	}
+	pthread_mutex_unlock(&watch.lock);
+	return NULL;
+}
+
+static int
+watch_start(unsigned int timeout)
+{
+	pthread_condattr_t ca;
+
+	watch.timeout = timeout;
+	watch.stopping = 0;
+	if (pthread_condattr_init(&ca) != 0)
+		return -1;
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (pthread_cond_init(&watch.cond, &ca) != 0) {
+		pthread_condattr_destroy(&ca);
+		return -1;
+	}
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&watch.thread, NULL, watch_main, NULL) != 0) {
+		pthread_cond_destroy(&watch.cond);
+		return -1;
+	}
+	watch.running = 1;
+	return 0;
+}
+
+/* After the listener has stopped: no connection is left on the list. */
+static void
+watch_stop(void)
+{
+	if (!watch.running)
+		return;
+	pthread_mutex_lock(&watch.lock);
+	watch.stopping = 1;
+	pthread_cond_signal(&watch.cond);
+	pthread_mutex_unlock(&watch.lock);
+	pthread_join(watch.thread, NULL);
+	pthread_cond_destroy(&watch.cond);
+	watch.running = 0;
+}
+
+/*
+ * Called with the raw request line's URI, before MHD decodes it; what it
+ * returns is the request's *con_cls.  MHD would cut a decoded NUL short
+ * without a word, so note it here and refuse the request later.
+ */
+static void *
+uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct request *r = calloc(1, sizeof(*r));
+
+	(void)cls; (void)c;
+	if (r != NULL)
+		r->nul = strstr(uri, "%00") != NULL;
+	return r;
+}
+
+/* The body cap of a route. */
+static size_t
+body_cap(const char *url)
+{
+	return strcmp(url, API_IMPORT_PATH) == 0 ?
+	    API_MAX_IMPORT : API_MAX_BODY;
+}
+
+/* Content-Length announces more than cap (or a number too big to read). */
+static int
+announced_too_big(struct MHD_Connection *c, size_t cap)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long n;
+	char *end;
+
+	if (h == NULL)
+		return 0;
+	errno = 0;
+	n = strtoull(h, &end, 10);
+	if (errno == ERANGE)
+		return 1;
+	return end != h && n > cap;
+}
+
 static int
 authenticate(struct MHD_Connection *c, const struct listener *l,
     struct principal *p)
@@ -363,6 +595,14 @@ authenticate(struct MHD_Connection *c, const struct listener *l,
 }
 
 static enum MHD_Result
+too_large(struct MHD_Connection *c, const char *url)
+{
+	return send_error(c, 413, "too_large", strcmp(url, API_IMPORT_PATH) ==
+	    0 ? "the file is larger than 10 MiB" :
+	    "request body is larger than 1 MiB");
+}
+
+static enum MHD_Result
 answer(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *data,
     size_t *size, void **con_cls)
@@ -374,32 +614,63 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	int api = strncmp(url, API_PREFIX, strlen(API_PREFIX)) == 0 &&
 	    (url[strlen(API_PREFIX)] == '/' || url[strlen(API_PREFIX)] == '\0');
 
-	(void)version;
 	if (r == NULL) {
+		/* uri_seen() could not allocate it. */
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			return MHD_NO;
 		*con_cls = r;
+	}
+	if (!r->seen) {
+		r->seen = 1;
 		pthread_mutex_lock(&active_lock);
 		active++;
 		pthread_mutex_unlock(&active_lock);
+		/*
+		 * Everything that can refuse a request is decided on its
+		 * headers, before any of the body is read.  An answer queued
+		 * now makes MHD discard the body and close.
+		 */
+		if (r->nul) {
+			watch_disarm(conn_of(c));
+			return api ? send_error(c, 400, "bad_request", "the "
+			    "path holds an encoded NUL byte (%00)") :
+			    send_text(c, 400, "the path holds an encoded NUL "
+			    "byte (%00)\n");
+		}
+		if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_HOST) == NULL) {
+			watch_disarm(conn_of(c));
+			return api ? send_error(c, 400, "bad_request", "an "
+			    "HTTP/1.1 request needs a Host header") :
+			    send_text(c, 400, "an HTTP/1.1 request needs a "
+			    "Host header\n");
+		}
 		/*
 		 * Check the token on the headers, so that nobody without one
 		 * makes the daemon read (and hold) a request body.
 		 */
 		if (api) {
-			if (authenticate(c, l, &r->who) != 0)
+			if (authenticate(c, l, &r->who) != 0) {
+				watch_disarm(conn_of(c));
 				return send_error(c, 401, "unauthorized", "a valid "
 				    "bearer token is required (Authorization: "
 				    "Bearer TOKEN)");
+			}
 			r->authed = 1;
+		}
+		if (announced_too_big(c, body_cap(url))) {
+			watch_disarm(conn_of(c));
+			r->too_big = 1;
+			return api ? too_large(c, url) :
+			    send_text(c, 413, "request body too large\n");
 		}
 		return MHD_YES;
 	}
 	if (*size > 0) {
 		if (!r->too_big && r->authed) {
 			/* An import carries a whole calendar file. */
-			size_t cap = strcmp(url, API_IMPORT_PATH) == 0 ?
-			    API_MAX_IMPORT : API_MAX_BODY;
+			size_t cap = body_cap(url);
 
 			if (r->len + *size > cap) {
 				r->too_big = 1;
@@ -422,6 +693,8 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 
+	/* The request has arrived whole. */
+	watch_disarm(conn_of(c));
 	if (!api) {
 		if (strncmp(url, "/unsubscribe/", 13) == 0)
 			return serve_unsubscribe(c, method, url + 13);
@@ -434,9 +707,7 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	if (!r->authed)
 		return MHD_NO;	/* answered 401 already */
 	if (r->too_big)
-		return send_error(c, 413, "too_large", strcmp(url,
-		    API_IMPORT_PATH) == 0 ? "the file is larger than 10 MiB" :
-		    "request body is larger than 1 MiB");
+		return too_large(c, url);
 
 	url += strlen(API_PREFIX);
 	api_handle(method, url, r->body, r->len, &r->who, query_value, c, &resp);
@@ -452,8 +723,13 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct request *r = *con_cls;
+	struct conn *k;
+	int seen;
 
-	(void)cls; (void)c; (void)toe;
+	(void)cls; (void)toe;
+	/* A kept-alive connection now owes its next request in time. */
+	if ((k = conn_of(c)) != NULL)
+		watch_arm(k);
 	if (r == NULL)
 		return;
 	/*
@@ -462,13 +738,67 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	 */
 	if (r->large)
 		malloc_trim(0);
+	seen = r->seen;
 	free(r->body);
 	free(r);
 	*con_cls = NULL;
+	if (!seen)
+		return;	/* ended before its headers were in: not counted */
 	pthread_mutex_lock(&active_lock);
 	if (--active == 0)
 		pthread_cond_broadcast(&active_cond);
 	pthread_mutex_unlock(&active_lock);
+}
+
+/* What a socket path must be before anything is opened at it. */
+static int
+check_socket_path(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "listen.socket %s: the path is %zu bytes "
+		    "long; a UNIX socket path has at most %zu", path,
+		    strlen(path), sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	return path_dir_check("listen.socket", path, err, errlen);
+}
+
+/* listen.http's address; *ai is new, free with freeaddrinfo(). */
+static int
+resolve_http(const struct conf *c, struct addrinfo **ai, char *err,
+    size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_PASSIVE };
+	char port[8];
+	int rc;
+
+	snprintf(port, sizeof(port), "%u", c->http_port);
+	if ((rc = getaddrinfo(c->http_host, port, &hints, ai)) != 0) {
+		snprintf(err, errlen, "listen.http %s: %s", c->listen_http,
+		    gai_strerror(rc));
+		*ai = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+http_check(const struct conf *c, char *err, size_t errlen)
+{
+	struct addrinfo *ai = NULL;
+
+	if (c->listen_socket[0] != '\0' &&
+	    check_socket_path(c->listen_socket, err, errlen) != 0)
+		return -1;
+	if (c->listen_http[0] != '\0') {
+		if (resolve_http(c, &ai, err, errlen) != 0)
+			return -1;
+		freeaddrinfo(ai);
+	}
+	return 0;
 }
 
 static int
@@ -477,10 +807,8 @@ open_unix(const char *path, char *err, size_t errlen)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd;
 
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "listen.socket %s: path too long", path);
+	if (check_socket_path(path, err, errlen) != 0)
 		return -1;
-	}
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		goto fail;
@@ -506,17 +834,11 @@ fail:
 static int
 open_tcp(const struct conf *c, int *family, char *err, size_t errlen)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-	    .ai_flags = AI_PASSIVE }, *ai = NULL;
-	char port[8];
-	int fd = -1, one = 1, rc;
+	struct addrinfo *ai = NULL;
+	int fd = -1, one = 1;
 
-	snprintf(port, sizeof(port), "%u", c->http_port);
-	if ((rc = getaddrinfo(c->http_host, port, &hints, &ai)) != 0) {
-		snprintf(err, errlen, "listen.http %s: %s", c->listen_http,
-		    gai_strerror(rc));
+	if (resolve_http(c, &ai, err, errlen) != 0)
 		return -1;
-	}
 	*family = ai->ai_family;
 	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
@@ -534,6 +856,8 @@ open_tcp(const struct conf *c, int *family, char *err, size_t errlen)
 int
 http_listen(const struct conf *c, char *err, size_t errlen)
 {
+	per_client = (unsigned int)c->http_per_client;
+	watch.timeout = (unsigned int)c->http_request_timeout;
 	if (c->listen_socket[0] != '\0') {
 		if ((unix_l.fd = open_unix(c->listen_socket, err, errlen)) < 0)
 			return -1;
@@ -557,7 +881,11 @@ start_one(struct listener *l, unsigned int pool, char *err, size_t errlen)
 		return 0;
 	if (l->family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	/* The API answers quickly; a small pool covers SQLite busy waits. */
+	/*
+	 * The API answers quickly; a small pool covers SQLite busy waits.
+	 * The admin's socket is not an IP door: no per-client limit and no
+	 * request deadline there (MHD lets non-IP addresses through anyway).
+	 */
 	l->mhd = MHD_start_daemon(flags, 0, NULL, NULL, answer, l,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)l->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, pool,
@@ -565,6 +893,11 @@ start_one(struct listener *l, unsigned int pool, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
+	    /* For the socket the list ends here. */
+	    l->is_socket ? MHD_OPTION_END : MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    per_client,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_conn, NULL,
 	    MHD_OPTION_END);
 	if (l->mhd == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server on %s",
@@ -577,6 +910,12 @@ start_one(struct listener *l, unsigned int pool, char *err, size_t errlen)
 int
 http_start(char *err, size_t errlen)
 {
+	if (tcp_l.fd >= 0 && watch_start(watch.timeout) != 0) {
+		snprintf(err, errlen, "cannot start the request deadline "
+		    "thread");
+		http_stop();
+		return -1;
+	}
 	if (start_one(&unix_l, 2, err, errlen) ||
 	    start_one(&tcp_l, 4, err, errlen)) {
 		http_stop();
@@ -627,6 +966,7 @@ http_stop(void)
 		MHD_stop_daemon(tcp_l.mhd);
 		tcp_l.mhd = NULL;
 	}
+	watch_stop();
 	if (unix_l.pending_close != MHD_INVALID_SOCKET)
 		close(unix_l.pending_close);
 	if (tcp_l.pending_close != MHD_INVALID_SOCKET)

@@ -95,6 +95,14 @@ main(int argc, char *argv[])
 		return EX_CONFIG;
 	}
 	if (check) {
+		/* What start-up would refuse with 69, checked the same way. */
+		if (store_check(c->database, err, sizeof(err)) != 0 ||
+		    http_check(c, err, sizeof(err)) != 0) {
+			fprintf(stderr, "hersteld: %s\n", err);
+			conf_free(c);
+			when_shutdown();
+			return EX_UNAVAILABLE;
+		}
 		fprintf(stderr, "hersteld: configuration %s OK\n", path);
 		conf_free(c);
 		when_shutdown();

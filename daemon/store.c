@@ -437,10 +437,18 @@ rollback:
 }
 
 int
+store_check(const char *path, char *err, size_t errlen)
+{
+	return path_dir_check("database", path, err, errlen);
+}
+
+int
 store_init(const char *path, char *err, size_t errlen)
 {
 	sqlite3 *db;
 
+	if (store_check(path, err, errlen) != 0)
+		return -1;
 	if ((db = store_open(path, err, errlen)) == NULL)
 		return -1;
 	if (store_migrate(db, STORE_VERSION, err, errlen) != 0) {

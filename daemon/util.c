@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include "hersteld/util.h"
 
@@ -197,4 +198,34 @@ hex_encode(const unsigned char *in, size_t n, char *out)
 		out[2 * i + 1] = hx[in[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+int
+path_dir_check(const char *what, const char *path, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+	size_t n;
+
+	if (slash == NULL)
+		return 0;
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(dir)) {
+		snprintf(err, errlen, "%s %s: the path is too long", what, path);
+		return -1;
+	}
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (stat(dir, &st) != 0) {
+		snprintf(err, errlen, "%s %s: directory %s: %s", what, path, dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s %s: %s is not a directory", what,
+		    path, dir);
+		return -1;
+	}
+	return 0;
 }

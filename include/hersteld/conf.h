@@ -20,6 +20,8 @@ struct conf {
 	char		*listen_http;	/* "" when none */
 	char		*http_host;
 	unsigned short	 http_port;
+	int		 http_per_client;	/* connections per client address */
+	int		 http_request_timeout;	/* seconds to receive a request */
 	char		*smtp_url;
 	char		*smtp_from;
 	int		 smtp_starttls;

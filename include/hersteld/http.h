@@ -10,6 +10,12 @@
 #include "hersteld/conf.h"
 
 /*
+ * Check what opening c's listeners needs without opening anything: the
+ * socket path's length and directory, and that listen.http resolves.
+ * http_listen() runs the same checks; 0, or -1 with a message in err.
+ */
+int	http_check(const struct conf *c, char *err, size_t errlen);
+/*
  * Open the listening sockets of c (no threads yet, so the daemon may fork
  * after this); 0, or -1 with a message in err and nothing left open.
  */

@@ -20,6 +20,11 @@
  * 0, or -1 with a message.
  */
 int	 store_init(const char *path, char *err, size_t errlen);
+/*
+ * What store_init needs before it opens path, checked without creating
+ * anything: its directory exists.  0, or -1 with a message.
+ */
+int	 store_check(const char *path, char *err, size_t errlen);
 
 /*
  * Bring db to schema version target (0 < target <= STORE_VERSION); used by

@@ -54,6 +54,13 @@ int	slug_check(struct fault *f, const char *what, const char *s);
 /* A list of tags "a,b,c" of slugs; returns 0 or -1 with f filled. */
 int	tags_check(struct fault *f, const char *field, const char *s);
 
+/*
+ * The directory path would be created in exists (a path without '/' is
+ * in the working directory).  0, or -1 with "what PATH: ..." in err.
+ */
+int	path_dir_check(const char *what, const char *path, char *err,
+	    size_t errlen);
+
 /* Fill buf with n random bytes from the OS; 0 or -1. */
 int	random_bytes(void *buf, size_t n);
 

@@ -342,6 +342,28 @@ test_hex_encode_and_random_bytes(void **state)
 	assert_true(memcmp(a, b, sizeof(a)) != 0);
 }
 
+static void
+test_path_dir_check_names_a_missing_or_wrong_directory(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_int_equal(path_dir_check("database", "plain.db", err,
+	    sizeof(err)), 0);
+	assert_int_equal(path_dir_check("database", "/tmp/x.db", err,
+	    sizeof(err)), 0);
+	assert_int_equal(path_dir_check("database", "/x.db", err,
+	    sizeof(err)), 0);
+	assert_int_equal(path_dir_check("database", "/nonexistent-dir/x.db",
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "database /nonexistent-dir/x.db: "
+	    "directory /nonexistent-dir: "));
+	/* A file where the directory should be. */
+	assert_int_equal(path_dir_check("listen.socket", "/dev/null/s.sock",
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "listen.socket /dev/null/s.sock: "));
+}
+
 int
 main(void)
 {
@@ -357,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_tags_check_refuses_an_overlong_list),
 		cmocka_unit_test(test_fault_set_keeps_the_first_failure),
 		cmocka_unit_test(test_hex_encode_and_random_bytes),
+		cmocka_unit_test(test_path_dir_check_names_a_missing_or_wrong_directory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
