@@ -22,7 +22,9 @@
  *   usual Windows names ("W. Europe Standard Time"), else the file is
  *   refused naming the TZID.  UTC and floating times are read in the
  *   configured zone, which also becomes the event's zone (a series keeps
- *   the wall-clock time of its first occurrence).
+ *   the wall-clock time of its first occurrence).  Every VTIMEZONE is
+ *   checked first (when_check_vtimezone): only yearly rules, years
+ *   1600-2200, bounded counts, as real zones have.
  * - All-day events (VALUE=DATE) become 00:00-24:00 in the configured zone
  *   (DTEND is exclusive; none means one day); hersteld has no all-day
  *   events, so they come back out with times.
@@ -704,6 +706,34 @@ same_offsets(icaltimezone *a, icaltimezone *b, int year)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * Check every VTIMEZONE of the file before libical computes any offset
+ * in one: a rule no real zone has (FREQ=SECONDLY, a year 1) would make it
+ * expand the zone for ever, under a lock that every other import and
+ * listing needs too.
+ */
+static int
+check_zones(struct imp *im, struct fault *f)
+{
+	icalcomponent *c;
+	int b = 0;
+
+	for (c = icalcomponent_get_first_component(im->root, ICAL_ANY_COMPONENT);
+	    c; c = icalcomponent_get_next_component(im->root,
+	    ICAL_ANY_COMPONENT)) {
+		struct fault lf = { 0 };
+
+		if ((b = next_child(&im->s, 0, b)) < 0)
+			return fault_set(f, FAULT_INTERNAL, "the file's "
+			    "components are not where they were read");
+		if (icalcomponent_isa(c) == ICAL_VTIMEZONE_COMPONENT &&
+		    when_check_vtimezone(&lf, c))
+			return line_fault(im, im->s.blocks[b].begin, lf.kind, f,
+			    "%s", lf.msg);
+	}
+	return 0;
 }
 
 /*
@@ -1650,7 +1680,8 @@ import_ics(sqlite3 *db, const struct import_in *in, const char *actor,
 		find_error(&im, im.root, 0, f);
 		goto done;
 	}
-	if (read_events(&im, f) || write_events(&im, db, actor, f))
+	if (check_zones(&im, f) || read_events(&im, f) ||
+	    write_events(&im, db, actor, f))
 		goto done;
 	ret = 0;
 done:

@@ -1,0 +1,145 @@
+"""Bounds on the work one request can cause: a VTIMEZONE with a rule no
+real zone has (FREQ=SECONDLY, MINUTELY, HOURLY, a year 1) is refused at
+once, naming the zone, while other requests keep being answered; series
+are bounded (COUNT at most 5000, at most 5000 occurrences up to UNTIL or,
+open-ended, within the booking horizon) through `event add --repeat`,
+`book --repeat` and import alike; and SIGTERM ends the daemon within a
+few seconds whatever it is doing.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import harness
+from harness import EX_DATAERR
+
+ORG_GROUP = "lotgenoten-zuidoost"
+
+
+def crlf(text):
+    return text.replace("\n", "\r\n")
+
+
+def write(d, name, text):
+    path = os.path.join(d.dir, name)
+    with open(path, "wb") as fp:
+        fp.write(crlf(text).encode())
+    return path
+
+
+def zone(freq, start="16010101T020000", extra=""):
+    """A VTIMEZONE whose DAYLIGHT part repeats with freq."""
+    return """BEGIN:VTIMEZONE
+TZID:Evil Standard Time
+BEGIN:STANDARD
+DTSTART:16010101T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:%s
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+RRULE:FREQ=%s%s
+END:DAYLIGHT
+END:VTIMEZONE
+""" % (start, freq, extra)
+
+
+def plan(vtimezone="", tzid="Evil Standard Time", rrule=None,
+         uid="reeks@limits.example"):
+    ev = """BEGIN:VEVENT
+UID:%s
+DTSTAMP:20261101T120000Z
+SUMMARY:Lotgenotengroep
+DTSTART;TZID=%s:20270309T190000
+DTEND;TZID=%s:20270309T210000
+""" % (uid, tzid, tzid)
+    if rrule:
+        ev += "RRULE:%s\n" % rrule
+    return ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//limits//NL\n" +
+            vtimezone + ev + "END:VEVENT\nEND:VCALENDAR\n")
+
+
+def organizer(d):
+    d.cli("group", "add", ORG_GROUP, "--name", "Lotgenoten Zuidoost",
+          check=True)
+    return d.cli("token", "create", "--role", "organizer", "--group",
+                 ORG_GROUP, "--name", "org", check=True).out.strip()
+
+
+def timed_import(d, path, token=None, timeout=10):
+    """herstelctl import, with a time limit of its own: (Result, seconds)."""
+    argv = [d.herstelctl]
+    if token:
+        argv += ["--url", "http://127.0.0.1:%d" % d.port, "--token", token]
+    else:
+        argv += ["--socket", d.socket]
+    argv += ["import", path]
+    t0 = time.monotonic()
+    try:
+        r = harness.run(argv, cwd=d.dir, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("import still running after %d s" % timeout)
+    return r, time.monotonic() - t0
+
+
+BAD_ZONES = [
+    # (VTIMEZONE, what the one line says)
+    (zone("SECONDLY"), "repeats SECONDLY"),
+    (zone("MINUTELY"), "repeats MINUTELY"),
+    (zone("HOURLY"), "repeats HOURLY"),
+    (zone("DAILY"), "repeats DAILY"),
+    (zone("YEARLY;BYMONTH=3;BYDAY=SU"), "more than once a year"),
+    (zone("YEARLY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11"), "BYHOUR"),
+    (zone("YEARLY;BYMONTH=3;BYDAY=-1SU", start="00010101T020000"),
+     "the year 1;"),
+    (zone("YEARLY;BYMONTH=3;BYDAY=-1SU", start="99990101T020000"),
+     "the year 9999"),
+]
+
+
+def test_vtimezone_rules_no_real_zone_has_are_refused_at_once(d):
+    org = organizer(d)
+    for vtz, says in BAD_ZONES:
+        path = write(d, "zone.ics", plan(vtz))
+        before = d.dump()
+        r, took = timed_import(d, path, token=org)
+        assert r.rc == EX_DATAERR, (says, r)
+        assert len(r.err_lines()) == 1, r
+        assert says in r.err and "Evil Standard Time" in r.err, (says, r)
+        assert "line 4:" in r.err, r         # the VTIMEZONE's BEGIN
+        assert took < 3, "%s took %.1f s" % (says, took)
+        assert d.dump() == before, "the database changed: %r" % (r,)
+    d.stop()
+
+
+def test_other_requests_are_answered_while_bad_zones_come_in(d):
+    org = organizer(d)
+    path = write(d, "zone.ics", plan(zone("SECONDLY")))
+    results = []
+
+    def importer():
+        for _ in range(3):
+            results.append(timed_import(d, path, token=org, timeout=20)[0])
+
+    t = threading.Thread(target=importer)
+    t.start()
+    t0 = time.monotonic()
+    while t.is_alive() and time.monotonic() - t0 < 20:
+        q0 = time.monotonic()
+        d.cli("--json", "event", "list", check=True)
+        assert time.monotonic() - q0 < 3, "a listing waited for the import"
+    t.join(30)
+    assert not t.is_alive(), "the imports did not finish"
+    assert [r.rc for r in results] == [EX_DATAERR] * 3, results
+    # A real Outlook zone still comes in.
+    good = zone("YEARLY;BYDAY=-1SU;BYMONTH=3")
+    r, took = timed_import(d, write(d, "good.ics", plan(good)), token=org)
+    assert r.rc == 0 and r.out == "1 added, 0 updated, 0 unchanged\n", r
+    assert took < 3, took
