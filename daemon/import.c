@@ -389,6 +389,11 @@ logical(struct imp *im, size_t off, size_t end, long line, struct fault *f)
 	char name[NAME_LEN], q[80];
 	size_t namelen = 0;
 
+	/* libical's parser takes time quadratic in the length of a line. */
+	if (end - off > IMPORT_MAX_LINE)
+		return line_fault(im, line, FAULT_INVALID, f, "a content line "
+		    "longer than 1 MiB (an attachment?): leave it out of the "
+		    "file");
 	if ((u = unfold(s, off, end)) == NULL)
 		return fault_set(f, FAULT_INTERNAL, "out of memory");
 	quote(u, q, sizeof(q));

@@ -143,3 +143,17 @@ def test_other_requests_are_answered_while_bad_zones_come_in(d):
     r, took = timed_import(d, write(d, "good.ics", plan(good)), token=org)
     assert r.rc == 0 and r.out == "1 added, 0 updated, 0 unchanged\n", r
     assert took < 3, took
+
+
+def test_a_content_line_over_1_mib_is_refused_quickly(d):
+    # libical reads one long line in time that grows with its square: a
+    # single 10 MiB line took it more than half a minute.
+    text = plan(tzid="Europe/Amsterdam").replace(
+        "SUMMARY:", "X-PADDING:" + "x" * (2 * 1024 * 1024) + "\nSUMMARY:")
+    path = write(d, "long.ics", text)
+    before = d.dump()
+    r, took = timed_import(d, path)
+    assert r.rc == EX_DATAERR and len(r.err_lines()) == 1, r
+    assert "line 7:" in r.err and "longer than 1 MiB" in r.err, r
+    assert took < 3, took
+    assert d.dump() == before
