@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
 #include "hersteld/import.h"
@@ -1194,7 +1195,7 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	const char *summary, *loc;
 	int cancelled = icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
 	struct when_val ws;
-	time_t end;
+	time_t end, now = clock_now();
 	struct fault lf = { 0 };
 
 	if ((p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY)))
@@ -1261,7 +1262,9 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 		snprintf(m->rrule, sizeof(m->rrule), "%s", s);
 		free(s);
 		if (recur_check(&lf, m->rrule) ||
-		    recur_check_start(&lf, m->rrule, ws.at, m->zone))
+		    recur_check_start(&lf, m->rrule, ws.at, m->zone) ||
+		    recur_check_size(&lf, m->rrule, ws.at, m->zone, now, now +
+		    (time_t)conf_current()->horizon_days * 86400))
 			return relabel(im, line, &lf, f);
 	}
 

@@ -157,3 +157,64 @@ def test_a_content_line_over_1_mib_is_refused_quickly(d):
     assert "line 7:" in r.err and "longer than 1 MiB" in r.err, r
     assert took < 3, took
     assert d.dump() == before
+
+
+# ---- series: at most 5000 occurrences ----
+
+EVENT = ["event", "add", "--kind", "overig", "--title", "Inloop",
+         "--start", "2026-12-03 19:00", "--duration", "1h"]
+
+SERIES_CASES = [
+    # (rule, what the one line says)
+    ("FREQ=DAILY;COUNT=2147483647", "COUNT=2147483647 is more than 5000"),
+    ("FREQ=DAILY;COUNT=99999999999", "is more than 5000"),
+    ("FREQ=DAILY;COUNT=5001", "COUNT=5001 is more than 5000"),
+    ("FREQ=DAILY;UNTIL=22001231T000000Z", "more than 5000 occurrences"),
+    ("FREQ=HOURLY", "more than 5000 occurrences before"),
+]
+
+
+def refused(d, args, says, token=None):
+    before = d.dump()
+    t0 = time.monotonic()
+    r = d.cli(*args, token=token)
+    assert r.rc == EX_DATAERR and len(r.err_lines()) == 1, r
+    assert says in r.err, (says, r)
+    assert time.monotonic() - t0 < 5, r
+    assert d.dump() == before, "the database changed: %r" % (r,)
+    return r
+
+
+def test_series_over_5000_occurrences_are_refused_by_event_add(d):
+    for rule, says in SERIES_CASES:
+        refused(d, EVENT + ["--repeat", rule], says)
+    # Within the limits: COUNT=5000, and daily without end (730 days
+    # to the booking horizon).
+    d.cli(*EVENT, "--repeat", "FREQ=DAILY;COUNT=5000", check=True)
+    d.cli(*EVENT, "--repeat", "FREQ=DAILY", check=True)
+
+
+def test_series_over_5000_occurrences_are_refused_by_book(d):
+    d.cli("location", "add", "herstelhuis", "--name", "Herstelhuis",
+          check=True)
+    d.cli("room", "add", "herstelhuis/zaal-2", "--name", "Zaal 2",
+          "--capacity", "12", check=True)
+    book = ["book", "herstelhuis/zaal-2", "--start", "2026-12-03 09:00",
+            "--duration", "1h"]
+    for rule, says in SERIES_CASES:
+        refused(d, book + ["--repeat", rule], says)
+    d.cli(*book, "--repeat", "FREQ=DAILY", check=True)
+
+
+def test_series_over_5000_occurrences_are_refused_by_import(d):
+    org = organizer(d)
+    for rule, says in SERIES_CASES:
+        path = write(d, "series.ics", plan(tzid="Europe/Amsterdam",
+                                           rrule=rule))
+        before = d.dump()
+        r, took = timed_import(d, path, token=org)
+        assert r.rc == EX_DATAERR and len(r.err_lines()) == 1, r
+        assert "line 10:" in r.err and says.replace("--repeat", "RRULE") \
+            in r.err, (says, r)
+        assert took < 5, took
+        assert d.dump() == before
