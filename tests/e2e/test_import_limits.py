@@ -218,3 +218,89 @@ def test_series_over_5000_occurrences_are_refused_by_import(d):
             in r.err, (says, r)
         assert took < 5, took
         assert d.dump() == before
+
+
+# ---- SIGTERM ends the daemon whatever it is doing ----
+
+class SilentSmtp:
+    """An SMTP server that greets, answers EHLO and then never says
+    another word: the daemon's mail delivery waits 30 s for an answer."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        self.silent = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(c)
+            threading.Thread(target=self._talk, args=(c,), daemon=True).start()
+
+    def _talk(self, c):
+        # Greet and answer EHLO (curl's connect phase has its own 10 s
+        # limit), then keep silent from MAIL FROM on.
+        try:
+            c.sendall(b"220 silent.example.org ESMTP\r\n")
+            data = b""
+            while b"\r\n" not in data:
+                chunk = c.recv(1024)
+                if not chunk:
+                    return
+                data += chunk
+            c.sendall(b"250 silent.example.org\r\n")
+            self.silent = True
+        except OSError:
+            return
+
+    def close(self):
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+
+@harness.nostart
+def test_sigterm_ends_the_daemon_within_seconds_whatever_it_is_doing(d):
+    smtp = SilentSmtp()
+    try:
+        d.rewrite_config(d.config_text(smtp='{ url = "smtp://127.0.0.1:%d"; '
+                                       'from = "noreply@example.org"; }'
+                                       % smtp.port))
+        d.start()
+        eid = d.cli("event", "add", "--kind", "overig", "--title", "Inloop",
+                    "--start", "2026-12-03 19:00", "--duration", "1h",
+                    "--place", "Buurthuis", check=True).out.strip()
+        who = d.cli("participant", "add", "--email", "fatima@example.org",
+                    check=True).out.strip()
+        d.cli("register", eid, who, check=True)
+        # The confirmation is being delivered to a server that is silent.
+        t0 = time.monotonic()
+        while not smtp.silent and time.monotonic() - t0 < 10:
+            time.sleep(0.1)
+        assert smtp.silent, "the daemon did not try to deliver the mail"
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        d.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = d.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("hersteld did not stop within 20 s")
+        took = time.monotonic() - t0
+        d.proc = None
+        assert rc == 0, d.stderr()
+        assert took < 15, "stopping took %.1f s" % took
+        assert "exiting without it" in d.stderr(), d.stderr_tail()
+        d.assert_clean()
+        # Nothing was lost: the message is still to be sent.
+        rows = d.sqlite("SELECT status FROM outbox")
+        assert rows and all(r[0] != "sent" for r in rows), rows
+    finally:
+        smtp.close()
