@@ -24,7 +24,7 @@
  *   configured zone, which also becomes the event's zone (a series keeps
  *   the wall-clock time of its first occurrence).  Every VTIMEZONE is
  *   checked first (when_check_vtimezone): only yearly rules, years
- *   1600-2200, bounded counts, as real zones have.
+ *   1600-2200, at most 100000 changes in all, as real zones have.
  * - All-day events (VALUE=DATE) become 00:00-24:00 in the configured zone
  *   (DTEND is exclusive; none means one day); hersteld has no all-day
  *   events, so they come back out with times.
@@ -724,6 +724,7 @@ static int
 check_zones(struct imp *im, struct fault *f)
 {
 	icalcomponent *c;
+	long budget = WHEN_VTZ_MAX_CHANGES;
 	int b = 0;
 
 	for (c = icalcomponent_get_first_component(im->root, ICAL_ANY_COMPONENT);
@@ -735,7 +736,7 @@ check_zones(struct imp *im, struct fault *f)
 			return fault_set(f, FAULT_INTERNAL, "the file's "
 			    "components are not where they were read");
 		if (icalcomponent_isa(c) == ICAL_VTIMEZONE_COMPONENT &&
-		    when_check_vtimezone(&lf, c))
+		    when_check_vtimezone(&lf, c, &budget))
 			return line_fault(im, im->s.blocks[b].begin, lf.kind, f,
 			    "%s", lf.msg);
 	}

@@ -279,36 +279,35 @@ freq_name(icalrecurrencetype_frequency fr)
 }
 
 /*
- * Whether the yearly rule r from start changes at most once in each
- * calendar year.  libical iterates; 28 years is the whole cycle of
- * weekdays and leap years that a rule of months and days can follow.
+ * Take the changes of rule r from start up to WHEN_VTZ_MAX_YEAR off
+ * *budget, as libical iterates them; -1 when they are more than it.
  */
 static int
-once_a_year(struct icalrecurrencetype r, struct icaltimetype start)
+spend_changes(struct icalrecurrencetype r, struct icaltimetype start,
+    long *budget)
 {
 	icalrecur_iterator *it;
 	struct icaltimetype occ;
-	int last = -1, ok = 1;
+	int ret = 0;
 
 	start.zone = NULL;
 	if ((it = icalrecur_iterator_new(r, start)) == NULL)
 		return 0;
-	for (int n = 0; n < 30; n++) {
+	for (;;) {
 		occ = icalrecur_iterator_next(it);
-		if (icaltime_is_null_time(occ) || occ.year >= start.year + 28)
+		if (icaltime_is_null_time(occ) || occ.year > WHEN_VTZ_MAX_YEAR)
 			break;
-		if (occ.year == last) {
-			ok = 0;
+		if (--*budget < 0) {
+			ret = -1;
 			break;
 		}
-		last = occ.year;
 	}
 	icalrecur_iterator_free(it);
-	return ok;
+	return ret;
 }
 
 int
-when_check_vtimezone(struct fault *f, icalcomponent *vtz)
+when_check_vtimezone(struct fault *f, icalcomponent *vtz, long *budget)
 {
 	icalcomponent *c;
 	icalproperty *p;
@@ -370,11 +369,12 @@ when_check_vtimezone(struct fault *f, icalcomponent *vtz)
 			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\": "
 			    "its %s rule has BYHOUR, BYMINUTE or BYSECOND; the "
 			    "time of a change is its DTSTART's", tzid, part);
-		if (!once_a_year(r, start))
+		if (spend_changes(r, start, budget))
 			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\": "
-			    "its %s rule changes more than once a year; real "
-			    "zones change at most once a year per rule", tzid,
-			    part);
+			    "its %s rule, with the file's other zones, changes "
+			    "the offset more than %d times up to %d; real zones "
+			    "change it about twice a year", tzid, part,
+			    WHEN_VTZ_MAX_CHANGES, WHEN_VTZ_MAX_YEAR);
 	}
 	return 0;
 }
