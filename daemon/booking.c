@@ -465,7 +465,8 @@ booking_insert(sqlite3 *db, const struct booking_in *in,
 		goto fail;
 	}
 	if ((in->rrule && *in->rrule &&
-	    recur_check_start(f, in->rrule, start, z)) ||
+	    (recur_check_start(f, in->rrule, start, z) ||
+	    recur_check_size(f, in->rrule, start, z, now, upto))) ||
 	    expand(in->rrule, start, dur, z, now, upto, &s, f))
 		goto fail;
 	if (s.n == 0) {

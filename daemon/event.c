@@ -648,6 +648,16 @@ check_fields(const struct event_in *in, struct fault *f)
 	return 0;
 }
 
+/* Whether a series stays within RECUR_MAX_OCCURRENCES (see recur.h). */
+static int
+series_size(struct fault *f, const char *rrule, time_t start, icaltimezone *z)
+{
+	time_t now = clock_now();
+
+	return recur_check_size(f, rrule, start, z, now, now +
+	    (time_t)conf_current()->horizon_days * 86400);
+}
+
 /* start/end from --start, --end/--duration, keeping what is not given. */
 static int
 parse_span(const struct event_in *in, icaltimezone *z, time_t base_start,
@@ -867,7 +877,8 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 		return fault_set(f, FAULT_INVALID, "--capacity %ld is more than "
 		    "room %s holds (%ld)", in->capacity, w.room,
 		    w.room_capacity);
-	if (in->rrule && *in->rrule && recur_check_start(f, in->rrule, start, z))
+	if (in->rrule && *in->rrule && (recur_check_start(f, in->rrule, start,
+	    z) || series_size(f, in->rrule, start, z)))
 		return -1;
 	if ((st = store_prepare(db, "INSERT INTO event (uid, kind, title, "
 	    "description, themes, group_id, room_id, location_id, place, "
@@ -1075,7 +1086,8 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	if (capacity > 0 && w.room_id && capacity > w.room_capacity)
 		return fault_set(f, FAULT_INVALID, "--capacity %ld is more than "
 		    "room %s holds (%ld)", capacity, w.room, w.room_capacity);
-	if (*rrule && recur_check_start(f, rrule, start, z))
+	if (*rrule && (recur_check_start(f, rrule, start, z) ||
+	    series_size(f, rrule, start, z)))
 		return -1;
 	matters = start != ev->start || end != ev->end ||
 	    w.room_id != ev->room_id || w.location_id != ev->location_id ||
@@ -1608,7 +1620,8 @@ import_check(const struct event_import *in, struct fault *f)
 		return fault_set(f, FAULT_INVALID, "an occurrence may last at "
 		    "most 7 days");
 	if (*in->rrule && (recur_check(f, in->rrule) ||
-	    recur_check_start(f, in->rrule, in->start, z)))
+	    recur_check_start(f, in->rrule, in->start, z) ||
+	    series_size(f, in->rrule, in->start, z)))
 		return -1;
 	if (*in->rrule == '\0' && (in->nexdates || in->noverrides))
 		return fault_set(f, FAULT_INVALID, "exceptions need a series");

@@ -23,7 +23,9 @@
  *   usual Windows names ("W. Europe Standard Time"), else the file is
  *   refused naming the TZID.  UTC and floating times are read in the
  *   configured zone, which also becomes the event's zone (a series keeps
- *   the wall-clock time of its first occurrence).
+ *   the wall-clock time of its first occurrence).  Every VTIMEZONE is
+ *   checked first (when_check_vtimezone): only yearly rules, years
+ *   1600-2200, at most 100000 changes in all, as real zones have.
  * - All-day events (VALUE=DATE) become 00:00-24:00 in the configured zone
  *   (DTEND is exclusive; none means one day); hersteld has no all-day
  *   events, so they come back out with times.
@@ -47,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/import.h"
 #include "hersteld/recur.h"
@@ -386,6 +389,11 @@ logical(struct imp *im, size_t off, size_t end, long line, struct fault *f)
 	char name[NAME_LEN], q[80];
 	size_t namelen = 0;
 
+	/* libical's parser takes time quadratic in the length of a line. */
+	if (end - off > IMPORT_MAX_LINE)
+		return line_fault(im, line, FAULT_INVALID, f, "a content line "
+		    "longer than 1 MiB (an attachment?): leave it out of the "
+		    "file");
 	if ((u = unfold(s, off, end)) == NULL)
 		return fault_set(f, FAULT_INTERNAL, "out of memory");
 	quote(u, q, sizeof(q));
@@ -703,6 +711,35 @@ same_offsets(icaltimezone *a, icaltimezone *b, int year)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * Check every VTIMEZONE of the file before libical computes any offset
+ * in one: a rule no real zone has (FREQ=SECONDLY, a year 1) would make it
+ * expand the zone for ever, under a lock that every other import and
+ * listing needs too.
+ */
+static int
+check_zones(struct imp *im, struct fault *f)
+{
+	icalcomponent *c;
+	long budget = WHEN_VTZ_MAX_CHANGES;
+	int b = 0;
+
+	for (c = icalcomponent_get_first_component(im->root, ICAL_ANY_COMPONENT);
+	    c; c = icalcomponent_get_next_component(im->root,
+	    ICAL_ANY_COMPONENT)) {
+		struct fault lf = { 0 };
+
+		if ((b = next_child(&im->s, 0, b)) < 0)
+			return fault_set(f, FAULT_INTERNAL, "the file's "
+			    "components are not where they were read");
+		if (icalcomponent_isa(c) == ICAL_VTIMEZONE_COMPONENT &&
+		    when_check_vtimezone(&lf, c, &budget))
+			return line_fault(im, im->s.blocks[b].begin, lf.kind, f,
+			    "%s", lf.msg);
+	}
+	return 0;
 }
 
 /*
@@ -1158,7 +1195,7 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	const char *summary, *loc;
 	int cancelled = icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
 	struct when_val ws;
-	time_t end;
+	time_t end, now = clock_now();
 	struct fault lf = { 0 };
 
 	if ((p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY)))
@@ -1225,7 +1262,9 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 		snprintf(m->rrule, sizeof(m->rrule), "%s", s);
 		free(s);
 		if (recur_check(&lf, m->rrule) ||
-		    recur_check_start(&lf, m->rrule, ws.at, m->zone))
+		    recur_check_start(&lf, m->rrule, ws.at, m->zone) ||
+		    recur_check_size(&lf, m->rrule, ws.at, m->zone, now, now +
+		    (time_t)conf_current()->horizon_days * 86400))
 			return relabel(im, line, &lf, f);
 	}
 
@@ -1597,7 +1636,7 @@ import_read(const struct import_in *in, struct import_result *res,
 		find_error(im, im->root, 0, f);
 		goto fail;
 	}
-	if (read_events(im, f))
+	if (check_zones(im, f) || read_events(im, f))
 		goto fail;
 	*out = p;
 	return 0;

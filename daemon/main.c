@@ -4,6 +4,7 @@
  * threads block the signals we handle, so the main thread takes them
  * synchronously with sigwait(2): no handler, no polling, no races.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -27,6 +29,47 @@
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
+
+/*
+ * Shutdown waits up to ten seconds for requests in flight (http_stop);
+ * whatever is still busy after this many seconds -- a request stuck in a
+ * library, a mail delivery waiting for a silent SMTP server -- does not
+ * keep the daemon alive.  Exiting then loses only that unfinished work:
+ * a store transaction that did not commit is not in the database (SQLite
+ * is atomic), and a message caught in 'sending' is looked at again at
+ * the next start.  The exit status stays 0: the daemon stopped as asked.
+ */
+#define STOP_DEADLINE	12
+
+static void *
+stop_watch(void *arg)
+{
+	struct timespec left = { STOP_DEADLINE, 0 };
+
+	(void)arg;
+	while (nanosleep(&left, &left) == -1 && errno == EINTR)
+		;
+	log_warnx("shutdown: still busy %d s after the signal (a request or "
+	    "a mail delivery has not finished); exiting without it, its "
+	    "changes not committed", STOP_DEADLINE);
+	_exit(EX_OK);
+	return NULL;
+}
+
+/* Start the deadline of a shutdown; without it, shutdown is only slower. */
+static void
+stop_deadline(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, stop_watch, NULL) != 0)
+		log_warnx("shutdown: no deadline (cannot start a thread)");
+	pthread_attr_destroy(&attr);
+}
 
 static void
 usage(void)
@@ -170,6 +213,7 @@ main(int argc, char *argv[])
 		break;
 	}
 	log_info("shutting down (signal %d)", sig);
+	stop_deadline();
 	schedule_nightly_stop();
 	http_stop();
 	outbox_stop();

@@ -61,6 +61,11 @@ recur_check(struct fault *f, const char *rrule)
 		if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
 			return fault_set(f, FAULT_INVALID, "--repeat: %s is not "
 			    "valid", part);
+		if (strncmp(part, "COUNT=", 6) == 0 &&
+		    (r.count > RECUR_MAX_OCCURRENCES || strlen(part) > 10))
+			return fault_set(f, FAULT_INVALID, "--repeat: %s is more "
+			    "than %d occurrences, hersteld's limit for one "
+			    "series", part, RECUR_MAX_OCCURRENCES);
 		if (strncmp(part, "COUNT=", 6) == 0 && r.count <= 0)
 			return fault_set(f, FAULT_INVALID, "--repeat: %s must "
 			    "be 1 or more", part);
@@ -211,6 +216,49 @@ recur_check_start(struct fault *f, const char *rrule, time_t dtstart,
 		return fault_set(f, FAULT_INVALID, "--start %s is not itself an "
 		    "occurrence of --repeat %s (start on a day the rule "
 		    "repeats on)", when, rrule);
+	}
+	return 0;
+}
+
+static int
+count_to_limit(time_t t, void *arg)
+{
+	(void)t;
+	return ++*(long *)arg > RECUR_MAX_OCCURRENCES;
+}
+
+int
+recur_check_size(struct fault *f, const char *rrule, time_t dtstart,
+    icaltimezone *zone, time_t now, time_t horizon)
+{
+	struct icalrecurrencetype r;
+	char until[32];
+	long n = 0;
+
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(rrule);
+	if (icalerrno != ICAL_NO_ERROR || r.freq == ICAL_NO_RECURRENCE)
+		return fault_set(f, FAULT_INVALID, "--repeat is not a valid rule");
+	if (r.count > 0 || !icaltime_is_null_time(r.until)) {
+		if (recur_expand(rrule, dtstart, zone, dtstart, (time_t)1 << 40,
+		    100000, count_to_limit, &n) < 0)
+			return fault_set(f, FAULT_INVALID, "--repeat is not a "
+			    "valid rule");
+		if (n > RECUR_MAX_OCCURRENCES)
+			return fault_set(f, FAULT_INVALID, "--repeat %s has more "
+			    "than %d occurrences, hersteld's limit for one "
+			    "series", rrule, RECUR_MAX_OCCURRENCES);
+		return 0;
+	}
+	if (recur_expand(rrule, dtstart, zone, now > dtstart ? now : dtstart,
+	    horizon, 100000, count_to_limit, &n) < 0)
+		return fault_set(f, FAULT_INVALID, "--repeat is not a valid rule");
+	if (n > RECUR_MAX_OCCURRENCES) {
+		when_format_date(horizon, zone, until);
+		return fault_set(f, FAULT_INVALID, "--repeat %s has more than %d "
+		    "occurrences before %s (the booking horizon), hersteld's "
+		    "limit for one series: give it an end (UNTIL or COUNT) "
+		    "or repeat less often", rrule, RECUR_MAX_OCCURRENCES, until);
 	}
 	return 0;
 }

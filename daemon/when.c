@@ -506,3 +506,112 @@ when_format_date(time_t t, icaltimezone *zone, char *out)
 	snprintf(out, 16, "%04d-%02d-%02d", lt.year % 10000, lt.month % 100,
 	    lt.day % 100);
 }
+
+static const char *
+freq_name(icalrecurrencetype_frequency fr)
+{
+	const char *s = icalrecur_freq_to_string(fr);
+
+	return s ? s : "(none)";
+}
+
+/*
+ * Take the changes of rule r from start up to WHEN_VTZ_MAX_YEAR off
+ * *budget, as libical iterates them; -1 when they are more than it.
+ */
+static int
+spend_changes(struct icalrecurrencetype r, struct icaltimetype start,
+    long *budget)
+{
+	icalrecur_iterator *it;
+	struct icaltimetype occ;
+	int ret = 0;
+
+	start.zone = NULL;
+	if ((it = icalrecur_iterator_new(r, start)) == NULL)
+		return 0;
+	for (;;) {
+		occ = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(occ) || occ.year > WHEN_VTZ_MAX_YEAR)
+			break;
+		if (--*budget < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	icalrecur_iterator_free(it);
+	return ret;
+}
+
+int
+when_check_vtimezone(struct fault *f, icalcomponent *vtz, long *budget)
+{
+	icalcomponent *c;
+	icalproperty *p;
+	const char *tzid = NULL;
+	int nobs = 0, nrdates = 0;
+
+	if ((p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY)))
+		tzid = icalproperty_get_tzid(p);
+	if (tzid == NULL || *tzid == '\0')
+		return fault_set(f, FAULT_INVALID, "a VTIMEZONE without TZID");
+	for (c = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); c;
+	    c = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		icalcomponent_kind k = icalcomponent_isa(c);
+		const char *part = k == ICAL_XDAYLIGHT_COMPONENT ? "DAYLIGHT" :
+		    "STANDARD";
+		struct icaltimetype start;
+		struct icalrecurrencetype r;
+
+		if (k != ICAL_XSTANDARD_COMPONENT &&
+		    k != ICAL_XDAYLIGHT_COMPONENT)
+			continue;
+		if (++nobs > WHEN_VTZ_MAX_OBSERVANCES)
+			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\" "
+			    "has more than %d STANDARD and DAYLIGHT parts",
+			    tzid, WHEN_VTZ_MAX_OBSERVANCES);
+		nrdates += icalcomponent_count_properties(c,
+		    ICAL_RDATE_PROPERTY);
+		if (nrdates > WHEN_VTZ_MAX_RDATES)
+			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\" "
+			    "has more than %d RDATEs", tzid,
+			    WHEN_VTZ_MAX_RDATES);
+		if (icalcomponent_get_first_property(c,
+		    ICAL_DTSTART_PROPERTY) == NULL)
+			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\": "
+			    "a %s part without DTSTART", tzid, part);
+		start = icalcomponent_get_dtstart(c);
+		if (icaltime_is_null_time(start) ||
+		    start.year < WHEN_VTZ_MIN_YEAR ||
+		    start.year > WHEN_VTZ_MAX_YEAR)
+			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\": "
+			    "a %s part starts in the year %d; real zones start "
+			    "between %d and %d", tzid, part, start.year,
+			    WHEN_VTZ_MIN_YEAR, WHEN_VTZ_MAX_YEAR);
+		if ((p = icalcomponent_get_first_property(c,
+		    ICAL_RRULE_PROPERTY)) == NULL)
+			continue;
+		if (icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY))
+			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\": "
+			    "a %s part has more than one RRULE", tzid, part);
+		r = icalproperty_get_rrule(p);
+		if (r.freq != ICAL_YEARLY_RECURRENCE)
+			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\": "
+			    "its %s rule repeats %s; real zones change at most "
+			    "once a year per rule (FREQ=YEARLY)", tzid, part,
+			    freq_name(r.freq));
+		if (r.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    r.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    r.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX)
+			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\": "
+			    "its %s rule has BYHOUR, BYMINUTE or BYSECOND; the "
+			    "time of a change is its DTSTART's", tzid, part);
+		if (spend_changes(r, start, budget))
+			return fault_set(f, FAULT_INVALID, "time zone \"%.80s\": "
+			    "its %s rule, with the file's other zones, changes "
+			    "the offset more than %d times up to %d; real zones "
+			    "change it about twice a year", tzid, part,
+			    WHEN_VTZ_MAX_CHANGES, WHEN_VTZ_MAX_YEAR);
+	}
+	return 0;
+}

@@ -17,6 +17,7 @@
 #include "hersteld/util.h"
 
 #define IMPORT_MAX_BYTES	(10 * 1024 * 1024)	/* the file */
+#define IMPORT_MAX_LINE		(1024 * 1024)		/* one content line */
 #define IMPORT_MAX_EVENTS	20000			/* VEVENTs in it */
 #define IMPORT_MAX_WARNINGS	100
 

@@ -13,8 +13,16 @@
 #define RECUR_MAX_LEN	512
 
 /*
+ * The most occurrences one series may have: COUNT at most this, a series
+ * with UNTIL at most this many in all, an open-ended one at most this
+ * many from now to the booking horizon.  As many as a booking may hold.
+ */
+#define RECUR_MAX_OCCURRENCES	5000
+
+/*
  * Check an RRULE; 0, or -1 with f naming the part that is wrong
- * ("BYDAY=XX is not valid").  Refuses rules more frequent than hourly.
+ * ("BYDAY=XX is not valid").  Refuses rules more frequent than hourly
+ * and a COUNT over RECUR_MAX_OCCURRENCES.
  */
 int	recur_check(struct fault *f, const char *rrule);
 
@@ -35,6 +43,14 @@ long	recur_expand(const char *rrule, time_t dtstart, icaltimezone *zone,
  */
 int	recur_check_start(struct fault *f, const char *rrule, time_t dtstart,
 	    icaltimezone *zone);
+
+/*
+ * Whether the series starting at dtstart stays within
+ * RECUR_MAX_OCCURRENCES: all of them for a rule with UNTIL, those in
+ * [now, horizon) for an open-ended one.  0, or -1 with f saying so.
+ */
+int	recur_check_size(struct fault *f, const char *rrule, time_t dtstart,
+	    icaltimezone *zone, time_t now, time_t horizon);
 
 /*
  * The start of the last occurrence of a bounded rule (COUNT or UNTIL) into

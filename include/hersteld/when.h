@@ -61,6 +61,30 @@ struct icaltimetype when_local(time_t t, icaltimezone *zone);
 int	when_from_local(struct fault *f, const char *field,
 	    struct icaltimetype local, icaltimezone *zone, time_t *out);
 
+/*
+ * What a VTIMEZONE from a file may hold.  Real zones (the IANA data as
+ * libical converts it, Outlook, Google) change their offset by yearly
+ * rules, about twice a year, from DTSTARTs between 1600 (Outlook writes
+ * 1601) and 2200; anything else only makes libical expand it for ever.
+ */
+#define WHEN_VTZ_MIN_YEAR	1600
+#define WHEN_VTZ_MAX_YEAR	2200
+#define WHEN_VTZ_MAX_OBSERVANCES 1000	/* STANDARD and DAYLIGHT parts */
+#define WHEN_VTZ_MAX_RDATES	1000	/* RDATE values, all parts together */
+#define WHEN_VTZ_MAX_CHANGES	100000	/* by RRULE up to 2200, in one file */
+
+/*
+ * Check a VTIMEZONE before libical is asked for any offset in it: every
+ * STANDARD/DAYLIGHT part has a DTSTART in the years above and at most one
+ * RRULE, FREQ=YEARLY without BYHOUR/BYMINUTE/BYSECOND; the counts above
+ * hold.  The changes its rules make up to WHEN_VTZ_MAX_YEAR (as libical
+ * iterates them) are taken off *budget, which the caller starts at
+ * WHEN_VTZ_MAX_CHANGES for a whole file.  0, or -1 with f naming the zone
+ * and what is wrong.
+ */
+int	when_check_vtimezone(struct fault *f, icalcomponent *vtz,
+	    long *budget);
+
 /* "2026-12-03T19:00:00+01:00" into out[32]. */
 void	when_format_iso(time_t t, icaltimezone *zone, char *out);
 /* "2026-12-03 19:00" into out[32]. */

@@ -340,9 +340,13 @@ def test_malformed_files_are_refused_naming_the_line_and_change_nothing(d):
 
 def test_file_over_10_mib_is_refused_by_the_cli_and_by_the_daemon(d):
     mib10 = 10 * 1024 * 1024
-    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-PADDING:"
-    tail = "\r\nEND:VCALENDAR\r\n"
-    exact = head + "x" * (mib10 - len(head) - len(tail)) + tail
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    tail = "END:VCALENDAR\r\n"
+    # Padding lines of 512 KiB: one content line may be at most 1 MiB.
+    pad = "X-PADDING:" + "x" * (512 * 1024 - 12) + "\r\n"
+    body = pad * ((mib10 - len(head) - len(tail)) // len(pad))
+    last = mib10 - len(head) - len(tail) - len(body)
+    exact = head + body + "X-PADDING:" + "x" * (last - 12) + "\r\n" + tail
     assert len(exact) == mib10
     before = d.dump()
     r = do_import(d, exact + "x", name="big.ics")

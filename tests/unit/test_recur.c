@@ -190,11 +190,52 @@ test_truncate_and_rest_split_a_series(void **state)
 	free(tail);
 }
 
+static void
+test_series_are_bounded_to_5000_occurrences(void **state)
+{
+	struct fault f;
+	/* 2026-12-03 19:00 in Amsterdam; now a week earlier; horizon 730 d. */
+	time_t start = 1796320800, now = start - 7 * 86400;
+	time_t horizon = now + 730 * 86400;
+	static const struct {
+		const char *rule, *says;
+	} bad[] = {
+		{ "FREQ=DAILY;COUNT=2147483647", "COUNT=2147483647 is more than 5000" },
+		{ "FREQ=DAILY;COUNT=99999999999", "is more than 5000" },
+		{ "FREQ=DAILY;COUNT=5001", "COUNT=5001 is more than 5000" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&f, 0, sizeof(f));
+		assert_int_equal(recur_check(&f, bad[i].rule), -1);
+		assert_non_null(strstr(f.msg, bad[i].says));
+	}
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(recur_check(&f, "FREQ=DAILY;COUNT=5000"), 0);
+	assert_int_equal(recur_check_size(&f, "FREQ=DAILY;COUNT=5000", start,
+	    ams, now, horizon), 0);
+	/* Open-ended: only what falls before the horizon counts. */
+	assert_int_equal(recur_check_size(&f, "FREQ=DAILY", start, ams, now,
+	    horizon), 0);
+	assert_int_equal(recur_check_size(&f, "FREQ=HOURLY", start, ams, now,
+	    horizon), -1);
+	assert_non_null(strstr(f.msg, "more than 5000 occurrences before"));
+	/* With UNTIL: every occurrence counts, also beyond the horizon. */
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(recur_check_size(&f,
+	    "FREQ=DAILY;UNTIL=22001231T000000Z", start, ams, now, horizon), -1);
+	assert_non_null(strstr(f.msg, "more than 5000 occurrences"));
+	assert_int_equal(recur_check_size(&f,
+	    "FREQ=WEEKLY;UNTIL=21001231T000000Z", start, ams, now, horizon), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_rules_pass),
+		cmocka_unit_test(test_series_are_bounded_to_5000_occurrences),
 		cmocka_unit_test(test_invalid_rules_name_the_bad_part),
 		cmocka_unit_test(test_weekly_tuesday_stays_at_19_across_both_dst_changes),
 		cmocka_unit_test(test_expand_respects_window_and_stop),

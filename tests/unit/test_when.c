@@ -452,6 +452,102 @@ test_when_format_local_and_date(void **state)
 	assert_string_equal(day, "2026-12-04");
 }
 
+/* A VTIMEZONE with the given DAYLIGHT DTSTART and RRULE. */
+static icalcomponent *
+vtz(const char *dtstart, const char *rrule)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "BEGIN:VTIMEZONE\r\n"
+	    "TZID:W. Europe Standard Time\r\n"
+	    "BEGIN:STANDARD\r\nDTSTART:16010101T030000\r\n"
+	    "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+	    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"
+	    "BEGIN:DAYLIGHT\r\nDTSTART:%s\r\n"
+	    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+	    "RRULE:%s\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n", dtstart, rrule);
+	return icalparser_parse_string(text);
+}
+
+static void
+test_when_check_vtimezone_takes_real_zones(void **state)
+{
+	static const char *good[] = {
+		"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",			/* Outlook */
+		"FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",			/* US */
+		"FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=8,9,10,11,12,13,14;BYDAY=SU",
+		"FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=22",			/* Iran */
+		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",			/* leap days */
+		"FREQ=YEARLY;UNTIL=19961027T010000Z;BYDAY=-1SU;BYMONTH=3",
+	};
+	struct fault f;
+	icalarray *all = icaltimezone_get_builtin_timezones();
+
+	(void)state;
+	for (size_t i = 0; i < N(good); i++) {
+		icalcomponent *c = vtz("16010101T020000", good[i]);
+
+		long budget = WHEN_VTZ_MAX_CHANGES;
+
+		memset(&f, 0, sizeof(f));
+		if (when_check_vtimezone(&f, c, &budget) != 0)
+			fail_msg("%s refused: %s", good[i], f.msg);
+		icalcomponent_free(c);
+	}
+	/* Every zone libical makes of the system's zoneinfo passes too. */
+	for (size_t i = 0; i < all->num_elements; i++) {
+		icaltimezone *z = icalarray_element_at(all, i);
+		icalcomponent *c = when_zone(icaltimezone_get_location(z)) ?
+		    icaltimezone_get_component(z) : NULL;
+		long budget = WHEN_VTZ_MAX_CHANGES;
+
+		memset(&f, 0, sizeof(f));
+		if (c && when_check_vtimezone(&f, c, &budget) != 0)
+			fail_msg("%s refused: %s", icaltimezone_get_location(z),
+			    f.msg);
+	}
+}
+
+static void
+test_when_check_vtimezone_refuses_rules_no_zone_has(void **state)
+{
+	static const struct {
+		const char *dtstart, *rrule, *says;
+	} bad[] = {
+		{ "16010101T020000", "FREQ=SECONDLY", "repeats SECONDLY" },
+		{ "16010101T020000", "FREQ=MINUTELY", "repeats MINUTELY" },
+		{ "16010101T020000", "FREQ=HOURLY", "repeats HOURLY" },
+		{ "16010101T020000", "FREQ=DAILY", "repeats DAILY" },
+		{ "16010101T020000", "FREQ=WEEKLY;BYDAY=SU", "repeats WEEKLY" },
+		{ "16010101T020000", "FREQ=MONTHLY;BYDAY=-1SU", "repeats MONTHLY" },
+		{ "16010101T020000", "FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU",
+		    "more than 100000 times" },
+		{ "16010101T020000", "FREQ=YEARLY;BYMINUTE=0,30", "BYMINUTE" },
+		{ "00010101T020000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+		    "the year 1;" },
+		{ "15991231T020000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+		    "the year 1599" },
+		{ "22010101T020000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+		    "the year 2201" },
+	};
+	struct fault f;
+
+	(void)state;
+	for (size_t i = 0; i < N(bad); i++) {
+		icalcomponent *c = vtz(bad[i].dtstart, bad[i].rrule);
+		long budget = WHEN_VTZ_MAX_CHANGES;
+
+		memset(&f, 0, sizeof(f));
+		if (when_check_vtimezone(&f, c, &budget) != -1)
+			fail_msg("%s from %s was accepted", bad[i].rrule,
+			    bad[i].dtstart);
+		expect_contains(bad[i].rrule, f.msg, bad[i].says);
+		expect_contains(bad[i].rrule, f.msg,
+		    "time zone \"W. Europe Standard Time\"");
+		icalcomponent_free(c);
+	}
+}
+
 int
 main(void)
 {
@@ -470,6 +566,8 @@ main(void)
 		cmocka_unit_test(test_when_format_iso_in_other_zones),
 		cmocka_unit_test(test_when_parse_and_format_round_trip),
 		cmocka_unit_test(test_when_format_local_and_date),
+		cmocka_unit_test(test_when_check_vtimezone_takes_real_zones),
+		cmocka_unit_test(test_when_check_vtimezone_refuses_rules_no_zone_has),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
