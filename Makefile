@@ -184,6 +184,7 @@ fuzz: fuzz-build
 	    mkdir -p tests/fuzz/corpus/$$t $(FUZZ_DIR)/artifacts/$$t; \
 	    echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
 	    ASAN_OPTIONS=detect_leaks=1 $(FUZZ_DIR)/fuzz_$$t \
+	        -detect_leaks=`tests/fuzz/leaks.sh $$t` \
 	        -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -max_len=16384 -print_final_stats=1 \
 	        -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t/ \
