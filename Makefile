@@ -183,8 +183,11 @@ fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p tests/fuzz/corpus/$$t $(FUZZ_DIR)/artifacts/$$t; \
 	    echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
-	    ASAN_OPTIONS=detect_leaks=1 $(FUZZ_DIR)/fuzz_$$t \
+	    ASAN_OPTIONS=detect_leaks=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
+	    $(FUZZ_DIR)/fuzz_$$t \
 	        -detect_leaks=`tests/fuzz/leaks.sh $$t` \
+	        `test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict` \
 	        -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -max_len=16384 -print_final_stats=1 \
 	        -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t/ \

@@ -128,7 +128,9 @@ run_fuzz() {
 	start=$(date +%s)
 	# -runs=0: read and run every file of the corpus, then stop.
 	timeout "$UNIT_TIMEOUT" env ASAN_OPTIONS="$SAN_ASAN_OPTIONS" \
-	    UBSAN_OPTIONS="$SAN_UBSAN_OPTIONS" "$bin" -runs=0 -timeout=25 \
+	    UBSAN_OPTIONS="$SAN_UBSAN_OPTIONS" \
+	    LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp" \
+	    "$bin" -runs=0 -timeout=25 \
 	    -detect_leaks="$(tests/fuzz/leaks.sh "$t")" \
 	    -artifact_prefix="$tmp/" "$dir" >"$out" 2>&1
 	rc=$?
