@@ -5,6 +5,9 @@
 #   make check      install what is missing, build, run every test (also under ASan+UBSan)
 #   make bench      the figures: list latency, idle memory, idle wake-ups,
 #                   booking checks, feeds against nginx (needs wrk, nginx)
+#   make fuzz       build the libFuzzer harnesses (clang, ASan+UBSan) and run
+#                   each for FUZZ_SECONDS (60); make fuzz-regress replays
+#                   their corpora once, as make check does
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -131,6 +134,29 @@ UNIT_OBJS = $(filter-out $(B)/daemon/clock.o,$(DAEMON_OBJS)) \
 $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) -lcmocka
 
+# libFuzzer harnesses (tests/fuzz/fuzz_<target>.c): the daemon's sources
+# built again with clang, coverage and ASan+UBSan in their own object
+# directory, linked with the pinned clock like the unit tests.  Each
+# target keeps its corpus in tests/fuzz/corpus/<target>/; inputs that
+# found a bug not yet fixed wait in tests/fuzz/found/<target>/.
+FUZZ_TARGETS = \
+	import \
+	api \
+	conf \
+	when \
+	path \
+	mail
+
+FUZZ_DIR     = build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_BINS    = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_OBJS    = $(UNIT_OBJS) $(B)/tests/fuzz/fuzzenv.o
+
+$(FUZZ_DIR)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_OBJS)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
 .SECONDARY:
 
 deps:
@@ -149,6 +175,44 @@ run: deps
 
 units: $(UNIT_BINS)
 
+fuzz-build:
+	@$(MAKE) --no-print-directory B=$(FUZZ_DIR)/obj CC=clang \
+	    EXTRA_CFLAGS="-O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_BINS)
+
+# Run each harness for FUZZ_SECONDS; new inputs that reach new code go
+# into its corpus, crashes, time-outs and leaks into build/fuzz/artifacts.
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_DIR)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p tests/fuzz/corpus/$$t $(FUZZ_DIR)/artifacts/$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	    ASAN_OPTIONS=detect_leaks=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
+	    $(FUZZ_DIR)/fuzz_$$t \
+	        -detect_leaks=`tests/fuzz/leaks.sh $$t` \
+	        `test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict` \
+	        -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -max_len=16384 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t/ \
+	        tests/fuzz/corpus/$$t 2>$(FUZZ_DIR)/fuzz_$$t.log; \
+	    rc=$$?; grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' \
+	        $(FUZZ_DIR)/fuzz_$$t.log | sed 's/^/    /'; \
+	    if [ $$rc -ne 0 ]; then \
+	        echo "fuzz: $$t FOUND A PROBLEM (exit $$rc): see $(FUZZ_DIR)/fuzz_$$t.log"; \
+	        failed="$$failed $$t"; \
+	    fi; \
+	done; \
+	ls $(FUZZ_DIR)/artifacts/*/* 2>/dev/null | sed 's/^/fuzz: artefact /'; \
+	echo "fuzz: replay one with $(FUZZ_DIR)/fuzz_TARGET FILE; once the bug is"; \
+	echo "fuzz: fixed, add the file to tests/fuzz/corpus/TARGET/ so that"; \
+	echo "fuzz: make check replays it from then on (until then keep it in"; \
+	echo "fuzz: tests/fuzz/found/TARGET/, which make check does not replay)."; \
+	test -z "$$failed"
+
+# Replay every corpus once (make check does this through tests/run.sh).
+fuzz-regress: fuzz-build
+	@tests/run.sh fuzz
+
 # The suite runs twice: a normal build, then an ASan+UBSan build of the
 # same sources in its own object directory.
 check: deps-check
@@ -157,6 +221,7 @@ check: deps-check
 	    HERSTELD=build/asan/hersteld HERSTELCTL=build/asan/herstelctl \
 	    EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build/asan/hersteld build/asan/herstelctl units
+	@$(MAKE) --no-print-directory fuzz-build
 	@tests/run.sh
 
 # Which daemon module uses which (nm over the object files); fails on a
@@ -183,6 +248,7 @@ install: all
 clean:
 	rm -rf build daemon/hersteld cli/herstelctl
 
-.PHONY: all deps deps-check deps-bench deps-graph run units check bench install clean
+.PHONY: all deps deps-check deps-bench deps-graph run units check bench install clean \
+	fuzz fuzz-build fuzz-regress
 
 -include $(shell find build -name '*.d' 2>/dev/null)

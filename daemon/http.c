@@ -364,8 +364,9 @@ serve_feed(struct MHD_Connection *c, const char *url)
 	return ret;
 }
 
-static int
-feed_path(const char *url)
+/* Whether url is a feed (see feed.h); the fuzz harness routes by it too. */
+int
+http_feed_path(const char *url)
 {
 	return strncmp(url, "/feeds/", 7) == 0 ||
 	    strncmp(url, "/events/", 8) == 0 ||
@@ -698,7 +699,7 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	if (!api) {
 		if (strncmp(url, "/unsubscribe/", 13) == 0)
 			return serve_unsubscribe(c, method, url + 13);
-		if (!feed_path(url))
+		if (!http_feed_path(url))
 			return send_text(c, 404, "not found\n");
 		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return send_text(c, 405, "feeds are read with GET\n");

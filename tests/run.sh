@@ -9,6 +9,10 @@
 # The last line is always "N passed, N failed" (totals); the exit status
 # is 0 only when nothing failed and at least one test ran.
 #
+# The fuzz harnesses (build/fuzz) replay their corpora once: one pass per
+# target whose whole corpus runs without a crash, a time-out or a leak.
+# "tests/run.sh fuzz" runs only that part (make fuzz-regress).
+#
 # Environment: UNIT_TESTS (names, default: the Makefile's list),
 # E2E_ARGS (extra arguments for tests/e2e/run.py, e.g. "-k locations").
 
@@ -27,15 +31,20 @@ failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hersteld-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
+# The names in a Makefile list (UNIT_TESTS, FUZZ_TARGETS).
+make_list() {
+	awk -v name="$1" '$0 ~ "^" name "[ \t]*=" { on = 1; sub(/^[A-Z_]+[ \t]*=/, "") }
+	    on { line = $0; sub(/\\$/, "", line); printf "%s ", line
+	         if ($0 !~ /\\$/) exit }' Makefile
+}
+
 # The unit test names: $UNIT_TESTS, or the UNIT_TESTS list in the Makefile.
 unit_names() {
 	if [ -n "${UNIT_TESTS:-}" ]; then
 		echo "$UNIT_TESTS"
 		return
 	fi
-	awk '/^UNIT_TESTS[ \t]*=/ { on = 1; sub(/^UNIT_TESTS[ \t]*=/, "") }
-	    on { line = $0; sub(/\\$/, "", line); printf "%s ", line
-	         if ($0 !~ /\\$/) exit }' Makefile
+	make_list UNIT_TESTS
 }
 
 # run_unit LABEL BINARY [env...]: one cmocka binary.
@@ -106,6 +115,51 @@ run_e2e() {
 	fi
 }
 
+# run_fuzz TARGET: replay tests/fuzz/corpus/TARGET once with its harness.
+run_fuzz() {
+	local t=$1 bin=build/fuzz/fuzz_$1 dir=tests/fuzz/corpus/$1
+	local out=$tmp/fuzz.out rc n start secs
+	if [ ! -x "$bin" ]; then
+		printf '%-8s %-32s FAILED: %s was not built\n' fuzz "$t" "$bin"
+		failed=$((failed + 1))
+		return
+	fi
+	n=$(find "$dir" -type f 2>/dev/null | wc -l)
+	start=$(date +%s)
+	# -runs=0: read and run every file of the corpus, then stop.
+	timeout "$UNIT_TIMEOUT" env ASAN_OPTIONS="$SAN_ASAN_OPTIONS" \
+	    UBSAN_OPTIONS="$SAN_UBSAN_OPTIONS" \
+	    LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp" \
+	    "$bin" -runs=0 -timeout=25 \
+	    -detect_leaks="$(tests/fuzz/leaks.sh "$t")" \
+	    -artifact_prefix="$tmp/" "$dir" >"$out" 2>&1
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	if [ "$rc" -ne 0 ] || [ "$n" -eq 0 ]; then
+		printf '%-8s %-32s 0 passed, 1 failed (exit %d, %d inputs, %ds)\n' \
+		    fuzz "$t" "$rc" "$n" "$secs"
+		grep -v -E '^(INFO|#[0-9])' "$out" | head -n 60 | sed 's/^/    /'
+		failed=$((failed + 1))
+	else
+		printf '%-8s %-32s 1 passed (%d inputs, %ds)\n' fuzz "$t" "$n" \
+		    "$secs"
+		passed=$((passed + 1))
+	fi
+}
+
+fuzz_all() {
+	for t in $(make_list FUZZ_TARGETS); do
+		run_fuzz "$t"
+	done
+}
+
+if [ "${1:-}" = fuzz ]; then
+	fuzz_all
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	exit
+fi
+
 names=$(unit_names)
 for name in $names; do
 	run_unit "$name" "build/obj/tests/unit/test_$name"
@@ -114,6 +168,8 @@ for name in $names; do
 	run_unit "$name (asan)" "build/asan/tests/unit/test_$name" \
 	    ASAN_OPTIONS="$SAN_ASAN_OPTIONS" UBSAN_OPTIONS="$SAN_UBSAN_OPTIONS"
 done
+
+fuzz_all
 
 run_e2e "normal" daemon/hersteld cli/herstelctl
 run_e2e "asan" build/asan/hersteld build/asan/herstelctl \

@@ -25,4 +25,7 @@ int	http_start(char *err, size_t errlen);
 /* Stop accepting, let requests in flight finish, and close. */
 void	http_stop(void);
 
+/* Whether a (decoded) URL path is one of the feeds of feed.h. */
+int	http_feed_path(const char *url);
+
 #endif
