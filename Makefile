@@ -36,10 +36,12 @@ DAEMON_SRCS = \
 	daemon/api_import.c \
 	daemon/api_group.c \
 	daemon/api_location.c \
+	daemon/api_outbox.c \
 	daemon/api_participant.c \
 	daemon/api_token.c \
 	daemon/api_cocreate.c \
 	daemon/api_report.c \
+	daemon/api_route.c \
 	daemon/api_signal.c \
 	daemon/attendance.c \
 	daemon/audit.c \
@@ -93,6 +95,7 @@ CLI_SRCS = \
 	cli/output.c
 
 UNIT_TESTS = \
+	api \
 	recur \
 	util \
 	when \

@@ -1,6 +1,9 @@
 /*
- * The JSON API core: parse the body, route by the first path segment, and
- * shape every error the same way.  Body size is capped by the HTTP layer.
+ * What the API's handlers share: every error shaped the same way, bodies
+ * read strictly, ids, times and periods, and the questions several nouns
+ * ask of the caller (the events and bookings it sees, the event it may
+ * act on, the people it may name).  The router is api_route.c; nothing
+ * here knows a route or a handler.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,31 +12,11 @@
 
 #include "hersteld/api.h"
 #include "hersteld/booking.h"
-#include "hersteld/log.h"
+#include "hersteld/cohost.h"
+#include "hersteld/conf.h"
+#include "hersteld/event.h"
+#include "hersteld/store.h"
 #include "hersteld/when.h"
-
-static const struct {
-	const char	*noun;
-	void		(*fn)(const struct api_req *, struct api_resp *);
-} routes[] = {
-	{ "locations",	api_locations },
-	{ "rooms",	api_rooms },
-	{ "closures",	api_closures },
-	{ "groups",	api_groups },
-	{ "events",	api_events },
-	{ "tokens",	api_tokens },
-	{ "bookings",	api_bookings },
-	{ "feeds",	api_feeds },
-	{ "import",	api_import },
-	{ "participants", api_participants },
-	{ "outbox",	api_outbox },
-	{ "cohosts",	api_cohosts },
-	{ "topics",	api_topics },
-	{ "signals",	api_signals },
-	{ "attendance",	api_attendance },
-	{ "reports",	api_reports },
-	{ "audit",	api_audit },
-};
 
 void
 api_error(struct api_resp *resp, unsigned int status, const char *code,
@@ -124,15 +107,6 @@ api_unpack(const struct api_req *r, struct api_resp *resp, const char *fmt, ...)
 	return 0;
 }
 
-int
-api_need_admin(const struct api_req *r, struct api_resp *resp)
-{
-	if (r->who->role == ROLE_ADMIN)
-		return 0;
-	api_error(resp, 403, "forbidden", "only an admin may do this");
-	return -1;
-}
-
 json_t *
 api_time(time_t t, const char *tz)
 {
@@ -191,72 +165,120 @@ api_actor(const struct api_req *r)
 }
 
 void
-api_handle(const char *method, const char *path, const char *body,
-    size_t bodylen, const struct principal *who,
-    const char *(*query)(void *, const char *), void *query_arg,
-    struct api_resp *resp)
+api_event_scope(const struct principal *who, struct event_scope *s)
 {
-	struct api_req r = { 0 };
-	char *copy = NULL, *tok;
-	json_error_t e;
+	int64_t *cohosted = NULL;
 
-	resp->status = 500;
-	resp->json = NULL;
-	r.method = method;
-	r.who = who;
-	r.query = query;
-	r.query_arg = query_arg;
+	memset(s, 0, sizeof(*s));
+	s->all = who->role == ROLE_ADMIN;
+	if (who->role == ROLE_ORGANIZER) {
+		s->group_id = who->group_id;
+		if (cohost_events(store_db(), who->group_id, &cohosted,
+		    &s->ncohosted) == 0)
+			s->cohosted = cohosted;
+	}
+	if (who->role == ROLE_LOCATION_MANAGER)
+		s->location_id = who->location_id;
+}
 
-	if (body != NULL && bodylen > 0) {
-		r.body = json_loadb(body, bodylen, JSON_REJECT_DUPLICATES, &e);
-		if (r.body == NULL) {
-			api_error(resp, 400, "bad_json", "malformed JSON at line "
-			    "%d, column %d: %s", e.line, e.column, e.text);
-			return;
-		}
-	}
-	if ((copy = strdup(path)) == NULL) {
-		api_error(resp, 500, "internal", "out of memory");
-		goto done;
-	}
-	/*
-	 * Split on '/' keeping empty segments: "locations/x/" or
-	 * "rooms/a//b" must never reach another object (MHD has already
-	 * decoded %2F into '/').
-	 */
-	tok = copy[0] == '/' ? copy + 1 : copy;
-	if (*tok != '\0') {
-		for (;;) {
-			char *slash = strchr(tok, '/');
+void
+api_booking_viewer(const struct principal *who, struct booking_viewer *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->all = who->role == ROLE_ADMIN;
+	if (who->role == ROLE_ORGANIZER)
+		v->group_id = who->group_id;
+	if (who->role == ROLE_LOCATION_MANAGER)
+		v->location_id = who->location_id;
+}
 
-			if (slash)
-				*slash = '\0';
-			if (*tok == '\0' ||
-			    r.nseg == (int)(sizeof(r.seg) / sizeof(r.seg[0]))) {
-				api_error(resp, 404, "not_found", "no such API "
-				    "path: %.100s", path);
-				goto done;
-			}
-			r.seg[r.nseg++] = tok;
-			if (slash == NULL)
-				break;
-			tok = slash + 1;
-		}
+int64_t
+api_people_group(const struct api_req *r)
+{
+	return r->who->role == ROLE_ADMIN ? 0 : r->who->group_id;
+}
+
+struct event *
+api_event_for(const struct api_req *r, struct api_resp *resp, int64_t id,
+    int need, const char *doing)
+{
+	sqlite3 *db = store_db();
+	struct event_scope scope;
+	struct fault f = { 0 };
+	struct event *ev;
+	enum standing s;
+
+	if ((ev = event_get(db, id, &f)) == NULL) {
+		api_fault(resp, &f);
+		return NULL;
 	}
-	if (r.nseg == 0) {
-		resp->status = 200;
-		resp->json = json_pack("{s:s}", "api", "hersteld v1");
-		goto done;
+	s = cohost_standing(db, ev, r->who);
+	if (need > STANDING_NONE && (int)s >= need)
+		return ev;
+	api_event_scope(r->who, &scope);
+	if (!event_visible(ev, &scope))
+		api_error(resp, 404, "not_found", "unknown event %lld",
+		    (long long)id);
+	else if (need == STANDING_NONE) {
+		free((void *)scope.cohosted);
+		return ev;
+	} else
+		api_error(resp, 403, "forbidden", "only an admin or the "
+		    "organizers of event %lld's group%s may %s",
+		    (long long)id, need <= STANDING_COHOST ? " and its co-hosts" :
+		    "", doing);
+	free((void *)scope.cohosted);
+	event_free(ev);
+	return NULL;
+}
+
+/* A bare date "YYYY-MM-DD". */
+static int
+is_date(const char *s)
+{
+	return strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+}
+
+time_t
+api_next_day(time_t t, icaltimezone *z)
+{
+	struct icaltimetype lt = when_local(t, z);
+	time_t out;
+
+	icaltime_adjust(&lt, 1, 0, 0, 0);
+	return when_from_local(NULL, "", lt, z, &out) ? t + 86400 : out;
+}
+
+int
+api_period(const struct api_req *r, struct api_resp *resp, int required,
+    time_t *from, time_t *to)
+{
+	icaltimezone *z = when_zone(conf_current()->timezone);
+	const char *a = r->query(r->query_arg, "from");
+	const char *b = r->query(r->query_arg, "to");
+	struct fault f = { 0 };
+
+	if (required && (a == NULL || b == NULL)) {
+		api_error(resp, 422, "invalid", "give --from and --to");
+		return -1;
 	}
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(r.seg[0], routes[i].noun) == 0) {
-			routes[i].fn(&r, resp);
-			goto done;
-		}
-	api_error(resp, 404, "not_found", "no such API path: /%.100s", path);
-done:
-	if (resp->json == NULL && resp->status != 204)
-		api_error(resp, 500, "internal", "internal error");
-	json_decref(r.body);
-	free(copy);
+	*from = 0;
+	*to = (time_t)1 << 40;
+	if (a && when_parse(&f, "--from", a, z, from))
+		goto fault;
+	if (b) {
+		if (when_parse(&f, "--to", b, z, to))
+			goto fault;
+		if (is_date(b))		/* the whole day */
+			*to = api_next_day(*to, z);
+	}
+	if (*to <= *from) {
+		api_error(resp, 422, "invalid", "--to (%s) is before --from (%s)",
+		    b, a ? a : "");
+		return -1;
+	}
+	return 0;
+fault:
+	api_fault(resp, &f);
+	return -1;
 }

@@ -1,10 +1,9 @@
 /*
  * /api/v1/bookings: book a room (once or as a series), list, approve,
- * decline, cancel and restore; and the room questions "when is it free"
- * (/rooms/LOC/ROOM/availability) and "which room is free"
- * (/locations/LOC/free-rooms).  Admins do everything; a location manager
+ * decline, cancel and restore.  Admins do everything; a location manager
  * books, approves and declines in its own location; an organizer books
- * for its own group and cancels its own group's bookings.
+ * for its own group and cancels its own group's bookings.  The route
+ * table at the end says who may call what.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +16,6 @@
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
-
-static void
-viewer_of(const struct principal *who, struct booking_viewer *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->all = who->role == ROLE_ADMIN;
-	if (who->role == ROLE_ORGANIZER)
-		v->group_id = who->group_id;
-	if (who->role == ROLE_LOCATION_MANAGER)
-		v->location_id = who->location_id;
-}
 
 static json_t *
 str_or_null(const char *s)
@@ -93,8 +81,9 @@ skipped_json(const struct conflicts *c, const char *tz)
 }
 
 static void
-book(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
+book(const struct api_req *r, struct api_resp *resp)
 {
+	sqlite3 *db = store_db();
 	struct booking_in in = { 0 };
 	struct booking_viewer v;
 	struct booking_result res = { 0 };
@@ -144,7 +133,7 @@ book(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
 		}
 		break;
 	}
-	viewer_of(r->who, &v);
+	api_booking_viewer(r->who, &v);
 	if (schedule_booking_add(db, &in, &v, api_actor(r), &res, &refused, &f)) {
 		api_refused(resp, &f, &refused, room.location_tz);
 		conflicts_free(&refused);
@@ -185,98 +174,117 @@ push_not_held(const struct slot *sl, const char *state, const char *note,
 	return 0;
 }
 
-void
-api_bookings(const struct api_req *r, struct api_resp *resp)
+static void
+list(const struct api_req *r, struct api_resp *resp)
+{
+	struct list_ctx l = { r->who, json_array() };
+	struct fault f = { 0 };
+
+	if (booking_list(store_db(), r->query(r->query_arg, "room"),
+	    r->query(r->query_arg, "status"), push, &l, &f)) {
+		json_decref(l.a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = l.a;
+}
+
+/*
+ * The booking of the path bookings/ID/..., if who may see it; 0, or -1
+ * with a 404 in resp.
+ */
+static int
+booking_for(const struct api_req *r, struct api_resp *resp, int64_t *id,
+    struct booking *b)
+{
+	struct fault f = { 0 };
+
+	if (api_id(r->seg[1], "booking", id, resp))
+		return -1;
+	if (booking_get(store_db(), *id, b, &f) || !mine(r->who, b)) {
+		if (f.kind == FAULT_NONE)
+			fault_set(&f, FAULT_NOTFOUND, "unknown booking %lld",
+			    (long long)*id);
+		api_fault(resp, &f);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+show(const struct api_req *r, struct api_resp *resp)
+{
+	struct not_held_ctx x;
+	struct booking b;
+	struct fault f = { 0 };
+	int64_t id;
+
+	if (booking_for(r, resp, &id, &b))
+		return;
+	x.a = json_array();
+	x.tz = b.timezone;
+	if (booking_not_held(store_db(), id, push_not_held, &x, &f)) {
+		json_decref(x.a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = booking_json(&b);
+	json_object_set_new(resp->json, "not_held", x.a);
+}
+
+enum verb { APPROVE, DECLINE, CANCEL, RESTORE };
+
+static const char *const verbs[] = { "approve", "decline", "cancel", "restore" };
+
+static void
+act(const struct api_req *r, struct api_resp *resp, enum verb verb)
 {
 	sqlite3 *db = store_db();
 	struct booking_viewer v;
 	struct conflicts refused = { 0 };
 	struct booking b;
 	struct fault f = { 0 };
-	const char *reason = NULL, *date = NULL, *verb;
+	const char *reason = NULL, *date = NULL;
 	int64_t id;
 	int rc;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
-		return;
-	}
-	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
-		struct list_ctx l = { r->who, json_array() };
-
-		if (booking_list(db, r->query(r->query_arg, "room"),
-		    r->query(r->query_arg, "status"), push, &l, &f)) {
-			json_decref(l.a);
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = l.a;
-		return;
-	}
-	if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		book(r, resp, db);
-		return;
-	}
-	if (r->nseg < 2 || r->nseg > 3 || api_id(r->seg[1], "booking", &id, resp))
-		goto nopath;
 	/*
 	 * Approving and declining belong to the room's location: another
 	 * location's manager is refused (403) rather than told "unknown".
 	 */
-	if (r->nseg == 3 && r->who->role == ROLE_LOCATION_MANAGER &&
-	    (strcmp(r->seg[2], "approve") == 0 ||
-	    strcmp(r->seg[2], "decline") == 0) &&
+	if ((verb == APPROVE || verb == DECLINE) &&
+	    r->who->role == ROLE_LOCATION_MANAGER &&
+	    api_id(r->seg[1], "booking", &id, resp) == 0 &&
 	    booking_get(db, id, &b, &f) == 0 &&
 	    b.location_id != r->who->location_id) {
 		api_error(resp, 403, "forbidden", "only an admin or the manager "
-		    "of this location may %s bookings", r->seg[2]);
+		    "of this location may %s bookings", verbs[verb]);
 		return;
 	}
-	if (booking_get(db, id, &b, &f) || !mine(r->who, &b)) {
-		if (f.kind == FAULT_NONE)
-			fault_set(&f, FAULT_NOTFOUND, "unknown booking %lld",
-			    (long long)id);
-		api_fault(resp, &f);
+	f = (struct fault){ 0 };
+	if (booking_for(r, resp, &id, &b))
 		return;
-	}
-	if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
-		struct not_held_ctx x = { json_array(), b.timezone };
-
-		if (booking_not_held(db, id, push_not_held, &x, &f)) {
-			json_decref(x.a);
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = booking_json(&b);
-		json_object_set_new(resp->json, "not_held", x.a);
-		return;
-	}
-	if (r->nseg != 3 || strcmp(r->method, "POST") != 0)
-		goto nopath;
-	verb = r->seg[2];
-	if ((strcmp(verb, "approve") == 0 || strcmp(verb, "decline") == 0) &&
-	    r->who->role != ROLE_ADMIN && !(r->who->role ==
-	    ROLE_LOCATION_MANAGER && r->who->location_id == b.location_id)) {
-		api_error(resp, 403, "forbidden", "only an admin or the manager "
-		    "of this location may %s bookings", verb);
-		return;
-	}
 	if (r->body && api_unpack(r, resp, "{s?s, s?s}", "reason", &reason,
 	    "occurrence", &date))
 		return;
-	viewer_of(r->who, &v);
-	if (strcmp(verb, "approve") == 0)
+	api_booking_viewer(r->who, &v);
+	switch (verb) {
+	case APPROVE:
 		rc = schedule_booking_approve(db, id, api_actor(r), &f);
-	else if (strcmp(verb, "decline") == 0)
+		break;
+	case DECLINE:
 		rc = schedule_booking_decline(db, id, reason, api_actor(r), &f);
-	else if (strcmp(verb, "cancel") == 0)
+		break;
+	case CANCEL:
 		rc = booking_cancel(db, id, date, api_actor(r), &f);
-	else if (strcmp(verb, "restore") == 0)
-		rc = booking_restore(db, id, date, &v, api_actor(r), &refused, &f);
-	else
-		goto nopath;
+		break;
+	default:
+		rc = booking_restore(db, id, date, &v, api_actor(r), &refused,
+		    &f);
+		break;
+	}
 	if (rc) {
 		api_refused(resp, &f, &refused, b.timezone);
 		conflicts_free(&refused);
@@ -288,78 +296,44 @@ api_bookings(const struct api_req *r, struct api_resp *resp)
 	}
 	resp->status = 200;
 	resp->json = booking_json(&b);
-	return;
-nopath:
-	if (resp->json == NULL)
-		api_error(resp, 404, "not_found", "no such API path");
 }
 
-struct period_ctx {
-	json_t	*a;
+static void
+approve(const struct api_req *r, struct api_resp *resp)
+{
+	act(r, resp, APPROVE);
+}
+
+static void
+decline(const struct api_req *r, struct api_resp *resp)
+{
+	act(r, resp, DECLINE);
+}
+
+static void
+cancel(const struct api_req *r, struct api_resp *resp)
+{
+	act(r, resp, CANCEL);
+}
+
+static void
+restore(const struct api_req *r, struct api_resp *resp)
+{
+	act(r, resp, RESTORE);
+}
+
+/* Who acts on one booking beyond this: mine() and act(). */
+const struct api_route api_booking_routes[] = {
+	{ "GET",	"bookings",		API_ANYONE,	list,	NULL },
+	{ "POST",	"bookings",		API_ANYONE,	book,	NULL },
+	{ "GET",	"bookings/:id",		API_ANYONE,	show,	NULL },
+	{ "POST",	"bookings/:id/approve",	API_ADMIN | API_MANAGER, approve,
+	    "only an admin or the manager of this location may approve "
+	    "bookings" },
+	{ "POST",	"bookings/:id/decline",	API_ADMIN | API_MANAGER, decline,
+	    "only an admin or the manager of this location may decline "
+	    "bookings" },
+	{ "POST",	"bookings/:id/cancel",	API_ANYONE,	cancel,	NULL },
+	{ "POST",	"bookings/:id/restore",	API_ANYONE,	restore, NULL },
+	{ NULL, NULL, 0, NULL, NULL }
 };
-
-static int
-push_period(const struct period *p, const char *tz, void *arg)
-{
-	struct period_ctx *x = arg;
-
-	json_array_append_new(x->a, json_pack("{s:o, s:o, s:s, s:o}",
-	    "start", api_time(p->start, tz), "end", api_time(p->end, tz),
-	    "state", p->busy ? "busy" : "free",
-	    "what", p->busy ? json_string(p->what) : json_null()));
-	return 0;
-}
-
-void
-api_room_availability(const struct api_req *r, struct api_resp *resp,
-    const char *ref)
-{
-	struct booking_viewer v;
-	struct period_ctx x = { json_array() };
-	struct fault f = { 0 };
-
-	viewer_of(r->who, &v);
-	if (booking_availability(store_db(), ref, r->query(r->query_arg, "from"),
-	    r->query(r->query_arg, "to"), &v, push_period, &x, &f)) {
-		json_decref(x.a);
-		api_fault(resp, &f);
-		return;
-	}
-	resp->status = 200;
-	resp->json = x.a;
-}
-
-static int
-push_room(const char *ref, const char *name, long capacity, void *arg)
-{
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:I}", "room", ref,
-	    "name", name, "capacity", (json_int_t)capacity));
-	return 0;
-}
-
-void
-api_free_rooms(const struct api_req *r, struct api_resp *resp,
-    const char *loc)
-{
-	const char *cap = r->query(r->query_arg, "capacity");
-	const char *acc = r->query(r->query_arg, "accessible");
-	struct fault f = { 0 };
-	json_t *a = json_array();
-	long capacity = 1;
-	char *end = NULL;
-
-	if (cap != NULL) {
-		capacity = strtol(cap, &end, 10);
-		if (*cap == '\0' || *end != '\0' || capacity < 1)
-			capacity = -1;
-	}
-	if (booking_find(store_db(), loc, r->query(r->query_arg, "start"),
-	    r->query(r->query_arg, "end"), r->query(r->query_arg, "duration"),
-	    capacity, acc && strcmp(acc, "1") == 0, push_room, a, &f)) {
-		json_decref(a);
-		api_fault(resp, &f);
-		return;
-	}
-	resp->status = 200;
-	resp->json = a;
-}

@@ -1,8 +1,11 @@
 /*
  * /api/v1/events: list occurrences in a window, show, add, edit (series,
- * one occurrence, or from an occurrence on), cancel, publish, remove.
- * Admins do everything; an organizer creates and changes only its own
- * group's events; what a caller may not see does not exist for it (404).
+ * one occurrence, or from an occurrence on), cancel, publish, remove; and
+ * the people of an event: events/ID/register, unregister, attendees,
+ * checkin and followup.  Admins do everything; an organizer creates and
+ * changes only its own group's events, and co-hosts edit and see to the
+ * people; what a caller may not see does not exist for it (404).  The
+ * route table at the end says which role may call what.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,35 +13,19 @@
 
 #include "hersteld/clock.h"
 #include "hersteld/api.h"
+#include "hersteld/attendance.h"
 #include "hersteld/booking.h"
 #include "hersteld/cohost.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/group.h"
+#include "hersteld/registration.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
 #define LIST_DEFAULT_DAYS	90
 #define LIST_MAX_DAYS		3660
-
-/* The caller's scope; free s->cohosted after use (co-hosted events). */
-static void
-scope_of(const struct principal *who, struct event_scope *s)
-{
-	int64_t *cohosted = NULL;
-
-	memset(s, 0, sizeof(*s));
-	s->all = who->role == ROLE_ADMIN;
-	if (who->role == ROLE_ORGANIZER) {
-		s->group_id = who->group_id;
-		if (cohost_events(store_db(), who->group_id, &cohosted,
-		    &s->ncohosted) == 0)
-			s->cohosted = cohosted;
-	}
-	if (who->role == ROLE_LOCATION_MANAGER)
-		s->location_id = who->location_id;
-}
 
 static json_t *
 str_or_null(const char *s)
@@ -280,8 +267,9 @@ answer_event(struct api_resp *resp, sqlite3 *db, int64_t id,
 }
 
 static void
-list_events(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
+list(const struct api_req *r, struct api_resp *resp)
 {
+	sqlite3 *db = store_db();
 	const struct conf *c = conf_current();
 	icaltimezone *z = when_zone(c->timezone);
 	struct event_filter flt = { 0 };
@@ -312,7 +300,7 @@ list_events(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
 	flt.kind = r->query(r->query_arg, "kind");
 	flt.group = r->query(r->query_arg, "group");
 	flt.status = r->query(r->query_arg, "status");
-	scope_of(r->who, &scope);
+	api_event_scope(r->who, &scope);
 	a = json_array();
 	if (event_list(db, &flt, &scope, push_occ, a, &f)) {
 		free((void *)scope.cohosted);
@@ -327,139 +315,371 @@ fault:
 	api_fault(resp, &f);
 }
 
-void
-api_events(const struct api_req *r, struct api_resp *resp)
+static void
+add(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	struct event_in in;
+	struct booking_viewer viewer;
+	struct conflicts refused = { 0 };
+	struct fault f = { 0 };
+	struct group g;
+	char themes[512];
+	const char *except[EVENT_MAX_EXCEPT];
+	int64_t id;
+
+	if (read_in(r, resp, &in, 0, themes, sizeof(themes), except))
+		return;
+	booking_ctx(r, &in, &viewer, &refused);
+	if (r->who->role == ROLE_ORGANIZER) {
+		if (group_get_id(db, r->who->group_id, &g, &f)) {
+			api_fault(resp, &f);
+			return;
+		}
+		if (in.group == NULL)
+			in.group = g.slug;
+		else if (strcmp(in.group, g.slug) != 0) {
+			api_error(resp, 403, "forbidden", "an organizer "
+			    "may only plan events for its own group (%s)",
+			    g.slug);
+			return;
+		}
+	}
+	if (schedule_event_add(db, &in, api_actor(r), &id, &f))
+		api_refused(resp, &f, &refused, refusal_zone(NULL));
+	else
+		answer_event(resp, db, id, 201);
+	conflicts_free(&refused);
+}
+
+/*
+ * The event of the path events/ID/..., if the caller may see it; NULL
+ * with a 404 in resp.  Caller frees with event_free.
+ */
+static struct event *
+visible_event(const struct api_req *r, struct api_resp *resp)
+{
 	struct event_scope scope;
-	struct event *ev = NULL;
+	struct fault f = { 0 };
+	struct event *ev;
+	int64_t id;
+
+	if (api_id(r->seg[1], "event", &id, resp))
+		return NULL;
+	api_event_scope(r->who, &scope);
+	if ((ev = event_get(store_db(), id, &f)) == NULL ||
+	    !event_visible(ev, &scope)) {
+		if (ev != NULL)
+			fault_set(&f, FAULT_NOTFOUND, "unknown event %lld",
+			    (long long)id);
+		api_fault(resp, &f);
+		event_free(ev);
+		ev = NULL;
+	}
+	free((void *)scope.cohosted);
+	return ev;
+}
+
+static void
+show(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
+
+	if ((ev = visible_event(r, resp)) == NULL)
+		return;
+	resp->status = 200;
+	resp->json = event_json(ev);
+	event_free(ev);
+}
+
+static void
+edit(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct event_in in;
+	struct event *ev;
 	struct booking_viewer viewer;
 	struct conflicts refused = { 0 };
 	struct fault f = { 0 };
 	char themes[512];
 	const char *except[EVENT_MAX_EXCEPT];
-	int64_t id, new_id;
+	int64_t new_id;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
+	if ((ev = visible_event(r, resp)) == NULL)
 		return;
-	}
-	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
-		list_events(r, resp, db);
-		return;
-	}
-	if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		struct group g;
-
-		if (read_in(r, resp, &in, 0, themes, sizeof(themes), except))
-			return;
-		booking_ctx(r, &in, &viewer, &refused);
-		if (r->who->role == ROLE_LOCATION_MANAGER) {
-			api_error(resp, 403, "forbidden", "a location manager "
-			    "cannot plan events; an organizer or admin can");
-			return;
-		}
-		if (r->who->role == ROLE_ORGANIZER) {
-			if (group_get_id(db, r->who->group_id, &g, &f)) {
-				api_fault(resp, &f);
-				return;
-			}
-			if (in.group == NULL)
-				in.group = g.slug;
-			else if (strcmp(in.group, g.slug) != 0) {
-				api_error(resp, 403, "forbidden", "an organizer "
-				    "may only plan events for its own group (%s)",
-				    g.slug);
-				return;
-			}
-			if (schedule_event_add(db, &in, api_actor(r), &id, &f))
-				goto refused;
-		} else if (schedule_event_add(db, &in, api_actor(r), &id, &f))
-			goto refused;
-		answer_event(resp, db, id, 201);
-		return;
-	}
-	if (r->nseg < 2 || r->nseg > 3) {
-		api_error(resp, 404, "not_found", "no such API path");
-		return;
-	}
-	if (api_id(r->seg[1], "event", &id, resp))
-		return;
-	scope_of(r->who, &scope);
-	if ((ev = event_get(db, id, &f)) == NULL || !event_visible(ev, &scope)) {
-		free((void *)scope.cohosted);
-		if (ev != NULL)
-			fault_set(&f, FAULT_NOTFOUND, "unknown event %lld",
-			    (long long)id);
-		api_fault(resp, &f);
+	/* Co-hosts edit too (cohost.h). */
+	if (read_in(r, resp, &in, 1, themes, sizeof(themes), except) ||
+	    (!cohost_may_edit(db, ev, r->who, in.group) &&
+	    may_change(r, resp, ev->group_id, in.group)))
 		goto done;
-	}
-	free((void *)scope.cohosted);
-	if (r->nseg == 3 && (strcmp(r->seg[2], "register") == 0 ||
-	    strcmp(r->seg[2], "unregister") == 0 ||
-	    strcmp(r->seg[2], "attendees") == 0 ||
-	    strcmp(r->seg[2], "checkin") == 0 ||
-	    strcmp(r->seg[2], "followup") == 0)) {
-		/* Its people: the admin and the organizers of the event's
-		 * group and of the groups co-hosting it. */
-		if (cohost_may_edit(db, ev, r->who, NULL) ||
-		    may_change(r, resp, ev->group_id, NULL) == 0)
-			api_event_people(r, resp, ev);
-		goto done;
-	}
-	if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
-		resp->status = 200;
-		resp->json = event_json(ev);
-	} else if (r->nseg == 2 && strcmp(r->method, "PATCH") == 0) {
-		/* Co-hosts edit too (cohost.h). */
-		if (read_in(r, resp, &in, 1, themes, sizeof(themes), except) ||
-		    (!cohost_may_edit(db, ev, r->who, in.group) &&
-		    may_change(r, resp, ev->group_id, in.group)))
-			goto done;
-		booking_ctx(r, &in, &viewer, &refused);
-		if (schedule_event_edit(db, id, &in, api_actor(r), &new_id, &f))
-			goto refused;
-		answer_event(resp, db, new_id ? new_id : id, 200);
-	} else if (r->nseg == 2 && strcmp(r->method, "DELETE") == 0) {
-		if (may_change(r, resp, ev->group_id, NULL))
-			goto done;
-		if (schedule_event_remove(db, id, api_actor(r), &f)) {
-			api_fault(resp, &f);
-			goto done;
-		}
-		resp->status = 200;
-		resp->json = json_pack("{s:I}", "removed", (json_int_t)id);
-	} else if (r->nseg == 3 && strcmp(r->method, "POST") == 0 &&
-	    strcmp(r->seg[2], "cancel") == 0) {
-		memset(&in, 0, sizeof(in));
-		in.capacity = -1;
-		booking_ctx(r, &in, &viewer, &refused);
-		if (may_change(r, resp, ev->group_id, NULL) ||
-		    (r->body && api_unpack(r, resp, "{s?s, s?s, s?s}",
-		    "occurrence", &in.occurrence, "following", &in.following,
-		    "reason", &in.reason)))
-			goto done;
-		if (schedule_event_cancel(db, id, &in, api_actor(r), &new_id, &f))
-			goto refused;
-		/* After a split the answer is the later, cancelled part. */
-		answer_event(resp, db, new_id ? new_id : id, 200);
-	} else if (r->nseg == 3 && strcmp(r->method, "POST") == 0 &&
-	    strcmp(r->seg[2], "publish") == 0) {
-		if (may_change(r, resp, ev->group_id, NULL))
-			goto done;
-		memset(&in, 0, sizeof(in));
-		in.capacity = -1;
-		booking_ctx(r, &in, &viewer, &refused);
-		if (schedule_event_publish(db, id, &in, api_actor(r), &f))
-			goto refused;
-		answer_event(resp, db, id, 200);
-	} else
-		api_error(resp, 405, "method", "%s is not allowed here", r->method);
-	goto done;
-refused:
-	api_refused(resp, &f, &refused, refusal_zone(ev));
+	booking_ctx(r, &in, &viewer, &refused);
+	if (schedule_event_edit(db, ev->id, &in, api_actor(r), &new_id, &f))
+		api_refused(resp, &f, &refused, refusal_zone(ev));
+	else
+		answer_event(resp, db, new_id ? new_id : ev->id, 200);
 done:
 	conflicts_free(&refused);
 	event_free(ev);
 }
+
+static void
+remove_(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
+	struct fault f = { 0 };
+
+	if ((ev = visible_event(r, resp)) == NULL)
+		return;
+	if (may_change(r, resp, ev->group_id, NULL))
+		goto done;
+	if (schedule_event_remove(store_db(), ev->id, api_actor(r), &f)) {
+		api_fault(resp, &f);
+		goto done;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:I}", "removed", (json_int_t)ev->id);
+done:
+	event_free(ev);
+}
+
+static void
+cancel(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct event_in in;
+	struct event *ev;
+	struct booking_viewer viewer;
+	struct conflicts refused = { 0 };
+	struct fault f = { 0 };
+	int64_t new_id;
+
+	if ((ev = visible_event(r, resp)) == NULL)
+		return;
+	memset(&in, 0, sizeof(in));
+	in.capacity = -1;
+	booking_ctx(r, &in, &viewer, &refused);
+	if (may_change(r, resp, ev->group_id, NULL) ||
+	    (r->body && api_unpack(r, resp, "{s?s, s?s, s?s}",
+	    "occurrence", &in.occurrence, "following", &in.following,
+	    "reason", &in.reason)))
+		goto done;
+	if (schedule_event_cancel(db, ev->id, &in, api_actor(r), &new_id, &f))
+		api_refused(resp, &f, &refused, refusal_zone(ev));
+	else	/* After a split the answer is the later, cancelled part. */
+		answer_event(resp, db, new_id ? new_id : ev->id, 200);
+done:
+	conflicts_free(&refused);
+	event_free(ev);
+}
+
+static void
+publish(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct event_in in;
+	struct event *ev;
+	struct booking_viewer viewer;
+	struct conflicts refused = { 0 };
+	struct fault f = { 0 };
+
+	if ((ev = visible_event(r, resp)) == NULL)
+		return;
+	if (may_change(r, resp, ev->group_id, NULL))
+		goto done;
+	memset(&in, 0, sizeof(in));
+	in.capacity = -1;
+	booking_ctx(r, &in, &viewer, &refused);
+	if (schedule_event_publish(db, ev->id, &in, api_actor(r), &f))
+		api_refused(resp, &f, &refused, refusal_zone(ev));
+	else
+		answer_event(resp, db, ev->id, 200);
+done:
+	conflicts_free(&refused);
+	event_free(ev);
+}
+
+/* ---- the people of one event ---- */
+
+/*
+ * The event of the path, for its people: the admin and the organizers
+ * of the event's group and of the groups co-hosting it.  NULL with a
+ * 404 or 403 in resp; caller frees with event_free.
+ */
+static struct event *
+people_event(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
+
+	if ((ev = visible_event(r, resp)) == NULL)
+		return NULL;
+	if (cohost_may_edit(store_db(), ev, r->who, NULL) ||
+	    may_change(r, resp, ev->group_id, NULL) == 0)
+		return ev;
+	event_free(ev);
+	return NULL;
+}
+
+struct people {
+	json_t		*a;
+	icaltimezone	*zone;
+};
+
+static int
+push_attendee(const struct attendee *at, void *arg)
+{
+	struct people *pp = arg;
+	char day[16];
+
+	if (at->occurrence)
+		when_format_date(at->occurrence, pp->zone, day);
+	json_array_append_new(pp->a, json_pack("{s:I, s:s, s:s, s:s, s:o}",
+	    "participant", (json_int_t)at->participant_id, "email", at->email,
+	    "name", at->name, "status", at->status,
+	    "occurrence", at->occurrence ? json_string(day) : json_null()));
+	return 0;
+}
+
+static void
+attendees(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
+	struct reg_counts n;
+	struct people pp;
+	struct fault f = { 0 };
+	const char *occ = r->query(r->query_arg, "occurrence");
+
+	if ((ev = people_event(r, resp)) == NULL)
+		return;
+	pp.a = json_array();
+	pp.zone = ev->zone;
+	if (reg_attendees(store_db(), ev->id, occ, push_attendee, &pp, &n,
+	    &f)) {
+		json_decref(pp.a);
+		api_fault(resp, &f);
+		goto done;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:I, s:o, s:i, s:i, s:o, s:b, s:o}",
+	    "event", (json_int_t)ev->id,
+	    "occurrence", occ ? json_string(occ) : json_null(),
+	    "going", (int)n.going, "waitlist", (int)n.waitlist,
+	    "capacity", n.capacity ? json_integer(n.capacity) :
+	    json_null(), "anonymous", n.anonymous,
+	    "attendees", n.anonymous ? (json_decref(pp.a),
+	    json_null()) : pp.a);
+done:
+	event_free(ev);
+}
+
+/* events/ID/register and unregister: the path's last segment says which. */
+static void
+registration(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
+	struct reg_result res;
+	struct fault f = { 0 };
+	const char *who = NULL, *occ = NULL;
+	int reg = strcmp(r->seg[2], "register") == 0;
+
+	if ((ev = people_event(r, resp)) == NULL)
+		return;
+	if (api_unpack(r, resp, "{s:s, s?s}", "participant", &who,
+	    "occurrence", &occ))
+		goto done;
+	if (reg ? reg_register(store_db(), ev->id, who, occ,
+	    api_people_group(r), api_actor(r), &res, &f) :
+	    reg_unregister(store_db(), ev->id, who, occ, api_people_group(r),
+	    api_actor(r), &f)) {
+		api_fault(resp, &f);
+		goto done;
+	}
+	resp->status = 200;
+	resp->json = reg ? json_pack("{s:I, s:I, s:s, s:b}",
+	    "registration", (json_int_t)res.id, "event",
+	    (json_int_t)ev->id, "status", res.status, "mailed",
+	    res.mailed > 0) : json_pack("{s:I, s:s}", "event",
+	    (json_int_t)ev->id, "status", "unregistered");
+done:
+	event_free(ev);
+}
+
+static void
+checkin(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
+	struct fault f = { 0 };
+	const char *who = NULL, *occ = NULL;
+	long n;
+
+	if ((ev = people_event(r, resp)) == NULL)
+		return;
+	if (api_unpack(r, resp, "{s:s, s?s}", "participant", &who,
+	    "occurrence", &occ))
+		goto done;
+	if (attendance_checkin(store_db(), ev->id, occ, who,
+	    api_people_group(r), api_actor(r), &n, &f)) {
+		api_fault(resp, &f);
+		goto done;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:I, s:o, s:i}", "event",
+	    (json_int_t)ev->id, "occurrence", occ ? json_string(occ) :
+	    json_null(), "count", (int)n);
+done:
+	event_free(ev);
+}
+
+static void
+followup(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
+	struct fault f = { 0 };
+	const char *occ = NULL, *notes = NULL;
+	long n;
+
+	if ((ev = people_event(r, resp)) == NULL)
+		return;
+	if (api_unpack(r, resp, "{s:s, s?s}", "notes", &notes,
+	    "occurrence", &occ))
+		goto done;
+	if (reg_followup(store_db(), ev->id, occ, notes, api_actor(r), &n,
+	    &f)) {
+		api_fault(resp, &f);
+		goto done;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:I, s:i}", "event", (json_int_t)ev->id,
+	    "queued", (int)n);
+done:
+	event_free(ev);
+}
+
+#define PLANNERS	(API_ADMIN | API_ORGANIZER)
+#define PLANNERS_ONLY	"only an admin or the group's organizer may do this"
+
+const struct api_route api_event_routes[] = {
+	{ "GET",	"events",		API_ANYONE,	list,	NULL },
+	{ "POST",	"events",		PLANNERS,	add,
+	    "a location manager cannot plan events; an organizer or admin "
+	    "can" },
+	{ "GET",	"events/:id",		API_ANYONE,	show,	NULL },
+	{ "PATCH",	"events/:id",		PLANNERS,	edit,
+	    PLANNERS_ONLY },
+	{ "DELETE",	"events/:id",		PLANNERS,	remove_,
+	    PLANNERS_ONLY },
+	{ "POST",	"events/:id/cancel",	PLANNERS,	cancel,
+	    PLANNERS_ONLY },
+	{ "POST",	"events/:id/publish",	PLANNERS,	publish,
+	    PLANNERS_ONLY },
+	{ "GET",	"events/:id/attendees",	PLANNERS,	attendees,
+	    PLANNERS_ONLY },
+	{ "POST",	"events/:id/register",	PLANNERS,	registration,
+	    PLANNERS_ONLY },
+	{ "POST",	"events/:id/unregister", PLANNERS,	registration,
+	    PLANNERS_ONLY },
+	{ "POST",	"events/:id/checkin",	PLANNERS,	checkin,
+	    PLANNERS_ONLY },
+	{ "POST",	"events/:id/followup",	PLANNERS,	followup,
+	    PLANNERS_ONLY },
+	{ NULL, NULL, 0, NULL, NULL }
+};

@@ -31,8 +31,8 @@ push(const struct feed_link *l, void *arg)
 	return 0;
 }
 
-void
-api_feeds(const struct api_req *r, struct api_resp *resp)
+static void
+links(const struct api_req *r, struct api_resp *resp)
 {
 	const char *group = r->query(r->query_arg, "group");
 	const char *location = r->query(r->query_arg, "location");
@@ -40,10 +40,6 @@ api_feeds(const struct api_req *r, struct api_resp *resp)
 	struct fault f = { 0 };
 	json_t *a;
 
-	if (r->nseg != 1 || strcmp(r->method, "GET") != 0) {
-		api_error(resp, 404, "not_found", "no such API path");
-		return;
-	}
 	if (group && r->who->role != ROLE_ADMIN) {
 		struct group g;
 
@@ -80,3 +76,8 @@ api_feeds(const struct api_req *r, struct api_resp *resp)
 	resp->status = 200;
 	resp->json = a;
 }
+
+const struct api_route api_feed_routes[] = {
+	{ "GET",	"feeds",	API_ANYONE,	links,	NULL },
+	{ NULL, NULL, 0, NULL, NULL }
+};

@@ -1,7 +1,8 @@
 /*
  * /api/v1/groups.  Reading is open to every caller; an admin may change
  * everything, an organizer only its own group's details, and never whether
- * the group is anonymous (that protects its participants).
+ * the group is anonymous (that protects its participants).  The route
+ * table at the end says who may call what.
  */
 #include <string.h>
 
@@ -64,78 +65,104 @@ email_arg(json_t *v, const char **out, struct api_resp *resp)
 	return 0;
 }
 
-void
-api_groups(const struct api_req *r, struct api_resp *resp)
+static void
+list(const struct api_req *r, struct api_resp *resp)
+{
+	struct fault f = { 0 };
+	json_t *a = json_array();
+
+	(void)r;
+	if (group_list(store_db(), group_push, a, &f)) {
+		json_decref(a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = a;
+}
+
+static void
+add(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct group_in in = { .anonymous = -1 };
+	struct fault f = { 0 };
+	json_t *email = NULL;
+	int64_t id;
+
+	if (api_unpack(r, resp, "{s:s, s:s, s?s, s?o, s?b}",
+	    "slug", &in.slug, "name", &in.name, "kind", &in.kind,
+	    "email", &email, "anonymous", &in.anonymous) ||
+	    email_arg(email, &in.email, resp))
+		return;
+	if (group_add(db, &in, api_actor(r), &id, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	group_answer(resp, db, in.slug, 201);
+}
+
+static void
+show(const struct api_req *r, struct api_resp *resp)
+{
+	group_answer(resp, store_db(), r->seg[1], 200);
+}
+
+/* An organizer changes its own group's details, never its anonymity. */
+static void
+edit(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	struct group_in in = { .anonymous = -1 };
 	struct group g;
 	struct fault f = { 0 };
 	json_t *email = NULL;
-	int64_t id;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
+	if (group_get(db, r->seg[1], &g, &f)) {
+		api_fault(resp, &f);
 		return;
 	}
-	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
-		json_t *a = json_array();
-		if (group_list(db, group_push, a, &f)) {
-			json_decref(a);
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = a;
-	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		if (api_need_admin(r, resp) ||
-		    api_unpack(r, resp, "{s:s, s:s, s?s, s?o, s?b}",
-		    "slug", &in.slug, "name", &in.name, "kind", &in.kind,
-		    "email", &email, "anonymous", &in.anonymous) ||
-		    email_arg(email, &in.email, resp))
-			return;
-		if (group_add(db, &in, api_actor(r), &id, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		group_answer(resp, db, in.slug, 201);
-	} else if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
-		group_answer(resp, db, r->seg[1], 200);
-	} else if (r->nseg == 2 && strcmp(r->method, "PATCH") == 0) {
-		if (group_get(db, r->seg[1], &g, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		if (r->who->role != ROLE_ADMIN &&
-		    !(r->who->role == ROLE_ORGANIZER && r->who->group_id == g.id)) {
-			api_error(resp, 403, "forbidden", "only an admin or this "
-			    "group's organizer may change group %s", g.slug);
-			return;
-		}
-		if (api_unpack(r, resp, "{s?s, s?s, s?s, s?o, s?b}",
-		    "slug", &in.slug, "name", &in.name, "kind", &in.kind,
-		    "email", &email, "anonymous", &in.anonymous) ||
-		    email_arg(email, &in.email, resp))
-			return;
-		if (in.anonymous >= 0 && r->who->role != ROLE_ADMIN) {
-			api_error(resp, 403, "forbidden", "only an admin may "
-			    "change whether a group is anonymous");
-			return;
-		}
-		if (group_edit(db, r->seg[1], &in, api_actor(r), &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		group_answer(resp, db, r->seg[1], 200);
-	} else if (r->nseg == 2 && strcmp(r->method, "DELETE") == 0) {
-		if (api_need_admin(r, resp))
-			return;
-		if (group_remove(db, r->seg[1], api_actor(r), &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = json_pack("{s:s}", "removed", r->seg[1]);
-	} else
-		api_error(resp, 405, "method", "%s is not allowed here", r->method);
+	if (r->who->role != ROLE_ADMIN && r->who->group_id != g.id) {
+		api_error(resp, 403, "forbidden", "only an admin or this "
+		    "group's organizer may change group %s", g.slug);
+		return;
+	}
+	if (api_unpack(r, resp, "{s?s, s?s, s?s, s?o, s?b}",
+	    "slug", &in.slug, "name", &in.name, "kind", &in.kind,
+	    "email", &email, "anonymous", &in.anonymous) ||
+	    email_arg(email, &in.email, resp))
+		return;
+	if (in.anonymous >= 0 && r->who->role != ROLE_ADMIN) {
+		api_error(resp, 403, "forbidden", "only an admin may "
+		    "change whether a group is anonymous");
+		return;
+	}
+	if (group_edit(db, r->seg[1], &in, api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	group_answer(resp, db, r->seg[1], 200);
 }
+
+static void
+remove_(const struct api_req *r, struct api_resp *resp)
+{
+	struct fault f = { 0 };
+
+	if (group_remove(store_db(), r->seg[1], api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:s}", "removed", r->seg[1]);
+}
+
+const struct api_route api_group_routes[] = {
+	{ "GET",	"groups",	API_ANYONE,	list,	NULL },
+	{ "POST",	"groups",	API_ADMIN,	add,	NULL },
+	{ "GET",	"groups/:slug",	API_ANYONE,	show,	NULL },
+	{ "PATCH",	"groups/:slug",	API_ADMIN | API_ORGANIZER, edit,
+	    "only an admin or the group's organizer may change a group" },
+	{ "DELETE",	"groups/:slug",	API_ADMIN,	remove_, NULL },
+	{ NULL, NULL, 0, NULL, NULL }
+};

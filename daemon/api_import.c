@@ -45,8 +45,8 @@ result_json(const struct import_result *res)
 	    "events", events, "warnings", warnings);
 }
 
-void
-api_import(const struct api_req *r, struct api_resp *resp)
+static void
+import(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	struct import_in in = { 0 };
@@ -59,24 +59,6 @@ api_import(const struct api_req *r, struct api_resp *resp)
 	const char *ics = NULL;
 	size_t len = 0;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
-		return;
-	}
-	if (r->nseg != 1) {
-		api_error(resp, 404, "not_found", "no such API path");
-		return;
-	}
-	if (strcmp(r->method, "POST") != 0) {
-		api_error(resp, 405, "method", "%s is not allowed here; POST the "
-		    "file", r->method);
-		return;
-	}
-	if (r->who->role == ROLE_LOCATION_MANAGER) {
-		api_error(resp, 403, "forbidden", "a location manager cannot "
-		    "import events; an organizer or admin can");
-		return;
-	}
 	if (api_unpack(r, resp, "{s:s%, s?s, s?s}", "ics", &ics, &len,
 	    "group", &in.group, "kind", &in.kind))
 		return;
@@ -122,3 +104,10 @@ api_import(const struct api_req *r, struct api_resp *resp)
 	conflicts_free(&refused);
 	import_result_free(&res);
 }
+
+const struct api_route api_import_routes[] = {
+	{ "POST",	"import",	API_ADMIN | API_ORGANIZER, import,
+	    "a location manager cannot import events; an organizer or admin "
+	    "can" },
+	{ NULL, NULL, 0, NULL, NULL }
+};

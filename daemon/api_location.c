@@ -1,14 +1,19 @@
 /*
- * /api/v1/locations, /rooms and /closures.  Reading is open to every
- * caller; an admin may change everything, a location manager only its own
- * location's details, rooms and closures.
+ * /api/v1/locations, /rooms and /closures, and the booking questions
+ * asked of them: "when is this room free" (rooms/LOC/ROOM/availability)
+ * and "which room is free" (locations/LOC/free-rooms).  Reading is open
+ * to every caller; an admin may change everything, a location manager
+ * only its own location's details, rooms and closures.  The route table
+ * at the end says who may call what.
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hersteld/clock.h"
 #include "hersteld/api.h"
+#include "hersteld/booking.h"
 #include "hersteld/location.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
@@ -57,70 +62,116 @@ location_answer(struct api_resp *resp, sqlite3 *db, const char *slug,
 	resp->json = location_json(&l);
 }
 
-void
-api_locations(const struct api_req *r, struct api_resp *resp)
+static void
+location_list_(const struct api_req *r, struct api_resp *resp)
+{
+	struct fault f = { 0 };
+	json_t *a = json_array();
+
+	(void)r;
+	if (location_list(store_db(), location_push, a, &f)) {
+		json_decref(a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = a;
+}
+
+static void
+location_add_(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct location_in in = { 0 };
+	struct fault f = { 0 };
+	int64_t id;
+
+	if (api_unpack(r, resp, "{s:s, s:s, s?s, s?s, s?s}",
+	    "slug", &in.slug, "name", &in.name, "address", &in.address,
+	    "timezone", &in.timezone, "hours", &in.hours))
+		return;
+	if (location_add(db, &in, api_actor(r), &id, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	location_answer(resp, db, in.slug, 201);
+}
+
+static void
+location_show(const struct api_req *r, struct api_resp *resp)
+{
+	location_answer(resp, store_db(), r->seg[1], 200);
+}
+
+static void
+location_edit_(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	struct location_in in = { 0 };
 	struct location l;
 	struct fault f = { 0 };
-	int64_t id;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
+	if (location_get(db, r->seg[1], &l, &f)) {
+		api_fault(resp, &f);
 		return;
 	}
-	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
-		json_t *a = json_array();
-		if (location_list(db, location_push, a, &f)) {
-			json_decref(a);
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = a;
-	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		if (api_need_admin(r, resp) ||
-		    api_unpack(r, resp, "{s:s, s:s, s?s, s?s, s?s}",
-		    "slug", &in.slug, "name", &in.name, "address", &in.address,
-		    "timezone", &in.timezone, "hours", &in.hours))
-			return;
-		if (location_add(db, &in, api_actor(r), &id, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		location_answer(resp, db, in.slug, 201);
-	} else if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
-		location_answer(resp, db, r->seg[1], 200);
-	} else if (r->nseg == 3 && strcmp(r->method, "GET") == 0 &&
-	    strcmp(r->seg[2], "free-rooms") == 0) {
-		api_free_rooms(r, resp, r->seg[1]);
-	} else if (r->nseg == 2 && strcmp(r->method, "PATCH") == 0) {
-		if (location_get(db, r->seg[1], &l, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		if (may_manage(r, resp, l.id) ||
-		    api_unpack(r, resp, "{s?s, s?s, s?s, s?s, s?s}",
-		    "slug", &in.slug, "name", &in.name, "address", &in.address,
-		    "timezone", &in.timezone, "hours", &in.hours))
-			return;
-		if (location_edit(db, r->seg[1], &in, api_actor(r), &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		location_answer(resp, db, r->seg[1], 200);
-	} else if (r->nseg == 2 && strcmp(r->method, "DELETE") == 0) {
-		if (api_need_admin(r, resp))
-			return;
-		if (location_remove(db, r->seg[1], api_actor(r), &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = json_pack("{s:s}", "removed", r->seg[1]);
-	} else
-		api_error(resp, 405, "method", "%s is not allowed here", r->method);
+	if (may_manage(r, resp, l.id) ||
+	    api_unpack(r, resp, "{s?s, s?s, s?s, s?s, s?s}",
+	    "slug", &in.slug, "name", &in.name, "address", &in.address,
+	    "timezone", &in.timezone, "hours", &in.hours))
+		return;
+	if (location_edit(db, r->seg[1], &in, api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	location_answer(resp, db, r->seg[1], 200);
+}
+
+static void
+location_remove_(const struct api_req *r, struct api_resp *resp)
+{
+	struct fault f = { 0 };
+
+	if (location_remove(store_db(), r->seg[1], api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:s}", "removed", r->seg[1]);
+}
+
+static int
+push_free_room(const char *ref, const char *name, long capacity, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:I}", "room", ref,
+	    "name", name, "capacity", (json_int_t)capacity));
+	return 0;
+}
+
+static void
+free_rooms(const struct api_req *r, struct api_resp *resp)
+{
+	const char *cap = r->query(r->query_arg, "capacity");
+	const char *acc = r->query(r->query_arg, "accessible");
+	struct fault f = { 0 };
+	json_t *a = json_array();
+	long capacity = 1;
+	char *end = NULL;
+
+	if (cap != NULL) {
+		capacity = strtol(cap, &end, 10);
+		if (*cap == '\0' || *end != '\0' || capacity < 1)
+			capacity = -1;
+	}
+	if (booking_find(store_db(), r->seg[1], r->query(r->query_arg, "start"),
+	    r->query(r->query_arg, "end"), r->query(r->query_arg, "duration"),
+	    capacity, acc && strcmp(acc, "1") == 0, push_free_room, a, &f)) {
+		json_decref(a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = a;
 }
 
 static json_t *
@@ -161,91 +212,159 @@ room_answer(struct api_resp *resp, sqlite3 *db, const char *ref,
 	resp->json = room_json(&rm);
 }
 
-void
-api_rooms(const struct api_req *r, struct api_resp *resp)
+/* LOC/ROOM from the path rooms/LOC/ROOM[/...]. */
+static void
+room_ref(const struct api_req *r, char *ref, size_t len)
+{
+	snprintf(ref, len, "%s/%s", r->seg[1], r->seg[2]);
+}
+
+static void
+room_list_(const struct api_req *r, struct api_resp *resp)
+{
+	struct fault f = { 0 };
+	json_t *a = json_array();
+
+	if (room_list(store_db(), r->query(r->query_arg, "location"),
+	    room_push, a, &f)) {
+		json_decref(a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = a;
+}
+
+static void
+room_add_(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	struct room_in in = { .capacity = -1, .accessible = -1,
 	    .needs_approval = -1 };
 	struct location l;
-	struct room rm;
 	struct fault f = { 0 };
-	char ref[130], loc[64], slug[64];
+	char loc[64], slug[64];
 	json_int_t cap = LLONG_MIN;	/* not given */
 	int64_t id;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
+	if (api_unpack(r, resp, "{s:s, s:s, s:I, s?b, s?s, s?b}",
+	    "room", &in.ref, "name", &in.name, "capacity", &cap,
+	    "accessible", &in.accessible, "features", &in.features,
+	    "needs_approval", &in.needs_approval))
+		return;
+	if (room_ref_split(&f, in.ref, loc, slug) ||
+	    location_get(db, loc, &l, &f)) {
+		api_fault(resp, &f);
 		return;
 	}
-	if (r->nseg == 3)
-		snprintf(ref, sizeof(ref), "%s/%s", r->seg[1], r->seg[2]);
-	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
-		json_t *a = json_array();
-		if (room_list(db, r->query(r->query_arg, "location"), room_push,
-		    a, &f)) {
-			json_decref(a);
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = a;
-	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		if (api_unpack(r, resp, "{s:s, s:s, s:I, s?b, s?s, s?b}",
-		    "room", &in.ref, "name", &in.name, "capacity", &cap,
-		    "accessible", &in.accessible, "features", &in.features,
-		    "needs_approval", &in.needs_approval))
-			return;
-		if (room_ref_split(&f, in.ref, loc, slug) ||
-		    location_get(db, loc, &l, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		if (may_manage(r, resp, l.id))
-			return;
+	if (may_manage(r, resp, l.id))
+		return;
+	in.capacity = cap < 1 || cap > 1000000 ? 0 : (long)cap;
+	if (room_add(db, &in, api_actor(r), &id, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	room_answer(resp, db, in.ref, 201);
+}
+
+static void
+room_show(const struct api_req *r, struct api_resp *resp)
+{
+	char ref[130];
+
+	room_ref(r, ref, sizeof(ref));
+	room_answer(resp, store_db(), ref, 200);
+}
+
+static void
+room_edit_(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct room_in in = { .capacity = -1, .accessible = -1,
+	    .needs_approval = -1 };
+	struct room rm;
+	struct fault f = { 0 };
+	char ref[130];
+	json_int_t cap = LLONG_MIN;	/* not given */
+
+	room_ref(r, ref, sizeof(ref));
+	if (room_get(db, ref, &rm, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	if (may_manage(r, resp, rm.location_id))
+		return;
+	if (api_unpack(r, resp, "{s?s, s?I, s?b, s?s, s?b}",
+	    "name", &in.name, "capacity", &cap, "accessible",
+	    &in.accessible, "features", &in.features, "needs_approval",
+	    &in.needs_approval))
+		return;
+	if (cap != LLONG_MIN)
 		in.capacity = cap < 1 || cap > 1000000 ? 0 : (long)cap;
-		if (room_add(db, &in, api_actor(r), &id, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		room_answer(resp, db, in.ref, 201);
-	} else if (r->nseg == 3 && strcmp(r->method, "GET") == 0) {
-		room_answer(resp, db, ref, 200);
-	} else if (r->nseg == 4 && strcmp(r->method, "GET") == 0 &&
-	    strcmp(r->seg[3], "availability") == 0) {
-		snprintf(ref, sizeof(ref), "%s/%s", r->seg[1], r->seg[2]);
-		api_room_availability(r, resp, ref);
-	} else if (r->nseg == 3 && (strcmp(r->method, "PATCH") == 0 ||
-	    strcmp(r->method, "DELETE") == 0)) {
-		if (room_get(db, ref, &rm, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		if (may_manage(r, resp, rm.location_id))
-			return;
-		if (strcmp(r->method, "DELETE") == 0) {
-			if (room_remove(db, ref, api_actor(r), &f)) {
-				api_fault(resp, &f);
-				return;
-			}
-			resp->status = 200;
-			resp->json = json_pack("{s:s}", "removed", ref);
-			return;
-		}
-		if (api_unpack(r, resp, "{s?s, s?I, s?b, s?s, s?b}",
-		    "name", &in.name, "capacity", &cap, "accessible",
-		    &in.accessible, "features", &in.features, "needs_approval",
-		    &in.needs_approval))
-			return;
-		if (cap != LLONG_MIN)
-			in.capacity = cap < 1 || cap > 1000000 ? 0 : (long)cap;
-		if (schedule_room_edit(db, ref, &in, api_actor(r), &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		room_answer(resp, db, ref, 200);
-	} else
-		api_error(resp, 405, "method", "%s is not allowed here", r->method);
+	if (schedule_room_edit(db, ref, &in, api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	room_answer(resp, db, ref, 200);
+}
+
+static void
+room_remove_(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct room rm;
+	struct fault f = { 0 };
+	char ref[130];
+
+	room_ref(r, ref, sizeof(ref));
+	if (room_get(db, ref, &rm, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	if (may_manage(r, resp, rm.location_id))
+		return;
+	if (room_remove(db, ref, api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:s}", "removed", ref);
+}
+
+struct period_ctx {
+	json_t	*a;
+};
+
+static int
+push_period(const struct period *p, const char *tz, void *arg)
+{
+	struct period_ctx *x = arg;
+
+	json_array_append_new(x->a, json_pack("{s:o, s:o, s:s, s:o}",
+	    "start", api_time(p->start, tz), "end", api_time(p->end, tz),
+	    "state", p->busy ? "busy" : "free",
+	    "what", p->busy ? json_string(p->what) : json_null()));
+	return 0;
+}
+
+static void
+room_availability(const struct api_req *r, struct api_resp *resp)
+{
+	struct booking_viewer v;
+	struct period_ctx x = { json_array() };
+	struct fault f = { 0 };
+	char ref[130];
+
+	room_ref(r, ref, sizeof(ref));
+	api_booking_viewer(r->who, &v);
+	if (booking_availability(store_db(), ref, r->query(r->query_arg, "from"),
+	    r->query(r->query_arg, "to"), &v, push_period, &x, &f)) {
+		json_decref(x.a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = x.a;
 }
 
 static json_t *
@@ -265,8 +384,27 @@ closure_push(const struct closure *c, void *arg)
 	return 0;
 }
 
-void
-api_closures(const struct api_req *r, struct api_resp *resp)
+static void
+closure_list_(const struct api_req *r, struct api_resp *resp)
+{
+	const char *all = r->query(r->query_arg, "all");
+	struct fault f = { 0 };
+	json_t *a = json_array();
+
+	/* By default only closures that have not ended yet. */
+	if (closure_list(store_db(), r->query(r->query_arg, "location"),
+	    all && strcmp(all, "1") == 0 ? 0 : clock_now(), closure_push,
+	    a, &f)) {
+		json_decref(a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = a;
+}
+
+static void
+closure_add_(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	struct closure_in in = { 0 };
@@ -276,65 +414,103 @@ api_closures(const struct api_req *r, struct api_resp *resp)
 	char loc[64];
 	int64_t id, locid;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
+	if (api_unpack(r, resp, "{s:s, s:s, s:s, s:s}", "target",
+	    &in.target, "from", &in.from, "to", &in.to, "reason",
+	    &in.reason))
+		return;
+	snprintf(loc, sizeof(loc), "%.*s",
+	    (int)strcspn(in.target, "/"), in.target);
+	if (location_get(db, loc, &l, &f)) {
+		api_fault(resp, &f);
 		return;
 	}
-	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
-		const char *all = r->query(r->query_arg, "all");
-		json_t *a = json_array();
-
-		/* By default only closures that have not ended yet. */
-		if (closure_list(db, r->query(r->query_arg, "location"),
-		    all && strcmp(all, "1") == 0 ? 0 : clock_now(), closure_push,
-		    a, &f)) {
-			json_decref(a);
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = a;
-	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		if (api_unpack(r, resp, "{s:s, s:s, s:s, s:s}", "target",
-		    &in.target, "from", &in.from, "to", &in.to, "reason",
-		    &in.reason))
-			return;
-		snprintf(loc, sizeof(loc), "%.*s",
-		    (int)strcspn(in.target, "/"), in.target);
-		if (location_get(db, loc, &l, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		if (may_manage(r, resp, l.id))
-			return;
-		if (closure_add(db, &in, api_actor(r), &id, &locid, &f) ||
-		    closure_get(db, id, &c, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 201;
-		resp->json = closure_json(&c);
-	} else if (r->nseg == 2 && (strcmp(r->method, "GET") == 0 ||
-	    strcmp(r->method, "DELETE") == 0)) {
-		if (api_id(r->seg[1], "closure", &id, resp))
-			return;
-		if (closure_get(db, id, &c, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		if (strcmp(r->method, "GET") == 0) {
-			resp->status = 200;
-			resp->json = closure_json(&c);
-			return;
-		}
-		if (may_manage(r, resp, c.location_id))
-			return;
-		if (closure_remove(db, id, api_actor(r), &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = json_pack("{s:I}", "removed", (json_int_t)id);
-	} else
-		api_error(resp, 405, "method", "%s is not allowed here", r->method);
+	if (may_manage(r, resp, l.id))
+		return;
+	if (closure_add(db, &in, api_actor(r), &id, &locid, &f) ||
+	    closure_get(db, id, &c, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 201;
+	resp->json = closure_json(&c);
 }
+
+static void
+closure_show(const struct api_req *r, struct api_resp *resp)
+{
+	struct closure c;
+	struct fault f = { 0 };
+	int64_t id;
+
+	if (api_id(r->seg[1], "closure", &id, resp))
+		return;
+	if (closure_get(store_db(), id, &c, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = closure_json(&c);
+}
+
+static void
+closure_remove_(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct closure c;
+	struct fault f = { 0 };
+	int64_t id;
+
+	if (api_id(r->seg[1], "closure", &id, resp))
+		return;
+	if (closure_get(db, id, &c, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	if (may_manage(r, resp, c.location_id))
+		return;
+	if (closure_remove(db, id, api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:I}", "removed", (json_int_t)id);
+}
+
+#define ADMIN_MANAGER	(API_ADMIN | API_MANAGER)
+#define MANAGER_ONLY	"only an admin or this location's manager may do this"
+
+const struct api_route api_location_routes[] = {
+	{ "GET",    "locations",			API_ANYONE,
+	    location_list_,	NULL },
+	{ "POST",   "locations",			API_ADMIN,
+	    location_add_,	NULL },
+	{ "GET",    "locations/:slug",			API_ANYONE,
+	    location_show,	NULL },
+	{ "PATCH",  "locations/:slug",			ADMIN_MANAGER,
+	    location_edit_,	MANAGER_ONLY },
+	{ "DELETE", "locations/:slug",			API_ADMIN,
+	    location_remove_,	NULL },
+	{ "GET",    "locations/:slug/free-rooms",	API_ANYONE,
+	    free_rooms,		NULL },
+	{ "GET",    "rooms",				API_ANYONE,
+	    room_list_,		NULL },
+	{ "POST",   "rooms",				ADMIN_MANAGER,
+	    room_add_,		MANAGER_ONLY },
+	{ "GET",    "rooms/:loc/:room",			API_ANYONE,
+	    room_show,		NULL },
+	{ "PATCH",  "rooms/:loc/:room",			ADMIN_MANAGER,
+	    room_edit_,		MANAGER_ONLY },
+	{ "DELETE", "rooms/:loc/:room",			ADMIN_MANAGER,
+	    room_remove_,	MANAGER_ONLY },
+	{ "GET",    "rooms/:loc/:room/availability",	API_ANYONE,
+	    room_availability,	NULL },
+	{ "GET",    "closures",				API_ANYONE,
+	    closure_list_,	NULL },
+	{ "POST",   "closures",				ADMIN_MANAGER,
+	    closure_add_,	MANAGER_ONLY },
+	{ "GET",    "closures/:id",			API_ANYONE,
+	    closure_show,	NULL },
+	{ "DELETE", "closures/:id",			ADMIN_MANAGER,
+	    closure_remove_,	MANAGER_ONLY },
+	{ NULL, NULL, 0, NULL, NULL }
+};

@@ -7,8 +7,10 @@
  *   GET  reports/rooms?from&to[&location] admin: all; manager: its own
  *   GET  audit[?from&to&actor]            admin only
  *
- * Periods are dates (YYYY-MM-DD, both included) or times; they are read
- * in the configured zone, room reports in each location's own.
+ * The route table at the end says who may call what; the handlers check
+ * the event, the group and the location.  Periods are dates (YYYY-MM-DD,
+ * both included) or times; they are read in the configured zone, room
+ * reports in each location's own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,58 +29,6 @@
 #include "hersteld/when.h"
 
 #define REPORT_MAX_DAYS	3660
-
-/* A bare date "YYYY-MM-DD". */
-static int
-is_date(const char *s)
-{
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-';
-}
-
-/* t moved on by one local day in zone z. */
-static time_t
-next_day(time_t t, icaltimezone *z)
-{
-	struct icaltimetype lt = when_local(t, z);
-	time_t out;
-
-	icaltime_adjust(&lt, 1, 0, 0, 0);
-	return when_from_local(NULL, "", lt, z, &out) ? t + 86400 : out;
-}
-
-int
-api_period(const struct api_req *r, struct api_resp *resp, int required,
-    time_t *from, time_t *to)
-{
-	icaltimezone *z = when_zone(conf_current()->timezone);
-	const char *a = r->query(r->query_arg, "from");
-	const char *b = r->query(r->query_arg, "to");
-	struct fault f = { 0 };
-
-	if (required && (a == NULL || b == NULL)) {
-		api_error(resp, 422, "invalid", "give --from and --to");
-		return -1;
-	}
-	*from = 0;
-	*to = (time_t)1 << 40;
-	if (a && when_parse(&f, "--from", a, z, from))
-		goto fault;
-	if (b) {
-		if (when_parse(&f, "--to", b, z, to))
-			goto fault;
-		if (is_date(b))		/* the whole day */
-			*to = next_day(*to, z);
-	}
-	if (*to <= *from) {
-		api_error(resp, 422, "invalid", "--to (%s) is before --from (%s)",
-		    b, a ? a : "");
-		return -1;
-	}
-	return 0;
-fault:
-	api_fault(resp, &f);
-	return -1;
-}
 
 /* ---- attendance ---- */
 
@@ -118,46 +68,43 @@ answer_attendance(struct api_resp *resp, const struct event *ev,
 	resp->json = x.a;
 }
 
-void
-api_attendance(const struct api_req *r, struct api_resp *resp)
+static void
+attendance_show(const struct api_req *r, struct api_resp *resp)
 {
-	struct event *ev = NULL;
+	struct event *ev;
+	int64_t id;
+
+	if (api_id(r->seg[1], "event", &id, resp) ||
+	    (ev = api_event_for(r, resp, id, STANDING_NONE, "see it")) == NULL)
+		return;
+	answer_attendance(resp, ev, 200);
+	event_free(ev);
+}
+
+static void
+attendance_record_(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
 	struct fault f = { 0 };
 	const char *occurrence = NULL;
 	json_int_t event_id = 0, count = -1;
-	int64_t id;
 
-	if (store_db() == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
+	if (api_unpack(r, resp, "{s:I, s?s, s:I}", "event", &event_id,
+	    "occurrence", &occurrence, "count", &count))
+		return;
+	if (event_id < 1) {
+		api_error(resp, 404, "not_found", "unknown event %lld",
+		    (long long)event_id);
 		return;
 	}
-	if (r->nseg == 2 && strcmp(r->method, "GET") == 0) {
-		if (api_id(r->seg[1], "event", &id, resp) ||
-		    (ev = api_event_for(r, resp, id, STANDING_NONE, "see it")) ==
-		    NULL)
-			return;
+	if ((ev = api_event_for(r, resp, event_id, STANDING_OWNER,
+	    "record its attendance")) == NULL)
+		return;
+	if (attendance_record(store_db(), event_id, occurrence,
+	    count > ATTENDANCE_MAX ? -1 : (long)count, api_actor(r), &f))
+		api_fault(resp, &f);
+	else
 		answer_attendance(resp, ev, 200);
-	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		if (api_unpack(r, resp, "{s:I, s?s, s:I}", "event", &event_id,
-		    "occurrence", &occurrence, "count", &count))
-			return;
-		if (event_id < 1) {
-			api_error(resp, 404, "not_found", "unknown event %lld",
-			    (long long)event_id);
-			return;
-		}
-		if ((ev = api_event_for(r, resp, event_id, STANDING_OWNER,
-		    "record its attendance")) == NULL)
-			return;
-		if (attendance_record(store_db(), event_id, occurrence,
-		    count > ATTENDANCE_MAX ? -1 : (long)count, api_actor(r), &f)) {
-			api_fault(resp, &f);
-			goto done;
-		}
-		answer_attendance(resp, ev, 200);
-	} else
-		api_error(resp, 404, "not_found", "no such API path");
-done:
 	event_free(ev);
 }
 
@@ -233,9 +180,9 @@ push_room(const struct report_room *m, void *arg)
 }
 
 static void
-report_groups_api(const struct api_req *r, struct api_resp *resp,
-    sqlite3 *db)
+report_groups_api(const struct api_req *r, struct api_resp *resp)
 {
+	sqlite3 *db = store_db();
 	icaltimezone *z = when_zone(conf_current()->timezone);
 	const char *slug = r->query(r->query_arg, "group");
 	struct report_days d;
@@ -246,11 +193,6 @@ report_groups_api(const struct api_req *r, struct api_resp *resp,
 	char a[16], b[16];
 	json_t *rows;
 
-	if (r->who->role == ROLE_LOCATION_MANAGER) {
-		api_error(resp, 403, "forbidden", "group reports are for the "
-		    "admin and organizers");
-		return;
-	}
 	if (parse_days(r, resp, &d))
 		return;
 	if (slug && group_get(db, slug, &g, &f)) {
@@ -274,7 +216,7 @@ report_groups_api(const struct api_req *r, struct api_resp *resp,
 		api_fault(resp, &f);
 		return;
 	}
-	to = next_day(to, z);
+	to = api_next_day(to, z);
 	rows = json_array();
 	if (report_groups(db, from, to, only, push_group, rows, &f)) {
 		json_decref(rows);
@@ -286,8 +228,9 @@ report_groups_api(const struct api_req *r, struct api_resp *resp,
 }
 
 static void
-report_rooms_api(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
+report_rooms_api(const struct api_req *r, struct api_resp *resp)
 {
+	sqlite3 *db = store_db();
 	const char *slug = r->query(r->query_arg, "location");
 	struct report_days d;
 	struct location l;
@@ -295,11 +238,6 @@ report_rooms_api(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
 	int64_t only = 0;
 	json_t *rows;
 
-	if (r->who->role == ROLE_ORGANIZER) {
-		api_error(resp, 403, "forbidden", "room reports are for the admin "
-		    "and location managers");
-		return;
-	}
 	if (parse_days(r, resp, &d))
 		return;
 	if (slug && location_get(db, slug, &l, &f)) {
@@ -326,24 +264,11 @@ report_rooms_api(const struct api_req *r, struct api_resp *resp, sqlite3 *db)
 	resp->json = rows;
 }
 
-void
-api_reports(const struct api_req *r, struct api_resp *resp)
+static void
+report_unknown(const struct api_req *r, struct api_resp *resp)
 {
-	sqlite3 *db = store_db();
-
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
-		return;
-	}
-	if (r->nseg != 2 || strcmp(r->method, "GET") != 0)
-		api_error(resp, 404, "not_found", "no such API path");
-	else if (strcmp(r->seg[1], "groups") == 0)
-		report_groups_api(r, resp, db);
-	else if (strcmp(r->seg[1], "rooms") == 0)
-		report_rooms_api(r, resp, db);
-	else
-		api_error(resp, 404, "not_found", "no report \"%.40s\" (groups, "
-		    "rooms)", r->seg[1]);
+	api_error(resp, 404, "not_found", "no report \"%.40s\" (groups, "
+	    "rooms)", r->seg[1]);
 }
 
 /* ---- audit ---- */
@@ -359,30 +284,19 @@ push_audit(const struct audit_row *a, void *arg)
 	return 0;
 }
 
-void
-api_audit(const struct api_req *r, struct api_resp *resp)
+static void
+audit(const struct api_req *r, struct api_resp *resp)
 {
-	sqlite3 *db = store_db();
 	struct fault f = { 0 };
 	time_t from, to;
 	int truncated;
 	json_t *rows;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
-		return;
-	}
-	if (api_need_admin(r, resp))
-		return;
-	if (r->nseg != 1 || strcmp(r->method, "GET") != 0) {
-		api_error(resp, 404, "not_found", "no such API path");
-		return;
-	}
 	if (api_period(r, resp, 0, &from, &to))
 		return;
 	rows = json_array();
-	if (audit_list(db, from, to, r->query(r->query_arg, "actor"), push_audit,
-	    rows, &truncated, &f)) {
+	if (audit_list(store_db(), from, to, r->query(r->query_arg, "actor"),
+	    push_audit, rows, &truncated, &f)) {
 		json_decref(rows);
 		api_fault(resp, &f);
 		return;
@@ -397,3 +311,21 @@ api_audit(const struct api_req *r, struct api_resp *resp)
 	resp->status = 200;
 	resp->json = rows;
 }
+
+const struct api_route api_report_routes[] = {
+	{ "GET",	"attendance/:event",	API_ANYONE,	attendance_show,
+	    NULL },
+	{ "POST",	"attendance",		API_ADMIN | API_ORGANIZER,
+	    attendance_record_,
+	    "only an admin or an event's organizers may record its attendance" },
+	{ "GET",	"reports/groups",	API_ADMIN | API_ORGANIZER,
+	    report_groups_api,
+	    "group reports are for the admin and organizers" },
+	{ "GET",	"reports/rooms",	API_ADMIN | API_MANAGER,
+	    report_rooms_api,
+	    "room reports are for the admin and location managers" },
+	{ "GET",	"reports/:report",	API_ANYONE,	report_unknown,
+	    NULL },
+	{ "GET",	"audit",		API_ADMIN,	audit,	NULL },
+	{ NULL, NULL, 0, NULL, NULL }
+};

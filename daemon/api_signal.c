@@ -8,7 +8,7 @@
  *
  * An organizer records for its own group, links only events its group
  * owns or co-hosts, and closes only its group's signals.  Location
- * managers have no part in signals.
+ * managers have no part in signals (the route table at the end).
  */
 #include <string.h>
 
@@ -54,78 +54,92 @@ answer(struct api_resp *resp, int64_t id, unsigned int status)
 	resp->json = signal_json(&s);
 }
 
-void
-api_signals(const struct api_req *r, struct api_resp *resp)
+/* The group an organizer acts for; 0: any (the admin). */
+static int64_t
+group_of(const struct api_req *r)
 {
-	sqlite3 *db = store_db();
+	return r->who->role == ROLE_ORGANIZER ? r->who->group_id : 0;
+}
+
+static void
+list(const struct api_req *r, struct api_resp *resp)
+{
 	struct signal_filter flt = { 0 };
 	struct fault f = { 0 };
-	struct event *ev = NULL;
-	const char *text = NULL, *category = NULL, *note = NULL;
-	json_int_t event_id = 0;
-	int64_t id, gid;
+	json_t *a;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
+	if (api_period(r, resp, 0, &flt.from, &flt.to))
+		return;
+	flt.category = r->query(r->query_arg, "category");
+	flt.status = r->query(r->query_arg, "status");
+	flt.group_id = group_of(r);
+	a = json_array();
+	if (signal_list(store_db(), &flt, push, a, &f)) {
+		json_decref(a);
+		api_fault(resp, &f);
 		return;
 	}
-	if (r->who->role == ROLE_LOCATION_MANAGER) {
-		api_error(resp, 403, "forbidden", "signals are for the admin and "
-		    "organizers");
-		return;
-	}
-	gid = r->who->role == ROLE_ORGANIZER ? r->who->group_id : 0;
-	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
-		json_t *a;
-
-		if (api_period(r, resp, 0, &flt.from, &flt.to))
-			return;
-		flt.category = r->query(r->query_arg, "category");
-		flt.status = r->query(r->query_arg, "status");
-		flt.group_id = gid;
-		a = json_array();
-		if (signal_list(db, &flt, push, a, &f)) {
-			json_decref(a);
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = a;
-	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		if (api_unpack(r, resp, "{s:s, s?I, s?s}", "text", &text,
-		    "event", &event_id, "category", &category))
-			return;
-		if (event_id < 0 || (event_id && (ev = api_event_for(r, resp,
-		    event_id, STANDING_COHOST, "record signals for it")) == NULL)) {
-			if (event_id < 0)
-				api_error(resp, 404, "not_found", "unknown event "
-				    "%lld", (long long)event_id);
-			return;
-		}
-		event_free(ev);
-		if (signal_add(db, event_id, text, category, gid, api_actor(r),
-		    &id, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		answer(resp, id, 201);
-	} else if (r->nseg == 3 && strcmp(r->method, "POST") == 0 &&
-	    strcmp(r->seg[2], "close") == 0) {
-		if (api_id(r->seg[1], "signal", &id, resp) ||
-		    api_unpack(r, resp, "{s:s}", "note", &note))
-			return;
-		if (gid && signal_group(db, id) != gid) {
-			api_error(resp, 404, "not_found", "unknown signal %lld",
-			    (long long)id);
-			return;
-		}
-		if (signal_close(db, id, note, api_actor(r), &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		answer(resp, id, 200);
-	} else
-		api_error(resp, r->nseg == 1 ? 405 : 404, r->nseg == 1 ?
-		    "method" : "not_found", "%s %s is not an API call", r->method,
-		    r->seg[0]);
+	resp->status = 200;
+	resp->json = a;
 }
+
+static void
+add(const struct api_req *r, struct api_resp *resp)
+{
+	struct fault f = { 0 };
+	struct event *ev = NULL;
+	const char *text = NULL, *category = NULL;
+	json_int_t event_id = 0;
+	int64_t id;
+
+	if (api_unpack(r, resp, "{s:s, s?I, s?s}", "text", &text,
+	    "event", &event_id, "category", &category))
+		return;
+	if (event_id < 0 || (event_id && (ev = api_event_for(r, resp,
+	    event_id, STANDING_COHOST, "record signals for it")) == NULL)) {
+		if (event_id < 0)
+			api_error(resp, 404, "not_found", "unknown event "
+			    "%lld", (long long)event_id);
+		return;
+	}
+	event_free(ev);
+	if (signal_add(store_db(), event_id, text, category, group_of(r),
+	    api_actor(r), &id, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	answer(resp, id, 201);
+}
+
+static void
+close_(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct fault f = { 0 };
+	const char *note = NULL;
+	int64_t id, gid = group_of(r);
+
+	if (api_id(r->seg[1], "signal", &id, resp) ||
+	    api_unpack(r, resp, "{s:s}", "note", &note))
+		return;
+	if (gid && signal_group(db, id) != gid) {
+		api_error(resp, 404, "not_found", "unknown signal %lld",
+		    (long long)id);
+		return;
+	}
+	if (signal_close(db, id, note, api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	answer(resp, id, 200);
+}
+
+#define SIGNALS		(API_ADMIN | API_ORGANIZER)
+#define SIGNALS_ONLY	"signals are for the admin and organizers"
+
+const struct api_route api_signal_routes[] = {
+	{ "GET",	"signals",		SIGNALS, list,	 SIGNALS_ONLY },
+	{ "POST",	"signals",		SIGNALS, add,	 SIGNALS_ONLY },
+	{ "POST",	"signals/:id/close",	SIGNALS, close_, SIGNALS_ONLY },
+	{ NULL, NULL, 0, NULL, NULL }
+};

@@ -1,5 +1,5 @@
 /*
- * /api/v1/tokens: admin only.  The secret of a new token appears in the
+ * /api/v1/tokens: admin only (the route table at the end).  The secret of a new token appears in the
  * answer to its POST and nowhere else: listings carry neither secret nor
  * hash.
  */
@@ -46,8 +46,24 @@ opt_str(json_t *v, const char *field, const char **out, struct api_resp *resp)
 	return 0;
 }
 
-void
-api_tokens(const struct api_req *r, struct api_resp *resp)
+static void
+list(const struct api_req *r, struct api_resp *resp)
+{
+	struct fault f = { 0 };
+	json_t *a = json_array();
+
+	(void)r;
+	if (token_list(store_db(), token_push, a, &f)) {
+		json_decref(a);
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = a;
+}
+
+static void
+create(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	const char *role = NULL, *name = NULL, *group = NULL, *location = NULL;
@@ -57,59 +73,63 @@ api_tokens(const struct api_req *r, struct api_resp *resp)
 	struct fault f = { 0 };
 	int64_t id;
 
-	if (db == NULL) {
-		api_error(resp, 500, "internal", "database unavailable");
+	if (api_unpack(r, resp, "{s:s, s:s, s?o, s?o}", "role", &role,
+	    "name", &name, "group", &jg, "location", &jl) ||
+	    opt_str(jg, "group", &group, resp) ||
+	    opt_str(jl, "location", &location, resp))
+		return;
+	if (token_create(db, role, group, location, name, api_actor(r),
+	    &id, secret, &f) || token_get(db, id, &t, &f)) {
+		api_fault(resp, &f);
 		return;
 	}
-	if (api_need_admin(r, resp))
-		return;
-	if (r->nseg == 1 && strcmp(r->method, "GET") == 0) {
-		json_t *a = json_array();
-		if (token_list(db, token_push, a, &f)) {
-			json_decref(a);
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = a;
-	} else if (r->nseg == 1 && strcmp(r->method, "POST") == 0) {
-		if (api_unpack(r, resp, "{s:s, s:s, s?o, s?o}", "role", &role,
-		    "name", &name, "group", &jg, "location", &jl) ||
-		    opt_str(jg, "group", &group, resp) ||
-		    opt_str(jl, "location", &location, resp))
-			return;
-		if (token_create(db, role, group, location, name, api_actor(r),
-		    &id, secret, &f) || token_get(db, id, &t, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		/* Only here, once: the answer to the call that made it. */
-		if ((j = token_json(&t)) != NULL) {
-			json_object_del(j, "revoked");
-			json_object_set_new(j, "token", json_string(secret));
-		}
-		OPENSSL_cleanse(secret, sizeof(secret));
-		resp->status = 201;
-		resp->json = j;
-	} else if (r->nseg == 2 && (strcmp(r->method, "GET") == 0 ||
-	    strcmp(r->method, "DELETE") == 0)) {
-		if (api_id(r->seg[1], "token", &id, resp))
-			return;
-		if (strcmp(r->method, "DELETE") == 0) {
-			if (token_revoke(db, id, api_actor(r), &f)) {
-				api_fault(resp, &f);
-				return;
-			}
-			resp->status = 200;
-			resp->json = json_pack("{s:I}", "revoked", (json_int_t)id);
-			return;
-		}
-		if (token_get(db, id, &t, &f)) {
-			api_fault(resp, &f);
-			return;
-		}
-		resp->status = 200;
-		resp->json = token_json(&t);
-	} else
-		api_error(resp, 405, "method", "%s is not allowed here", r->method);
+	/* Only here, once: the answer to the call that made it. */
+	if ((j = token_json(&t)) != NULL) {
+		json_object_del(j, "revoked");
+		json_object_set_new(j, "token", json_string(secret));
+	}
+	OPENSSL_cleanse(secret, sizeof(secret));
+	resp->status = 201;
+	resp->json = j;
 }
+
+static void
+show(const struct api_req *r, struct api_resp *resp)
+{
+	struct token t;
+	struct fault f = { 0 };
+	int64_t id;
+
+	if (api_id(r->seg[1], "token", &id, resp))
+		return;
+	if (token_get(store_db(), id, &t, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = token_json(&t);
+}
+
+static void
+revoke(const struct api_req *r, struct api_resp *resp)
+{
+	struct fault f = { 0 };
+	int64_t id;
+
+	if (api_id(r->seg[1], "token", &id, resp))
+		return;
+	if (token_revoke(store_db(), id, api_actor(r), &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	resp->json = json_pack("{s:I}", "revoked", (json_int_t)id);
+}
+
+const struct api_route api_token_routes[] = {
+	{ "GET",	"tokens",	API_ADMIN,	list,	NULL },
+	{ "POST",	"tokens",	API_ADMIN,	create,	NULL },
+	{ "GET",	"tokens/:id",	API_ADMIN,	show,	NULL },
+	{ "DELETE",	"tokens/:id",	API_ADMIN,	revoke,	NULL },
+	{ NULL, NULL, 0, NULL, NULL }
+};

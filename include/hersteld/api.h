@@ -1,8 +1,11 @@
 /*
- * The JSON API under /api/v1: routing, request validation, roles, and the
- * error shape {"error": {"code", "message", "details"}}.  api_* files turn
+ * What the handlers of the JSON API share: the error shape {"error":
+ * {"code", "message", "details"}}, strict reading of request bodies, ids,
+ * times and periods, and the questions several nouns ask (which events
+ * and bookings a caller sees, the event it may act on).  api_* files turn
  * JSON into calls on the domain modules and their results back into JSON;
- * they never see HTTP.
+ * they never see HTTP.  The router and the request shape are in
+ * api_route.h.
  */
 #ifndef HERSTELD_API_H
 #define HERSTELD_API_H
@@ -13,33 +16,9 @@
 #include <jansson.h>
 #include <libical/ical.h>
 
+#include "hersteld/api_route.h"
 #include "hersteld/token.h"
 #include "hersteld/util.h"
-
-struct api_req {
-	const char		*method;
-	char			*seg[8];	/* path below /api/v1, split on '/' */
-	int			 nseg;
-	json_t			*body;		/* NULL for GET/DELETE */
-	const struct principal	*who;
-	/* Query parameter by name, or NULL.  Borrowed. */
-	const char		*(*query)(void *arg, const char *name);
-	void			*query_arg;
-};
-
-struct api_resp {
-	unsigned int	 status;
-	json_t		*json;		/* owned; NULL for an empty body */
-};
-
-/*
- * Handle one API call.  path is below the prefix ("locations/herstelhuis");
- * body may be NULL.  Always fills resp (errors included).
- */
-void	api_handle(const char *method, const char *path, const char *body,
-	    size_t bodylen, const struct principal *who,
-	    const char *(*query)(void *, const char *), void *query_arg,
-	    struct api_resp *resp);
 
 /* Fill resp with the error shape for status/code/message. */
 void	api_error(struct api_resp *, unsigned int status, const char *code,
@@ -52,9 +31,6 @@ void	api_fault(struct api_resp *, const struct fault *);
  * json_unpack format; 0, or -1 with a 422 in resp.
  */
 int	api_unpack(const struct api_req *, struct api_resp *, const char *fmt, ...);
-
-/* 403 unless the caller is the admin; returns 0 when allowed. */
-int	api_need_admin(const struct api_req *, struct api_resp *);
 
 /* The actor name for the audit trail. */
 const char *api_actor(const struct api_req *);
@@ -82,30 +58,6 @@ struct conflicts;
 void	api_refused(struct api_resp *, const struct fault *,
 	    const struct conflicts *, const char *tz);
 
-/* Handlers, one file per noun; each answers for its path prefix. */
-void	api_locations(const struct api_req *, struct api_resp *);
-void	api_rooms(const struct api_req *, struct api_resp *);
-void	api_closures(const struct api_req *, struct api_resp *);
-void	api_groups(const struct api_req *, struct api_resp *);
-void	api_events(const struct api_req *, struct api_resp *);
-void	api_tokens(const struct api_req *, struct api_resp *);
-void	api_bookings(const struct api_req *, struct api_resp *);
-void	api_feeds(const struct api_req *, struct api_resp *);
-void	api_import(const struct api_req *, struct api_resp *);
-void	api_participants(const struct api_req *, struct api_resp *);
-void	api_outbox(const struct api_req *, struct api_resp *);
-struct event;
-/* events/ID/register, unregister, attendees, checkin, followup (caller checked
- * that the asker may act for the event). */
-void	api_event_people(const struct api_req *, struct api_resp *,
-	    const struct event *);
-void	api_cohosts(const struct api_req *, struct api_resp *);
-void	api_topics(const struct api_req *, struct api_resp *);
-void	api_signals(const struct api_req *, struct api_resp *);
-void	api_attendance(const struct api_req *, struct api_resp *);
-void	api_reports(const struct api_req *, struct api_resp *);
-void	api_audit(const struct api_req *, struct api_resp *);
-
 struct event;
 
 /*
@@ -126,11 +78,23 @@ struct event *api_event_for(const struct api_req *, struct api_resp *,
 int	api_period(const struct api_req *, struct api_resp *, int required,
 	    time_t *from, time_t *to);
 
-/* The booking questions asked of a room and of a location. */
-void	api_room_availability(const struct api_req *, struct api_resp *,
-	    const char *ref);
-void	api_free_rooms(const struct api_req *, struct api_resp *,
-	    const char *loc);
+/* t moved on by one local day in zone z (a day of 23 or 25 hours). */
+time_t	api_next_day(time_t t, icaltimezone *z);
 
+struct event_scope;
+struct booking_viewer;
+
+/* The events who sees; caller frees s->cohosted (co-hosted events). */
+void	api_event_scope(const struct principal *who, struct event_scope *s);
+
+/* The bookings who sees and acts on (beyond its own rights). */
+void	api_booking_viewer(const struct principal *who,
+	    struct booking_viewer *v);
+
+/*
+ * The group whose people the caller may name (participant_known); 0:
+ * anyone (the admin).
+ */
+int64_t	api_people_group(const struct api_req *);
 
 #endif
