@@ -217,7 +217,8 @@ fuzz-regress: fuzz-build
 	@tests/run.sh fuzz
 
 # The suite runs twice: a normal build, then an ASan+UBSan build of the
-# same sources in its own object directory.
+# same sources in its own object directory.  A cycle among the daemon's
+# modules fails it before the tests run (the graph is printed then).
 check: deps-check
 	@$(MAKE) --no-print-directory all units
 	@$(MAKE) --no-print-directory B=build/asan \
@@ -225,6 +226,8 @@ check: deps-check
 	    EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build/asan/hersteld build/asan/herstelctl units
 	@$(MAKE) --no-print-directory fuzz-build
+	@out=$$(/usr/bin/python3 scripts/deps-graph.py --check $(B)/daemon) || \
+	    { echo "$$out"; exit 1; }
 	@tests/run.sh
 
 # Which daemon module uses which (nm over the object files); fails on a

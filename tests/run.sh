@@ -9,6 +9,9 @@
 # The last line is always "N passed, N failed" (totals); the exit status
 # is 0 only when nothing failed and at least one test ran.
 #
+# The module graph of the normal build counts as one test: it passes when
+# scripts/deps-graph.py finds no cycle among the daemon's object files.
+#
 # The fuzz harnesses (build/fuzz) replay their corpora once: one pass per
 # target whose whole corpus runs without a crash, a time-out or a leak.
 # "tests/run.sh fuzz" runs only that part (make fuzz-regress).
@@ -147,6 +150,23 @@ run_fuzz() {
 	fi
 }
 
+# run_graph OBJDIR: the daemon's module graph has no cycle
+# (scripts/deps-graph.py --check); one test.
+run_graph() {
+	local out=$tmp/graph.out rc
+	"$PYTHON" scripts/deps-graph.py --check "$1" >"$out" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		printf '%-8s %-32s 0 passed, 1 failed (exit %d)\n' graph modules \
+		    "$rc"
+		sed 's/^/    /' "$out"
+		failed=$((failed + 1))
+	else
+		printf '%-8s %-32s 1 passed\n' graph modules
+		passed=$((passed + 1))
+	fi
+}
+
 fuzz_all() {
 	for t in $(make_list FUZZ_TARGETS); do
 		run_fuzz "$t"
@@ -159,6 +179,8 @@ if [ "${1:-}" = fuzz ]; then
 	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
 	exit
 fi
+
+run_graph build/obj/daemon
 
 names=$(unit_names)
 for name in $names; do
