@@ -43,6 +43,7 @@ DAEMON_SRCS = \
 	daemon/api_signal.c \
 	daemon/attendance.c \
 	daemon/audit.c \
+	daemon/availability.c \
 	daemon/booking.c \
 	daemon/clock.c \
 	daemon/cohost.c \

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hersteld/api.h"
+#include "hersteld/availability.h"
 #include "hersteld/booking.h"
 #include "hersteld/group.h"
 #include "hersteld/location.h"
@@ -319,7 +320,7 @@ api_room_availability(const struct api_req *r, struct api_resp *resp,
 	struct fault f = { 0 };
 
 	viewer_of(r->who, &v);
-	if (booking_availability(store_db(), ref, r->query(r->query_arg, "from"),
+	if (availability_room(store_db(), ref, r->query(r->query_arg, "from"),
 	    r->query(r->query_arg, "to"), &v, push_period, &x, &f)) {
 		json_decref(x.a);
 		api_fault(resp, &f);
@@ -353,7 +354,7 @@ api_free_rooms(const struct api_req *r, struct api_resp *resp,
 		if (*cap == '\0' || *end != '\0' || capacity < 1)
 			capacity = -1;
 	}
-	if (booking_find(store_db(), loc, r->query(r->query_arg, "start"),
+	if (availability_find(store_db(), loc, r->query(r->query_arg, "start"),
 	    r->query(r->query_arg, "end"), r->query(r->query_arg, "duration"),
 	    capacity, acc && strcmp(acc, "1") == 0, push_room, a, &f)) {
 		json_decref(a);
