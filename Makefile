@@ -52,6 +52,7 @@ DAEMON_SRCS = \
 	daemon/feed.c \
 	daemon/group.c \
 	daemon/http.c \
+	daemon/ics_lines.c \
 	daemon/import.c \
 	daemon/location.c \
 	daemon/log.c \
