@@ -57,6 +57,7 @@ DAEMON_SRCS = \
 	daemon/location.c \
 	daemon/log.c \
 	daemon/mail.c \
+	daemon/mail_text.c \
 	daemon/outbox.c \
 	daemon/notice.c \
 	daemon/participant.c \
@@ -64,6 +65,7 @@ DAEMON_SRCS = \
 	daemon/registration.c \
 	daemon/schedule.c \
 	daemon/report.c \
+	daemon/rfc5322.c \
 	daemon/signal.c \
 	daemon/smtp.c \
 	daemon/store.c \
@@ -107,6 +109,7 @@ UNIT_TESTS = \
 	mail \
 	registration \
 	report \
+	rfc5322 \
 	schedule
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)

@@ -18,8 +18,8 @@
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
 #include "hersteld/log.h"
-#include "hersteld/mail.h"
 #include "hersteld/outbox.h"
+#include "hersteld/rfc5322.h"
 #include "hersteld/smtp.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
@@ -442,7 +442,7 @@ outbox_deliver(sqlite3 *db)
 	char from[EMAIL_MAX_BYTES + 1];
 	int n;
 
-	if (mail_address(c->smtp_from, from, sizeof(from)) != 0) {
+	if (rfc5322_address(c->smtp_from, from, sizeof(from)) != 0) {
 		log_warnx("outbox: smtp.from has no address: %s", c->smtp_from);
 		return 0;
 	}
