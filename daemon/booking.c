@@ -14,6 +14,7 @@
 #include "hersteld/clock.h"
 #include "hersteld/booking.h"
 #include "hersteld/conf.h"
+#include "hersteld/group.h"
 #include "hersteld/location.h"
 #include "hersteld/log.h"
 #include "hersteld/recur.h"
@@ -375,26 +376,6 @@ write_slots(sqlite3 *db, int64_t id, int64_t room_id, const struct slots *s,
 	return rc ? db_fault(f, db) : 0;
 }
 
-static int
-group_of(sqlite3 *db, const char *slug, int64_t *id, struct fault *f)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*id = 0;
-	if (slug == NULL || *slug == '\0')
-		return 0;
-	if ((st = store_prepare(db, "SELECT id FROM grp WHERE slug = ?1")) == NULL)
-		return db_fault(f, db);
-	store_bind_text(st, 1, slug);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return fault_set(f, FAULT_NOTFOUND, "unknown group \"%.63s\"", slug);
-}
-
 int
 booking_insert(sqlite3 *db, const struct booking_in *in,
     const struct booking_viewer *v, const char *actor,
@@ -421,7 +402,7 @@ booking_insert(sqlite3 *db, const struct booking_in *in,
 	if (text_check(f, "--title", in->title, 200, 0, 0) ||
 	    (in->rrule && *in->rrule && recur_check(f, in->rrule)))
 		return -1;
-	if (room_get(db, in->room, &r, f) || group_of(db, in->group, &gid, f))
+	if (room_get(db, in->room, &r, f) || group_find_id(db, in->group, &gid, f))
 		goto fail;
 	z = when_zone(r.location_tz);
 	if (when_parse(f, "--start", in->start, z, &start))

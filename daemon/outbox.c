@@ -83,6 +83,40 @@ outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
 	return 1;
 }
 
+int
+outbox_drop_pending(sqlite3 *db, int64_t participant_id)
+{
+	return store_exec_id(db, "DELETE FROM outbox WHERE participant_id = ?1 "
+	    "AND status = 'pending'", participant_id);
+}
+
+int
+outbox_drop_reminders(sqlite3 *db, int64_t event_id, int64_t participant_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (participant_id == 0 && event_id != 0)
+		return store_exec_id(db, "DELETE FROM outbox WHERE event_id = ?1 "
+		    "AND kind = 'reminder' AND status = 'pending'", event_id);
+	if ((st = store_prepare(db, "DELETE FROM outbox WHERE kind = 'reminder' "
+	    "AND status = 'pending' AND (?1 = 0 OR event_id = ?1) AND "
+	    "(?2 = 0 OR participant_id = ?2)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, participant_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+outbox_forget(sqlite3 *db, int64_t participant_id)
+{
+	return store_exec_id(db, "DELETE FROM outbox WHERE participant_id = ?1",
+	    participant_id);
+}
+
 /* ---- quiet hours ---- */
 
 /* t's local day at minute m (UTC seconds), or -1 in a gap. */
