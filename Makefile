@@ -28,49 +28,67 @@ CLI_LIBS    := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS	  += -Wl,--as-needed
 
-DAEMON_SRCS = \
+# The daemon's sources by layer (see "Inside the daemon" in DESIGN.md):
+# doors (HTTP, the API), the schedule layer, domain modules, the store,
+# and the utilities every layer may use.
+DOOR_SRCS = \
+	daemon/http.c \
 	daemon/api.c \
 	daemon/api_booking.c \
+	daemon/api_cocreate.c \
 	daemon/api_event.c \
 	daemon/api_feed.c \
-	daemon/api_import.c \
 	daemon/api_group.c \
+	daemon/api_import.c \
 	daemon/api_location.c \
 	daemon/api_outbox.c \
 	daemon/api_participant.c \
-	daemon/api_token.c \
-	daemon/api_cocreate.c \
 	daemon/api_report.c \
 	daemon/api_route.c \
 	daemon/api_signal.c \
+	daemon/api_token.c
+
+SCHEDULE_SRCS = \
+	daemon/schedule.c
+
+DOMAIN_SRCS = \
 	daemon/attendance.c \
 	daemon/audit.c \
+	daemon/availability.c \
 	daemon/booking.c \
-	daemon/clock.c \
 	daemon/cohost.c \
-	daemon/conf.c \
 	daemon/event.c \
 	daemon/feed.c \
 	daemon/group.c \
-	daemon/http.c \
 	daemon/import.c \
 	daemon/location.c \
-	daemon/log.c \
-	daemon/mail.c \
-	daemon/outbox.c \
 	daemon/notice.c \
+	daemon/outbox.c \
 	daemon/participant.c \
 	daemon/recur.c \
 	daemon/registration.c \
-	daemon/schedule.c \
 	daemon/report.c \
 	daemon/signal.c \
-	daemon/smtp.c \
-	daemon/store.c \
 	daemon/token.c \
-	daemon/topic.c \
+	daemon/topic.c
+
+STORE_SRCS = \
+	daemon/store.c
+
+UTIL_SRCS = \
+	daemon/clock.c \
+	daemon/conf.c \
+	daemon/ics_lines.c \
+	daemon/log.c \
+	daemon/mail.c \
+	daemon/mail_text.c \
+	daemon/rfc5322.c \
+	daemon/smtp.c \
 	daemon/util.c \
 	daemon/when.c
+
+DAEMON_SRCS = $(DOOR_SRCS) $(SCHEDULE_SRCS) $(DOMAIN_SRCS) $(STORE_SRCS) \
+	$(UTIL_SRCS)
 
 CLI_SRCS = \
 	cli/client.c \
@@ -96,19 +114,20 @@ CLI_SRCS = \
 
 UNIT_TESTS = \
 	api \
-	recur \
-	util \
-	when \
-	location \
-	store \
+	booking \
 	conf \
 	event \
-	booking \
-	outbox \
+	location \
 	mail \
+	outbox \
+	recur \
 	registration \
 	report \
-	schedule
+	rfc5322 \
+	schedule \
+	store \
+	util \
+	when
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)

@@ -13,6 +13,7 @@
 
 #include "hersteld/clock.h"
 #include "hersteld/api.h"
+#include "hersteld/availability.h"
 #include "hersteld/booking.h"
 #include "hersteld/location.h"
 #include "hersteld/schedule.h"
@@ -163,7 +164,7 @@ free_rooms(const struct api_req *r, struct api_resp *resp)
 		if (*cap == '\0' || *end != '\0' || capacity < 1)
 			capacity = -1;
 	}
-	if (booking_find(store_db(), r->seg[1], r->query(r->query_arg, "start"),
+	if (availability_find(store_db(), r->seg[1], r->query(r->query_arg, "start"),
 	    r->query(r->query_arg, "end"), r->query(r->query_arg, "duration"),
 	    capacity, acc && strcmp(acc, "1") == 0, push_free_room, a, &f)) {
 		json_decref(a);
@@ -357,7 +358,7 @@ room_availability(const struct api_req *r, struct api_resp *resp)
 
 	room_ref(r, ref, sizeof(ref));
 	api_booking_viewer(r->who, &v);
-	if (booking_availability(store_db(), ref, r->query(r->query_arg, "from"),
+	if (availability_room(store_db(), ref, r->query(r->query_arg, "from"),
 	    r->query(r->query_arg, "to"), &v, push_period, &x, &f)) {
 		json_decref(x.a);
 		api_fault(resp, &f);

@@ -12,7 +12,7 @@
 
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
-#include "hersteld/mail.h"
+#include "hersteld/rfc5322.h"
 #include "hersteld/util.h"
 #include "hersteld/when.h"
 
@@ -279,7 +279,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	{
 		char addr[EMAIL_MAX_BYTES + 1];
 
-		if (mail_address(c->smtp_from, addr, sizeof(addr)) != 0)
+		if (rfc5322_address(c->smtp_from, addr, sizeof(addr)) != 0)
 			BAD(line_of(&cfg, "smtp.from"), "smtp.from must hold "
 			    "an address, e.g. \"Herstelhuis <noreply@example.org>\"");
 	}

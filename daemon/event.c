@@ -13,6 +13,7 @@
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
+#include "hersteld/group.h"
 #include "hersteld/location.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
@@ -250,8 +251,6 @@ event_visible(const struct event *ev, const struct event_scope *s)
 	    strcmp(ev->status, "proposed") != 0;
 }
 
-static int	group_id(sqlite3 *, const char *, int64_t *, struct fault *);
-
 /* ---- occurrences ---- */
 
 struct occ_list {
@@ -430,7 +429,7 @@ event_list(sqlite3 *db, const struct event_filter *flt,
 		return fault_set(f, FAULT_INVALID, "--to must be after --from");
 	{
 		int64_t gid;
-		if (flt->group && group_id(db, flt->group, &gid, f))
+		if (flt->group && group_find_id(db, flt->group, &gid, f))
 			return -1;
 	}
 	/*
@@ -590,26 +589,6 @@ resolve_where(sqlite3 *db, const char *room, const char *location,
 		snprintf(w->timezone, sizeof(w->timezone), "%s", l.timezone);
 	}
 	return text_check(f, "--place", w->place, PLACE_MAX_CHARS, 0, 0);
-}
-
-static int
-group_id(sqlite3 *db, const char *slug, int64_t *id, struct fault *f)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*id = 0;
-	if (slug == NULL || *slug == '\0')
-		return 0;
-	if ((st = store_prepare(db, "SELECT id FROM grp WHERE slug = ?1")) == NULL)
-		return db_fault(f, db);
-	store_bind_text(st, 1, slug);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return fault_set(f, FAULT_NOTFOUND, "unknown group \"%.63s\"", slug);
 }
 
 /* The field checks that need no database. */
@@ -867,7 +846,7 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 		return -1;
 	if (make_uid(uid, sizeof(uid)))
 		return fault_set(f, FAULT_INTERNAL, "no randomness available");
-	if (group_id(db, in->group, &gid, f) ||
+	if (group_find_id(db, in->group, &gid, f) ||
 	    resolve_where(db, in->room, in->location, in->place, &w, f))
 		return -1;
 	z = when_zone(w.timezone);
@@ -1061,7 +1040,7 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	int place_change = in->room || in->location || in->place;
 	int rc, matters;
 
-	if (in->group && group_id(db, in->group, &gid, f))
+	if (in->group && group_find_id(db, in->group, &gid, f))
 		return -1;
 	if (place_change) {
 		if (resolve_where(db, in->room, in->location, in->place, &w, f))
@@ -1452,6 +1431,24 @@ int
 event_set_published(sqlite3 *db, const struct event *ev, struct fault *f)
 {
 	return set_status(db, ev->id, "published", NULL, 0, f);
+}
+
+int
+event_set_description(sqlite3 *db, int64_t id, const char *description,
+    struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "UPDATE event SET description = ?2, "
+	    "modified = ?3 WHERE id = ?1")) == NULL)
+		return db_fault(f, db);
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, description);
+	sqlite3_bind_int64(st, 3, clock_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
 }
 
 int

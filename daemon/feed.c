@@ -25,9 +25,9 @@
 #include "hersteld/event.h"
 #include "hersteld/feed.h"
 #include "hersteld/log.h"
-#include "hersteld/mail.h"
 #include "hersteld/participant.h"
 #include "hersteld/proto.h"
+#include "hersteld/rfc5322.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -293,7 +293,7 @@ add_common(struct render *r, icalcomponent *ve, const struct event *ev,
 		/* iMIP needs an organizer: the address mail comes from. */
 		char mailto[300], addr[256];
 
-		if (mail_address(conf_current()->smtp_from, addr,
+		if (rfc5322_address(conf_current()->smtp_from, addr,
 		    sizeof(addr)) == 0) {
 			snprintf(mailto, sizeof(mailto), "mailto:%s", addr);
 			icalcomponent_add_property(ve,

@@ -94,6 +94,26 @@ group_get(sqlite3 *db, const char *slug, struct group *out, struct fault *f)
 }
 
 int
+group_find_id(sqlite3 *db, const char *slug, int64_t *id, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = 0;
+	if (slug == NULL || *slug == '\0')
+		return 0;
+	if ((st = store_prepare(db, "SELECT id FROM grp WHERE slug = ?1")) == NULL)
+		return store_fault(f, db);
+	store_bind_text(st, 1, slug);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return fault_set(f, FAULT_NOTFOUND, "unknown group \"%.63s\"", slug);
+}
+
+int
 group_get_id(sqlite3 *db, int64_t id, struct group *out, struct fault *f)
 {
 	return group_fetch(db, "SELECT " GROUP_COLS " FROM grp WHERE id = ?1",

@@ -1,7 +1,7 @@
 /*
  * Import of an iCalendar file (a yearly plan exported from Outlook, Google
  * or another hersteld) as events.  libical parses; what it does not keep
- * is line numbers, so a first pass of our own reads the content lines
+ * is line numbers, so a first pass (ics_lines.c) reads the content lines
  * (unfolding, NAME;PARAM=V:VALUE syntax, BEGIN/END nesting) and remembers
  * where every component and property is.  libical's tree is then walked
  * alongside it, so every refusal names the line to look at.  The whole
@@ -51,46 +51,13 @@
 
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
+#include "hersteld/ics_lines.h"
 #include "hersteld/import.h"
 #include "hersteld/recur.h"
 #include "hersteld/when.h"
 
-#define MAX_DEPTH	8			/* nested components */
-#define MAX_BLOCKS	(IMPORT_MAX_EVENTS * 8)	/* components of any kind */
 #define MAX_EXDATES	1000			/* of one series */
-#define NAME_LEN	32
 #define CANCELLED_PREFIX "Afgelast: "		/* what feed.c writes */
-
-/* One content line (unfolded): where it starts and what it names. */
-struct cline {
-	long	lineno;			/* physical line of its first part */
-	size_t	off, end;		/* raw bytes, folds included */
-	int	block;			/* the component it is in */
-	char	name[NAME_LEN];		/* upper case */
-};
-
-/* One BEGIN..END. */
-struct block {
-	char	name[NAME_LEN];
-	int	parent;			/* -1 for the calendar */
-	long	begin, end;		/* physical lines */
-	size_t	first, last;		/* its lines are in [first, last) */
-};
-
-struct scan {
-	const char	*text;
-	size_t		 len;
-	struct cline	*lines;
-	size_t		 nlines, lcap;
-	struct block	*blocks;
-	int		 nblocks, bcap;
-	int		 open;		/* innermost open block, or -1 */
-	int		 depth;
-	int		 nevents;
-	long		 last;		/* number of physical lines */
-	char		*buf;		/* one unfolded line */
-	size_t		 bufcap;
-};
 
 /* A TZID of the file and the IANA zone it came to. */
 struct tzc {
@@ -129,7 +96,7 @@ struct master {
 struct imp {
 	const struct import_in	*in;
 	struct import_result	*res;
-	struct scan		 s;
+	struct ics_lines	 s;
 	icalcomponent		*root;
 	const char		*deftz;
 	struct tzc		*tzs;
@@ -141,10 +108,6 @@ struct imp {
 
 static const char *kinds[] = { "themabijeenkomst", "dialoogsessie",
     "steungroep", "kennissessie", "netwerksessie", "overig", NULL };
-
-/* Components that only a VCALENDAR holds (RFC 5545 3.6, RFC 7953). */
-static const char *top_level[] = { "VEVENT", "VTODO", "VJOURNAL",
-    "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY", NULL };
 
 /* Windows zone names Outlook writes, and the IANA zone to try for each. */
 static const struct {
@@ -252,309 +215,6 @@ warn(struct imp *im, long line, const char *fmt, ...)
 	r->nwarnings++;
 }
 
-/* ---- pass one: content lines and components, with line numbers ---- */
-
-/* The unfolded text of raw bytes [off, end) into s->buf; NULL: no memory. */
-static char *
-unfold(struct scan *s, size_t off, size_t end)
-{
-	size_t n = 0;
-
-	if (end - off + 1 > s->bufcap) {
-		char *nb = realloc(s->buf, end - off + 1);
-		if (nb == NULL)
-			return NULL;
-		s->buf = nb;
-		s->bufcap = end - off + 1;
-	}
-	for (size_t i = off; i < end; i++) {
-		char c = s->text[i];
-
-		/* Every line break inside is a fold: CR? LF then one blank. */
-		if (c == '\r' && i + 1 < end && s->text[i + 1] == '\n')
-			continue;
-		if (c == '\n') {
-			i++;		/* the space or tab */
-			continue;
-		}
-		s->buf[n++] = c;
-	}
-	s->buf[n] = '\0';
-	return s->buf;
-}
-
-/* A short, printable quote of a line for messages. */
-static void
-quote(const char *line, char *out, size_t len)
-{
-	snprintf(out, len, "%.60s%s", line, strlen(line) > 60 ? "..." : "");
-	text_sanitize(out);
-}
-
-static void
-upper_name(const char *p, size_t n, char *out)
-{
-	if (n >= NAME_LEN)
-		n = NAME_LEN - 1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)toupper((unsigned char)p[i]);
-	out[n] = '\0';
-}
-
-static int
-name_char(int c)
-{
-	return isalnum(c) || c == '-';
-}
-
-/*
- * Check NAME *(;PARAM=VALUE*(,VALUE)):VALUE (RFC 5545 3.1); set *value to
- * the value.  0 or -1.
- */
-static int
-line_syntax(const char *u, const char **value, size_t *namelen)
-{
-	const char *q = u;
-
-	while (name_char((unsigned char)*q))
-		q++;
-	if (q == u || (*q != ':' && *q != ';'))
-		return -1;
-	*namelen = (size_t)(q - u);
-	while (*q == ';') {
-		const char *pn = ++q;
-
-		while (name_char((unsigned char)*q))
-			q++;
-		if (q == pn || *q != '=')
-			return -1;
-		do {
-			q++;
-			if (*q == '"') {
-				const char *close = strchr(q + 1, '"');
-				if (close == NULL)
-					return -1;
-				q = close + 1;
-			} else
-				while (*q && !strchr(";:,\"", *q))
-					q++;
-		} while (*q == ',');
-		if (*q != ';' && *q != ':')
-			return -1;
-	}
-	*value = q + 1;
-	return 0;
-}
-
-static int
-push_block(struct imp *im, const char *name, long line, struct fault *f)
-{
-	struct scan *s = &im->s;
-	struct block *b;
-
-	if (s->depth == MAX_DEPTH)
-		return line_fault(im, line, FAULT_INVALID, f, "components are "
-		    "nested more than %d deep", MAX_DEPTH);
-	if (s->nblocks == MAX_BLOCKS)
-		return line_fault(im, line, FAULT_INVALID, f, "more than %d "
-		    "components; split the file", MAX_BLOCKS);
-	if (strcmp(name, "VEVENT") == 0 && ++s->nevents > IMPORT_MAX_EVENTS)
-		return line_fault(im, line, FAULT_INVALID, f, "more than %d "
-		    "events; split the file", IMPORT_MAX_EVENTS);
-	if (s->nblocks == s->bcap) {
-		int ncap = s->bcap ? s->bcap * 2 : 64;
-		struct block *nb = realloc(s->blocks, ncap * sizeof(*nb));
-		if (nb == NULL)
-			return fault_set(f, FAULT_INTERNAL, "out of memory");
-		s->blocks = nb;
-		s->bcap = ncap;
-	}
-	b = &s->blocks[s->nblocks];
-	memset(b, 0, sizeof(*b));
-	snprintf(b->name, sizeof(b->name), "%s", name);
-	b->parent = s->open;
-	b->begin = line;
-	b->first = s->nlines;
-	s->open = s->nblocks++;
-	s->depth++;
-	return 0;
-}
-
-/* One unfolded content line starting on physical line `line`. */
-static int
-logical(struct imp *im, size_t off, size_t end, long line, struct fault *f)
-{
-	struct scan *s = &im->s;
-	const char *u, *value = NULL;
-	char name[NAME_LEN], q[80];
-	size_t namelen = 0;
-
-	/* libical's parser takes time quadratic in the length of a line. */
-	if (end - off > IMPORT_MAX_LINE)
-		return line_fault(im, line, FAULT_INVALID, f, "a content line "
-		    "longer than 1 MiB (an attachment?): leave it out of the "
-		    "file");
-	if ((u = unfold(s, off, end)) == NULL)
-		return fault_set(f, FAULT_INTERNAL, "out of memory");
-	quote(u, q, sizeof(q));
-	if (s->nblocks == 0 && strcasecmp(u, "BEGIN:VCALENDAR") != 0)
-		return line_fault(im, line, FAULT_INVALID, f, "not an iCalendar "
-		    "file: it must begin with BEGIN:VCALENDAR, not \"%s\"", q);
-	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
-		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
-			return line_fault(im, line, FAULT_INVALID, f, "a control "
-			    "character in \"%s\"", q);
-	if (line_syntax(u, &value, &namelen))
-		return line_fault(im, line, FAULT_INVALID, f, "\"%s\" is not an "
-		    "iCalendar content line (NAME:VALUE)", q);
-	upper_name(u, namelen, name);
-	if (strcmp(name, "BEGIN") == 0 || strcmp(name, "END") == 0) {
-		char comp[NAME_LEN];
-		size_t n = strlen(value);
-
-		for (size_t i = 0; i < n; i++)
-			if (!name_char((unsigned char)value[i]))
-				n = 0;
-		if (n == 0)
-			return line_fault(im, line, FAULT_INVALID, f, "\"%s\" "
-			    "does not name a component", q);
-		upper_name(value, n, comp);
-		if (name[0] == 'B') {
-			if (s->open < 0 && s->nblocks > 0)
-				return line_fault(im, line, FAULT_INVALID, f,
-				    "BEGIN:%s after END:VCALENDAR (line %ld); "
-				    "give one calendar per file", comp,
-				    s->blocks[0].end);
-			if (s->open >= 0 && strcmp(comp, "VCALENDAR") == 0)
-				return line_fault(im, line, FAULT_INVALID, f,
-				    "BEGIN:VCALENDAR inside %s (line %ld)",
-				    s->blocks[s->open].name,
-				    s->blocks[s->open].begin);
-			/* These live in the calendar itself, nowhere deeper:
-			 * the open one lacks its END. */
-			if (s->open > 0 && one_of(comp, top_level))
-				return line_fault(im, line, FAULT_INVALID, f,
-				    "BEGIN:%s inside %s (BEGIN on line %ld): "
-				    "END:%s is missing before it", comp,
-				    s->blocks[s->open].name,
-				    s->blocks[s->open].begin,
-				    s->blocks[s->open].name);
-			return push_block(im, comp, line, f);
-		}
-		if (s->open < 0)
-			return line_fault(im, line, FAULT_INVALID, f, "END:%s "
-			    "without BEGIN:%s", comp, comp);
-		if (strcmp(comp, s->blocks[s->open].name) != 0)
-			return line_fault(im, line, FAULT_INVALID, f, "END:%s, "
-			    "but %s (BEGIN on line %ld) is still open: "
-			    "END:%s is missing", comp, s->blocks[s->open].name,
-			    s->blocks[s->open].begin, s->blocks[s->open].name);
-		s->blocks[s->open].end = line;
-		s->blocks[s->open].last = s->nlines;
-		s->open = s->blocks[s->open].parent;
-		s->depth--;
-		return 0;
-	}
-	if (s->open < 0)
-		return line_fault(im, line, FAULT_INVALID, f, "%s after "
-		    "END:VCALENDAR (line %ld)", name, s->blocks[0].end);
-	if (strcmp(name, "SEQUENCE") == 0) {
-		size_t n = strlen(value);
-		if (n == 0 || n > 9 || strspn(value, "0123456789") != n)
-			return line_fault(im, line, FAULT_INVALID, f, "SEQUENCE "
-			    "\"%.20s\" is not a whole number", value);
-	}
-	if (s->nlines == s->lcap) {
-		size_t ncap = s->lcap ? s->lcap * 2 : 256;
-		struct cline *nl = realloc(s->lines, ncap * sizeof(*nl));
-		if (nl == NULL)
-			return fault_set(f, FAULT_INTERNAL, "out of memory");
-		s->lines = nl;
-		s->lcap = ncap;
-	}
-	s->lines[s->nlines].lineno = line;
-	s->lines[s->nlines].off = off;
-	s->lines[s->nlines].end = end;
-	s->lines[s->nlines].block = s->open;
-	snprintf(s->lines[s->nlines].name, NAME_LEN, "%s", name);
-	s->nlines++;
-	return 0;
-}
-
-static int
-scan_text(struct imp *im, struct fault *f)
-{
-	struct scan *s = &im->s;
-	const char *t = s->text, *end = t + s->len, *p = t;
-	size_t cur_off = 0, cur_end = 0;
-	long lineno = 0, cur_line = 0;
-	int have = 0;
-
-	s->open = -1;
-	if (s->len >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0)
-		p += 3;			/* a byte order mark */
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *ce = nl ? nl : end;
-
-		if (ce > p && ce[-1] == '\r')
-			ce--;
-		lineno++;
-		if (ce > p && (*p == ' ' || *p == '\t')) {
-			if (!have)
-				return line_fault(im, lineno, FAULT_INVALID, f,
-				    "a folded line (it starts with a space) "
-				    "with no line before it");
-			cur_end = (size_t)(ce - t);
-		} else {
-			if (have && logical(im, cur_off, cur_end, cur_line, f))
-				return -1;
-			/* Blank lines are not content; they are let be. */
-			have = ce > p;
-			cur_off = (size_t)(p - t);
-			cur_end = (size_t)(ce - t);
-			cur_line = lineno;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	if (have && logical(im, cur_off, cur_end, cur_line, f))
-		return -1;
-	s->last = lineno;
-	if (s->nblocks == 0)
-		return line_fault(im, lineno ? lineno : 1, FAULT_INVALID, f,
-		    "not an iCalendar file: it is empty");
-	if (s->open >= 0)
-		return line_fault(im, lineno, FAULT_INVALID, f, "the file ends "
-		    "inside %s (BEGIN on line %ld): END:%s is missing",
-		    s->blocks[s->open].name, s->blocks[s->open].begin,
-		    s->blocks[s->open].name);
-	return 0;
-}
-
-/*
- * The line of the first property `name` of block b, preferring one whose
- * text has needle; the block's BEGIN line when it has no such property.
- */
-static long
-line_of(const struct imp *im, int b, const char *name, const char *needle)
-{
-	const struct scan *s = &im->s;
-	const struct block *bl = &s->blocks[b];
-	long first = 0;
-
-	for (size_t i = bl->first; i < bl->last; i++) {
-		const struct cline *l = &s->lines[i];
-		if (l->block != b || strcmp(l->name, name) != 0)
-			continue;
-		if (first == 0)
-			first = l->lineno;
-		if (needle == NULL || memmem(s->text + l->off, l->end - l->off,
-		    needle, strlen(needle)) != NULL)
-			return l->lineno;
-	}
-	return first ? first : bl->begin;
-}
-
 /* ---- libical's errors, put on a line ---- */
 
 /*
@@ -610,7 +270,7 @@ error_text(icalproperty *p, char *out, size_t len)
 
 /* Parse one line alone in a component like its own; 1 with its error. */
 static int
-probe(struct imp *im, const struct cline *l, char *msg, size_t len)
+probe(struct imp *im, const struct ics_line *l, char *msg, size_t len)
 {
 	const char *name = im->s.blocks[l->block].name;
 	int inner = strcmp(name, "VCALENDAR") != 0;
@@ -621,7 +281,7 @@ probe(struct imp *im, const struct cline *l, char *msg, size_t len)
 	icalproperty *e;
 	int bad = 0;
 
-	if ((u = unfold(&im->s, l->off, l->end)) == NULL)
+	if ((u = ics_lines_unfold(&im->s, l->off, l->end)) == NULL)
 		return 0;
 	n = strlen(u) + 2 * strlen(name) + 64;
 	if ((text = malloc(n)) == NULL)
@@ -640,32 +300,22 @@ probe(struct imp *im, const struct cline *l, char *msg, size_t len)
 	return bad;
 }
 
-/* The children of block b, in order: the next one after `after`. */
-static int
-next_child(const struct scan *s, int b, int after)
-{
-	for (int i = after + 1; i < s->nblocks; i++)
-		if (s->blocks[i].parent == b)
-			return i;
-	return -1;
-}
-
 /* Refuse with the line of the first error libical found in c (block b). */
 static int
 find_error(struct imp *im, icalcomponent *c, int b, struct fault *f)
 {
-	const struct block *bl = &im->s.blocks[b];
+	const struct ics_block *bl = &im->s.blocks[b];
 	icalproperty *e = first_error(c);
 	char msg[300], q[80];
 	int kb = b;
 
 	if (e != NULL) {
 		for (size_t i = bl->first; i < bl->last; i++) {
-			const struct cline *l = &im->s.lines[i];
+			const struct ics_line *l = &im->s.lines[i];
 			if (l->block == b && probe(im, l, msg, sizeof(msg))) {
-				const char *u = unfold(&im->s, l->off, l->end);
+				const char *u = ics_lines_unfold(&im->s, l->off, l->end);
 
-				quote(u ? u : "", q, sizeof(q));
+				ics_lines_quote(u ? u : "", q, sizeof(q));
 				return line_fault(im, l->lineno, FAULT_INVALID,
 				    f, "%s: \"%s\"", msg, q);
 			}
@@ -677,7 +327,7 @@ find_error(struct imp *im, icalcomponent *c, int b, struct fault *f)
 	for (icalcomponent *k = icalcomponent_get_first_component(c,
 	    ICAL_ANY_COMPONENT); k; k = icalcomponent_get_next_component(c,
 	    ICAL_ANY_COMPONENT)) {
-		if ((kb = next_child(&im->s, b, kb)) < 0)
+		if ((kb = ics_lines_next_child(&im->s, b, kb)) < 0)
 			break;
 		if (deep_error(k))
 			return find_error(im, k, kb, f);
@@ -731,7 +381,7 @@ check_zones(struct imp *im, struct fault *f)
 	    ICAL_ANY_COMPONENT)) {
 		struct fault lf = { 0 };
 
-		if ((b = next_child(&im->s, 0, b)) < 0)
+		if ((b = ics_lines_next_child(&im->s, 0, b)) < 0)
 			return fault_set(f, FAULT_INTERNAL, "the file's "
 			    "components are not where they were read");
 		if (icalcomponent_isa(c) == ICAL_VTIMEZONE_COMPONENT &&
@@ -926,7 +576,7 @@ read_end(struct imp *im, icalcomponent *c, int b, const struct when_val *start,
 	struct fault lf = { 0 };
 
 	if (pe) {
-		if (prop_time(im, pe, "DTEND", line_of(im, b, "DTEND", NULL),
+		if (prop_time(im, pe, "DTEND", ics_lines_line_of(&im->s, b, "DTEND", NULL),
 		    start->tz, &we, f))
 			return -1;
 		*end = we.at;
@@ -939,7 +589,7 @@ read_end(struct imp *im, icalcomponent *c, int b, const struct when_val *start,
 		long exact;
 
 		if (icaldurationtype_is_bad_duration(d) || d.is_neg)
-			return line_fault(im, line_of(im, b, "DURATION", NULL),
+			return line_fault(im, ics_lines_line_of(&im->s, b, "DURATION", NULL),
 			    FAULT_INVALID, f, "DURATION must be a positive "
 			    "duration such as PT2H");
 		if (start->is_date && pd == NULL) {
@@ -957,14 +607,14 @@ read_end(struct imp *im, icalcomponent *c, int b, const struct when_val *start,
 		} else {
 			icaltime_adjust(&lt, (int)(d.weeks * 7 + d.days), 0, 0, 0);
 			if (when_from_local(&lf, "the end", lt, start->zone, end))
-				return relabel(im, line_of(im, b, pd ? "DURATION" :
+				return relabel(im, ics_lines_line_of(&im->s, b, pd ? "DURATION" :
 				    "DTSTART", NULL), &lf, f);
 		}
 		exact = (long)d.hours * 3600 + (long)d.minutes * 60 + d.seconds;
 		*end += exact;
 		return 0;
 	}
-	return line_fault(im, line_of(im, b, "DTSTART", NULL), FAULT_INVALID, f,
+	return line_fault(im, ics_lines_line_of(&im->s, b, "DTSTART", NULL), FAULT_INVALID, f,
 	    "the event has no DTEND or DURATION");
 }
 
@@ -1160,7 +810,7 @@ categories(struct imp *im, struct master *m, struct fault *f)
 				continue;
 		}
 		if (off + strlen(tag) + 2 >= sizeof(m->themes)) {
-			warn(im, line_of(im, m->block, "CATEGORIES", NULL),
+			warn(im, ics_lines_line_of(&im->s, m->block, "CATEGORIES", NULL),
 			    "too many categories for \"%.60s\"; the rest are "
 			    "left out", m->title);
 			break;
@@ -1180,7 +830,7 @@ check_text(struct imp *im, int b, const char *prop, const char *s, long max,
 	struct fault lf = { 0 };
 
 	if (text_check(&lf, prop, s, max, required, multiline))
-		return relabel(im, line_of(im, b, prop, NULL), &lf, f);
+		return relabel(im, ics_lines_line_of(&im->s, b, prop, NULL), &lf, f);
 	return 0;
 }
 
@@ -1199,7 +849,7 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	struct fault lf = { 0 };
 
 	if ((p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY)))
-		return line_fault(im, line_of(im, b, "RDATE", NULL),
+		return line_fault(im, ics_lines_line_of(&im->s, b, "RDATE", NULL),
 		    FAULT_INVALID, f, "RDATE is not supported: give the series "
 		    "as RRULE with EXDATE");
 	if ((summary = text_of(c, ICAL_SUMMARY_PROPERTY)) == NULL ||
@@ -1226,18 +876,18 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	    NULL)
 		return line_fault(im, im->s.blocks[b].begin, FAULT_INVALID, f,
 		    "the event %.100s has no DTSTART", m->uid);
-	if (prop_time(im, p, "DTSTART", line_of(im, b, "DTSTART", NULL),
+	if (prop_time(im, p, "DTSTART", ics_lines_line_of(&im->s, b, "DTSTART", NULL),
 	    im->deftz, &ws, f) || read_end(im, c, b, &ws, &end, f))
 		return -1;
 	if (end <= ws.at) {
 		const char *which = icalcomponent_get_first_property(c,
 		    ICAL_DTEND_PROPERTY) ? "DTEND" : "DURATION";
 
-		return line_fault(im, line_of(im, b, which, NULL), FAULT_INVALID,
+		return line_fault(im, ics_lines_line_of(&im->s, b, which, NULL), FAULT_INVALID,
 		    f, "the event ends before it starts");
 	}
 	if (end - ws.at > EVENT_MAX_SECONDS)
-		return line_fault(im, line_of(im, b, "DTSTART", NULL),
+		return line_fault(im, ics_lines_line_of(&im->s, b, "DTSTART", NULL),
 		    FAULT_INVALID, f, "the event lasts more than 7 days, "
 		    "hersteld's limit for one occurrence");
 	snprintf(m->tz, sizeof(m->tz), "%s", ws.tz);
@@ -1247,7 +897,7 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	if ((p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY))) {
 		struct icalrecurrencetype r = icalproperty_get_rrule(p);
 		char *s = icalrecurrencetype_as_string_r(&r);
-		long line = line_of(im, b, "RRULE", NULL);
+		long line = ics_lines_line_of(&im->s, b, "RRULE", NULL);
 
 		if (icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
 			free(s);
@@ -1286,7 +936,7 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	for (p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY); p;
 	    p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
 		const char *raw = icalproperty_get_value_as_string(p);
-		long line = line_of(im, b, "EXDATE", raw);
+		long line = ics_lines_line_of(&im->s, b, "EXDATE", raw);
 		struct when_val wx;
 		time_t rid;
 		int dup = 0;
@@ -1328,7 +978,7 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 		if (recur_last(m->rrule, ws.at, m->zone, &last) == 1 &&
 		    recur_expand(m->rrule, ws.at, m->zone, ws.at, (time_t)1 << 40,
 		    100000, count_one, &n) >= 0 && n <= m->nexdates)
-			return line_fault(im, line_of(im, b, "EXDATE", NULL),
+			return line_fault(im, ics_lines_line_of(&im->s, b, "EXDATE", NULL),
 			    FAULT_INVALID, f, "the EXDATEs leave no occurrence of "
 			    "\"%.60s\"", m->title);
 	}
@@ -1362,7 +1012,7 @@ read_override(struct imp *im, icalcomponent *c, int b, const char *uid,
 {
 	icalproperty *p = icalcomponent_get_first_property(c,
 	    ICAL_RECURRENCEID_PROPERTY);
-	long line = line_of(im, b, "RECURRENCE-ID", NULL);
+	long line = ics_lines_line_of(&im->s, b, "RECURRENCE-ID", NULL);
 	const char *raw = icalproperty_get_value_as_string(p);
 	int cancelled = icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
 	struct master *m = master_of(im, uid);
@@ -1415,7 +1065,7 @@ read_override(struct imp *im, icalcomponent *c, int b, const char *uid,
 		goto done;
 	/* Its own time, or the occurrence's. */
 	if ((p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY))) {
-		if (prop_time(im, p, "DTSTART", line_of(im, b, "DTSTART", NULL),
+		if (prop_time(im, p, "DTSTART", ics_lines_line_of(&im->s, b, "DTSTART", NULL),
 		    m->tz, &ws, f))
 			goto done;
 	} else {
@@ -1493,9 +1143,7 @@ imp_free(struct imp *im)
 	free(im->tzs);
 	if (im->root)
 		icalcomponent_free(im->root);
-	free(im->s.lines);
-	free(im->s.blocks);
-	free(im->s.buf);
+	ics_lines_free(&im->s);
 }
 
 /* Read every VEVENT into im->masters (and their overrides). */
@@ -1518,7 +1166,7 @@ read_events(struct imp *im, struct fault *f)
 		const char *uid;
 		struct master *m;
 
-		if ((b = next_child(&im->s, 0, b)) < 0)
+		if ((b = ics_lines_next_child(&im->s, 0, b)) < 0)
 			return fault_set(f, FAULT_INTERNAL, "the file's "
 			    "components are not where they were read");
 		if (k == ICAL_VTIMEZONE_COMPONENT || k == ICAL_X_COMPONENT)
@@ -1532,7 +1180,7 @@ read_events(struct imp *im, struct fault *f)
 			return line_fault(im, im->s.blocks[b].begin,
 			    FAULT_INVALID, f, "VEVENT without UID");
 		if (strlen(uid) >= sizeof(((struct event *)0)->uid))
-			return line_fault(im, line_of(im, b, "UID", NULL),
+			return line_fault(im, ics_lines_line_of(&im->s, b, "UID", NULL),
 			    FAULT_INVALID, f, "UID is longer than %zu bytes",
 			    sizeof(((struct event *)0)->uid) - 1);
 		if (check_text(im, b, "UID", uid, 1000, 1, 0, f))
@@ -1570,7 +1218,7 @@ read_events(struct imp *im, struct fault *f)
 	for (c = icalcomponent_get_first_component(im->root, ICAL_ANY_COMPONENT);
 	    c; c = icalcomponent_get_next_component(im->root,
 	    ICAL_ANY_COMPONENT)) {
-		if ((b = next_child(&im->s, 0, b)) < 0)
+		if ((b = ics_lines_next_child(&im->s, 0, b)) < 0)
 			break;
 		if (icalcomponent_isa(c) == ICAL_VEVENT_COMPONENT &&
 		    icalcomponent_get_first_property(c,
@@ -1606,6 +1254,8 @@ import_read(const struct import_in *in, struct import_result *res,
 	im->res = res;
 	im->s.text = in->ics;
 	im->s.len = in->len;
+	im->s.max_line = IMPORT_MAX_LINE;
+	im->s.max_events = IMPORT_MAX_EVENTS;
 	im->deftz = conf_current()->timezone;
 	if (in->len > IMPORT_MAX_BYTES) {
 		fault_set(f, FAULT_INVALID, "the file is larger than 10 MiB");
@@ -1622,8 +1272,11 @@ import_read(const struct import_in *in, struct import_result *res,
 		    "netwerksessie, overig", in->kind);
 		goto fail;
 	}
-	if (scan_text(im, f))
+	if (ics_lines_scan(&im->s, f)) {
+		if (im->s.errline)
+			im->res->line = im->s.errline;
 		goto fail;
+	}
 	/* libical is not told about a byte order mark. */
 	if ((im->root = icalparser_parse_string(in->ics + (in->len >= 3 &&
 	    memcmp(in->ics, "\xef\xbb\xbf", 3) == 0 ? 3 : 0))) == NULL ||

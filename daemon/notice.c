@@ -16,8 +16,11 @@
 #include "hersteld/feed.h"
 #include "hersteld/group.h"
 #include "hersteld/log.h"
+#include "hersteld/mail.h"
+#include "hersteld/mail_text.h"
 #include "hersteld/notice.h"
 #include "hersteld/outbox.h"
+#include "hersteld/rfc5322.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -138,7 +141,7 @@ queue(sqlite3 *db, const char *key, const char *kind, int64_t pid,
 	size_t len;
 	int rc = -1;
 
-	if (mail_message_id(c->uid_host, mid) ||
+	if (rfc5322_message_id(c->uid_host, mid) ||
 	    mail_text(mf, &subject, &body)) {
 		fault_set(f, FAULT_INTERNAL, "cannot compose a message");
 		goto done;

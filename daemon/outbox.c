@@ -18,8 +18,8 @@
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
 #include "hersteld/log.h"
-#include "hersteld/mail.h"
 #include "hersteld/outbox.h"
+#include "hersteld/rfc5322.h"
 #include "hersteld/smtp.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
@@ -81,6 +81,40 @@ outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
 	/* The thread looks again once this transaction commits. */
 	store_after_commit(outbox_kick);
 	return 1;
+}
+
+int
+outbox_drop_pending(sqlite3 *db, int64_t participant_id)
+{
+	return store_exec_id(db, "DELETE FROM outbox WHERE participant_id = ?1 "
+	    "AND status = 'pending'", participant_id);
+}
+
+int
+outbox_drop_reminders(sqlite3 *db, int64_t event_id, int64_t participant_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (participant_id == 0 && event_id != 0)
+		return store_exec_id(db, "DELETE FROM outbox WHERE event_id = ?1 "
+		    "AND kind = 'reminder' AND status = 'pending'", event_id);
+	if ((st = store_prepare(db, "DELETE FROM outbox WHERE kind = 'reminder' "
+	    "AND status = 'pending' AND (?1 = 0 OR event_id = ?1) AND "
+	    "(?2 = 0 OR participant_id = ?2)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, participant_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+outbox_forget(sqlite3 *db, int64_t participant_id)
+{
+	return store_exec_id(db, "DELETE FROM outbox WHERE participant_id = ?1",
+	    participant_id);
 }
 
 /* ---- quiet hours ---- */
@@ -442,7 +476,7 @@ outbox_deliver(sqlite3 *db)
 	char from[EMAIL_MAX_BYTES + 1];
 	int n;
 
-	if (mail_address(c->smtp_from, from, sizeof(from)) != 0) {
+	if (rfc5322_address(c->smtp_from, from, sizeof(from)) != 0) {
 		log_warnx("outbox: smtp.from has no address: %s", c->smtp_from);
 		return 0;
 	}

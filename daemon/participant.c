@@ -13,6 +13,7 @@
 
 #include "hersteld/clock.h"
 #include "hersteld/log.h"
+#include "hersteld/outbox.h"
 #include "hersteld/participant.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
@@ -508,8 +509,7 @@ int
 participant_delete(sqlite3 *db, int64_t id, struct fault *f)
 {
 	/* Messages go too, sent ones as well: they carry the address. */
-	if (store_exec_id(db, "DELETE FROM outbox WHERE participant_id = ?1",
-	    id) ||
+	if (outbox_forget(db, id) ||
 	    store_exec_id(db, "DELETE FROM participant WHERE id = ?1", id))
 		return db_fault(f, db);
 	return 0;
@@ -561,8 +561,7 @@ participant_unsubscribe(sqlite3 *db, const char *token)
 	}
 	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
 	if (p.unsubscribed == 0 && (set_unsubscribed(db, p.id) ||
-	    store_exec_id(db, "DELETE FROM outbox WHERE participant_id = ?1 "
-	    "AND status = 'pending'", p.id) ||
+	    outbox_drop_pending(db, p.id) ||
 	    store_audit(db, "unsubscribe", "participant.unsubscribe", obj,
 	    NULL))) {
 		store_rollback(db);

@@ -14,6 +14,7 @@
 #include "hersteld/clock.h"
 #include "hersteld/log.h"
 #include "hersteld/notice.h"
+#include "hersteld/outbox.h"
 #include "hersteld/participant.h"
 #include "hersteld/registration.h"
 #include "hersteld/store.h"
@@ -760,9 +761,7 @@ reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
 	int64_t have_p = 0;
 	int rc, orc;
 
-	if (replace && exec2(db, "DELETE FROM outbox WHERE kind = 'reminder' "
-	    "AND status = 'pending' AND (?1 = 0 OR event_id = ?1) AND "
-	    "(?2 = 0 OR participant_id = ?2)", event_id, pid))
+	if (replace && outbox_drop_reminders(db, event_id, pid))
 		return db_fault(f, db);
 	if ((st = store_prepare(db, "SELECT r.event_id, r.participant_id, "
 	    "r.occurrence FROM registration r JOIN event e ON e.id = r.event_id "
@@ -1160,8 +1159,7 @@ reg_event_removed(sqlite3 *db, const struct event *ev, struct fault *f)
 		}
 	}
 	free(v);
-	if (store_exec_id(db, "DELETE FROM outbox WHERE event_id = ?1 AND "
-	    "kind = 'reminder' AND status = 'pending'", ev->id))
+	if (outbox_drop_reminders(db, ev->id, 0))
 		return db_fault(f, db);
 	return 0;
 }

@@ -20,7 +20,7 @@
 #include <curl/curl.h>
 
 #include "hersteld/log.h"
-#include "hersteld/mail.h"
+#include "hersteld/rfc5322.h"
 #include "hersteld/smtp.h"
 #include "hersteld/util.h"
 
@@ -515,7 +515,7 @@ smtp_send(struct smtp_session *s, const char *from, const char *to,
 		    "check smtp.from", from ? from : "");
 		return SMTP_CONFIG;
 	}
-	mail_date(now, date);
+	rfc5322_date(now, date);
 	if (s->h == NULL)
 		return maildir_send(s, date, msg, len, err, errlen);
 	if (s->config_err[0] != '\0') {

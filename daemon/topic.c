@@ -303,10 +303,9 @@ int
 topic_publish(sqlite3 *db, const struct event *ev, struct fault *f)
 {
 	struct para p = { 0 };
-	sqlite3_stmt *st = NULL;
 	char *desc = NULL;
 	size_t dlen;
-	int rc, ret = -1;
+	int ret = -1;
 
 	if (list_where(db, ev->id, "accepted", add_topic, &p, f))
 		goto done;
@@ -332,21 +331,10 @@ topic_publish(sqlite3 *db, const struct event *ev, struct fault *f)
 		    (long long)ev->id, DESC_MAX_CHARS);
 		goto done;
 	}
-	if ((st = store_prepare(db, "UPDATE event SET description = ?2, "
-	    "modified = ?3 WHERE id = ?1")) == NULL) {
-		db_fault(f, db);
+	if (event_set_description(db, ev->id, desc, f))
 		goto done;
-	}
-	sqlite3_bind_int64(st, 1, ev->id);
-	store_bind_text(st, 2, desc);
-	sqlite3_bind_int64(st, 3, clock_now());
-	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
-		db_fault(f, db);
-		goto done;
-	}
 	ret = 0;
 done:
-	sqlite3_finalize(st);
 	free(desc);
 	free(p.buf);
 	return ret;

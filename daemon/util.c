@@ -1,9 +1,11 @@
 /*
- * Validation of outside text, the fault record, and randomness.
+ * Validation of outside text, the fault record, randomness, and the
+ * growing buffer with a cap that composed texts are written into.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -228,4 +230,116 @@ path_dir_check(const char *what, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+size_t
+utf8_seqlen(unsigned char c)
+{
+	if (c >= 0xf0 && c < 0xf8)
+		return 4;
+	if (c >= 0xe0)
+		return c < 0xf0 ? 3 : 1;
+	if (c >= 0xc0)
+		return 2;
+	return 1;
+}
+
+void
+text_oneline(char *out, size_t len, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = 0;
+	int space = 0;
+
+	while (*p) {
+		size_t k;
+
+		if (*p < 0x20 || *p == 0x7f || *p == ' ') {
+			space = n > 0;
+			p++;
+			continue;
+		}
+		k = utf8_seqlen(*p);
+		for (size_t i = 1; i < k; i++)
+			if (p[i] == '\0') {
+				k = i;
+				break;
+			}
+		if (n + (space ? 1 : 0) + k + 1 > len)
+			break;
+		if (space)
+			out[n++] = ' ';
+		space = 0;
+		memcpy(out + n, p, k);
+		n += k;
+		p += k;
+	}
+	out[n] = '\0';
+	text_sanitize(out);
+}
+
+void
+dynbuf_add(struct dynbuf *b, const char *s, size_t n)
+{
+	if (b->err)
+		return;
+	if (n > b->max || b->len > b->max - n) {
+		b->err = DYNBUF_TOOBIG;
+		return;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		char *np;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((np = realloc(b->p, cap)) == NULL) {
+			b->err = DYNBUF_NOMEM;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+dynbuf_puts(struct dynbuf *b, const char *s)
+{
+	dynbuf_add(b, s, strlen(s));
+}
+
+void
+dynbuf_printf(struct dynbuf *b, const char *fmt, ...)
+{
+	char small[512], *big = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->err = DYNBUF_NOMEM;
+		return;
+	}
+	if ((size_t)n < sizeof(small)) {
+		dynbuf_add(b, small, (size_t)n);
+		return;
+	}
+	if ((size_t)n > b->max) {
+		b->err = DYNBUF_TOOBIG;
+		return;
+	}
+	if ((big = malloc((size_t)n + 1)) == NULL) {
+		b->err = DYNBUF_NOMEM;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	dynbuf_add(b, big, (size_t)n);
+	free(big);
 }

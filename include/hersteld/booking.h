@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "hersteld/event.h"
+#include "hersteld/location.h"
 #include "hersteld/util.h"
 
 #define BOOKING_MAX_SECONDS	(7L * 86400)	/* one occurrence; CHECKed */
@@ -53,6 +54,26 @@ struct conflicts {
 };
 
 void	conflicts_free(struct conflicts *);
+
+/* A room with its location, opening hours and zone, as the engine sees it. */
+struct booking_room {
+	struct room	 room;
+	struct location	 loc;
+	struct hours	 hours;
+	icaltimezone	*zone;
+};
+
+/* Load room room_id into *out; 0, or -1 with f filled. */
+int	booking_room_load(sqlite3 *, int64_t room_id, struct booking_room *out,
+	    struct fault *);
+
+/*
+ * Whether viewer v may see the details of a booking (and its event) in a
+ * room of location location_id; 1 or 0.
+ */
+int	booking_may_see(const struct booking_viewer *v, int64_t location_id,
+	    int64_t group_id, int private_, const char *visibility,
+	    const char *event_status);
 
 /*
  * Check slots (n of them) in room room_id against other bookings (except
@@ -155,32 +176,6 @@ int	booking_restore(sqlite3 *, int64_t id, const char *date,
 int	booking_sync_event(sqlite3 *, const struct event *, int confirm,
 	    const struct booking_viewer *, const char *actor,
 	    struct conflicts *refused, struct fault *);
-
-/* One stretch of a day in room availability. */
-struct period {
-	time_t	start, end;
-	int	busy;
-	char	what[600];		/* for busy periods */
-};
-
-/*
- * Free and busy periods of room ref within opening hours between from and
- * to (dates or times in the room's zone).  cb gets each period in order.
- */
-int	booking_availability(sqlite3 *, const char *ref, const char *from,
-	    const char *to, const struct booking_viewer *,
-	    int (*cb)(const struct period *, const char *tz, void *), void *,
-	    struct fault *);
-
-/*
- * Rooms of location loc that are free for [start, end), hold at least
- * capacity people and, when accessible, are step-free.  cb gets each room
- * reference ("LOC/ROOM") with its name and capacity.
- */
-int	booking_find(sqlite3 *, const char *loc, const char *start,
-	    const char *end, const char *duration, long capacity, int accessible,
-	    int (*cb)(const char *ref, const char *name, long capacity,
-	    void *), void *, struct fault *);
 
 /*
  * Extend open-ended series (bookings and events) to the horizon from now.

@@ -158,6 +158,12 @@ int	event_set_cancelled(sqlite3 *, const struct event *,
 	    const struct event_in *, int64_t *new_id, char *detail, size_t len,
 	    struct fault *);
 int	event_set_published(sqlite3 *, const struct event *, struct fault *);
+/*
+ * Replace the description of event id, as it is (the caller checked
+ * it), inside the caller's transaction; the SEQUENCE stays.  0 or -1.
+ */
+int	event_set_description(sqlite3 *, int64_t id, const char *description,
+	    struct fault *);
 int	event_delete(sqlite3 *, int64_t id, struct fault *);
 
 /*

@@ -58,6 +58,11 @@ int	group_remove(sqlite3 *, const char *slug, const char *actor,
 /* 0 and out filled, or -1 with a not-found (or database) fault. */
 int	group_get(sqlite3 *, const char *slug, struct group *out,
 	    struct fault *);
+/*
+ * The id of group slug into *id (0 for a NULL or empty slug); 0, or -1
+ * with "unknown group" (not found) or a database fault.
+ */
+int	group_find_id(sqlite3 *, const char *slug, int64_t *id, struct fault *);
 int	group_get_id(sqlite3 *, int64_t id, struct group *out,
 	    struct fault *);
 /* Every group by slug; cb returns non-zero to stop. */

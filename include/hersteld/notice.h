@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 #include "hersteld/event.h"
-#include "hersteld/mail.h"
+#include "hersteld/mail_text.h"
 #include "hersteld/participant.h"
 #include "hersteld/util.h"
 

@@ -49,6 +49,19 @@ struct outbox_new {
 int	outbox_queue(sqlite3 *, const struct outbox_new *, struct fault *);
 
 /*
+ * Inside the caller's transaction, take messages out of the outbox; 0, or
+ * -1 on a database error (the message is the connection's).
+ * outbox_drop_pending: the pending messages of participant_id.
+ * outbox_drop_reminders: pending reminders of event_id and participant_id
+ * (0: any).  outbox_forget: every message of participant_id, sent ones
+ * as well, since they carry the address.
+ */
+int	outbox_drop_pending(sqlite3 *, int64_t participant_id);
+int	outbox_drop_reminders(sqlite3 *, int64_t event_id,
+	    int64_t participant_id);
+int	outbox_forget(sqlite3 *, int64_t participant_id);
+
+/*
  * The first moment at or after t outside the quiet hours [from, to)
  * (minutes after midnight, local time in zone; from > to wraps midnight).
  * When that moment is at or after limit (a start time; 0: none), the

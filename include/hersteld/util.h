@@ -67,4 +67,32 @@ int	random_bytes(void *buf, size_t n);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void	hex_encode(const unsigned char *in, size_t n, char *out);
 
+/* Length of the UTF-8 sequence that starts with c (1 for a stray byte). */
+size_t	utf8_seqlen(unsigned char c);
+
+/*
+ * One line of outside text s (NULL: "") into out (len bytes): control
+ * characters become spaces, runs of spaces one space, no space at either
+ * end, cut at a character boundary to fit, invalid UTF-8 shown as '?'.
+ */
+void	text_oneline(char *out, size_t len, const char *s);
+
+/*
+ * A growing buffer with a cap (max bytes of text).  Start from { .max =
+ * N }; after a failure err says why and later additions do nothing.  p
+ * is NUL-terminated (or NULL while empty) and the caller frees it.
+ */
+enum { DYNBUF_OK, DYNBUF_NOMEM, DYNBUF_TOOBIG };
+
+struct dynbuf {
+	char	*p;
+	size_t	 len, cap, max;
+	int	 err;
+};
+
+void	dynbuf_add(struct dynbuf *, const char *s, size_t n);
+void	dynbuf_puts(struct dynbuf *, const char *s);
+void	dynbuf_printf(struct dynbuf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hersteld/mail.h"
+#include "hersteld/mail_text.h"
 #include "hersteld/when.h"
 #include "fuzzenv.h"
 #include "../unit/testclock.h"

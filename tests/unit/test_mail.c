@@ -31,6 +31,8 @@
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/mail.h"
+#include "hersteld/mail_text.h"
+#include "hersteld/rfc5322.h"
 #include "hersteld/smtp.h"
 #include "hersteld/when.h"
 
@@ -1134,7 +1136,7 @@ test_mail_address_takes_the_bare_address(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < N(cases); i++) {
-		int rc = mail_address(cases[i].in, out, sizeof(out));
+		int rc = rfc5322_address(cases[i].in, out, sizeof(out));
 
 		if (cases[i].out == NULL) {
 			if (rc != -1)
@@ -1145,9 +1147,9 @@ test_mail_address_takes_the_bare_address(void **state)
 			assert_string_equal(out, cases[i].out);
 		}
 	}
-	assert_int_equal(mail_address("noreply@example.org", tiny,
+	assert_int_equal(rfc5322_address("noreply@example.org", tiny,
 	    sizeof(tiny)), -1);
-	assert_int_equal(mail_address(NULL, out, sizeof(out)), -1);
+	assert_int_equal(rfc5322_address(NULL, out, sizeof(out)), -1);
 }
 
 static void
@@ -1176,7 +1178,7 @@ test_mail_date_is_rfc5322_in_the_host_zone(void **state)
 	for (size_t i = 0; i < N(cases); i++) {
 		setenv("TZ", cases[i].tz, 1);
 		tzset();
-		mail_date(utc(cases[i].y, cases[i].mo, cases[i].d, cases[i].h,
+		rfc5322_date(utc(cases[i].y, cases[i].mo, cases[i].d, cases[i].h,
 		    cases[i].mi), out);
 		assert_string_equal(out, cases[i].out);
 	}
@@ -1194,8 +1196,8 @@ test_message_ids_are_unique_and_well_formed(void **state)
 	char a[128], b[128], c[128];
 
 	(void)state;
-	assert_int_equal(mail_message_id("herstel.example.org", a), 0);
-	assert_int_equal(mail_message_id("herstel.example.org", b), 0);
+	assert_int_equal(rfc5322_message_id("herstel.example.org", a), 0);
+	assert_int_equal(rfc5322_message_id("herstel.example.org", b), 0);
 	assert_string_not_equal(a, b);
 	assert_int_equal(a[0], '<');
 	assert_int_equal(strspn(a + 1, "0123456789abcdef"), 32);
@@ -1203,11 +1205,11 @@ test_message_ids_are_unique_and_well_formed(void **state)
 	expect_contains("msgid", a, "@herstel.example.org>");
 	assert_int_equal(a[strlen(a) - 1], '>');
 	/* Nothing odd from the host name reaches the header. */
-	assert_int_equal(mail_message_id("evil>\r\nBcc: x", c), 0);
+	assert_int_equal(rfc5322_message_id("evil>\r\nBcc: x", c), 0);
 	expect_lacks("msgid", c, "\r");
 	expect_lacks("msgid", c, " ");
 	assert_int_equal(strchr(c, '>') - c, (long)strlen(c) - 1);
-	assert_int_equal(mail_message_id(NULL, c), 0);
+	assert_int_equal(rfc5322_message_id(NULL, c), 0);
 	expect_contains("msgid", c, "@localhost>");
 }
 
@@ -1319,7 +1321,7 @@ test_maildir_delivery_renames_from_tmp_into_new(void **state)
 	assert_int_equal(count_files(sub, file, sizeof(file)), 2);
 
 	got = slurp(file, &glen);
-	mail_date(now, date);
+	rfc5322_date(now, date);
 	assert_int_equal(strncmp(got, "Date: ", 6), 0);
 	assert_int_equal(glen, strlen(date) + len);
 	assert_memory_equal(got, date, strlen(date));
