@@ -195,7 +195,10 @@ api_booking_viewer(const struct principal *who, struct booking_viewer *v)
 int64_t
 api_people_group(const struct api_req *r)
 {
-	return r->who->role == ROLE_ADMIN ? 0 : r->who->group_id;
+	if (r->who->role == ROLE_ADMIN)
+		return 0;
+	/* Anyone else without a group may name nobody (never "all"). */
+	return r->who->group_id > 0 ? r->who->group_id : -1;
 }
 
 struct event *

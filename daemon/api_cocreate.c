@@ -181,7 +181,7 @@ topic_suggest_(const struct api_req *r, struct api_resp *resp)
 	    "suggest topics for it")) == NULL)
 		return;
 	if (topic_suggest(store_db(), event_id, text, participant,
-	    api_actor(r), &id, &f))
+	    api_people_group(r), api_actor(r), &id, &f))
 		api_fault(resp, &f);
 	else
 		answer_topic(resp, id, 201);
@@ -214,7 +214,8 @@ topic_act(const struct api_req *r, struct api_resp *resp)
 	if ((ev = api_event_for(r, resp, t.event_id, STANDING_COHOST,
 	    vote ? "vote on its topics" : "decide on its topics")) == NULL)
 		return;
-	if (vote ? topic_vote(db, id, participant, api_actor(r), &f) :
+	if (vote ? topic_vote(db, id, participant, api_people_group(r),
+	    api_actor(r), &f) :
 	    topic_decide(db, id, r->seg[2][0] == 'a' ? "accepted" :
 	    "rejected", api_actor(r), &f))
 		api_fault(resp, &f);

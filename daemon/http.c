@@ -474,8 +474,13 @@ watch_main(void *arg)
 		if (now.tv_sec < k->deadline.tv_sec ||
 		    (now.tv_sec == k->deadline.tv_sec &&
 		    now.tv_nsec < k->deadline.tv_nsec)) {
-			pthread_cond_timedwait(&watch.cond, &watch.lock,
-			    &k->deadline);
+			/*
+			 * A copy: while this waits, the connection may close
+			 * and k be freed by its MHD thread.
+			 */
+			struct timespec until = k->deadline;
+
+			pthread_cond_timedwait(&watch.cond, &watch.lock, &until);
 			continue;
 		}
 		/*

@@ -33,7 +33,9 @@
  *                   every row and message naming them; the log is
  *                   checkpointed so that no copy stays in it
  *   nightly (03:00) booked series are extended to the horizon; reminders
- *                   are planned as far as the planning window reaches
+ *                   are planned as far as the planning window reaches;
+ *                   the log is checkpointed (again, should a reader have
+ *                   kept it busy after an erasure)
  */
 #include <errno.h>
 #include <pthread.h>
@@ -499,6 +501,9 @@ nightly_main(void *arg)
 		/* Reminders of what the planning window newly reaches. */
 		if (db != NULL)
 			reg_plan_all(db);
+		/* An erasure whose log could not be emptied then is now. */
+		if (db != NULL)
+			store_checkpoint(db);
 		until.tv_sec = next_night(clock_now());
 		pthread_mutex_lock(&nightly_lock);
 		while (!nightly_stopping && pthread_cond_timedwait(&nightly_cond,

@@ -528,6 +528,7 @@ store_commit(sqlite3 *db)
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	commit_rc = 0;
 	atomic_fetch_add(&generation, 1);
 	if (fn)
 		fn();
@@ -563,11 +564,28 @@ store_finish(sqlite3 *db, const char *actor, const char *action,
 	return 0;
 }
 
-void
+int
 store_checkpoint(sqlite3 *db)
 {
-	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-	    NULL);
+	int rc = SQLITE_OK;
+
+	/*
+	 * A reader on another connection (the delivery thread, a feed)
+	 * makes TRUNCATE busy for as long as it reads: try a few times.
+	 */
+	for (int i = 0; i < 20; i++) {
+		rc = sqlite3_wal_checkpoint_v2(db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(50);
+	}
+	if (rc != SQLITE_OK) {
+		log_warnx("checkpoint: %s (the log is emptied at the next "
+		    "nightly run)", sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -727,6 +745,8 @@ store_fault(struct fault *f, sqlite3 *db)
 	int rc = commit_rc ? commit_rc : sqlite3_extended_errcode(db);
 	const char *msg = commit_rc ? commit_msg : sqlite3_errmsg(db);
 
+	/* A failed commit's reason is told once, not on a later failure. */
+	commit_rc = 0;
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
 		return fault_set(f, FAULT_UNAVAILABLE, "disk full: the "

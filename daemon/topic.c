@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hersteld/clock.h"
+#include "hersteld/participant.h"
 #include "hersteld/store.h"
 #include "hersteld/topic.h"
 
@@ -33,34 +34,27 @@ topic_open(const struct event *ev, time_t now, struct fault *f)
 	return 0;
 }
 
-/* A participant named by id or email address; 0 and *id, or -1. */
+/*
+ * A participant named by id or email address, as an organizer of group_id
+ * may name people (0: the admin); 0 and *id, or -1.
+ */
 static int
-participant_id(sqlite3 *db, const char *p, int64_t *id, struct fault *f)
+participant_id(sqlite3 *db, const char *p, int64_t group_id, int64_t *id,
+    struct fault *f)
 {
-	sqlite3_stmt *st;
-	char *end;
-	long long n = strtoll(p, &end, 10);
-	int rc;
+	struct participant who;
 
-	if (text_check(f, "--participant", p, 254, 1, 0))
+	if (text_check(f, "--participant", p, 254, 1, 0) ||
+	    participant_get_for(db, p, group_id, &who, f))
 		return -1;
-	if ((st = store_prepare(db, "SELECT id FROM participant WHERE id = ?1 "
-	    "OR email = ?2")) == NULL)
-		return db_fault(f, db);
-	sqlite3_bind_int64(st, 1, *end == '\0' && n > 0 ? n : -1);
-	store_bind_text(st, 2, p);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return fault_set(f, FAULT_NOTFOUND, "unknown participant \"%.60s\"",
-		    p);
-	return rc == SQLITE_ROW ? 0 : db_fault(f, db);
+	*id = who.id;
+	return 0;
 }
 
 int
 topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
-    const char *participant, const char *actor, int64_t *id, struct fault *f)
+    const char *participant, int64_t group_id, const char *actor,
+    int64_t *id, struct fault *f)
 {
 	struct event *ev = NULL;
 	sqlite3_stmt *st;
@@ -75,7 +69,7 @@ topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
 		return fault_set(f, FAULT_INTERNAL, "database busy");
 	if ((ev = event_get(db, event_id, f)) == NULL ||
 	    topic_open(ev, now, f) ||
-	    (participant && participant_id(db, participant, &pid, f)))
+	    (participant && participant_id(db, participant, group_id, &pid, f)))
 		goto fail;
 	if ((st = store_prepare(db, "INSERT INTO topic (event_id, text, "
 	    "participant_id, created, modified) VALUES (?1, ?2, ?3, ?4, ?4)"))
@@ -132,7 +126,7 @@ topic_get(sqlite3 *db, int64_t id, struct topic *out, struct fault *f)
 
 int
 topic_vote(sqlite3 *db, int64_t id, const char *participant,
-    const char *actor, struct fault *f)
+    int64_t group_id, const char *actor, struct fault *f)
 {
 	struct event *ev = NULL;
 	struct topic t;
@@ -146,7 +140,7 @@ topic_vote(sqlite3 *db, int64_t id, const char *participant,
 	if (topic_get(db, id, &t, f) ||
 	    (ev = event_get(db, t.event_id, f)) == NULL ||
 	    topic_open(ev, clock_now(), f) ||
-	    (participant && participant_id(db, participant, &pid, f)))
+	    (participant && participant_id(db, participant, group_id, &pid, f)))
 		goto fail;
 	if (strcmp(t.status, "rejected") == 0) {
 		fault_set(f, FAULT_CONFLICT, "topic %lld was rejected; it takes "

@@ -93,7 +93,7 @@ void	api_booking_viewer(const struct principal *who,
 
 /*
  * The group whose people the caller may name (participant_known); 0:
- * anyone (the admin).
+ * anyone (the admin); -1: nobody (a token without a group).
  */
 int64_t	api_people_group(const struct api_req *);
 

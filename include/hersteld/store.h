@@ -112,8 +112,11 @@ int	 store_begin_f(sqlite3 *, struct fault *);
 int	 store_finish(sqlite3 *, const char *actor, const char *action,
 	    const char *object, const char *detail, struct fault *);
 
-/* Move the log's pages into the database file and empty the log (after
- * an erasure, so that no copy of what was erased stays in the -wal). */
-void	 store_checkpoint(sqlite3 *);
+/*
+ * Move the log's pages into the database file and empty the log (after
+ * an erasure, so that no copy of what was erased stays in the -wal).
+ * Waits up to a second for readers; 0, or -1 (logged) when it could not.
+ */
+int	 store_checkpoint(sqlite3 *);
 
 #endif

@@ -31,20 +31,22 @@ struct topic {
 
 /*
  * Suggest a topic for event id.  participant: an id or an email address
- * (NULL: the organizer's own suggestion).  Refused on a cancelled event
- * and on a published one whose last occurrence has ended.
+ * (NULL: the organizer's own suggestion), named as an organizer of
+ * group_id may name people (participant_get_for; 0: the admin).  Refused
+ * on a cancelled event and on a published one whose last occurrence has
+ * ended.
  */
 int	topic_suggest(sqlite3 *, int64_t event_id, const char *text,
-	    const char *participant, const char *actor, int64_t *id,
-	    struct fault *);
+	    const char *participant, int64_t group_id, const char *actor,
+	    int64_t *id, struct fault *);
 
 /*
- * One vote on topic id: for participant (id or email) when given, else
- * for the caller (actor).  A second vote by the same voter is a conflict
- * and writes nothing.
+ * One vote on topic id: for participant (id or email, named as for
+ * topic_suggest) when given, else for the caller (actor).  A second vote
+ * by the same voter is a conflict and writes nothing.
  */
 int	topic_vote(sqlite3 *, int64_t id, const char *participant,
-	    const char *actor, struct fault *);
+	    int64_t group_id, const char *actor, struct fault *);
 
 /* Set a topic's status to "accepted" or "rejected". */
 int	topic_decide(sqlite3 *, int64_t id, const char *status,
