@@ -50,6 +50,7 @@ DAEMON_SRCS = \
 	daemon/event.c \
 	daemon/feed.c \
 	daemon/group.c \
+	daemon/html.c \
 	daemon/http.c \
 	daemon/import.c \
 	daemon/location.c \
@@ -105,7 +106,8 @@ UNIT_TESTS = \
 	mail \
 	registration \
 	report \
-	schedule
+	schedule \
+	html
 
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 CLI_OBJS    = $(CLI_SRCS:%.c=$(B)/%.o)
