@@ -53,11 +53,13 @@ DAEMON_SRCS = \
 	daemon/html.c \
 	daemon/http.c \
 	daemon/import.c \
+	daemon/listing.c \
 	daemon/location.c \
 	daemon/log.c \
 	daemon/mail.c \
 	daemon/outbox.c \
 	daemon/notice.c \
+	daemon/optin.c \
 	daemon/participant.c \
 	daemon/recur.c \
 	daemon/registration.c \
