@@ -71,6 +71,12 @@ DAEMON_SRCS = \
 	daemon/token.c \
 	daemon/topic.c \
 	daemon/util.c \
+	daemon/web.c \
+	daemon/web_agenda.c \
+	daemon/web_confirm.c \
+	daemon/web_guard.c \
+	daemon/web_page.c \
+	daemon/web_session.c \
 	daemon/when.c
 
 CLI_SRCS = \

@@ -144,10 +144,11 @@ queue_mail(sqlite3 *db, const struct optin_in *in, const struct event *ev,
 	}
 	snprintf(subject, len, "%s%s", texts[en].subject, ev->title);
 	snprintf(body, blen, "%s%s%s,\n\n%s\n\n  %s\n  %s\n\n%s\n\n"
-	    "%s/confirm/%s\n\n%s %s.\n\n%s\n",
+	    "%s/confirm/%s%s\n\n%s %s.\n\n%s\n",
 	    texts[en].hello, in->name && *in->name ? " " : "",
 	    in->name ? in->name : "", texts[en].asked, ev->title, when,
-	    texts[en].click, in->base_url, token, texts[en].until, until,
+	    texts[en].click, in->base_url, token, en ? "?lang=en" : "",
+	    texts[en].until, until,
 	    texts[en].ignore);
 	if (mail_message_id(c->uid_host, mid)) {
 		fault_set(f, FAULT_INTERNAL, "cannot compose a message");
