@@ -255,7 +255,8 @@ web_head(struct html *h, const struct web_req *r, const char *title,
 	html_raw(h, "\">");
 	html_txt(h, web_t(r, T_SITE));
 	html_raw(h, "</a></p>\n<p class=\"lang\"><a href=\"");
-	path_attr(h, r->path);
+	/* After a form the switch leads to the agenda, not to the POST. */
+	path_attr(h, strcmp(r->method, "POST") == 0 ? "/" : r->path);
 	html_raw(h, "?");
 	if (switch_query && *switch_query) {
 		html_attr(h, switch_query);

@@ -44,7 +44,7 @@ class Page(html.parser.HTMLParser):
         self.tags = []
         self.lang = None
         self.feed(body.decode("utf-8"))
-        self.all_text = " ".join(" ".join(self.text).split())
+        self.all_text = " ".join("".join(self.text).split())
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -169,6 +169,19 @@ def confirm_button(d, link):
     return path, page.forms[0]
 
 
+def warm_up(d):
+    """After the daemon's clock jumped: a connection caught across the
+    jump may be dropped as idle, so wait for one plain answer."""
+    for _ in range(50):
+        try:
+            if d.http("GET", "/style.css")[0] == 200:
+                return
+        except (ConnectionError, OSError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError("the daemon does not answer after the clock moved")
+
+
 # ---- the agenda ----
 
 def test_web_agenda_shows_public_published_sessions_only(d):
@@ -180,10 +193,8 @@ def test_web_agenda_shows_public_published_sessions_only(d):
     event(d, "Prive overleg", day(4), "--visibility", "private")
     event(d, "Nog maar een voorstel", day(5), "--propose")
     event(d, "Anonieme groep bijeen", day(6), "--group", "gemeente-ouders")
-    _, cancelled = event(d, "Gaat niet door", day(7), "--location", "noord")
-    d.cli("event", "cancel", cancelled.split("@")[0] and
-          d.cli("--json", "event", "list", check=True).json()[-1]["id"]
-          .__str__(), "--reason", "ziekte", check=True)
+    cancelled, _ = event(d, "Gaat niet door", day(7), "--location", "noord")
+    d.cli("event", "cancel", cancelled, "--reason", "ziekte", check=True)
     status, hdrs, page = get(d, "/")
     assert status == 200 and page.lang == "nl", status
     text = page.all_text
@@ -275,7 +286,7 @@ def test_web_session_page_shows_details_map_link_and_form(d):
     second = (harness.now(AMS).date() + datetime.timedelta(days=9)).isoformat()
     d.cli("event", "cancel", eid, "--occurrence", second, "--reason",
           "feestdag", check=True)
-    d.cli("cohost", "add", eid, "lotgenoten", check=True)
+    d.cli("cohost", "add", eid, "--group", "lotgenoten", check=True)
     status, _, page = get(d, session_path(uid))
     assert status == 200
     text = page.all_text
@@ -401,6 +412,8 @@ def test_web_expired_link_is_refused_and_changes_nothing():
             ask(d, uid, "traag@example.org")
             path, form = confirm_button(d, link_in(wait_mail(d, 1)[0]))
             harness.set_faketime(stamp, now + datetime.timedelta(hours=49))
+            d.sighup()
+            warm_up(d)
             before = d.dump()
             status, _, body = post(d, path, {"csrf": form["inputs"]["csrf"]})
             # The form's own token outlived its day as well: either page
@@ -418,8 +431,8 @@ def test_web_register_without_or_with_a_bad_csrf_token_is_403(d):
     setup(d)
     _, uid = event(d, "Bijeenkomst", day(3), "--room", ROOM)
     _, other = event(d, "Andere", day(4), "--room", ROOM)
-    before = d.dump()
     good = register_form(d, other)["inputs"]["csrf"]
+    before = d.dump()
     path = session_path(uid) + "/register"
     for fields in ({"email": "a@example.org"},
                    {"email": "a@example.org", "csrf": ""},
@@ -472,7 +485,7 @@ def test_web_mails_per_address_per_day_are_limited(d):
     uids = [event(d, "Bijeenkomst %d" % i, day(3 + i), "--room", ROOM)[1]
             for i in range(4)]
     answers = [ask(d, u, "veel@example.org") for u in uids]
-    assert len(set((s, b) for s, _, b in answers)) == 1
+    assert len(set((s, b) for s, _, b in answers)) == 1, [(s, b[-900:]) for s, _, b in answers]
     wait_mail(d, 2)
     time.sleep(0.5)
     assert len(mails(d)) == 2
