@@ -373,7 +373,8 @@ web_agenda(const struct web_req *r, struct html *h)
 	if (event_each(db, k.from - EVENT_MAX_SECONDS, k.to, take_event, &k,
 	    &f) || k.failed)
 		goto done;
-	qsort(k.v, k.n, sizeof(*k.v), by_start);
+	if (k.n > 1)
+		qsort(k.v, k.n, sizeof(*k.v), by_start);
 	web_head(h, r, web_t(r, T_AGENDA), NULL);
 	html_raw(h, "<h1>");
 	html_txt(h, web_t(r, T_AGENDA));
