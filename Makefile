@@ -46,7 +46,14 @@ DOOR_SRCS = \
 	daemon/api_report.c \
 	daemon/api_route.c \
 	daemon/api_signal.c \
-	daemon/api_token.c
+	daemon/api_token.c \
+	daemon/html.c \
+	daemon/web.c \
+	daemon/web_agenda.c \
+	daemon/web_confirm.c \
+	daemon/web_guard.c \
+	daemon/web_page.c \
+	daemon/web_session.c
 
 SCHEDULE_SRCS = \
 	daemon/schedule.c
@@ -61,8 +68,10 @@ DOMAIN_SRCS = \
 	daemon/feed.c \
 	daemon/group.c \
 	daemon/import.c \
+	daemon/listing.c \
 	daemon/location.c \
 	daemon/notice.c \
+	daemon/optin.c \
 	daemon/outbox.c \
 	daemon/participant.c \
 	daemon/recur.c \
@@ -117,6 +126,7 @@ UNIT_TESTS = \
 	booking \
 	conf \
 	event \
+	html \
 	location \
 	mail \
 	outbox \

@@ -2,6 +2,7 @@
  * Reading hersteld.conf with libconfig into an immutable struct conf, with
  * every value checked before the daemon (or a reload) accepts it.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -69,6 +70,8 @@ conf_free(struct conf *c)
 	free(c->listen_http); free(c->http_host); free(c->smtp_url);
 	free(c->smtp_from); free(c->smtp_username);
 	free(c->smtp_password_file); free(c->maildir);
+	for (int i = 0; i < c->web_nproxies; i++)
+		free(c->web_proxies[i]);
 	free(c);
 }
 
@@ -301,6 +304,52 @@ conf_load(const char *path, char *err, size_t errlen)
 			    "a number of seconds from 1 to 600");
 		c->smtp_timeout = config_setting_get_int(s);
 	}
+	/* The parents' web pages (see web.h). */
+	c->web_enabled = 1;
+	if ((s = config_lookup(&cfg, "web.enabled")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			BAD(config_setting_source_line(s), "web.enabled must be "
+			    "true or false");
+		c->web_enabled = config_setting_get_bool(s);
+	}
+	if ((s = config_lookup(&cfg, "web.trusted_proxies")) != NULL) {
+		line = config_setting_source_line(s);
+		if (!config_setting_is_aggregate(s))
+			BAD(line, "web.trusted_proxies must be a list of "
+			    "addresses such as [ \"127.0.0.1\" ]");
+		if (config_setting_length(s) > CONF_MAX_PROXIES)
+			BAD(line, "web.trusted_proxies: at most %d addresses",
+			    CONF_MAX_PROXIES);
+		for (int i = 0; i < config_setting_length(s); i++) {
+			unsigned char bin[16];
+			char canon[INET6_ADDRSTRLEN];
+			int fam;
+
+			v = config_setting_get_string_elem(s, i);
+			fam = v && strchr(v, ':') ? AF_INET6 : AF_INET;
+			if (v == NULL || inet_pton(fam, v, bin) != 1 ||
+			    inet_ntop(fam, bin, canon, sizeof(canon)) == NULL)
+				BAD(line, "web.trusted_proxies: \"%s\" is not an "
+				    "IPv4 or IPv6 address", v ? v : "(not a "
+				    "string)");
+			c->web_proxies[c->web_nproxies++] = strdup(canon);
+		}
+	}
+	if ((line = int_setting(&cfg, "web.confirm_hours", 48,
+	    &c->web_confirm_hours)) || c->web_confirm_hours < 1 ||
+	    c->web_confirm_hours > 720)
+		BAD(line ? line : line_of(&cfg, "web.confirm_hours"),
+		    "web.confirm_hours must be a number of hours from 1 to 720");
+	if ((line = int_setting(&cfg, "web.post_per_minute", 10,
+	    &c->web_post_per_minute)) || c->web_post_per_minute < 1 ||
+	    c->web_post_per_minute > 10000)
+		BAD(line ? line : line_of(&cfg, "web.post_per_minute"),
+		    "web.post_per_minute must be a number from 1 to 10000");
+	if ((line = int_setting(&cfg, "web.mails_per_day", 3,
+	    &c->web_mails_per_day)) || c->web_mails_per_day < 1 ||
+	    c->web_mails_per_day > 100)
+		BAD(line ? line : line_of(&cfg, "web.mails_per_day"),
+		    "web.mails_per_day must be a number from 1 to 100");
 	c->log_level = LOG_LVL_INFO;
 	if ((s = config_lookup(&cfg, "log_level")) != NULL) {
 		v = config_setting_get_string(s);

@@ -36,6 +36,7 @@
 #include "hersteld/proto.h"
 #include "hersteld/store.h"
 #include "hersteld/util.h"
+#include "hersteld/web.h"
 
 struct listener {
 	struct MHD_Daemon	*mhd;
@@ -54,6 +55,7 @@ struct request {
 	int			 authed;
 	int			 seen;	/* the access handler has had it */
 	int			 nul;	/* the raw URI encodes a NUL byte */
+	int			 web;	/* a web page (web.h) on listen.http */
 	struct principal	 who;
 };
 
@@ -656,6 +658,12 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 		 * Check the token on the headers, so that nobody without one
 		 * makes the daemon read (and hold) a request body.
 		 */
+		r->web = !api && !l->is_socket && web_path(url);
+		if (r->web && announced_too_big(c, WEB_MAX_BODY)) {
+			watch_disarm(conn_of(c));
+			r->too_big = 1;
+			return web_answer(c, method, url, NULL, 0, 1);
+		}
 		if (api) {
 			if (authenticate(c, l, &r->who) != 0) {
 				watch_disarm(conn_of(c));
@@ -674,9 +682,9 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*size > 0) {
-		if (!r->too_big && r->authed) {
+		if (!r->too_big && (r->authed || r->web)) {
 			/* An import carries a whole calendar file. */
-			size_t cap = body_cap(url);
+			size_t cap = r->web ? WEB_MAX_BODY : body_cap(url);
 
 			if (r->len + *size > cap) {
 				r->too_big = 1;
@@ -701,6 +709,8 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 
 	/* The request has arrived whole. */
 	watch_disarm(conn_of(c));
+	if (r->web)
+		return web_answer(c, method, url, r->body, r->len, r->too_big);
 	if (!api) {
 		if (strncmp(url, "/unsubscribe/", 13) == 0)
 			return serve_unsubscribe(c, method, url + 13);

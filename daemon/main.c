@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "hersteld/web.h"
 #include "hersteld/booking.h"
 #include "hersteld/outbox.h"
 #include "hersteld/conf.h"
@@ -108,6 +109,7 @@ reload(const char *path, int verbose)
 	conf_install(c);
 	/* Feed windows, refresh and links may have changed: render anew. */
 	feed_shutdown();
+	web_shutdown();
 	log_info("configuration reloaded from %s", path);
 }
 
@@ -218,6 +220,7 @@ main(int argc, char *argv[])
 	http_stop();
 	outbox_stop();
 	feed_shutdown();
+	web_shutdown();
 	store_shutdown();
 	conf_shutdown();
 	when_shutdown();

@@ -30,8 +30,14 @@
  *   participant edit  reminders are planned anew (lead times, quiet
  *                   hours, language, a resubscription)
  *   participant forget  places they held go to the waiting lists, then
- *                   every row and message naming them; the log is
- *                   checkpointed so that no copy stays in it
+ *                   every row and message naming them (and web requests
+ *                   not yet confirmed); the log is checkpointed so that
+ *                   no copy stays in it
+ *   optin ask       a web request for a registration and the mail with
+ *                   its link, or nothing (asked before, or the address
+ *                   had its mails for today)
+ *   optin confirm   the link is taken (once); the person is added when
+ *                   new; the registration as register makes it
  *   nightly (03:00) booked series are extended to the horizon; reminders
  *                   are planned as far as the planning window reaches;
  *                   the log is checkpointed (again, should a reader have
@@ -48,6 +54,7 @@
 #include "hersteld/group.h"
 #include "hersteld/log.h"
 #include "hersteld/notice.h"
+#include "hersteld/optin.h"
 #include "hersteld/registration.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
@@ -452,12 +459,118 @@ schedule_participant_forget(sqlite3 *db, const char *ref, const char *actor,
 		store_rollback(db);
 		return -1;
 	}
+	if (optin_forget(db, p.email)) {
+		store_fault(f, db);
+		store_rollback(db);
+		return -1;
+	}
 	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
 	if (store_finish(db, actor, "participant.forget", obj, NULL, f))
 		return -1;
 	/* Move the freed pages out of the log into the (zeroed) file. */
 	store_checkpoint(db);
 	return 0;
+}
+
+/* ---- web registrations (double opt-in) ---- */
+
+int
+schedule_optin_ask(sqlite3 *db, const struct optin_in *in,
+    enum optin_outcome *out, struct fault *f)
+{
+	char obj[40];
+
+	if (optin_check(in, f) || store_begin_f(db, f))
+		return -1;
+	if (optin_ask(db, in, out, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	if (*out != OPTIN_MAILED) {
+		store_rollback(db);	/* nothing was written */
+		return 0;
+	}
+	snprintf(obj, sizeof(obj), "event %lld", (long long)in->event_id);
+	return store_finish(db, "web", "optin.ask", obj, NULL, f);
+}
+
+int
+schedule_optin_confirm(sqlite3 *db, const char *token, enum optin_done *done,
+    enum optin_state *state, struct reg_result *res, struct fault *f)
+{
+	struct participant_in pin = { 0 };
+	struct participant p;
+	struct optin o;
+	struct fault pf = { 0 };
+	char obj[40];
+	int64_t pid;
+	int rc = 1;
+
+	memset(res, 0, sizeof(*res));
+	*done = OPTIN_GONE;
+	if (store_begin_f(db, f))
+		return -1;
+	/* Taken first, in its own transaction: a replay finds it used. */
+	if (optin_find(db, token, &o, state) ||
+	    (*state == OPTIN_VALID && (rc = optin_mark(db, o.id, 1)) < 0)) {
+		store_fault(f, db);
+		store_rollback(db);
+		return -1;
+	}
+	if (*state != OPTIN_VALID || rc == 0) {
+		store_rollback(db);
+		if (*state == OPTIN_VALID)
+			*state = OPTIN_USED;
+		return 0;
+	}
+	snprintf(obj, sizeof(obj), "event %lld", (long long)o.event_id);
+	if (store_finish(db, "web", "optin.confirm", obj, NULL, f))
+		return -1;
+	/* A new person gets the defaults; a known one keeps their wishes. */
+	if (participant_get(db, o.email, &p, &pf) != 0) {
+		if (pf.kind != FAULT_NOTFOUND) {
+			*f = pf;
+			goto giveback;
+		}
+		pin.email = o.email;
+		pin.name = o.name[0] ? o.name : NULL;
+		pin.lang = o.lang;
+		memset(&pf, 0, sizeof(pf));
+		if (participant_add(db, &pin, 0, "web", &pid, &pf) &&
+		    pf.kind != FAULT_CONFLICT) {
+			*f = pf;
+			goto giveback;
+		}
+	}
+	memset(&pf, 0, sizeof(pf));
+	if (reg_register(db, o.event_id, o.email, o.occurrence[0] ?
+	    o.occurrence : NULL, 0, "web", res, &pf) == 0) {
+		*done = OPTIN_REGISTERED;
+		return 0;
+	}
+	switch (pf.kind) {
+	case FAULT_CONFLICT:
+		/* Registered before, or the session no longer takes any. */
+		*done = strstr(pf.msg, "is already") ? OPTIN_ALREADY :
+		    OPTIN_REFUSED;
+		return 0;
+	case FAULT_NOTFOUND:
+	case FAULT_INVALID:
+		*done = OPTIN_REFUSED;
+		return 0;
+	default:
+		*f = pf;
+		break;
+	}
+giveback:
+	/* Nothing was registered: the link works again. */
+	if (store_begin(db) == 0) {
+		if (optin_mark(db, o.id, 0) < 0)
+			store_rollback(db);
+		else if (store_commit(db))
+			store_rollback(db);
+	}
+	return -1;
 }
 
 /* ---- the nightly thread ---- */

@@ -332,6 +332,33 @@ static const char *migrations[STORE_VERSION] = {
 	"  created INTEGER NOT NULL,"
 	"  PRIMARY KEY (participant_id, group_id));"
 	"CREATE INDEX participant_group_group ON participant_group(group_id);",
+
+	/*
+	 * 9 -> 10: the web pages.  An optin is a registration a parent asked
+	 * for on the web and has not yet confirmed from the mail: the hash
+	 * of the link's token (never the token), what it registers, and
+	 * until when the link works; used is set when it was confirmed.
+	 * Asking again for the same address and session finds the same row.
+	 * secret holds keys the daemon makes itself (the web forms' signing
+	 * key).
+	 */
+	"CREATE TABLE optin ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  occurrence TEXT NOT NULL DEFAULT '',"
+	"  email TEXT NOT NULL COLLATE NOCASE,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  lang TEXT NOT NULL DEFAULT 'nl' CHECK (lang IN ('nl','en')),"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  used INTEGER,"
+	"  UNIQUE (event_id, email, occurrence));"
+	"CREATE INDEX optin_email ON optin(email);"
+	"CREATE TABLE secret ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL,"
+	"  created INTEGER NOT NULL);",
 };
 
 static char		*db_path;
@@ -717,6 +744,39 @@ store_new_feed_key(sqlite3 *db, const char *table, int64_t id)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_secret(sqlite3 *db, const char *name, unsigned char *out, size_t n)
+{
+	unsigned char fresh[64];
+	sqlite3_stmt *st;
+	int rc, ret = -1;
+
+	if (n > sizeof(fresh) || random_bytes(fresh, n))
+		return -1;
+	/* Kept when one exists: the first writer's key wins. */
+	if ((st = store_prepare(db, "INSERT INTO secret (name, value, created) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")) == NULL)
+		return -1;
+	store_bind_text(st, 1, name);
+	sqlite3_bind_blob(st, 2, fresh, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, clock_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if ((st = store_prepare(db, "SELECT value FROM secret WHERE name = ?1"))
+	    == NULL)
+		return -1;
+	store_bind_text(st, 1, name);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (size_t)sqlite3_column_bytes(st, 0) == n) {
+		memcpy(out, sqlite3_column_blob(st, 0), n);
+		ret = 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
 }
 
 int

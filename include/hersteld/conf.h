@@ -9,6 +9,7 @@
 #include "hersteld/log.h"
 
 #define CONF_MAX_LEADS	8
+#define CONF_MAX_PROXIES	32
 
 struct conf {
 	char		*path;
@@ -37,6 +38,13 @@ struct conf {
 	long		 feeds_refresh;		/* seconds */
 	int		 horizon_days;
 	enum log_level	 log_level;
+	/* web: the parents' pages on listen.http (web*.c) */
+	int		 web_enabled;
+	char		*web_proxies[CONF_MAX_PROXIES];	/* canonical text */
+	int		 web_nproxies;	/* X-Forwarded-For believed from these */
+	int		 web_confirm_hours;	/* a confirmation link's life */
+	int		 web_post_per_minute;	/* per client address */
+	int		 web_mails_per_day;	/* confirmation mails per address */
 };
 
 /*

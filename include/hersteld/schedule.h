@@ -17,7 +17,9 @@
 #include "hersteld/event.h"
 #include "hersteld/import.h"
 #include "hersteld/location.h"
+#include "hersteld/optin.h"
 #include "hersteld/participant.h"
+#include "hersteld/registration.h"
 #include "hersteld/util.h"
 
 /* Events (see event.h for what in may hold; *new_id is 0 unless a
@@ -61,6 +63,31 @@ int	schedule_participant_edit(sqlite3 *, const char *ref,
 	    const struct participant_in *, const char *actor, struct fault *);
 int	schedule_participant_forget(sqlite3 *, const char *ref,
 	    const char *actor, struct fault *);
+
+/*
+ * A registration asked for on the web (optin.h): the request and its
+ * mail, or nothing at all (*out says which).
+ */
+int	schedule_optin_ask(sqlite3 *, const struct optin_in *,
+	    enum optin_outcome *out, struct fault *);
+
+enum optin_done {
+	OPTIN_REGISTERED,	/* res says going or waitlist */
+	OPTIN_ALREADY,		/* registered before; nothing changed */
+	OPTIN_REFUSED,		/* the session takes no registration now */
+	OPTIN_GONE		/* *state says why the link does not work */
+};
+
+/*
+ * Confirm the web registration of token: the link is taken once, then
+ * the person is added when new (participant_add) and registered exactly
+ * as herstelctl register does (reg_register: capacity, waiting list,
+ * confirmation mail, reminders).  A database failure gives the link
+ * back.  0 with *done (and *state, *res) set, or -1 with f filled.
+ */
+int	schedule_optin_confirm(sqlite3 *, const char *token,
+	    enum optin_done *done, enum optin_state *state,
+	    struct reg_result *res, struct fault *);
 
 /*
  * The nightly thread: at start and then every night at 03:00 in the

@@ -12,7 +12,7 @@
 
 #include "hersteld/util.h"
 
-#define STORE_VERSION	9	/* schema version this build writes */
+#define STORE_VERSION	10	/* schema version this build writes */
 
 /*
  * Open (creating if needed) the database at path, upgrade an older schema
@@ -98,6 +98,14 @@ int	 store_new_feed_key(sqlite3 *, const char *table, int64_t id);
  * Returns -1.  Call it before rolling back, which clears the error.
  */
 int	 store_fault(struct fault *f, sqlite3 *db);
+
+/*
+ * The secret called name (n random bytes, made on first use from the
+ * OS's random source and kept in the database, so that it outlives a
+ * restart) into out.  0 or -1.
+ */
+int	 store_secret(sqlite3 *, const char *name, unsigned char *out,
+	    size_t n);
 
 /* Record who did what in the audit table (inside the caller's transaction). */
 int	 store_audit(sqlite3 *, const char *actor, const char *action,

@@ -1,0 +1,325 @@
+/*
+ * The web router (see web.h): which page a request is, the language it
+ * is read in, and the cache.  The agenda and session pages are kept in
+ * memory against the store's generation, like the feeds: an unchanged
+ * page costs no query and answers If-None-Match with 304; any committed
+ * write makes the next request render afresh.  A kept page is also
+ * renewed after CACHE_AGE, because its forms carry signed tokens that
+ * expire and the agenda moves with the clock.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hersteld/clock.h"
+#include "hersteld/conf.h"
+#include "hersteld/log.h"
+#include "hersteld/store.h"
+#include "hersteld/web.h"
+
+#define CACHE_MAX	128
+#define CACHE_AGE	600		/* seconds */
+#define KEY_MAX		640
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct page {
+	char		 key[KEY_MAX];
+	char		*body;
+	size_t		 len;
+	uint64_t	 generation;
+	time_t		 made;
+	char		 etag[64];
+	time_t		 used;
+} cache[CACHE_MAX];
+
+int
+web_path(const char *url)
+{
+	const struct conf *c = conf_current();
+
+	if (c == NULL || !c->web_enabled)
+		return 0;
+	return strcmp(url, "/") == 0 || strcmp(url, "/style.css") == 0 ||
+	    strncmp(url, "/sessions/", 10) == 0 ||
+	    strncmp(url, "/confirm/", 9) == 0;
+}
+
+void
+web_shutdown(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_MAX; i++) {
+		free(cache[i].body);
+		memset(&cache[i], 0, sizeof(cache[i]));
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* English when ?lang=en, or Accept-Language prefers en to nl. */
+static void
+language(struct web_req *r)
+{
+	const char *q = MHD_lookup_connection_value(r->c,
+	    MHD_GET_ARGUMENT_KIND, "lang");
+	const char *h, *p;
+	double best_en = -1, best_nl = -1;
+
+	if (q && (strcmp(q, "en") == 0 || strcmp(q, "nl") == 0)) {
+		r->en = strcmp(q, "en") == 0;
+		r->lang_asked = 1;
+		return;
+	}
+	h = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	if (h == NULL || strlen(h) > 1024)
+		return;
+	for (p = h; *p; ) {
+		size_t n = strcspn(p, ",");
+		const char *semi = memchr(p, ';', n);
+		double qv = 1.0;
+		const char *t = p;
+
+		while (*t == ' ')
+			t++;
+		if (semi && strncmp(semi, ";q=", 3) == 0)
+			qv = strtod(semi + 3, NULL);
+		if (strncasecmp(t, "en", 2) == 0 && (t[2] == '-' || t[2] == ';' ||
+		    t[2] == ',' || t[2] == ' ' || t[2] == '\0') && qv > best_en)
+			best_en = qv;
+		if (strncasecmp(t, "nl", 2) == 0 && (t[2] == '-' || t[2] == ';' ||
+		    t[2] == ',' || t[2] == ' ' || t[2] == '\0') && qv > best_nl)
+			best_nl = qv;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	r->en = best_en > 0 && best_en > best_nl;
+}
+
+static int
+etag_matches(const char *header, const char *etag)
+{
+	return header && (strcmp(header, "*") == 0 ||
+	    strstr(header, etag) != NULL);
+}
+
+static enum MHD_Result
+not_modified(struct MHD_Connection *c, const char *etag)
+{
+	struct MHD_Response *rs;
+	enum MHD_Result ret;
+
+	rs = MHD_create_response_from_buffer(0, (void *)"",
+	    MHD_RESPMEM_PERSISTENT);
+	if (rs == NULL)
+		return MHD_NO;
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "public, no-cache");
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_VARY, "Accept-Language");
+	ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, rs);
+	MHD_destroy_response(rs);
+	return ret;
+}
+
+/* The cached copy of key, as a new string with its etag; or none. */
+static int
+cache_get(const char *key, uint64_t gen, time_t now, char **body,
+    size_t *len, char *etag)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_MAX; i++) {
+		struct page *p = &cache[i];
+
+		if (p->body == NULL || strcmp(p->key, key) != 0)
+			continue;
+		if (p->generation == gen && now - p->made < CACHE_AGE &&
+		    now >= p->made && (*body = malloc(p->len + 1)) != NULL) {
+			memcpy(*body, p->body, p->len + 1);
+			*len = p->len;
+			strcpy(etag, p->etag);
+			p->used = now;
+			found = 1;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return found;
+}
+
+static void
+cache_put(const char *key, uint64_t gen, time_t now, const char *body,
+    size_t len, const char *etag)
+{
+	struct page *slot = NULL;
+	char *copy = malloc(len + 1);
+
+	if (copy == NULL)
+		return;
+	memcpy(copy, body, len + 1);
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_MAX && slot == NULL; i++)
+		if (cache[i].body && strcmp(cache[i].key, key) == 0)
+			slot = &cache[i];
+	for (int i = 0; i < CACHE_MAX && slot == NULL; i++)
+		if (cache[i].body == NULL)
+			slot = &cache[i];
+	if (slot == NULL) {
+		slot = &cache[0];
+		for (int i = 1; i < CACHE_MAX; i++)
+			if (cache[i].used < slot->used)
+				slot = &cache[i];
+	}
+	free(slot->body);
+	snprintf(slot->key, sizeof(slot->key), "%s", key);
+	slot->body = copy;
+	slot->len = len;
+	slot->generation = gen;
+	slot->made = slot->used = now;
+	snprintf(slot->etag, sizeof(slot->etag), "%s", etag);
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* A cached page: the agenda (uid NULL) or one session. */
+static enum MHD_Result
+cached(struct web_req *r, const char *uid)
+{
+	char key[KEY_MAX], etag[64], *body = NULL;
+	const char *inm = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	uint64_t gen = store_generation();
+	time_t now = clock_now();
+	struct html h;
+	size_t len;
+	int status, n;
+
+	n = snprintf(key, sizeof(key), "%s\n%s\n%s\n%s\n%s", r->path,
+	    r->en ? "en" : "nl", r->kind ? r->kind : "", r->group ? r->group :
+	    "", r->location ? r->location : "");
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
+	if (cache_get(key, gen, now, &body, &len, etag)) {
+		if (etag_matches(inm, etag)) {
+			free(body);
+			return not_modified(r->c, etag);
+		}
+		return web_send(r->c, 200, body, len, etag);
+	}
+	html_init(&h, WEB_MAX_PAGE);
+	status = uid ? web_session(r, uid, &h) : web_agenda(r, &h);
+	if (status != 200) {
+		html_free(&h);
+		return status == 404 ?
+		    web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT) :
+		    web_message(r, 500, T_ERROR, T_ERROR_TEXT);
+	}
+	if (html_finish(&h, &body, &len) != HTML_OK)
+		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
+	/* The generation and the moment name this rendering. */
+	snprintf(etag, sizeof(etag), "\"w%llx-%llx-%s\"",
+	    (unsigned long long)gen, (unsigned long long)now,
+	    r->en ? "en" : "nl");
+	cache_put(key, gen, now, body, len, etag);
+	if (etag_matches(inm, etag)) {
+		free(body);
+		return not_modified(r->c, etag);
+	}
+	return web_send(r->c, 200, body, len, etag);
+}
+
+enum MHD_Result
+web_answer(struct MHD_Connection *c, const char *method, const char *url,
+    const char *body, size_t len, int too_big)
+{
+	struct web_req r = { .c = c, .method = method, .path = url,
+	    .body = body, .len = len };
+	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	int post = strcmp(method, "POST") == 0;
+	const char *rest;
+	char uid[400];
+	size_t n;
+	long wait;
+
+	language(&r);
+	if (strcmp(url, "/style.css") == 0 && get)
+		return web_stylesheet(c);
+	if (!get && !post)
+		return web_message(&r, 405, T_NOT_FOUND, T_NOT_FOUND_TEXT);
+	if (post) {
+		/* Every form counts against its client's limit first. */
+		if ((wait = web_rate(c)) > 0) {
+			struct MHD_Response *rs;
+			struct html h;
+			char *out, secs[24];
+			size_t olen;
+			enum MHD_Result ret;
+
+			html_init(&h, WEB_MAX_PAGE);
+			web_head(&h, &r, web_t(&r, T_TOO_MANY), NULL);
+			html_raw(&h, "<h1>");
+			html_txt(&h, web_t(&r, T_TOO_MANY));
+			html_raw(&h, "</h1>\n<p>");
+			html_txt(&h, web_t(&r, T_TOO_MANY_TEXT));
+			html_raw(&h, "</p>\n");
+			web_foot(&h, &r);
+			if (html_finish(&h, &out, &olen) != HTML_OK)
+				return MHD_NO;
+			/* web_send's headers, and Retry-After. */
+			rs = MHD_create_response_from_buffer(olen, out,
+			    MHD_RESPMEM_MUST_FREE);
+			if (rs == NULL) {
+				free(out);
+				return MHD_NO;
+			}
+			snprintf(secs, sizeof(secs), "%ld", wait);
+			MHD_add_response_header(rs, MHD_HTTP_HEADER_RETRY_AFTER,
+			    secs);
+			MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+			    "text/html; charset=utf-8");
+			MHD_add_response_header(rs, "Content-Security-Policy",
+			    "default-src 'self'; frame-ancestors 'none'; "
+			    "form-action 'self'; base-uri 'none'");
+			MHD_add_response_header(rs, "X-Content-Type-Options",
+			    "nosniff");
+			MHD_add_response_header(rs, "Referrer-Policy",
+			    "no-referrer");
+			MHD_add_response_header(rs, "X-Frame-Options", "DENY");
+			MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
+			    "no-store");
+			ret = MHD_queue_response(c, 429, rs);
+			MHD_destroy_response(rs);
+			return ret;
+		}
+		if (too_big)
+			return web_message(&r, 413, T_BAD_INPUT, T_TOO_LARGE);
+	}
+	if (strcmp(url, "/") == 0 && get) {
+		r.kind = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+		    "kind");
+		r.group = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+		    "group");
+		r.location = MHD_lookup_connection_value(c,
+		    MHD_GET_ARGUMENT_KIND, "location");
+		return cached(&r, NULL);
+	}
+	if (strncmp(url, "/sessions/", 10) == 0) {
+		rest = url + 10;
+		n = strlen(rest);
+		if (post && n > 9 && strcmp(rest + n - 9, "/register") == 0 &&
+		    n - 9 < sizeof(uid)) {
+			memcpy(uid, rest, n - 9);
+			uid[n - 9] = '\0';
+			return web_register(&r, uid);
+		}
+		if (get && n > 0 && n < sizeof(uid))
+			return cached(&r, rest);
+	}
+	if (strncmp(url, "/confirm/", 9) == 0)
+		return web_confirm(&r, url + 9);
+	return web_message(&r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
+}

@@ -1,0 +1,428 @@
+/*
+ * What every web page shares: the texts of both languages in one table,
+ * the frame around a page, the stylesheet, and the answer with the
+ * headers every page carries.  Dutch is the default; plain language (B1)
+ * in both.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "hersteld/conf.h"
+#include "hersteld/web.h"
+#include "hersteld/when.h"
+
+/* [text][0] Dutch, [text][1] English. */
+static const char *const texts[T_COUNT][2] = {
+	[T_SITE] = { "Bijeenkomsten voor herstel", "Sessions for recovery" },
+	[T_SKIP] = { "Naar de inhoud", "Skip to the content" },
+	[T_SWITCH] = { "English", "Nederlands" },
+	[T_SWITCH_LANG] = { "en", "nl" },
+	[T_AGENDA] = { "Agenda", "Agenda" },
+	[T_AGENDA_INTRO] = { "Alle openbare bijeenkomsten van de komende "
+	    "weken. Kies een bijeenkomst om meer te lezen of je aan te melden.",
+	    "All public sessions of the coming weeks. Choose a session to "
+	    "read more or to register." },
+	[T_FILTERS] = { "Kiezen wat je ziet", "Choose what you see" },
+	[T_KIND] = { "Soort", "Kind" },
+	[T_GROUP] = { "Groep", "Group" },
+	[T_LOCATION] = { "Plek", "Place" },
+	[T_ALL] = { "Alles", "All" },
+	[T_SUBSCRIBE] = { "In je eigen agenda", "In your own calendar" },
+	[T_SUBSCRIBE_INTRO] = { "Abonneer je agenda-app op deze bijeenkomsten. "
+	    "Veranderingen zie je dan vanzelf.", "Subscribe your calendar app "
+	    "to these sessions. You will then see changes by themselves." },
+	[T_ALL_PUBLIC] = { "Alle bijeenkomsten", "All sessions" },
+	[T_NONE_FOUND] = { "Er zijn geen bijeenkomsten gevonden.",
+	    "No sessions were found." },
+	[T_CANCELLED] = { "Afgelast", "Cancelled" },
+	[T_MOVED] = { "Verplaatst", "Moved" },
+	[T_FULL] = { "vol \xe2\x80\x94 wachtlijst", "full \xe2\x80\x94 "
+	    "waiting list" },
+	[T_PLACES_LEFT] = { "plaatsen vrij", "places left" },
+	[T_ONE_PLACE_LEFT] = { "plaats vrij", "place left" },
+	[T_ACCESSIBLE] = { "rolstoeltoegankelijk", "wheelchair accessible" },
+	[T_MORE] = { "Meer over", "More about" },
+	[T_ORGANISED_BY] = { "Georganiseerd door", "Organised by" },
+	[T_WITH] = { "Samen met", "Together with" },
+	[T_TOPICS] = { "Onderwerpen", "Topics" },
+	[T_WHERE] = { "Waar", "Where" },
+	[T_WHEN] = { "Wanneer", "When" },
+	[T_MAP] = { "Bekijk op de kaart (OpenStreetMap)",
+	    "See it on the map (OpenStreetMap)" },
+	[T_ADD_CALENDAR] = { "Zet in mijn agenda", "Add to my calendar" },
+	[T_DATES] = { "De komende data", "The coming dates" },
+	[T_REGISTER] = { "Aanmelden", "Register" },
+	[T_REGISTER_INTRO] = { "Vul je e-mailadres in. Je krijgt dan een "
+	    "e-mail met een link. Met die link bevestig je je aanmelding.",
+	    "Fill in your email address. You will get an email with a link. "
+	    "With that link you confirm your registration." },
+	[T_EMAIL] = { "E-mailadres", "Email address" },
+	[T_EMAIL_HINT] = { "Bijvoorbeeld naam@voorbeeld.nl",
+	    "For example name@example.org" },
+	[T_NAME] = { "Naam (mag je leeg laten)", "Name (you may leave it "
+	    "empty)" },
+	[T_NAME_HINT] = { "Zo spreken we je aan in de e-mail.",
+	    "This is how we address you in the email." },
+	[T_LANGUAGE] = { "Taal van de e-mails", "Language of the emails" },
+	[T_DUTCH] = { "Nederlands", "Dutch" },
+	[T_ENGLISH] = { "Engels", "English" },
+	[T_WHICH] = { "Voor welke bijeenkomst?", "For which session?" },
+	[T_WHOLE_SERIES] = { "Alle bijeenkomsten van de reeks",
+	    "Every session of the series" },
+	[T_HONEYPOT] = { "Laat dit veld leeg", "Leave this field empty" },
+	[T_SEND] = { "Aanmelden", "Register" },
+	[T_CLOSED] = { "Aanmelden kan niet (meer) voor deze bijeenkomst.",
+	    "Registration is not (or no longer) possible for this session." },
+	[T_CHECK_MAIL] = { "Kijk in je e-mail", "Check your email" },
+	[T_CHECK_MAIL_TEXT] = { "Als het adres klopt, krijg je binnen een paar "
+	    "minuten een e-mail met een link. Open de link en klik op de knop "
+	    "om je aanmelding te bevestigen. Zie je niets? Kijk dan ook bij "
+	    "ongewenste e-mail (spam).", "If the address is right, you will "
+	    "get an email with a link within a few minutes. Open the link and "
+	    "press the button to confirm your registration. Nothing there? "
+	    "Then also look in your junk mail (spam)." },
+	[T_CHECK_MAIL_HOURS] = { "De link werkt een beperkte tijd. Zonder "
+	    "bevestiging word je niet aangemeld.", "The link works for a "
+	    "limited time. Without a confirmation you are not registered." },
+	[T_BACK] = { "Terug naar de agenda", "Back to the agenda" },
+	[T_CONFIRM] = { "Aanmelding bevestigen", "Confirm registration" },
+	[T_CONFIRM_TEXT] = { "Klik op de knop om je aanmelding voor deze "
+	    "bijeenkomst te bevestigen:", "Press the button to confirm your "
+	    "registration for this session:" },
+	[T_CONFIRM_BUTTON] = { "Aanmelding bevestigen", "Confirm registration" },
+	[T_REGISTERED] = { "Je bent aangemeld", "You are registered" },
+	[T_REGISTERED_TEXT] = { "Je krijgt een e-mail met de gegevens, en "
+	    "herinneringen op de tijden die je koos.", "You will get an email "
+	    "with the details, and reminders at the times you chose." },
+	[T_WAITLISTED] = { "Je staat op de wachtlijst", "You are on the "
+	    "waiting list" },
+	[T_WAITLISTED_TEXT] = { "De bijeenkomst is vol. Komt er een plaats "
+	    "vrij, dan krijg je die vanzelf en sturen we je een e-mail.",
+	    "The session is full. When a place frees up, it is yours by "
+	    "itself and we send you an email." },
+	[T_ALREADY] = { "Je was al aangemeld", "You were already registered" },
+	[T_ALREADY_TEXT] = { "Er is niets veranderd.", "Nothing changed." },
+	[T_REFUSED] = { "Aanmelden lukt niet", "Registration is not possible" },
+	[T_REFUSED_TEXT] = { "Deze bijeenkomst neemt geen aanmeldingen (meer) "
+	    "aan, bijvoorbeeld omdat ze is afgelast of al begonnen.",
+	    "This session takes no (more) registrations, for example because "
+	    "it was cancelled or has begun." },
+	[T_LINK_USED] = { "Deze link is al gebruikt. Je aanmelding is "
+	    "bevestigd; er verandert niets meer.", "This link has been used. "
+	    "Your registration was confirmed; nothing changes any more." },
+	[T_LINK_EXPIRED] = { "Deze link werkt niet meer: hij is verlopen. "
+	    "Meld je opnieuw aan via de agenda.", "This link no longer works: "
+	    "it has expired. Register again from the agenda." },
+	[T_LINK_UNKNOWN] = { "Deze link is niet (meer) geldig. Meld je opnieuw "
+	    "aan via de agenda.", "This link is not (or no longer) valid. "
+	    "Register again from the agenda." },
+	[T_LINK_AGAIN] = { "Link werkt niet", "Link does not work" },
+	[T_NOT_FOUND] = { "Niet gevonden", "Not found" },
+	[T_NOT_FOUND_TEXT] = { "Deze pagina bestaat niet (meer).",
+	    "This page does not exist (any more)." },
+	[T_FORBIDDEN] = { "Formulier niet geaccepteerd", "Form not accepted" },
+	[T_FORBIDDEN_TEXT] = { "Het formulier is verlopen of niet van deze "
+	    "website. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+	    "The form has expired or does not come from this website. Go back, "
+	    "reload the page and try again." },
+	[T_TOO_MANY] = { "Even wachten", "Please wait" },
+	[T_TOO_MANY_TEXT] = { "Er zijn te veel formulieren verstuurd. Probeer "
+	    "het over een minuut opnieuw.", "Too many forms were sent. Try "
+	    "again in a minute." },
+	[T_TOO_LARGE] = { "Wat je invulde is te lang.", "What you filled in "
+	    "is too long." },
+	[T_BAD_INPUT] = { "Controleer wat je invulde", "Check what you filled "
+	    "in" },
+	[T_ERROR] = { "Er ging iets mis", "Something went wrong" },
+	[T_ERROR_TEXT] = { "Probeer het later opnieuw.", "Please try again "
+	    "later." },
+	[T_FEED] = { "Agenda-abonnement", "Calendar subscription" },
+	[T_FOOTER] = { "We bewaren alleen wat nodig is: je e-mailadres, je naam "
+	    "als je die geeft, en je aanmeldingen. Geen cookies.",
+	    "We keep only what is needed: your email address, your name if you "
+	    "give it, and your registrations. No cookies." },
+	[T_WHOLE_SERIES_OF] = { "alle bijeenkomsten van de reeks",
+	    "every session of the series" },
+	[T_ONE_DATE] = { "alleen", "only" },
+};
+
+const char *
+web_t(const struct web_req *r, enum web_text t)
+{
+	return texts[t][r->en ? 1 : 0];
+}
+
+static const struct {
+	const char	*kind, *name[2];
+} kinds[] = {
+	{ "themabijeenkomst", { "Themabijeenkomst", "Theme meeting" } },
+	{ "dialoogsessie", { "Dialoogsessie", "Dialogue session" } },
+	{ "steungroep", { "Steungroep", "Support group" } },
+	{ "kennissessie", { "Kennissessie", "Knowledge session" } },
+	{ "netwerksessie", { "Netwerksessie", "Network session" } },
+	{ "overig", { "Overig", "Other" } },
+};
+
+const char *
+web_kind_name(const struct web_req *r, const char *kind)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return kinds[i].name[r->en ? 1 : 0];
+	return kind;
+}
+
+void
+web_day_name(const struct web_req *r, time_t t, void *zone, char *out,
+    size_t len)
+{
+	static const char *const days[2][7] = {
+		{ "zondag", "maandag", "dinsdag", "woensdag", "donderdag",
+		  "vrijdag", "zaterdag" },
+		{ "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+		  "Friday", "Saturday" },
+	};
+	static const char *const months[2][12] = {
+		{ "januari", "februari", "maart", "april", "mei", "juni", "juli",
+		  "augustus", "september", "oktober", "november", "december" },
+		{ "January", "February", "March", "April", "May", "June", "July",
+		  "August", "September", "October", "November", "December" },
+	};
+	struct icaltimetype lt = when_local(t, zone);
+	int dow = icaltime_day_of_week(lt) - 1, en = r->en ? 1 : 0;
+
+	if (dow < 0 || dow > 6 || lt.month < 1 || lt.month > 12) {
+		snprintf(out, len, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
+		return;
+	}
+	if (en)
+		snprintf(out, len, "%s %d %s %d", days[1][dow], lt.day,
+		    months[1][lt.month - 1], lt.year);
+	else
+		snprintf(out, len, "%s %d %s %d", days[0][dow], lt.day,
+		    months[0][lt.month - 1], lt.year);
+}
+
+void
+web_lang_param(struct html *h, const struct web_req *r, int amp)
+{
+	if (r->en)
+		html_raw(h, amp ? "&amp;lang=en" : "?lang=en");
+}
+
+/* A decoded path, each segment percent-encoded again. */
+static void
+path_attr(struct html *h, const char *path)
+{
+	char seg[512];
+	const char *p = path, *slash;
+	size_t n;
+
+	while (*p == '/') {
+		html_raw(h, "/");
+		p++;
+		slash = strchr(p, '/');
+		n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n >= sizeof(seg))
+			n = sizeof(seg) - 1;
+		memcpy(seg, p, n);
+		seg[n] = '\0';
+		html_url(h, seg);
+		p = slash ? slash : p + strlen(p);
+	}
+}
+
+void
+web_head(struct html *h, const struct web_req *r, const char *title,
+    const char *switch_query)
+{
+	html_raw(h, "<!DOCTYPE html>\n<html lang=\"");
+	html_raw(h, r->en ? "en" : "nl");
+	html_raw(h, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\""
+	    "viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<title>");
+	html_txt(h, title);
+	html_raw(h, " \xe2\x80\x94 ");
+	html_txt(h, web_t(r, T_SITE));
+	html_raw(h, "</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n"
+	    "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+	html_txt(h, web_t(r, T_SKIP));
+	html_raw(h, "</a>\n<header>\n<p class=\"site\"><a href=\"/");
+	web_lang_param(h, r, 0);
+	html_raw(h, "\">");
+	html_txt(h, web_t(r, T_SITE));
+	html_raw(h, "</a></p>\n<p class=\"lang\"><a href=\"");
+	/* After a form the switch leads to the agenda, not to the POST. */
+	path_attr(h, strcmp(r->method, "POST") == 0 ? "/" : r->path);
+	html_raw(h, "?");
+	if (switch_query && *switch_query) {
+		html_attr(h, switch_query);
+		html_raw(h, "&amp;");
+	}
+	html_raw(h, "lang=");
+	html_raw(h, web_t(r, T_SWITCH_LANG));
+	html_raw(h, "\" hreflang=\"");
+	html_raw(h, web_t(r, T_SWITCH_LANG));
+	html_raw(h, "\" lang=\"");
+	html_raw(h, web_t(r, T_SWITCH_LANG));
+	html_raw(h, "\">");
+	html_txt(h, web_t(r, T_SWITCH));
+	html_raw(h, "</a></p>\n</header>\n<main id=\"main\">\n");
+}
+
+void
+web_foot(struct html *h, const struct web_req *r)
+{
+	html_raw(h, "</main>\n<footer>\n<p>");
+	html_txt(h, web_t(r, T_FOOTER));
+	html_raw(h, "</p>\n</footer>\n</body>\n</html>\n");
+}
+
+static void
+common_headers(struct MHD_Response *rs)
+{
+	MHD_add_response_header(rs, "Content-Security-Policy",
+	    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+	    "base-uri 'none'");
+	MHD_add_response_header(rs, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(rs, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(rs, "X-Frame-Options", "DENY");
+}
+
+enum MHD_Result
+web_send(struct MHD_Connection *c, unsigned int status, char *body,
+    size_t len, const char *etag)
+{
+	struct MHD_Response *rs;
+	enum MHD_Result ret;
+
+	rs = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (rs == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/html; charset=utf-8");
+	common_headers(rs);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_VARY, "Accept-Language");
+	if (etag) {
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_ETAG, etag);
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "public, no-cache");
+	} else
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-store");
+	ret = MHD_queue_response(c, status, rs);
+	MHD_destroy_response(rs);
+	return ret;
+}
+
+enum MHD_Result
+web_finish(const struct web_req *r, struct html *h, unsigned int status)
+{
+	char *out;
+	size_t len;
+	static const char oops[] = "<!DOCTYPE html>\n<html lang=\"nl\"><head>"
+	    "<meta charset=\"utf-8\"><title>Fout / Error</title></head><body>"
+	    "<main><h1>Er ging iets mis / Something went wrong</h1></main>"
+	    "</body></html>\n";
+
+	if (html_finish(h, &out, &len) != HTML_OK) {
+		if ((out = strdup(oops)) == NULL)
+			return MHD_NO;
+		return web_send(r->c, 500, out, strlen(out), NULL);
+	}
+	return web_send(r->c, status, out, len, NULL);
+}
+
+enum MHD_Result
+web_message(const struct web_req *r, unsigned int status,
+    enum web_text heading, enum web_text text)
+{
+	struct html h;
+
+	html_init(&h, WEB_MAX_PAGE);
+	web_head(&h, r, web_t(r, heading), NULL);
+	html_raw(&h, "<h1>");
+	html_txt(&h, web_t(r, heading));
+	html_raw(&h, "</h1>\n<p>");
+	html_txt(&h, web_t(r, text));
+	html_raw(&h, "</p>\n<p><a href=\"/");
+	web_lang_param(&h, r, 0);
+	html_raw(&h, "\">");
+	html_txt(&h, web_t(r, T_BACK));
+	html_raw(&h, "</a></p>\n");
+	web_foot(&h, r);
+	return web_finish(r, &h, status);
+}
+
+/*
+ * Readable at 320 px and at 200% zoom (one column, relative units, no
+ * fixed widths), a visible focus ring, and colours with a contrast of
+ * at least 4.5:1 on white (#1a1a1a text, #0b4f9c links, #a4000f for
+ * "cancelled").
+ */
+static const char stylesheet[] =
+	"html{font-family:system-ui,sans-serif;font-size:100%;line-height:1.5;"
+	"color:#1a1a1a;background:#fff}\n"
+	"body{margin:0 auto;max-width:48rem;padding:0 1rem}\n"
+	"a{color:#0b4f9c;text-decoration:underline}\n"
+	"a:focus,button:focus,input:focus,select:focus{outline:3px solid #1a1a1a;"
+	"outline-offset:2px}\n"
+	".skip{position:absolute;left:-100rem}\n"
+	".skip:focus{position:static;display:inline-block;padding:.5rem}\n"
+	"header{display:flex;flex-wrap:wrap;justify-content:space-between;"
+	"gap:.5rem;border-bottom:2px solid #1a1a1a;padding:.5rem 0}\n"
+	"header p{margin:0}\n.site a{font-weight:bold;color:#1a1a1a}\n"
+	"footer{border-top:1px solid #595959;margin-top:2rem;font-size:.9rem}\n"
+	"h1{font-size:1.75rem;line-height:1.2}\nh2{font-size:1.35rem}\n"
+	"h3{font-size:1.1rem;margin-bottom:.25rem}\n"
+	"ul.sessions{list-style:none;padding:0}\n"
+	"ul.sessions>li{border-left:4px solid #0b4f9c;padding:.25rem .75rem;"
+	"margin:0 0 1rem}\n"
+	"ul.sessions>li.cancelled{border-left-color:#a4000f}\n"
+	".cancelled strong,.gone{color:#a4000f}\n"
+	".meta{margin:0}\n.desc{white-space:pre-line}\n"
+	"nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}\n"
+	"[aria-current]{font-weight:bold}\n"
+	"label{display:block;font-weight:bold;margin-top:1rem}\n"
+	"fieldset{margin-top:1rem;border:1px solid #595959}\n"
+	"fieldset label{display:inline;font-weight:normal;margin:0 1rem 0 .25rem}\n"
+	".hint{margin:0;color:#404040}\n"
+	"input[type=email],input[type=text],select{font-size:1rem;padding:.4rem;"
+	"width:100%;max-width:30rem;box-sizing:border-box;border:2px solid #595959}\n"
+	"button{font-size:1rem;margin-top:1rem;padding:.5rem 1rem;color:#fff;"
+	"background:#0b4f9c;border:2px solid #0b4f9c;border-radius:.25rem;"
+	"cursor:pointer}\n"
+	".hp{position:absolute;left:-100rem;width:1px;height:1px;overflow:hidden}\n"
+	"[role=alert]{border:2px solid #a4000f;padding:.5rem 1rem}\n";
+
+enum MHD_Result
+web_stylesheet(struct MHD_Connection *c)
+{
+	struct MHD_Response *rs;
+	enum MHD_Result ret;
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	/* The sheet is part of the program: its version names it. */
+	static const char etag[] = "\"style-1\"";
+	int same = inm && strstr(inm, etag) != NULL;
+
+	rs = MHD_create_response_from_buffer(same ? 0 : sizeof(stylesheet) - 1,
+	    (void *)(same ? "" : stylesheet), MHD_RESPMEM_PERSISTENT);
+	if (rs == NULL)
+		return MHD_NO;
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/css; charset=utf-8");
+	common_headers(rs);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "public, max-age=86400");
+	ret = MHD_queue_response(c, same ? MHD_HTTP_NOT_MODIFIED :
+	    MHD_HTTP_OK, rs);
+	MHD_destroy_response(rs);
+	return ret;
+}

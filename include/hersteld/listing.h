@@ -1,0 +1,26 @@
+/*
+ * What the public web pages may show of the sessions: published (or
+ * cancelled) events with visibility public, whose organising group is
+ * not anonymous.  Proposed, private and group-only sessions, and every
+ * session of an anonymous group, are never listed here; the group's own
+ * secret page is the way to those.
+ */
+#ifndef HERSTELD_LISTING_H
+#define HERSTELD_LISTING_H
+
+#include <sqlite3.h>
+
+#include "hersteld/event.h"
+#include "hersteld/util.h"
+
+/* Whether ev may be shown to everyone: 1, 0, or -1 (database). */
+int	listing_shows(sqlite3 *, const struct event *ev);
+
+/*
+ * The event with uid, loaded, when it may be shown to everyone; NULL with
+ * f FAULT_NOTFOUND when there is none or it may not be (the two read
+ * alike), or a database fault.  Free it with event_free.
+ */
+struct event *listing_event(sqlite3 *, const char *uid, struct fault *f);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * The parents' door: HTML pages on listen.http next to the feeds.
+ *
+ *   GET  /                        the agenda (web_agenda.c)
+ *   GET  /sessions/UID            one session and its form (web_session.c)
+ *   POST /sessions/UID/register   ask for a registration: "check your mail"
+ *   GET  /confirm/TOKEN           a page with one button (web_confirm.c)
+ *   POST /confirm/TOKEN           confirm: registered as herstelctl would
+ *   GET  /style.css               the one stylesheet (web_page.c)
+ *
+ * web.c routes and caches; web_page.c holds what every page shares (the
+ * frame, the texts of both languages, the answer and its headers);
+ * web_guard.c what guards the forms (signed anti-CSRF tokens, the rate
+ * limit per client, the client's address, form parsing).  No cookies, no
+ * script; every outside text goes through html.h.
+ */
+#ifndef HERSTELD_WEB_H
+#define HERSTELD_WEB_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "hersteld/html.h"
+
+#define WEB_MAX_BODY		8192		/* a form's body */
+#define WEB_MAX_PAGE		(8u << 20)	/* a rendered page */
+#define WEB_FIELD_MAX		1024		/* one form field's value */
+#define WEB_FORM_LIFE		(24L * 3600)	/* a form's signed token */
+
+/* ---- for http.c ---- */
+
+/* Whether url is one of the pages (and the pages are enabled). */
+int	web_path(const char *url);
+/*
+ * Answer a whole request for a page: body (len bytes, capped at
+ * WEB_MAX_BODY by http.c, too_big when more came).
+ */
+enum MHD_Result web_answer(struct MHD_Connection *, const char *method,
+	    const char *url, const char *body, size_t len, int too_big);
+/* Drop the cached pages. */
+void	web_shutdown(void);
+
+/* ---- shared by the pages (web_page.c) ---- */
+
+struct web_req {
+	struct MHD_Connection	*c;
+	const char		*method;
+	const char		*path;		/* decoded URL path */
+	int			 en;		/* English; else Dutch */
+	int			 lang_asked;	/* ?lang= was given */
+	const char		*kind, *group, *location;	/* agenda filters */
+	const char		*body;		/* POST */
+	size_t			 len;
+};
+
+/* The texts of the pages, one row per language (see web_page.c). */
+enum web_text {
+	T_SITE, T_SKIP, T_SWITCH, T_SWITCH_LANG, T_AGENDA, T_AGENDA_INTRO,
+	T_FILTERS, T_KIND, T_GROUP, T_LOCATION, T_ALL, T_SUBSCRIBE,
+	T_SUBSCRIBE_INTRO, T_ALL_PUBLIC, T_NONE_FOUND, T_CANCELLED,
+	T_MOVED, T_FULL, T_PLACES_LEFT, T_ONE_PLACE_LEFT, T_ACCESSIBLE,
+	T_MORE, T_ORGANISED_BY, T_WITH, T_TOPICS, T_WHERE, T_WHEN, T_MAP,
+	T_ADD_CALENDAR, T_DATES, T_REGISTER, T_REGISTER_INTRO, T_EMAIL,
+	T_EMAIL_HINT, T_NAME, T_NAME_HINT, T_LANGUAGE, T_DUTCH, T_ENGLISH,
+	T_WHICH, T_WHOLE_SERIES, T_HONEYPOT, T_SEND, T_CLOSED,
+	T_CHECK_MAIL, T_CHECK_MAIL_TEXT, T_CHECK_MAIL_HOURS, T_BACK,
+	T_CONFIRM, T_CONFIRM_TEXT, T_CONFIRM_BUTTON, T_REGISTERED,
+	T_REGISTERED_TEXT, T_WAITLISTED, T_WAITLISTED_TEXT, T_ALREADY,
+	T_ALREADY_TEXT, T_REFUSED, T_REFUSED_TEXT, T_LINK_USED,
+	T_LINK_EXPIRED, T_LINK_UNKNOWN, T_LINK_AGAIN, T_NOT_FOUND,
+	T_NOT_FOUND_TEXT, T_FORBIDDEN, T_FORBIDDEN_TEXT, T_TOO_MANY,
+	T_TOO_MANY_TEXT, T_TOO_LARGE, T_BAD_INPUT, T_ERROR, T_ERROR_TEXT,
+	T_FEED, T_FOOTER, T_WHOLE_SERIES_OF, T_ONE_DATE,
+	T_COUNT
+};
+
+const char *web_t(const struct web_req *, enum web_text);
+/* The display name of an event kind ("Themabijeenkomst"). */
+const char *web_kind_name(const struct web_req *, const char *kind);
+/* "maandag 30 november 2026", into out[64]. */
+void	web_day_name(const struct web_req *, time_t t, void *zone,
+	    char *out, size_t len);
+
+/*
+ * The page frame: doctype, <html lang>, head with title and the
+ * stylesheet, the skip link, the header with the language switch, and
+ * <main>; web_foot closes it.  switch_query: the query of this page
+ * without lang (already URL-encoded), or NULL.
+ */
+void	web_head(struct html *, const struct web_req *, const char *title,
+	    const char *switch_query);
+void	web_foot(struct html *, const struct web_req *);
+/* "?lang=en" or "" (for links inside the site), or "&lang=en" with amp. */
+void	web_lang_param(struct html *, const struct web_req *, int amp);
+
+/*
+ * Send a page with the headers every page has (CSP, nosniff, referrer
+ * policy, frame-ancestors).  etag NULL: Cache-Control no-store.  Takes
+ * body (malloc'd) over.
+ */
+enum MHD_Result web_send(struct MHD_Connection *, unsigned int status,
+	    char *body, size_t len, const char *etag);
+/* A short page: heading and text (both from the table), status. */
+enum MHD_Result web_message(const struct web_req *, unsigned int status,
+	    enum web_text heading, enum web_text text);
+/* Finish h and send it (500 when it could not be made). */
+enum MHD_Result web_finish(const struct web_req *, struct html *,
+	    unsigned int status);
+enum MHD_Result web_stylesheet(struct MHD_Connection *);
+
+/* ---- guarding the forms (web_guard.c) ---- */
+
+/* A signed token for a form with purpose ("register:UID"), into out[96]. */
+int	web_csrf_make(const char *purpose, char *out, size_t len);
+/* Whether token was made for purpose and has not expired. */
+int	web_csrf_check(const char *purpose, const char *token);
+
+/*
+ * Count one POST of this request's client; 0 when allowed, else the
+ * seconds until it may post again.
+ */
+long	web_rate(struct MHD_Connection *);
+
+#define WEB_FORM_FIELDS	8
+
+/* A parsed form: known field names in, values out (capped). */
+struct web_form {
+	const char	*names[WEB_FORM_FIELDS];
+	char		 values[WEB_FORM_FIELDS][WEB_FIELD_MAX + 1];
+	size_t		 lens[WEB_FORM_FIELDS];
+	int		 too_long;	/* a value passed WEB_FIELD_MAX */
+};
+
+/*
+ * Parse body (application/x-www-form-urlencoded or multipart/form-data,
+ * per the request's Content-Type) into the fields form->names names.
+ * 0, or -1 when it is not a form.
+ */
+int	web_form_parse(struct MHD_Connection *, const char *body, size_t len,
+	    struct web_form *);
+/* The value of field name ("" when absent). */
+const char *web_form_get(const struct web_form *, const char *name);
+
+/* ---- the pages ---- */
+
+int	web_agenda(const struct web_req *, struct html *);
+int	web_session(const struct web_req *, const char *uid, struct html *);
+enum MHD_Result web_register(const struct web_req *, const char *uid);
+enum MHD_Result web_confirm(const struct web_req *, const char *token);
+
+#endif
