@@ -532,8 +532,9 @@ push_attendee(const struct attendee *at, void *arg)
 
 	if (at->occurrence)
 		when_format_date(at->occurrence, pp->zone, day);
-	json_array_append_new(pp->a, json_pack("{s:I, s:s, s:s, s:s, s:o}",
-	    "participant", (json_int_t)at->participant_id, "email", at->email,
+	json_array_append_new(pp->a, json_pack("{s:o, s:s, s:s, s:s, s:o}",
+	    "participant", at->participant_id ?
+	    json_integer(at->participant_id) : json_null(), "email", at->email,
 	    "name", at->name, "status", at->status,
 	    "occurrence", at->occurrence ? json_string(day) : json_null()));
 	return 0;
@@ -552,7 +553,8 @@ attendees(const struct api_req *r, struct api_resp *resp)
 		return;
 	pp.a = json_array();
 	pp.zone = ev->zone;
-	if (reg_attendees(store_db(), ev->id, occ, push_attendee, &pp, &n,
+	if (reg_attendees(store_db(), ev->id, occ, api_people_group(r),
+	    push_attendee, &pp, &n,
 	    &f)) {
 		json_decref(pp.a);
 		api_fault(resp, &f);
@@ -594,11 +596,18 @@ registration(const struct api_req *r, struct api_resp *resp)
 		goto done;
 	}
 	resp->status = 200;
-	resp->json = reg ? json_pack("{s:I, s:I, s:s, s:b}",
-	    "registration", (json_int_t)res.id, "event",
-	    (json_int_t)ev->id, "status", res.status, "mailed",
-	    res.mailed > 0) : json_pack("{s:I, s:s}", "event",
-	    (json_int_t)ev->id, "status", "unregistered");
+	if (!reg)
+		resp->json = json_pack("{s:I, s:s}", "event",
+		    (json_int_t)ev->id, "status", "unregistered");
+	else if (api_people_group(r) == 0)
+		resp->json = json_pack("{s:I, s:I, s:s, s:b}", "registration",
+		    (json_int_t)res.id, "event", (json_int_t)ev->id, "status",
+		    res.status, "mailed", res.mailed > 0);
+	else
+		/* Whether mail went out would tell who unsubscribed. */
+		resp->json = json_pack("{s:I, s:I, s:s}", "registration",
+		    (json_int_t)res.id, "event", (json_int_t)ev->id, "status",
+		    res.status);
 done:
 	event_free(ev);
 }

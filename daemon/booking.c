@@ -783,7 +783,7 @@ booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
 {
 	struct booking b;
 	sqlite3_stmt *st;
-	char state[12], detail[64];
+	char state[12], detail[64], day[16];
 	time_t rid;
 	int rc;
 
@@ -801,6 +801,9 @@ booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
 	}
 	if (slot_on(db, &b, date, &rid, state, f))
 		goto fail;
+	/* From here on the date as found, also for "next tuesday". */
+	when_format_date(rid, when_zone(b.timezone), day);
+	date = day;
 	if (strcmp(state, "held") != 0) {
 		fault_set(f, FAULT_CONFLICT, "the occurrence on %s is not held "
 		    "(%s)", date, state);
@@ -834,7 +837,7 @@ booking_restore(sqlite3 *db, int64_t id, const char *date,
 	struct booking b;
 	struct slot s;
 	sqlite3_stmt *st;
-	char state[12], detail[64];
+	char state[12], detail[64], day[16];
 	int rc;
 
 	if (date == NULL)
@@ -849,6 +852,8 @@ booking_restore(sqlite3 *db, int64_t id, const char *date,
 	}
 	if (slot_on(db, &b, date, &s.recurrence_id, state, f))
 		goto fail;
+	when_format_date(s.recurrence_id, when_zone(b.timezone), day);
+	date = day;
 	if (strcmp(state, "held") == 0) {
 		fault_set(f, FAULT_CONFLICT, "the occurrence on %s is already "
 		    "held", date);

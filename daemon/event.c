@@ -1319,6 +1319,7 @@ event_update(sqlite3 *db, const struct event *ev, const struct event_in *in,
     int64_t *new_id, char *detail, size_t len, struct fault *f)
 {
 	struct event *part = NULL;
+	char day[16];
 	time_t rid;
 	long n = 0;
 	int ret = -1;
@@ -1332,14 +1333,16 @@ event_update(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	if (in->occurrence) {
 		if (edit_occurrence(db, ev, rid, in, 0, f))
 			goto done;
-		snprintf(detail, len, "occurrence %s", in->occurrence);
+		when_format_date(rid, ev->zone, day);
+		snprintf(detail, len, "occurrence %s", day);
 	} else if (in->following && n > 0) {
 		if (split(db, ev, rid, n, new_id, f) ||
 		    (part = event_get(db, *new_id, f)) == NULL ||
 		    edit_series(db, part, in, f))
 			goto done;
-		snprintf(detail, len, "from %s (new event %lld)",
-		    in->following, (long long)*new_id);
+		when_format_date(rid, ev->zone, day);
+		snprintf(detail, len, "from %s (new event %lld)", day,
+		    (long long)*new_id);
 	} else {
 		if (edit_series(db, ev, in, f))
 			goto done;
@@ -1389,6 +1392,7 @@ event_set_cancelled(sqlite3 *db, const struct event *ev,
     struct fault *f)
 {
 	struct event_in none = { .capacity = -1, .reason = in->reason };
+	char day[16];
 	time_t rid;
 	long n = 0;
 
@@ -1401,13 +1405,15 @@ event_set_cancelled(sqlite3 *db, const struct event *ev,
 	if (in->occurrence) {
 		if (edit_occurrence(db, ev, rid, &none, 1, f))
 			return -1;
-		snprintf(detail, len, "occurrence %s", in->occurrence);
+		when_format_date(rid, ev->zone, day);
+		snprintf(detail, len, "occurrence %s", day);
 	} else if (in->following && n > 0) {
 		/* The later part stays visible as cancelled, not gone. */
 		if (split(db, ev, rid, n, new_id, f) ||
 		    set_status(db, *new_id, "cancelled", in->reason, 1, f))
 			return -1;
-		snprintf(detail, len, "from %s (event %lld)", in->following,
+		when_format_date(rid, ev->zone, day);
+		snprintf(detail, len, "from %s (event %lld)", day,
 		    (long long)*new_id);
 	} else {
 		if (set_status(db, ev->id, "cancelled", in->reason ?

@@ -361,20 +361,25 @@ new_token(char *out)
 	return 0;
 }
 
-/* Link participant pid to group_id (no change when linked already). */
+/*
+ * Link participant pid to group_id, under the name the group gave (NULL
+ * or "": none); adding again keeps the link and takes the new name.
+ */
 static int
-link_group(sqlite3 *db, int64_t pid, int64_t group_id)
+link_group(sqlite3 *db, int64_t pid, int64_t group_id, const char *name)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	if ((st = store_prepare(db, "INSERT INTO participant_group "
-	    "(participant_id, group_id, created) VALUES (?1, ?2, ?3) "
-	    "ON CONFLICT DO NOTHING")) == NULL)
+	    "(participant_id, group_id, created, name) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT DO UPDATE SET name = excluded.name")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, pid);
 	sqlite3_bind_int64(st, 2, group_id);
 	sqlite3_bind_int64(st, 3, clock_now());
+	if (name && *name)
+		store_bind_text(st, 4, name);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -439,7 +444,7 @@ participant_add(sqlite3 *db, const struct participant_in *in,
 		goto dberr;
 	else
 		*id = sqlite3_last_insert_rowid(db);
-	if (group_id && link_group(db, *id, group_id))
+	if (group_id && link_group(db, *id, group_id, c.name))
 		goto dberr;
 	/* The audit names the person by number only. */
 	snprintf(obj, sizeof(obj), "participant %lld", (long long)*id);

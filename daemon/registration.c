@@ -647,7 +647,7 @@ reg_room_grew(sqlite3 *db, int64_t room_id, struct fault *f)
 
 int
 reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
-    int (*cb)(const struct attendee *, void *), void *arg,
+    int64_t group_id, int (*cb)(const struct attendee *, void *), void *arg,
     struct reg_counts *out, struct fault *f)
 {
 	struct event *ev;
@@ -669,9 +669,12 @@ reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
 	 * At one occurrence: its own registrations and the series' ones of
 	 * people not sitting it out.  Without one: every registration.
 	 */
-	if ((st = store_prepare(db, "SELECT p.id, p.email, p.name, r.status, "
-	    "r.occurrence FROM registration r JOIN participant p ON "
-	    "p.id = r.participant_id WHERE r.event_id = ?1 AND r.status IN "
+	if ((st = store_prepare(db, "SELECT p.id, p.email, CASE WHEN "
+	    "pg.participant_id IS NULL THEN p.name ELSE coalesce(pg.name, '') "
+	    "END, r.status, r.occurrence FROM registration r JOIN participant "
+	    "p ON p.id = r.participant_id LEFT JOIN participant_group pg ON "
+	    "pg.participant_id = p.id AND pg.group_id = ?3 "
+	    "WHERE r.event_id = ?1 AND r.status IN "
 	    "('going', 'waitlist') AND (?2 = 0 OR r.occurrence = ?2 OR "
 	    "(r.occurrence = 0 AND NOT EXISTS (SELECT 1 FROM registration c "
 	    "WHERE c.event_id = ?1 AND c.participant_id = r.participant_id AND "
@@ -682,6 +685,8 @@ reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
 	}
 	sqlite3_bind_int64(st, 1, ev->id);
 	sqlite3_bind_int64(st, 2, rid);
+	/* The admin (0) sees the names people gave themselves. */
+	sqlite3_bind_int64(st, 3, group_id > 0 ? group_id : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct attendee a = { 0 };
 
@@ -692,7 +697,7 @@ reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
 			out->waitlist++;
 		if (out->anonymous || cb == NULL)
 			continue;
-		a.participant_id = sqlite3_column_int64(st, 0);
+		a.participant_id = group_id ? 0 : sqlite3_column_int64(st, 0);
 		a.email = store_text(st, 1);
 		a.name = store_text(st, 2);
 		a.occurrence = sqlite3_column_int64(st, 4);

@@ -359,6 +359,14 @@ static const char *migrations[STORE_VERSION] = {
 	"  name TEXT PRIMARY KEY,"
 	"  value BLOB NOT NULL,"
 	"  created INTEGER NOT NULL);",
+
+	/*
+	 * 10 -> 11: the name a group gave a person it added.  An organizer
+	 * sees that name, not the one the person or another group gave, so
+	 * that adding a known address shows nothing that a new one would
+	 * not (NULL: linked before names were kept, or added without one).
+	 */
+	"ALTER TABLE participant_group ADD COLUMN name TEXT;",
 };
 
 static char		*db_path;

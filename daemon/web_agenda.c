@@ -83,7 +83,7 @@ left_at(sqlite3 *db, const struct event *ev, time_t rid)
 
 	if (rid)
 		when_format_date(rid, ev->zone, day);
-	if (reg_attendees(db, ev->id, rid ? day : NULL, NULL, NULL, &rc, &f) ||
+	if (reg_attendees(db, ev->id, rid ? day : NULL, 0, NULL, NULL, &rc, &f) ||
 	    rc.capacity <= 0)
 		return -1;
 	return rc.capacity > rc.going ? rc.capacity - rc.going : 0;

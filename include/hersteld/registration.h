@@ -59,11 +59,14 @@ struct reg_counts {
 /*
  * Who goes to event id (one occurrence when date is given).  cb gets each
  * person unless the organising group is anonymous: then only counts, for
- * everyone.
+ * everyone.  group_id: the organizer's group that asks (0: the admin).
+ * An organizer gets no participant id (0) and, for a person its group
+ * added, the name the group gave, so that adding a known address shows
+ * nothing a new one would not.
  */
 int	reg_attendees(sqlite3 *, int64_t event_id, const char *occurrence,
-	    int (*cb)(const struct attendee *, void *), void *,
-	    struct reg_counts *, struct fault *);
+	    int64_t group_id, int (*cb)(const struct attendee *, void *),
+	    void *, struct reg_counts *, struct fault *);
 
 /*
  * Plan reminders inside the caller's transaction, for registrations of

@@ -186,6 +186,63 @@ def test_privacy_participant_add_answers_alike_for_known_addresses(d):
     assert r.rc == EX_DATAERR and "exists already" in r.err, r
 
 
+def test_privacy_adding_a_known_address_shows_the_organizer_nothing_new(d):
+    """After adding a known and a new address, registering both and
+    listing the attendees, an organizer sees the same for both: the name
+    it gave, no participant number, nothing about mail; topics in their
+    name need the same knowing as registering."""
+    tok = setup(d)
+    eid = event(d, OWN, "Lotgenotengroep", "2026-12-10 19:00")
+    d.cli("participant", "add", "--email", "bestaand@example.org", "--name",
+          "Echte Naam", check=True)
+    d.cli("participant", "edit", "bestaand@example.org", "--lang", "en",
+          check=True)
+    d.http("POST", "/unsubscribe/" + d.sqlite(
+        "SELECT unsub_token FROM participant WHERE email = ?",
+        ("bestaand@example.org",))[0][0])
+    answers = []
+    for email in ("bestaand@example.org", "nieuw@example.org"):
+        st, ans = api(d, tok[OWN], "POST", "participants",
+                      {"email": email, "name": "Zoals de groep zegt"})
+        assert st == 201, ans
+        st, ans = api(d, tok[OWN], "POST", "events/%d/register" % eid,
+                      {"participant": email})
+        assert st == 200, ans
+        assert isinstance(ans.pop("registration"), int), ans
+        answers.append(ans)
+    assert answers[0] == answers[1], answers
+    assert "mailed" not in answers[0], answers[0]
+    st, ans = api(d, tok[OWN], "GET", "events/%d/attendees" % eid)
+    assert st == 200, ans
+    people = {a["email"]: a for a in ans["attendees"]}
+    for email in ("bestaand@example.org", "nieuw@example.org"):
+        assert people[email]["name"] == "Zoals de groep zegt", people
+        assert people[email]["participant"] is None, people
+    # The admin still sees the person as they are.
+    st, _, raw = d.api_socket("GET", "/api/v1/events/%d/attendees" % eid)
+    admin = {a["email"]: a for a in json.loads(raw)["attendees"]}
+    assert admin["bestaand@example.org"]["name"] == "Echte Naam", admin
+    assert isinstance(admin["bestaand@example.org"]["participant"], int)
+    # Topics: another group's person is unknown to this organizer.
+    prop = int(d.cli("event", "propose", "--kind", "themabijeenkomst",
+                     "--title", "Voorstel", "--start", "2026-12-17 19:00",
+                     "--duration", "2h", "--place", "Bijlmerplein 1",
+                     "--group", OWN, check=True).out.strip())
+    d.cli("participant", "add", "--email", "ander@example.org", check=True)
+    api(d, tok[OTHER], "POST", "participants", {"email": "ander@example.org"})
+    before = d.dump()
+    for who in ("ander@example.org", str(pid_of(d, "ander@example.org")),
+                "niemand@example.org"):
+        st, ans = api(d, tok[OWN], "POST", "topics",
+                      {"event": prop, "text": "Onderwerp", "participant": who})
+        assert st == 404, (who, ans)
+    assert d.dump() == before
+    st, ans = api(d, tok[OWN], "POST", "topics",
+                  {"event": prop, "text": "Onderwerp",
+                   "participant": "nieuw@example.org"})
+    assert st == 201, ans
+
+
 @harness.nostart
 def test_privacy_disk_full_says_so(d):
     store = os.path.join(d.dir, "store")
