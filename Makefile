@@ -163,8 +163,12 @@ $(B)/%.o: %.c
 UNIT_OBJS = $(filter-out $(B)/daemon/clock.o,$(DAEMON_OBJS)) \
 	$(B)/tests/unit/testclock.o
 
+# Each test links what it uses: its module and what that needs in turn,
+# found in the object files' symbols (scripts/deps-graph.py --link).
 $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(UNIT_OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $$(/usr/bin/python3 scripts/deps-graph.py --link $< $(UNIT_OBJS)) \
+	    $(DAEMON_LIBS) -lcmocka
 
 # libFuzzer harnesses (tests/fuzz/fuzz_<target>.c): the daemon's sources
 # built again with clang, coverage and ASan+UBSan in their own object

@@ -2,6 +2,7 @@
 """Which module of the daemon uses which: the graph of its object files.
 
     scripts/deps-graph.py [--check] [OBJDIR]
+    scripts/deps-graph.py --link OBJ CANDIDATE...
 
 Reads the symbols every object file in OBJDIR (default build/obj/daemon)
 defines and uses, with nm(1), and prints one line per module naming the
@@ -11,6 +12,11 @@ components of more than one module, and modules that are their own
 neighbour are not counted).  With --check the exit status is 1 when there
 is a cycle, so that `make deps-graph` fails.  main.o is left out: nothing
 uses it.
+
+With --link it prints, one per line, the CANDIDATE object files that OBJ
+needs: those that define a symbol OBJ uses, and what those need in turn.
+The unit tests are linked with exactly that set, so that each links its
+module and what the module needs, not the whole daemon.
 """
 
 import os
@@ -80,7 +86,33 @@ def cycles(edges):
     return out
 
 
+def link_set(obj, candidates):
+    """The candidates obj needs, transitively, in the order given."""
+    syms = {c: symbols(c) for c in candidates}
+    owner = {}
+    for c in candidates:
+        for s in syms[c][0]:
+            owner.setdefault(s, c)
+    need, todo = set(), list(symbols(obj)[1])
+    seen = set()
+    while todo:
+        s = todo.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        c = owner.get(s)
+        if c is None or c in need:
+            continue
+        need.add(c)
+        todo.extend(syms[c][1])
+    return [c for c in candidates if c in need]
+
+
 def main():
+    if sys.argv[1:2] == ["--link"] and len(sys.argv) > 2:
+        for c in link_set(sys.argv[2], sys.argv[3:]):
+            print(c)
+        return 0
     args = [a for a in sys.argv[1:] if a != "--check"]
     check = "--check" in sys.argv[1:]
     objdir = args[0] if args else "build/obj/daemon"
