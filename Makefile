@@ -90,6 +90,7 @@ CLI_SRCS = \
 	cli/cmd_topic.c \
 	cli/csv.c \
 	cli/main.c \
+	cli/noun.c \
 	cli/output.c
 
 UNIT_TESTS = \

@@ -85,21 +85,6 @@ on_opt(int ch, const char *val, void *arg)
 	}
 }
 
-/* The ID|EMAIL operand, escaped for a path; caller frees. */
-static char *
-who_arg(int argc, char **argv, int first, int want, const char *usage)
-{
-	if (first >= argc)
-		usage_error(usage, "which participant? give an ID or address");
-	if (first + want < argc)
-		usage_error(usage, "unexpected argument \"%s\"",
-		    argv[first + want]);
-	if (argv[first][0] == '\0' || strchr(argv[first], '/'))
-		usage_error(usage, "\"%s\" is not a participant id or address",
-		    argv[first]);
-	return client_escape(argv[first]);
-}
-
 int
 cmd_participant(int argc, char **argv)
 {
