@@ -193,6 +193,23 @@ char	*room_arg(int argc, char **argv, int first, const char *usage);
  */
 char	*who_arg(int argc, char **argv, int first, int want, const char *usage);
 
+/*
+ * EVENT [--occurrence DATE] [--file F] of register, unregister, checkin,
+ * attendees and followup (occurrence.c).  Only followup sets files; the
+ * others refuse --file.
+ */
+struct occ_args {
+	const char	*usage;
+	const char	*occurrence;
+	const char	*file;
+	int		 files;		/* --file allowed */
+};
+
+/* Parse the options into a; returns the index of the first operand. */
+int	occ_parse(int argc, char **argv, struct occ_args *a);
+/* The EVENT operand argv[first], or a usage error. */
+long long event_arg(int argc, char **argv, int first, const char *usage);
+
 int	cmd_location(int argc, char **argv);
 int	cmd_room(int argc, char **argv);
 int	cmd_closure(int argc, char **argv);
