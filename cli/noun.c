@@ -229,7 +229,8 @@ static json_t *
 verb_one(const struct noun_spec *n, const struct verb_spec *v, int argc,
     char **argv)
 {
-	struct body_args a = { .noun = n, .usage = v->usage, .edit = 1 };
+	struct body_args a = { .noun = n, .usage = v->usage,
+	    .edit = v->kind == VERB_EDIT };
 	const char *method;
 	char *key, *path;
 	json_t *r;
@@ -258,7 +259,7 @@ noun_run(const struct noun_spec *n, int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "";
 	const struct verb_spec *v;
-	json_t *r;
+	json_t *r = NULL;
 
 	for (v = n->verbs; v->name != NULL; v++)
 		if (strcmp(verb, v->name) == 0)
@@ -292,7 +293,8 @@ noun_run(const struct noun_spec *n, int argc, char **argv)
 			printf(v->done, (long long)json_integer_value(
 			    json_object_get(r, v->done_field)));
 		break;
-	default:
+	case VERB_SHOW:
+	case VERB_EDIT:
 		r = verb_one(n, v, argc, argv);
 		out_object(r, n->show_cols);
 		break;
