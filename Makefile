@@ -102,16 +102,20 @@ DAEMON_SRCS = $(DOOR_SRCS) $(SCHEDULE_SRCS) $(DOMAIN_SRCS) $(STORE_SRCS) \
 CLI_SRCS = \
 	cli/client.c \
 	cli/cmd_attendance.c \
+	cli/cmd_attendees.c \
 	cli/cmd_audit.c \
 	cli/cmd_booking.c \
 	cli/cmd_closure.c \
 	cli/cmd_cohost.c \
 	cli/cmd_event.c \
 	cli/cmd_feed.c \
+	cli/cmd_followup.c \
 	cli/cmd_group.c \
 	cli/cmd_import.c \
 	cli/cmd_location.c \
+	cli/cmd_outbox.c \
 	cli/cmd_participant.c \
+	cli/cmd_register.c \
 	cli/cmd_report.c \
 	cli/cmd_room.c \
 	cli/cmd_signal.c \
@@ -119,6 +123,8 @@ CLI_SRCS = \
 	cli/cmd_topic.c \
 	cli/csv.c \
 	cli/main.c \
+	cli/noun.c \
+	cli/occurrence.c \
 	cli/output.c
 
 UNIT_TESTS = \

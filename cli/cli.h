@@ -103,6 +103,113 @@ void	out_csv(json_t *rows, const struct column *cols);
 /* Append "?key=val" or "&key=val" (val URL-escaped) to q (len bytes). */
 void	query_add(char *q, size_t len, const char *key, const char *val);
 
+/*
+ * Nouns whose verbs are data (noun.c).  A noun that adds, lists, shows,
+ * edits and removes objects through one API collection is described by a
+ * struct noun_spec; noun_run() maps argv to the one API call and prints the
+ * answer.  Verbs that need their own code are functions in the table.
+ */
+
+/* How an object of a noun is named on the command line. */
+enum noun_key {
+	KEY_SLUG,		/* SLUG, sent as is (location, group) */
+	KEY_ROOM,		/* LOC/ROOM */
+	KEY_WHO,		/* ID|EMAIL of a participant */
+	KEY_ID			/* a numeric id */
+};
+
+/* What an option puts into the request body. */
+enum opt_type {
+	OPT_STRING,		/* the value, as a string (a list is "a,b") */
+	OPT_INT,		/* a positive whole number */
+	OPT_TRUE,		/* a flag: the field becomes true */
+	OPT_FALSE		/* a flag: the field becomes false */
+};
+
+/* Option flags. */
+#define OPT_REQUIRED	0x1	/* add refuses to go without it */
+#define OPT_EDIT_ONLY	0x2	/* only edit takes it */
+
+struct noun_opt {
+	const char	*name;		/* long option, without "--" */
+	const char	*field;		/* JSON member it sets */
+	enum opt_type	 type;
+	int		 flags;		/* OPT_REQUIRED, OPT_EDIT_ONLY */
+};
+
+enum verb_kind {
+	VERB_ADD,	/* POST path (key in key_field), print the new id */
+	VERB_LIST,	/* GET path, print a table */
+	VERB_SHOW,	/* method (GET) path/KEY suffix, print the object */
+	VERB_EDIT,	/* PATCH path/KEY with the options, print the object */
+	VERB_REMOVE,	/* DELETE path/KEY, print done (or nothing) */
+	VERB_CALL	/* its own code: fn(argc, argv) as for cmd_* */
+};
+
+struct verb_spec {
+	const char	*name;
+	enum verb_kind	 kind;
+	const char	*usage;		/* "herstelctl NOUN VERB ..." */
+	int		(*fn)(int, char **);	/* VERB_CALL */
+	const char	*method;	/* VERB_SHOW: NULL for GET */
+	const char	*suffix;	/* VERB_SHOW: after path/KEY, or NULL */
+	const char	*done;		/* VERB_REMOVE: printf format of one
+					   integer, or NULL to print nothing */
+	const char	*done_field;	/* VERB_REMOVE: that integer's member */
+};
+
+struct noun_spec {
+	const char		*name;		/* "group" */
+	const char		*synopsis;	/* first usage line; NULL:
+						   "herstelctl NOUN a|b|c ..." */
+	const char		*help_tail;	/* after the verbs, or NULL */
+	const char		*path;		/* API collection: "groups" */
+	enum noun_key		 key;
+	const char		*what;		/* the object, in errors */
+	const char		*key_field;	/* add sends the key in it;
+						   NULL: add takes no operand */
+	const char		*list_filter;	/* list [OPERAND] is sent as
+						   ?list_filter=OPERAND */
+	const struct noun_opt	*opts;		/* of add and edit */
+	const struct column	*list_cols;
+	const struct column	*show_cols;
+	const struct verb_spec	*verbs;		/* ends with a NULL name */
+};
+
+/* Run argv (argv[0] the noun, argv[1] the verb); returns the exit code. */
+int	noun_run(const struct noun_spec *, int argc, char **argv);
+
+/*
+ * The operand argv[first] naming a room, LOC/ROOM, escaped for a path as
+ * "LOC/ROOM"; a usage error when missing, malformed or followed by more
+ * operands.  Caller frees.
+ */
+char	*room_arg(int argc, char **argv, int first, const char *usage);
+
+/*
+ * The operand argv[first] naming a participant, ID|EMAIL, escaped for a
+ * path; want is how many operands the verb takes from first on (more are
+ * a usage error).  Caller frees.
+ */
+char	*who_arg(int argc, char **argv, int first, int want, const char *usage);
+
+/*
+ * EVENT [--occurrence DATE] [--file F] of register, unregister, checkin,
+ * attendees and followup (occurrence.c).  Only followup sets files; the
+ * others refuse --file.
+ */
+struct occ_args {
+	const char	*usage;
+	const char	*occurrence;
+	const char	*file;
+	int		 files;		/* --file allowed */
+};
+
+/* Parse the options into a; returns the index of the first operand. */
+int	occ_parse(int argc, char **argv, struct occ_args *a);
+/* The EVENT operand argv[first], or a usage error. */
+long long event_arg(int argc, char **argv, int first, const char *usage);
+
 int	cmd_location(int argc, char **argv);
 int	cmd_room(int argc, char **argv);
 int	cmd_closure(int argc, char **argv);
