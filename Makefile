@@ -167,7 +167,8 @@ $(B)/%.o: %.c
 # Unit tests link the pinned clock of tests/unit/testclock.c in place of
 # the daemon's (daemon/clock.c): no test depends on the day it runs.
 UNIT_OBJS = $(filter-out $(B)/daemon/clock.o,$(DAEMON_OBJS)) \
-	$(B)/tests/unit/testclock.o
+	$(B)/tests/unit/testclock.o \
+	$(B)/tests/unit/testlib.o
 
 # Each test links what it uses: its module and what that needs in turn,
 # found in the object files' symbols (scripts/deps-graph.py --link).

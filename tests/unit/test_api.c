@@ -21,9 +21,8 @@
 #include "hersteld/log.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
+#include "testlib.h"
 
-static char dir[] = "/tmp/hersteld-unit-api-XXXXXX";
-static char dbpath[300], confpath[300];
 
 static const struct principal admin = { .role = ROLE_ADMIN, .name = "admin" };
 static const struct principal organizer = { .role = ROLE_ORGANIZER,
@@ -286,27 +285,13 @@ static int
 setup(void **state)
 {
 	char err[1024];
-	struct conf *c;
-	FILE *fp;
 
 	(void)state;
-	log_init(1, LOG_LVL_ERROR);
-	if (mkdtemp(dir) == NULL)
+	if (testlib_conf())
 		return -1;
-	snprintf(dbpath, sizeof(dbpath), "%s/test.db", dir);
-	snprintf(confpath, sizeof(confpath), "%s/test.conf", dir);
-	if ((fp = fopen(confpath, "w")) == NULL)
-		return -1;
-	fprintf(fp, "database = \"%s\";\ntimezone = \"Europe/Amsterdam\";\n"
-	    "listen = { socket = \"%s/s\"; };\n", dbpath, dir);
-	fclose(fp);
-	if ((c = conf_load(confpath, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "conf_load: %s\n", err);
-		return -1;
-	}
-	conf_install(c);
 	/* store_init migrates; store_db() then opens this thread's own. */
-	if (store_init(dbpath, err, sizeof(err)) != 0 || store_db() == NULL) {
+	if (store_init(testlib_dbpath(), err, sizeof(err)) != 0 ||
+	    store_db() == NULL) {
 		fprintf(stderr, "store: %s\n", err);
 		return -1;
 	}
@@ -316,19 +301,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char path[400];
-
 	(void)state;
 	store_shutdown();
-	conf_shutdown();
-	when_shutdown();
-	unlink(confpath);
-	unlink(dbpath);
-	snprintf(path, sizeof(path), "%s-wal", dbpath);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", dbpath);
-	unlink(path);
-	rmdir(dir);
+	testlib_cleanup(NULL);
 	return 0;
 }
 

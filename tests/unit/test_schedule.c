@@ -26,9 +26,8 @@
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
+#include "testlib.h"
 
-static char dir[] = "/tmp/hersteld-unit-schedule-XXXXXX";
-static char dbpath[300], confpath[300];
 static sqlite3 *db;
 static int64_t event_id;
 
@@ -79,32 +78,11 @@ setup(void **state)
 	struct room_in room = { "herstelhuis/zaal", "Zaal", NULL, 2, 0, 0 };
 	struct event_in in = { 0 };
 	struct fault f = { 0 };
-	char err[1024];
-	struct conf *c;
 	int64_t id;
-	FILE *fp;
 
 	(void)state;
-	log_init(1, LOG_LVL_ERROR);
-	if (mkdtemp(dir) == NULL)
+	if (testlib_conf() || (db = testlib_open()) == NULL)
 		return -1;
-	snprintf(dbpath, sizeof(dbpath), "%s/test.db", dir);
-	snprintf(confpath, sizeof(confpath), "%s/test.conf", dir);
-	if ((fp = fopen(confpath, "w")) == NULL)
-		return -1;
-	fprintf(fp, "database = \"%s\";\ntimezone = \"Europe/Amsterdam\";\n"
-	    "listen = { socket = \"%s/s\"; };\n", dbpath, dir);
-	fclose(fp);
-	if ((c = conf_load(confpath, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "conf_load: %s\n", err);
-		return -1;
-	}
-	conf_install(c);
-	if ((db = store_open(dbpath, err, sizeof(err))) == NULL ||
-	    store_migrate(db, STORE_VERSION, err, sizeof(err)) != 0) {
-		fprintf(stderr, "store: %s\n", err);
-		return -1;
-	}
 	if (group_add(db, &g, "test", &id, &f) ||
 	    location_add(db, &loc, "test", &id, &f) ||
 	    room_add(db, &room, "test", &id, &f))
@@ -127,19 +105,8 @@ bad:
 static int
 teardown(void **state)
 {
-	char path[400];
-
 	(void)state;
-	sqlite3_close_v2(db);
-	conf_shutdown();
-	when_shutdown();
-	unlink(confpath);
-	unlink(dbpath);
-	snprintf(path, sizeof(path), "%s-wal", dbpath);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", dbpath);
-	unlink(path);
-	rmdir(dir);
+	testlib_cleanup(db);
 	return 0;
 }
 
