@@ -12,12 +12,6 @@
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 struct pick {
 	const char		*date;
 	struct occurrence	 o;
@@ -135,7 +129,7 @@ attendance_record(sqlite3 *db, int64_t event_id, const char *date,
 	event_free(ev);
 	return 0;
 internal:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -200,7 +194,7 @@ attendance_checkin(sqlite3 *db, int64_t event_id, const char *date,
 	event_free(ev);
 	return 0;
 internal:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -221,7 +215,7 @@ attendance_list(sqlite3 *db, int64_t event_id,
 	    "e.id = a.event_id LEFT JOIN event_override o ON "
 	    "o.event_id = a.event_id AND o.recurrence_id = a.occurrence "
 	    "WHERE a.event_id = ?1 ORDER BY a.occurrence")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, event_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		a.occurrence = sqlite3_column_int64(st, 0);
@@ -234,5 +228,5 @@ attendance_list(sqlite3 *db, int64_t event_id,
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }

@@ -24,12 +24,6 @@
 static const char *daynames[7] = { "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday" };
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 static time_t
 horizon_end(time_t now)
 {
@@ -174,7 +168,7 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 	    (cl = store_prepare(db, "SELECT reason FROM closure "
 	    "WHERE location_id = ?1 AND (room_id IS NULL OR room_id = ?2) "
 	    "AND start < ?4 AND \"end\" > ?3 ORDER BY start LIMIT 1")) == NULL) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto done;
 	}
 	for (int i = 0; i < n; i++) {
@@ -193,7 +187,7 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 			conflict_room(out, &rc);
 			continue;
 		} else if (rc_step != SQLITE_DONE) {
-			db_fault(f, db);
+			store_fault(f, db);
 			goto done;
 		}
 		if (!within_hours(&rc, s->start, s->end)) {
@@ -246,7 +240,7 @@ booking_check(sqlite3 *db, int64_t room_id, const struct slot *slots, int n,
 			    sqlite3_column_int64(ov, 0), "%s", what);
 			conflict_room(out, &rc);
 		} else if (rc_step != SQLITE_ROW && rc_step != SQLITE_DONE) {
-			db_fault(f, db);
+			store_fault(f, db);
 			goto done;
 		}
 	}
@@ -365,7 +359,7 @@ write_slots(sqlite3 *db, int64_t id, int64_t room_id, const struct slots *s,
 	int rc = 0;
 
 	if ((st = store_prepare(db, INSERT_SLOT)) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	for (int i = 0; i < s->n && rc == 0; i++) {
 		const char *note = skip_note(skipped, s->v[i].start, room_id);
 
@@ -373,7 +367,7 @@ write_slots(sqlite3 *db, int64_t id, int64_t room_id, const struct slots *s,
 		    "held", note ? note : "");
 	}
 	sqlite3_finalize(st);
-	return rc ? db_fault(f, db) : 0;
+	return rc ? store_fault(f, db) : 0;
 }
 
 int
@@ -503,7 +497,7 @@ booking_insert(sqlite3 *db, const struct booking_in *in,
 	return 0;
 internal:
 	if (f->kind == FAULT_NONE)
-		db_fault(f, db);
+		store_fault(f, db);
 fail:
 	conflicts_free(&found);
 	free(s.v);
@@ -559,7 +553,7 @@ booking_get(sqlite3 *db, int64_t id, struct booking *out, struct fault *f)
 
 	if ((st = store_prepare(db, "SELECT " BOOKING_COLS
 	    " WHERE b.id = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 9, clock_now());
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -568,7 +562,7 @@ booking_get(sqlite3 *db, int64_t id, struct booking *out, struct fault *f)
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	return fault_set(f, FAULT_NOTFOUND, "unknown booking %lld",
 	    (long long)id);
 }
@@ -585,7 +579,7 @@ booking_not_held(sqlite3 *db, int64_t id,
 	if ((st = store_prepare(db, "SELECT recurrence_id, start, \"end\", "
 	    "state, note FROM booking_slot WHERE booking_id = ?1 AND "
 	    "state != 'held' ORDER BY start")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		s.recurrence_id = sqlite3_column_int64(st, 0);
@@ -596,7 +590,7 @@ booking_not_held(sqlite3 *db, int64_t id,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	return 0;
 }
 
@@ -618,7 +612,7 @@ booking_list(sqlite3 *db, const char *room, const char *status,
 	if ((st = store_prepare(db, "SELECT " BOOKING_COLS " WHERE "
 	    "(?1 IS NULL OR b.room_id = ?1) AND (?2 IS NULL OR b.status = ?2) "
 	    "ORDER BY b.start, b.id")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	if (room)
 		sqlite3_bind_int64(st, 1, r.id);
 	store_bind_text(st, 2, status);
@@ -630,7 +624,7 @@ booking_list(sqlite3 *db, const char *room, const char *status,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	return 0;
 }
 
@@ -645,7 +639,7 @@ set_booking(sqlite3 *db, int64_t id, const char *status, const char *reason,
 
 	if ((st = store_prepare(db, "UPDATE booking SET status = ?2, "
 	    "reason = coalesce(?3, reason), modified = ?4 WHERE id = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, status);
 	store_bind_text(st, 3, reason);
@@ -653,12 +647,12 @@ set_booking(sqlite3 *db, int64_t id, const char *status, const char *reason,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	/* A declined or cancelled booking lets go of every slot it held. */
 	if ((strcmp(status, "declined") == 0 || strcmp(status, "cancelled") == 0)
 	    && store_exec_id(db, "UPDATE booking_slot SET state = 'cancelled' "
 	    "WHERE booking_id = ?1 AND state = 'held'", id))
-		return db_fault(f, db);
+		return store_fault(f, db);
 	return 0;
 }
 
@@ -701,7 +695,7 @@ finish(sqlite3 *db, const char *actor, const char *action,
 	snprintf(what, sizeof(what), "booking %lld", (long long)b->id);
 	if (store_audit(db, actor, action, what, detail ? detail : b->room) ||
 	    store_commit(db)) {
-		db_fault(f, db);
+		store_fault(f, db);
 		store_rollback(db);
 		return -1;
 	}
@@ -759,7 +753,7 @@ slot_on(sqlite3 *db, const struct booking *b, const char *date, time_t *rid,
 		return -1;
 	if ((st = store_prepare(db, "SELECT recurrence_id, state FROM "
 	    "booking_slot WHERE booking_id = ?1 ORDER BY recurrence_id")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, b->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct icaltimetype lt = when_local(sqlite3_column_int64(st, 0), z);
@@ -811,7 +805,7 @@ booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
 	}
 	if ((st = store_prepare(db, "UPDATE booking_slot SET state = "
 	    "'cancelled' WHERE booking_id = ?1 AND recurrence_id = ?2")) == NULL) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, id);
@@ -819,7 +813,7 @@ booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	snprintf(detail, sizeof(detail), "occurrence %s", date);
@@ -861,7 +855,7 @@ booking_restore(sqlite3 *db, int64_t id, const char *date,
 	}
 	if ((st = store_prepare(db, "SELECT start, \"end\" FROM booking_slot "
 	    "WHERE booking_id = ?1 AND recurrence_id = ?2")) == NULL) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, id);
@@ -871,7 +865,7 @@ booking_restore(sqlite3 *db, int64_t id, const char *date,
 	s.end = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	if (s.end <= clock_now()) {
@@ -887,7 +881,7 @@ booking_restore(sqlite3 *db, int64_t id, const char *date,
 	}
 	if ((st = store_prepare(db, "UPDATE booking_slot SET state = 'held', "
 	    "note = '' WHERE booking_id = ?1 AND recurrence_id = ?2")) == NULL) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, id);
@@ -895,7 +889,7 @@ booking_restore(sqlite3 *db, int64_t id, const char *date,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	snprintf(detail, sizeof(detail), "occurrence %s", date);
@@ -1052,7 +1046,7 @@ new_conflicts(sqlite3 *db, int64_t bid, struct conflicts *found,
 	if ((st = store_prepare(db, "SELECT 1 FROM booking_slot WHERE "
 	    "booking_id = ?1 AND start = ?2 AND \"end\" = ?3 AND "
 	    "room_id = ?4")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	for (int i = 0; i < found->n; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, bid);
@@ -1091,13 +1085,13 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 	for (int i = 0; i < ev->noverrides; i++)
 		any_room |= ev->overrides[i].room_id != 0;
 	if (event_booking(db, ev->id, &h) < 0)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	bid = h.id;
 	if (!any_room) {
 		/* No room (any more): let go of what it held. */
 		if (bid && store_exec_id(db, "DELETE FROM booking WHERE id = ?1",
 		    bid))
-			return db_fault(f, db);
+			return store_fault(f, db);
 		return 0;
 	}
 	if (ev->room_id == 0) {
@@ -1257,7 +1251,7 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 	ev_slots_free(&x);
 	return 0;
 internal:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	sqlite3_finalize(st);
 	conflicts_free(&found);

@@ -84,12 +84,6 @@ cohost_events(sqlite3 *db, int64_t group_id, int64_t **ids, size_t *n)
 	return 0;
 }
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 /* The event and group of a change, checked; in the open transaction. */
 static struct event *
 load_pair(sqlite3 *db, int64_t event_id, const char *slug, struct group *g,
@@ -137,7 +131,7 @@ cohost_add(sqlite3 *db, int64_t event_id, const char *slug,
 	}
 	if ((rc = is_cohost(db, event_id, g.id)) != 0) {
 		if (rc < 0)
-			db_fault(f, db);
+			store_fault(f, db);
 		else
 			fault_set(f, FAULT_CONFLICT, "group %s already co-hosts "
 			    "event %lld", g.slug, (long long)event_id);
@@ -145,7 +139,7 @@ cohost_add(sqlite3 *db, int64_t event_id, const char *slug,
 	}
 	if ((st = store_prepare(db, "INSERT INTO cohost (event_id, group_id, "
 	    "created) VALUES (?1, ?2, ?3)")) == NULL) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, event_id);
@@ -156,7 +150,7 @@ cohost_add(sqlite3 *db, int64_t event_id, const char *slug,
 	if (rc != SQLITE_DONE ||
 	    store_audit(db, actor, "cohost.add", ev->uid, g.slug) ||
 	    store_commit(db)) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	event_free(ev);
@@ -182,7 +176,7 @@ cohost_remove(sqlite3 *db, int64_t event_id, const char *slug,
 		goto fail;
 	if ((st = store_prepare(db, "DELETE FROM cohost WHERE event_id = ?1 "
 	    "AND group_id = ?2")) == NULL) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, event_id);
@@ -190,7 +184,7 @@ cohost_remove(sqlite3 *db, int64_t event_id, const char *slug,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	if (sqlite3_changes(db) == 0) {
@@ -200,7 +194,7 @@ cohost_remove(sqlite3 *db, int64_t event_id, const char *slug,
 	}
 	if (store_audit(db, actor, "cohost.remove", ev->uid, g.slug) ||
 	    store_commit(db)) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	event_free(ev);
@@ -222,7 +216,7 @@ cohost_list(sqlite3 *db, int64_t event_id,
 	if ((st = store_prepare(db, "SELECT g.slug, g.name, g.kind, c.created "
 	    "FROM cohost c JOIN grp g ON g.id = c.group_id "
 	    "WHERE c.event_id = ?1 ORDER BY g.slug")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, event_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(c.group, sizeof(c.group), "%s", store_text(st, 0));
@@ -235,5 +229,5 @@ cohost_list(sqlite3 *db, int64_t event_id,
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }

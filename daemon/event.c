@@ -42,12 +42,6 @@ event_free(struct event *ev)
 	free(ev);
 }
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 #define EVENT_COLS "e.id, e.uid, e.kind, e.title, e.description, e.themes, " \
 	"e.group_id, coalesce(g.slug, ''), e.room_id, " \
 	"coalesce(rl.slug || '/' || r.slug, ''), e.location_id, " \
@@ -94,7 +88,7 @@ loader_open(struct loader *l, sqlite3 *db, struct fault *f)
 	    "LEFT JOIN location rl ON rl.id = r.location_id "
 	    "WHERE o.event_id = ?1 ORDER BY o.recurrence_id")) == NULL) {
 		loader_close(l);
-		return db_fault(f, db);
+		return store_fault(f, db);
 	}
 	return 0;
 }
@@ -116,7 +110,7 @@ load_extras(struct loader *l, struct event *ev, struct fault *f)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, l->db);
+		return store_fault(f, l->db);
 
 	st = l->ov;
 	sqlite3_reset(st);
@@ -146,7 +140,7 @@ load_extras(struct loader *l, struct event *ev, struct fault *f)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, l->db);
+		return store_fault(f, l->db);
 	return 0;
 }
 
@@ -198,7 +192,7 @@ load(struct loader *l, int64_t id, struct fault *f)
 		goto fail;
 	}
 	if (rc != SQLITE_ROW || ev->description == NULL) {
-		db_fault(f, l->db);
+		store_fault(f, l->db);
 		goto fail;
 	}
 	if (ev->zone == NULL) {
@@ -447,7 +441,7 @@ event_list(sqlite3 *db, const struct event_filter *flt,
 	    "AND (?5 IS NULL OR e.status = ?5 OR (?5 = 'cancelled' AND "
 	    "e.rrule != '')) ORDER BY e.start")) == NULL) {
 		loader_close(&ld);
-		return db_fault(f, db);
+		return store_fault(f, db);
 	}
 	sqlite3_bind_int64(st, 1, flt->from);
 	sqlite3_bind_int64(st, 2, flt->to);
@@ -483,7 +477,7 @@ event_list(sqlite3 *db, const struct event_filter *flt,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		if (rc != SQLITE_ROW)
-			db_fault(f, db);
+			store_fault(f, db);
 		goto done;
 	}
 	if (l.n > 1)
@@ -523,7 +517,7 @@ event_each(sqlite3 *db, time_t from, time_t to,
 	if ((st = store_prepare(db, "SELECT id FROM event WHERE start < ?2 AND "
 	    "(span_end IS NULL OR span_end > ?1) ORDER BY start, id")) == NULL) {
 		loader_close(&ld);
-		return db_fault(f, db);
+		return store_fault(f, db);
 	}
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
@@ -539,7 +533,7 @@ event_each(sqlite3 *db, time_t from, time_t to,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto done;
 	}
 	ret = 0;
@@ -743,13 +737,13 @@ span_end(sqlite3 *db, int64_t id, struct fault *f)
 	event_free(ev);
 	if ((st = store_prepare(db, "UPDATE event SET span_end = ?2 "
 	    "WHERE id = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	if (end)
 		sqlite3_bind_int64(st, 2, end);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 static int
@@ -769,13 +763,13 @@ add_exdates(sqlite3 *db, int64_t id, const struct event_in *in,
 			return -1;
 		if ((st = store_prepare(db, "INSERT OR IGNORE INTO event_exdate "
 		    "(event_id, recurrence_id) VALUES (?1, ?2)")) == NULL)
-			return db_fault(f, db);
+			return store_fault(f, db);
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, rid);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return db_fault(f, db);
+			return store_fault(f, db);
 	}
 	return 0;
 }
@@ -864,7 +858,7 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 	    "timezone, start, \"end\", rrule, capacity, visibility, status, "
 	    "sequence, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?17)")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	store_bind_text(st, 1, uid);
 	store_bind_text(st, 2, in->kind);
 	store_bind_text(st, 3, in->title);
@@ -889,7 +883,7 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	*id = sqlite3_last_insert_rowid(db);
 	if (add_exdates(db, *id, in, in->rrule, start, z, f) ||
 	    (in->nexcept && check_not_empty(db, *id, f)) ||
@@ -908,12 +902,12 @@ bump(sqlite3 *db, int64_t id, struct fault *f)
 
 	if ((st = store_prepare(db, "UPDATE event SET sequence = sequence + 1, "
 	    "modified = ?2 WHERE id = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 /* Shift exdates and overrides of id by delta (its start moved). */
@@ -941,13 +935,13 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 		sqlite3_stmt *st = store_prepare(db, sql[i]);
 		int rc;
 		if (st == NULL)
-			return db_fault(f, db);
+			return store_fault(f, db);
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, delta);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return db_fault(f, db);
+			return store_fault(f, db);
 	}
 	return 0;
 }
@@ -970,14 +964,14 @@ follow_series(sqlite3 *db, const struct event *ev, time_t start, time_t end,
 	    "start = recurrence_id + ?2, \"end\" = recurrence_id + ?2 + ?3 "
 	    "WHERE event_id = ?1 AND start = recurrence_id AND "
 	    "\"end\" - start = ?4")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, ev->id);
 	sqlite3_bind_int64(st, 2, start - ev->start);
 	sqlite3_bind_int64(st, 3, end - start);
 	sqlite3_bind_int64(st, 4, ev->end - ev->start);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 /* Drop exdates/overrides that are no longer occurrences of the series. */
@@ -1011,13 +1005,13 @@ prune_keys(sqlite3 *db, int64_t id, struct fault *f)
 			    "DELETE FROM event_exdate WHERE event_id = ?1 AND "
 			    "recurrence_id = ?2");
 			if (st == NULL) {
-				rc = db_fault(f, db);
+				rc = store_fault(f, db);
 				break;
 			}
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_int64(st, 2, rid);
 			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = db_fault(f, db);
+				rc = store_fault(f, db);
 			sqlite3_finalize(st);
 		}
 	}
@@ -1077,7 +1071,7 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	    "location_id = ?8, place = ?9, timezone = ?10, start = ?11, "
 	    "\"end\" = ?12, rrule = ?13, capacity = ?14, visibility = ?15, "
 	    "sequence = sequence + ?16, modified = ?17 WHERE id = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, ev->id);
 	store_bind_text(st, 2, in->kind ? in->kind : ev->kind);
 	store_bind_text(st, 3, in->title ? in->title : ev->title);
@@ -1102,12 +1096,12 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	if (*rrule == '\0') {
 		if (store_exec_id(db, "DELETE FROM event_exdate WHERE event_id = ?1",
 		    ev->id) || store_exec_id(db, "DELETE FROM event_override "
 		    "WHERE event_id = ?1", ev->id))
-			return db_fault(f, db);
+			return store_fault(f, db);
 	} else if (follow_series(db, ev, start, end, f) ||
 	    shift_keys(db, ev->id, (long)(start - ev->start), f) ||
 	    prune_keys(db, ev->id, f))
@@ -1166,7 +1160,7 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 	    "title = coalesce(excluded.title, title), room_id = excluded.room_id, "
 	    "cancelled = excluded.cancelled, cancel_reason = excluded.cancel_reason, "
 	    "sequence = excluded.sequence, modified = excluded.modified")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, ev->id);
 	sqlite3_bind_int64(st, 2, rid);
 	sqlite3_bind_int64(st, 3, start);
@@ -1181,7 +1175,7 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	return span_end(db, ev->id, f);
 }
 
@@ -1256,7 +1250,7 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 internal:
 	free(head);
 	free(tail);
-	return db_fault(f, db);
+	return store_fault(f, db);
 }
 
 /* The occurrence named by --occurrence or --following. */
@@ -1364,7 +1358,7 @@ set_status(sqlite3 *db, int64_t id, const char *status, const char *reason,
 	if ((st = store_prepare(db, "UPDATE event SET status = ?2, "
 	    "cancel_reason = coalesce(?3, cancel_reason), "
 	    "sequence = sequence + ?4, modified = ?5 WHERE id = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, status);
 	store_bind_text(st, 3, reason);
@@ -1372,7 +1366,7 @@ set_status(sqlite3 *db, int64_t id, const char *status, const char *reason,
 	sqlite3_bind_int64(st, 5, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 int
@@ -1448,20 +1442,20 @@ event_set_description(sqlite3 *db, int64_t id, const char *description,
 
 	if ((st = store_prepare(db, "UPDATE event SET description = ?2, "
 	    "modified = ?3 WHERE id = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, description);
 	sqlite3_bind_int64(st, 3, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 int
 event_delete(sqlite3 *db, int64_t id, struct fault *f)
 {
 	if (store_exec_id(db, "DELETE FROM event WHERE id = ?1", id))
-		return db_fault(f, db);
+		return store_fault(f, db);
 	return 0;
 }
 
@@ -1584,7 +1578,7 @@ write_override(sqlite3 *db, int64_t id, const struct ov_plan *p, time_t now,
 	    "title = excluded.title, cancelled = excluded.cancelled, "
 	    "cancel_reason = excluded.cancel_reason, "
 	    "sequence = excluded.sequence, modified = excluded.modified")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, p->in->recurrence_id);
 	sqlite3_bind_int64(st, 3, p->in->start);
@@ -1597,7 +1591,7 @@ write_override(sqlite3 *db, int64_t id, const struct ov_plan *p, time_t now,
 	sqlite3_bind_int64(st, 9, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 /* The checks that keep the store's invariants; the caller said the rest. */
@@ -1648,7 +1642,7 @@ insert_exdates(sqlite3 *db, int64_t id, const time_t *v, int n,
 		return 0;
 	if ((st = store_prepare(db, "INSERT OR IGNORE INTO event_exdate "
 	    "(event_id, recurrence_id) VALUES (?1, ?2)")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	for (int i = 0; i < n && rc == SQLITE_DONE; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, id);
@@ -1656,7 +1650,7 @@ insert_exdates(sqlite3 *db, int64_t id, const time_t *v, int n,
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 static int
@@ -1671,7 +1665,7 @@ import_insert(sqlite3 *db, const struct event_import *in,
 	    "rrule, visibility, status, sequence, cancel_reason, created, "
 	    "modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	    "'public', ?12, ?13, ?14, ?15, ?15)")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	store_bind_text(st, 1, in->uid);
 	store_bind_text(st, 2, in->kind ? in->kind : "overig");
 	store_bind_text(st, 3, in->title);
@@ -1692,7 +1686,7 @@ import_insert(sqlite3 *db, const struct event_import *in,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	*id = sqlite3_last_insert_rowid(db);
 	if (insert_exdates(db, *id, in->exdates, in->nexdates, f))
 		return -1;
@@ -1771,7 +1765,7 @@ import_update(sqlite3 *db, const struct event *ev,
 	    "timezone = ?8, start = ?9, \"end\" = ?10, rrule = ?11, "
 	    "status = ?12, cancel_reason = ?13, sequence = ?14, "
 	    "modified = ?15 WHERE id = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, ev->id);
 	store_bind_text(st, 2, kind);
 	store_bind_text(st, 3, in->title);
@@ -1791,11 +1785,11 @@ import_update(sqlite3 *db, const struct event *ev,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	if (!same_exdates(ev, in->exdates, in->nexdates) &&
 	    (store_exec_id(db, "DELETE FROM event_exdate WHERE event_id = ?1",
 	    ev->id) || insert_exdates(db, ev->id, in->exdates, in->nexdates, f)))
-		return db_fault(f, db);
+		return store_fault(f, db);
 	for (int i = 0; gone && i < ev->noverrides; i++) {
 		int found = 0;
 		for (int k = 0; k < in->noverrides && !found; k++)
@@ -1805,13 +1799,13 @@ import_update(sqlite3 *db, const struct event *ev,
 			continue;
 		if ((st = store_prepare(db, "DELETE FROM event_override WHERE "
 		    "event_id = ?1 AND recurrence_id = ?2")) == NULL)
-			return db_fault(f, db);
+			return store_fault(f, db);
 		sqlite3_bind_int64(st, 1, ev->id);
 		sqlite3_bind_int64(st, 2, ev->overrides[i].recurrence_id);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return db_fault(f, db);
+			return store_fault(f, db);
 	}
 	for (int i = 0; i < in->noverrides; i++)
 		if (plans[i].changed && write_override(db, ev->id, &plans[i],
@@ -1837,13 +1831,13 @@ event_import(sqlite3 *db, const struct event_import *in, int64_t only_group,
 	if (import_check(in, f))
 		return -1;
 	if ((st = store_prepare(db, "SELECT id FROM event WHERE uid = ?1")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	store_bind_text(st, 1, in->uid);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	if (*id && (ev = event_get(db, *id, f)) == NULL)
 		return -1;
 	if (ev && only_group && ev->group_id != only_group) {

@@ -30,12 +30,6 @@
 static const char *kinds[] = { "confirmation", "reminder", "change",
     "cancellation", "promotion", "followup", "announcement", "booking", NULL };
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 /* ---- queueing ---- */
 
 int
@@ -54,7 +48,7 @@ outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
 	    "quiet, due, next_attempt, created, expires) VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12) ON CONFLICT (key) "
 	    "DO NOTHING")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	store_bind_text(st, 1, m->key);
 	store_bind_text(st, 2, m->kind);
 	if (m->participant_id)
@@ -75,7 +69,7 @@ outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	if (sqlite3_changes(db) == 0)
 		return 0;
 	/* The thread looks again once this transaction commits. */
@@ -207,7 +201,7 @@ outbox_list(sqlite3 *db, const char *status, long limit,
 		    "sending, sent or failed");
 	if ((st = store_prepare(db, "SELECT " ROW_COLS " FROM outbox WHERE "
 	    "?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	store_bind_text(st, 1, status);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -217,7 +211,7 @@ outbox_list(sqlite3 *db, const char *status, long limit,
 			break;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 int
@@ -248,7 +242,7 @@ outbox_retry(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 	if ((st = store_prepare(db, "UPDATE outbox SET status = 'pending', "
 	    "next_attempt = ?2, first_attempt = NULL, attempts = 0 "
 	    "WHERE id = ?1")) == NULL) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, id);
@@ -258,7 +252,7 @@ outbox_retry(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 	snprintf(obj, sizeof(obj), "message %lld", (long long)id);
 	if (rc != SQLITE_DONE || store_audit(db, actor, "outbox.retry", obj,
 	    r.kind) || store_commit(db)) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	outbox_kick();

@@ -19,12 +19,6 @@
 #include "hersteld/when.h"
 
 static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
-static int
 lead_cmp(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
@@ -216,7 +210,7 @@ participant_get(sqlite3 *db, const char *ref, struct participant *p,
 	rc = store_one(db, "SELECT " COLS " FROM participant WHERE email = ?1",
 	    ref, 0, fill, p);
 	if (rc < 0)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	if (rc == 0)
 		return fault_set(f, FAULT_NOTFOUND, "no participant has that "
 		    "address");
@@ -262,7 +256,7 @@ participant_get_for(sqlite3 *db, const char *ref, int64_t group_id,
 	if (group_id == 0)
 		return 0;
 	if ((known = participant_known(db, p->id, group_id)) < 0)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	if (known)
 		return 0;
 	/* Word for word what an unknown id or address gets. */
@@ -292,14 +286,14 @@ participant_list(sqlite3 *db, int (*cb)(const struct participant *, void *),
 
 	if ((st = store_prepare(db, "SELECT " COLS " FROM participant "
 	    "ORDER BY id")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fill(st, &p);
 		if (cb(&p, arg))
 			break;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 /* The checked values of in (over base, for edit). */
@@ -452,7 +446,7 @@ participant_add(sqlite3 *db, const struct participant_in *in,
 		goto dberr;
 	return 0;
 dberr:
-	db_fault(f, db);
+	store_fault(f, db);
 	store_rollback(db);
 	return -1;
 }
@@ -505,7 +499,7 @@ participant_update(sqlite3 *db, const char *ref,
 		goto dberr;
 	return 0;
 dberr:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	return -1;
 }
@@ -516,7 +510,7 @@ participant_delete(sqlite3 *db, int64_t id, struct fault *f)
 	/* Messages go too, sent ones as well: they carry the address. */
 	if (outbox_forget(db, id) ||
 	    store_exec_id(db, "DELETE FROM participant WHERE id = ?1", id))
-		return db_fault(f, db);
+		return store_fault(f, db);
 	return 0;
 }
 
@@ -614,7 +608,7 @@ participant_follow(sqlite3 *db, const char *ref, const char *slug, int on,
 		goto dberr;
 	return 0;
 dberr:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;
@@ -632,11 +626,11 @@ participant_follows(sqlite3 *db, int64_t id, char *out, size_t len,
 	if ((st = store_prepare(db, "SELECT g.slug FROM follow fo JOIN grp g "
 	    "ON g.id = fo.group_id WHERE fo.participant_id = ?1 ORDER BY "
 	    "g.slug")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && used < len)
 		used += snprintf(out + used, len - used, "%s%s", used ? "," : "",
 		    store_text(st, 0));
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }

@@ -20,12 +20,6 @@
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 /* ---- counting ---- */
 
 /* The event's capacity, else its room's; 0: no limit; -1: database. */
@@ -271,7 +265,7 @@ ids_of(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_t **v,
 	*v = NULL;
 	*n = 0;
 	if ((st = store_prepare(db, sql)) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, a);
 	sqlite3_bind_int64(st, 2, b);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -290,7 +284,7 @@ ids_of(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_t **v,
 	free(*v);
 	*v = NULL;
 	*n = 0;
-	return db_fault(f, db);
+	return store_fault(f, db);
 }
 
 /* ---- the waiting list ---- */
@@ -309,7 +303,7 @@ promote(sqlite3 *db, const struct event *ev, struct fault *f)
 	if ((st = store_prepare(db, "SELECT id, occurrence, participant_id "
 	    "FROM registration WHERE event_id = ?1 AND status = 'waitlist' "
 	    "ORDER BY created, id")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, ev->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct reg_row *nv = realloc(v, (n + 1) * sizeof(*nv));
@@ -332,7 +326,7 @@ promote(sqlite3 *db, const struct event *ev, struct fault *f)
 	if (rc != SQLITE_DONE) {
 		free(v);
 		free(pids);
-		return db_fault(f, db);
+		return store_fault(f, db);
 	}
 	/* In order; a later one for a single occurrence may fit where an
 	 * earlier one for the whole series does not. */
@@ -372,7 +366,7 @@ promote(sqlite3 *db, const struct event *ev, struct fault *f)
 	return 0;
 fail:
 	if (f->kind == FAULT_NONE)
-		db_fault(f, db);
+		store_fault(f, db);
 	free(v);
 	free(pids);
 	return -1;
@@ -500,7 +494,7 @@ done:
 	event_free(ev);
 	return 0;
 dberr:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	free(rows);
@@ -587,7 +581,7 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 	event_free(ev);
 	return 0;
 dberr:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	free(rows);
@@ -624,7 +618,7 @@ reg_release_all(sqlite3 *db, int64_t pid, const char *actor, struct fault *f)
 	if (store_exec_id(db, "DELETE FROM registration WHERE "
 	    "participant_id = ?1", pid)) {
 		free(evs);
-		return db_fault(f, db);
+		return store_fault(f, db);
 	}
 	return promote_each(db, evs, n, f);
 }
@@ -681,7 +675,7 @@ reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
 	    "c.occurrence = ?2 AND c.status = 'cancelled'))) "
 	    "ORDER BY r.status, r.created, r.id")) == NULL) {
 		event_free(ev);
-		return db_fault(f, db);
+		return store_fault(f, db);
 	}
 	sqlite3_bind_int64(st, 1, ev->id);
 	sqlite3_bind_int64(st, 2, rid);
@@ -706,7 +700,7 @@ reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
 	}
 	sqlite3_finalize(st);
 	event_free(ev);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 /* ---- reminders ---- */
@@ -767,7 +761,7 @@ reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
 	int rc, orc;
 
 	if (replace && outbox_drop_reminders(db, event_id, pid))
-		return db_fault(f, db);
+		return store_fault(f, db);
 	if ((st = store_prepare(db, "SELECT r.event_id, r.participant_id, "
 	    "r.occurrence FROM registration r JOIN event e ON e.id = r.event_id "
 	    "WHERE r.status = 'going' AND (?1 = 0 OR r.event_id = ?1) AND "
@@ -778,7 +772,7 @@ reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
 	    "WHERE event_id = ?1 AND participant_id = ?2 AND "
 	    "status = 'cancelled'")) == NULL) {
 		sqlite3_finalize(st);
-		return db_fault(f, db);
+		return store_fault(f, db);
 	}
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, pid);
@@ -837,7 +831,7 @@ reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
 	sqlite3_finalize(st);
 	sqlite3_finalize(outs);
 	event_free(ev);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 fail:
 	sqlite3_finalize(st);
 	sqlite3_finalize(outs);
@@ -1099,7 +1093,7 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 		    "SELECT ?2, participant_id, 0, status, created, ?3 "
 		    "FROM registration WHERE event_id = ?1 "
 		    "AND occurrence = 0", before->id, new_id, clock_now())) {
-			db_fault(f, db);
+			store_fault(f, db);
 			goto done;
 		}
 	}
@@ -1165,7 +1159,7 @@ reg_event_removed(sqlite3 *db, const struct event *ev, struct fault *f)
 	}
 	free(v);
 	if (outbox_drop_reminders(db, ev->id, 0))
-		return db_fault(f, db);
+		return store_fault(f, db);
 	return 0;
 }
 
@@ -1282,7 +1276,7 @@ reg_followup(sqlite3 *db, int64_t event_id, const char *date,
 	event_free(ev);
 	return 0;
 dberr:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	free(v);

@@ -18,12 +18,6 @@
 const char *const report_kinds[REPORT_KINDS] = { "themabijeenkomst",
     "dialoogsessie", "steungroep", "kennissessie", "netwerksessie", "overig" };
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 long
 report_registrations(int series, long whole, long going, long sitout)
 {
@@ -76,7 +70,7 @@ load_table(sqlite3 *db, const char *sql, time_t from, time_t to,
 	int rc;
 
 	if ((st = store_prepare(db, sql)) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
 	sqlite3_bind_int64(st, 3, group);
@@ -101,7 +95,7 @@ load_table(sqlite3 *db, const char *sql, time_t from, time_t to,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	/* ORDER BY in SQL already; sorting again costs little and is sure. */
 	if (t->n > 1)
 		qsort(t->v, t->n, sizeof(*t->v), keyed_cmp);
@@ -186,7 +180,7 @@ report_groups(sqlite3 *db, time_t from, time_t to, int64_t only_group,
 		return fault_set(f, FAULT_INVALID, "--to is before --from");
 	if ((st = store_prepare(db, "SELECT id, slug, name FROM grp "
 	    "WHERE ?1 = 0 OR id = ?1 ORDER BY slug")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, only_group);
 	for (;;) {
 		rc = sqlite3_step(st);
@@ -210,7 +204,7 @@ report_groups(sqlite3 *db, time_t from, time_t to, int64_t only_group,
 		g.nrows++;
 	}
 	if (rc != SQLITE_DONE) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto done;
 	}
 	g.nrows++;		/* the "no group" row, zeroed above */
@@ -391,7 +385,7 @@ room_months(sqlite3 *db, sqlite3_stmt *slots, sqlite3_stmt *declined,
 			    slots, 1) - s) / 60);
 	}
 	if (rc != SQLITE_DONE)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_reset(declined);
 	sqlite3_bind_int64(declined, 1, room_id);
 	sqlite3_bind_int64(declined, 2, mv[0].start);
@@ -399,7 +393,7 @@ room_months(sqlite3 *db, sqlite3_stmt *slots, sqlite3_stmt *declined,
 	while ((rc = sqlite3_step(declined)) == SQLITE_ROW)
 		if ((i = month_of(mv, nm, sqlite3_column_int64(declined, 0))) >= 0)
 			out[i].declined++;
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 int
@@ -434,7 +428,7 @@ report_rooms(sqlite3 *db, const struct report_days *days,
 	    (declined = store_prepare(db, "SELECT start FROM booking WHERE "
 	    "room_id = ?1 AND status = 'declined' AND start >= ?2 AND "
 	    "start < ?3")) == NULL) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto done;
 	}
 	sqlite3_bind_int64(locs, 1, only_location);
@@ -475,12 +469,12 @@ report_rooms(sqlite3 *db, const struct report_days *days,
 			}
 		}
 		if (!stop && rc != SQLITE_DONE) {
-			db_fault(f, db);
+			store_fault(f, db);
 			goto done;
 		}
 	}
 	if (!stop && rc != SQLITE_DONE) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto done;
 	}
 	ret = 0;

@@ -22,12 +22,6 @@ signal_category_valid(const char *s)
 	return 0;
 }
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 int
 signal_add(sqlite3 *db, int64_t event_id, const char *text,
     const char *category, int64_t group_id, const char *actor, int64_t *id,
@@ -74,7 +68,7 @@ signal_add(sqlite3 *db, int64_t event_id, const char *text,
 	event_free(ev);
 	return 0;
 internal:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -136,7 +130,7 @@ signal_list(sqlite3 *db, const struct signal_filter *flt,
 	    "AND s.created < ?2 AND (?3 IS NULL OR s.category = ?3) "
 	    "AND (?4 IS NULL OR s.status = ?4) "
 	    "AND (?5 = 0 OR s.group_id = ?5) ORDER BY s.id")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, flt->from);
 	sqlite3_bind_int64(st, 2, flt->to);
 	store_bind_text(st, 3, flt->category);
@@ -152,7 +146,7 @@ signal_list(sqlite3 *db, const struct signal_filter *flt,
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 int
@@ -193,7 +187,7 @@ signal_close(sqlite3 *db, int64_t id, const char *note, const char *actor,
 		goto internal;
 	return 0;
 internal:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	return -1;

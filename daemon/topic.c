@@ -13,12 +13,6 @@
 #include "hersteld/store.h"
 #include "hersteld/topic.h"
 
-static int
-db_fault(struct fault *f, sqlite3 *db)
-{
-	return store_fault(f, db);
-}
-
 int
 topic_open(const struct event *ev, time_t now, struct fault *f)
 {
@@ -92,7 +86,7 @@ topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
 	event_free(ev);
 	return 0;
 internal:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -177,7 +171,7 @@ topic_vote(sqlite3 *db, int64_t id, const char *participant,
 	event_free(ev);
 	return 0;
 internal:
-	db_fault(f, db);
+	store_fault(f, db);
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -222,7 +216,7 @@ topic_decide(sqlite3 *db, int64_t id, const char *status, const char *actor,
 	    "WHERE id = ?1", id) ||
 	    store_audit(db, actor, action, object, ev->uid) ||
 	    store_commit(db)) {
-		db_fault(f, db);
+		store_fault(f, db);
 		goto fail;
 	}
 	event_free(ev);
@@ -243,7 +237,7 @@ list_where(sqlite3 *db, int64_t event_id, const char *status,
 
 	if ((st = store_prepare(db, "SELECT " TOPIC_COLS " WHERE t.event_id = ?1 "
 	    "AND (?2 IS NULL OR t.status = ?2) ORDER BY 7 DESC, t.id")) == NULL)
-		return db_fault(f, db);
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, event_id);
 	store_bind_text(st, 2, status);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -254,7 +248,7 @@ list_where(sqlite3 *db, int64_t event_id, const char *status,
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fault(f, db);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 int
