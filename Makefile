@@ -173,7 +173,8 @@ UNIT_OBJS = $(filter-out $(B)/daemon/clock.o,$(DAEMON_OBJS)) \
 # Each test links what it uses: its module and what that needs in turn,
 # found in the object files' symbols (scripts/deps-graph.py --link).
 $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(UNIT_OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
+	@echo "cc -o $@ $< (and the objects it uses)"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $$(/usr/bin/python3 scripts/deps-graph.py --link $< $(UNIT_OBJS)) \
 	    $(DAEMON_LIBS) -lcmocka
 
