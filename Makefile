@@ -52,6 +52,7 @@ DOOR_SRCS = \
 	daemon/web_agenda.c \
 	daemon/web_confirm.c \
 	daemon/web_guard.c \
+	daemon/web_me.c \
 	daemon/web_page.c \
 	daemon/web_session.c
 
@@ -70,6 +71,7 @@ DOMAIN_SRCS = \
 	daemon/import.c \
 	daemon/listing.c \
 	daemon/location.c \
+	daemon/melink.c \
 	daemon/notice.c \
 	daemon/optin.c \
 	daemon/outbox.c \

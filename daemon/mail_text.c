@@ -54,7 +54,8 @@ struct ctx {
 				 kind[FIELD_MAX], where[FIELD_MAX],
 				 old_where[FIELD_MAX], group[FIELD_MAX],
 				 reason[FIELD_MAX], room[FIELD_MAX],
-				 manage[FIELD_MAX], unsub[FIELD_MAX];
+				 manage[FIELD_MAX], unsub[FIELD_MAX],
+				 me[FIELD_MAX];
 	struct dynbuf		 b;
 };
 
@@ -421,10 +422,18 @@ facts_block(struct ctx *c, int first_of_series)
 	blank(c);
 }
 
-/* The personal calendar link, then the one-line way out. */
+/* The personal page, the personal calendar link, then the way out. */
 static void
 links(struct ctx *c)
 {
+	if (c->me[0] != '\0') {
+		say(c, "%s", TR(c, "Je eigen pagina: je bijeenkomsten, afmelden, "
+		    "herinneringen, of je gegevens laten wissen:", "Your own "
+		    "page: your sessions, cancelling, reminders, or having your "
+		    "data erased:"));
+		say(c, "%s", c->me);
+		blank(c);
+	}
 	if (c->manage[0] != '\0') {
 		say(c, "%s", TR(c, "Al je bijeenkomsten in je eigen agenda:",
 		    "All your sessions in your own calendar:"));
@@ -778,6 +787,7 @@ mail_text(const struct mail_facts *f, char **subject, char **body)
 	text_oneline(c->room, sizeof(c->room), f->room);
 	text_oneline(c->manage, sizeof(c->manage), f->manage_url);
 	text_oneline(c->unsub, sizeof(c->unsub), f->unsubscribe_url);
+	text_oneline(c->me, sizeof(c->me), f->me_url);
 
 	subject_text(c, &s);
 	body_text(c);

@@ -18,6 +18,7 @@
 #include "hersteld/log.h"
 #include "hersteld/mail.h"
 #include "hersteld/mail_text.h"
+#include "hersteld/melink.h"
 #include "hersteld/notice.h"
 #include "hersteld/outbox.h"
 #include "hersteld/rfc5322.h"
@@ -188,6 +189,7 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	struct occurrence o;
 	struct group g;
 	char key[512], where[2400], unsub[512], manage[512], extra[40] = "";
+	char me[512] = "", metok[MELINK_TOKEN_LEN + 1];
 	char *ics = NULL;
 	const char *method = NULL;
 	time_t now = clock_now(), due = n->due ? n->due : now;
@@ -207,6 +209,10 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	    p->unsub_token);
 	snprintf(manage, sizeof(manage), "%s/feeds/personal/%s.ics",
 	    c->public_url, p->feed_token);
+	/* Without its link (a key that cannot be read) the mail still goes. */
+	if (melink_token(db, p->id, metok) == 0)
+		snprintf(me, sizeof(me), "%s/me/%s%s", c->public_url, metok,
+		    strcmp(p->lang, "en") == 0 ? "?lang=en" : "");
 
 	mf.kind = n->kind;
 	mf.lang = p->lang;
@@ -226,6 +232,7 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	mf.notes = n->notes;
 	mf.manage_url = manage;
 	mf.unsubscribe_url = unsub;
+	mf.me_url = me[0] ? me : NULL;
 	if (n->kind == MAIL_CANCELLATION)
 		mf.reason = ov && ov->cancelled ? ov->cancel_reason :
 		    ev->cancel_reason;

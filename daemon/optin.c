@@ -219,8 +219,8 @@ optin_ask(sqlite3 *db, const struct optin_in *in, enum optin_outcome *out,
 	}
 	sqlite3_finalize(st);
 	if ((st = store_prepare(db, "SELECT count(*) FROM outbox WHERE kind = "
-	    "'confirmation' AND key LIKE 'optin:%' AND recipient = ?1 "
-	    "COLLATE NOCASE AND created > ?2")) == NULL)
+	    "'confirmation' AND (key LIKE 'optin:%' OR key LIKE 'melink:%') "
+	    "AND recipient = ?1 COLLATE NOCASE AND created > ?2")) == NULL)
 		goto dberr;
 	store_bind_text(st, 1, in->email);
 	sqlite3_bind_int64(st, 2, now - 86400);
@@ -340,6 +340,15 @@ optin_forget(sqlite3 *db, const char *email)
 
 	if ((st = store_prepare(db, "DELETE FROM optin WHERE email = ?1")) ==
 	    NULL)
+		return -1;
+	store_bind_text(st, 1, email);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	/* The link mails carry the address too, sent or not. */
+	if ((st = store_prepare(db, "DELETE FROM outbox WHERE key LIKE "
+	    "'optin:%' AND recipient = ?1 COLLATE NOCASE")) == NULL)
 		return -1;
 	store_bind_text(st, 1, email);
 	rc = sqlite3_step(st);

@@ -38,6 +38,9 @@
  *                   had its mails for today)
  *   optin confirm   the link is taken (once); the person is added when
  *                   new; the registration as register makes it
+ *   participant link  a new personal link replaces the old one and is
+ *                   mailed, or nothing (unknown address, or it had its
+ *                   mails for today)
  *   nightly (03:00) booked series are extended to the horizon; reminders
  *                   are planned as far as the planning window reaches;
  *                   the log is checkpointed (again, should a reader have
@@ -48,11 +51,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
 #include "hersteld/log.h"
+#include "hersteld/melink.h"
 #include "hersteld/notice.h"
 #include "hersteld/optin.h"
 #include "hersteld/registration.h"
@@ -571,6 +576,52 @@ giveback:
 			store_rollback(db);
 	}
 	return -1;
+}
+
+/* ---- the personal link ---- */
+
+int
+schedule_participant_link(sqlite3 *db, const char *email,
+    const char *base_url, long per_day, int *mailed, struct fault *f)
+{
+	struct participant p;
+	struct fault pf = { 0 };
+	char obj[40];
+	long sent;
+
+	*mailed = 0;
+	if (store_begin_f(db, f))
+		return -1;
+	if (participant_get(db, email, &p, &pf) != 0) {
+		store_rollback(db);
+		if (pf.kind == FAULT_NOTFOUND || pf.kind == FAULT_INVALID)
+			return 0;
+		*f = pf;
+		return -1;
+	}
+	/* An id is no address: only the address itself finds the person. */
+	if (strcasecmp(p.email, email) != 0) {
+		store_rollback(db);
+		return 0;
+	}
+	if ((sent = melink_mails_today(db, p.email)) < 0) {
+		store_fault(f, db);
+		store_rollback(db);
+		return -1;
+	}
+	if (sent >= per_day) {
+		store_rollback(db);
+		return 0;
+	}
+	if (melink_renew(db, &p, base_url, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
+	if (store_finish(db, "web", "participant.link", obj, NULL, f))
+		return -1;
+	*mailed = 1;
+	return 0;
 }
 
 /* ---- the nightly thread ---- */

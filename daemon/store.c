@@ -367,6 +367,18 @@ static const char *migrations[STORE_VERSION] = {
 	 * not (NULL: linked before names were kept, or added without one).
 	 */
 	"ALTER TABLE participant_group ADD COLUMN name TEXT;",
+
+	/*
+	 * 11 -> 12: the personal link (/me/TOKEN).  The token is never
+	 * stored: it is made from a key of the daemon's (secret "me-link"),
+	 * the person's id and me_gen, and only its SHA-256 is kept, to find
+	 * the person by it.  Asking for a new link raises me_gen, so the old
+	 * link stops working.  me_hash is NULL until the first mail carries
+	 * a link.
+	 */
+	"ALTER TABLE participant ADD COLUMN me_gen INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE participant ADD COLUMN me_hash TEXT;"
+	"CREATE UNIQUE INDEX participant_me ON participant(me_hash);",
 };
 
 static char		*db_path;

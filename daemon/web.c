@@ -44,7 +44,8 @@ web_path(const char *url)
 		return 0;
 	return strcmp(url, "/") == 0 || strcmp(url, "/style.css") == 0 ||
 	    strncmp(url, "/sessions/", 10) == 0 ||
-	    strncmp(url, "/confirm/", 9) == 0;
+	    strncmp(url, "/confirm/", 9) == 0 ||
+	    strncmp(url, "/me/", 4) == 0 || strcmp(url, "/link") == 0;
 }
 
 void
@@ -321,5 +322,9 @@ web_answer(struct MHD_Connection *c, const char *method, const char *url,
 	}
 	if (strncmp(url, "/confirm/", 9) == 0)
 		return web_confirm(&r, url + 9);
+	if (strncmp(url, "/me/", 4) == 0)
+		return web_me(&r, url + 4);
+	if (strcmp(url, "/link") == 0)
+		return web_link(&r);
 	return web_message(&r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
 }

@@ -147,6 +147,83 @@ static const char *const texts[T_COUNT][2] = {
 	[T_WHOLE_SERIES_OF] = { "alle bijeenkomsten van de reeks",
 	    "every session of the series" },
 	[T_ONE_DATE] = { "alleen", "only" },
+	[T_ME] = { "Jouw pagina", "Your page" },
+	[T_ME_INTRO] = { "Hier regel je zelf je aanmeldingen en je gegevens. "
+	    "Deel deze link met niemand.", "Here you manage your registrations "
+	    "and your data yourself. Share this link with nobody." },
+	[T_ME_SESSIONS] = { "Je bijeenkomsten", "Your sessions" },
+	[T_ME_NONE] = { "Je bent nu niet aangemeld voor een bijeenkomst.",
+	    "You are not registered for a session now." },
+	[T_ME_GONE_TEXT] = { "Deze link werkt niet (meer). Vraag een nieuwe "
+	    "link aan met je e-mailadres.", "This link does not work (any "
+	    "more). Ask for a new link with your email address." },
+	[T_UNREGISTER] = { "Afmelden", "Cancel" },
+	[T_UNREGISTER_SERIES] = { "Afmelden voor de hele reeks",
+	    "Cancel the whole series" },
+	[T_ON_WAITLIST] = { "op de wachtlijst", "on the waiting list" },
+	[T_UNREGISTERED] = { "Je bent afgemeld", "Your registration is "
+	    "cancelled" },
+	[T_UNREGISTERED_TEXT] = { "Staat er iemand op de wachtlijst, dan "
+	    "krijgt die je plaats.", "If someone is on the waiting list, they "
+	    "get your place." },
+	[T_SETTINGS] = { "Herinneringen en taal", "Reminders and language" },
+	[T_REMIND] = { "Herinneringen: hoe lang van tevoren",
+	    "Reminders: how long before" },
+	[T_REMIND_HINT] = { "Bijvoorbeeld 7d,1d (dagen) of 2h (uren). "
+	    "Schrijf none als je geen herinneringen wilt.", "For example 7d,1d "
+	    "(days) or 2h (hours). Write none if you want no reminders." },
+	[T_QUIET] = { "Rustige uren: dan sturen we geen e-mail",
+	    "Quiet hours: we send no email then" },
+	[T_QUIET_HINT] = { "Bijvoorbeeld 21:00-08:00. Schrijf none als je geen "
+	    "rustige uren wilt.", "For example 21:00-08:00. Write none if you "
+	    "want no quiet hours." },
+	[T_SAVE] = { "Opslaan", "Save" },
+	[T_SAVED] = { "Opgeslagen", "Saved" },
+	[T_SAVED_TEXT] = { "Je herinneringen volgen de nieuwe tijden.",
+	    "Your reminders follow the new times." },
+	[T_ME_FEED_INTRO] = { "Abonneer je agenda-app op je eigen "
+	    "bijeenkomsten. Deel deze link met niemand.", "Subscribe your "
+	    "calendar app to your own sessions. Share this link with nobody." },
+	[T_NO_MAIL] = { "Geen e-mail meer", "No more email" },
+	[T_NO_MAIL_TEXT] = { "Je krijgt dan geen bevestigingen en herinneringen "
+	    "meer. Je aanmeldingen blijven staan.", "You then get no "
+	    "confirmations or reminders any more. Your registrations stay." },
+	[T_NO_MAIL_IS] = { "Je krijgt nu geen e-mail van ons.",
+	    "You get no email from us now." },
+	[T_MAIL_AGAIN] = { "Toch weer e-mail krijgen", "Get email again" },
+	[T_NO_MAIL_DONE] = { "Je krijgt geen e-mail meer",
+	    "You get no more email" },
+	[T_NO_MAIL_DONE_TEXT] = { "Op je eigen pagina kun je dit weer "
+	    "veranderen.", "You can change this again on your own page." },
+	[T_MAIL_AGAIN_DONE] = { "Je krijgt weer e-mail",
+	    "You get email again" },
+	[T_FORGET] = { "Vergeet mij", "Forget me" },
+	[T_FORGET_TEXT] = { "We wissen je e-mailadres, je naam, je aanmeldingen "
+	    "en alle e-mails aan jou. Je plaatsen gaan naar wie op de wachtlijst "
+	    "staat. Dit kun je niet ongedaan maken.", "We erase your email "
+	    "address, your name, your registrations and every email to you. "
+	    "Your places go to whoever is on the waiting list. This cannot be "
+	    "undone." },
+	[T_FORGET_ASK] = { "Mijn gegevens wissen", "Erase my data" },
+	[T_FORGET_BUTTON] = { "Ja, wis al mijn gegevens",
+	    "Yes, erase all my data" },
+	[T_FORGOTTEN] = { "Je gegevens zijn gewist", "Your data is erased" },
+	[T_FORGOTTEN_TEXT] = { "We weten niets meer van je. Deze link werkt "
+	    "niet meer.", "We know nothing of you any more. This link no "
+	    "longer works." },
+	[T_BACK_ME] = { "Terug naar je pagina", "Back to your page" },
+	[T_LINK] = { "Nieuwe persoonlijke link", "New personal link" },
+	[T_LINK_INTRO] = { "Ben je de link naar je eigen pagina kwijt? Vul je "
+	    "e-mailadres in. Je krijgt dan een nieuwe link. De oude link werkt "
+	    "daarna niet meer.", "Lost the link to your own page? Fill in your "
+	    "email address. You will get a new link. The old link then no "
+	    "longer works." },
+	[T_LINK_BUTTON] = { "Stuur mij een nieuwe link", "Send me a new link" },
+	[T_LINK_SENT_TEXT] = { "Als we dit adres kennen, hebben we je een "
+	    "nieuwe link gestuurd. Zie je niets? Kijk dan ook bij ongewenste "
+	    "e-mail (spam).", "If we know this address, we sent you a new "
+	    "link. Nothing there? Then also look in your junk mail (spam)." },
+	[T_LINK_LOST] = { "Link kwijt?", "Lost your link?" },
 };
 
 const char *

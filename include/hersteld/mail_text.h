@@ -49,6 +49,7 @@ struct mail_facts {
 	const char	*old_where;	/* MAIL_CHANGE: the place before */
 	const char	*notes;		/* MAIL_FOLLOWUP: the notes (multi-line) */
 	const char	*manage_url;	/* personal feed link */
+	const char	*me_url;	/* the personal page (/me/TOKEN) */
 	const char	*unsubscribe_url;
 	const char	*room;		/* bookings: "Herstelhuis — Grote zaal" */
 	long		 occurrences;	/* bookings: how many were booked */

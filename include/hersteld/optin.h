@@ -80,7 +80,10 @@ int	optin_find(sqlite3 *, const char *token, struct optin *out,
  */
 int	optin_mark(sqlite3 *, int64_t id, int used);
 
-/* Inside the caller's transaction: every request of address email. */
+/*
+ * Inside the caller's transaction: every request of address email, and
+ * the mails that carried their links.
+ */
 int	optin_forget(sqlite3 *, const char *email);
 
 #endif

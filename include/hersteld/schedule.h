@@ -90,6 +90,15 @@ int	schedule_optin_confirm(sqlite3 *, const char *token,
 	    struct reg_result *res, struct fault *);
 
 /*
+ * A new personal link (melink.h) for the person with address email, in
+ * place of the old one, and the mail that carries it; nothing when the
+ * address is unknown or had per_day such mails in the last day.
+ * *mailed says which, for the log only: the web answer is the same.
+ */
+int	schedule_participant_link(sqlite3 *, const char *email,
+	    const char *base_url, long per_day, int *mailed, struct fault *);
+
+/*
  * The nightly thread: at start and then every night at 03:00 in the
  * configured zone it extends booked series to the horizon (booking_roll)
  * and plans the reminders the planning window newly reaches

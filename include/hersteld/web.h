@@ -6,6 +6,10 @@
  *   POST /sessions/UID/register   ask for a registration: "check your mail"
  *   GET  /confirm/TOKEN           a page with one button (web_confirm.c)
  *   POST /confirm/TOKEN           confirm: registered as herstelctl would
+ *   GET  /me/TOKEN                the personal page (web_me.c)
+ *   POST /me/TOKEN/ACTION         unregister, settings, nomail, mail,
+ *                                 forget (GET /me/TOKEN/forget asks first)
+ *   GET  /link, POST /link        ask for a new personal link
  *   GET  /style.css               the one stylesheet (web_page.c)
  *
  * web.c routes and caches; web_page.c holds what every page shares (the
@@ -73,6 +77,15 @@ enum web_text {
 	T_NOT_FOUND_TEXT, T_FORBIDDEN, T_FORBIDDEN_TEXT, T_TOO_MANY,
 	T_TOO_MANY_TEXT, T_TOO_LARGE, T_BAD_INPUT, T_ERROR, T_ERROR_TEXT,
 	T_FEED, T_FOOTER, T_WHOLE_SERIES_OF, T_ONE_DATE,
+	T_ME, T_ME_INTRO, T_ME_SESSIONS, T_ME_NONE, T_ME_GONE_TEXT,
+	T_UNREGISTER, T_UNREGISTER_SERIES, T_ON_WAITLIST, T_UNREGISTERED,
+	T_UNREGISTERED_TEXT, T_SETTINGS, T_REMIND, T_REMIND_HINT, T_QUIET,
+	T_QUIET_HINT, T_SAVE, T_SAVED, T_SAVED_TEXT, T_ME_FEED_INTRO,
+	T_NO_MAIL, T_NO_MAIL_TEXT, T_NO_MAIL_IS, T_MAIL_AGAIN, T_NO_MAIL_DONE,
+	T_NO_MAIL_DONE_TEXT, T_MAIL_AGAIN_DONE, T_FORGET, T_FORGET_TEXT,
+	T_FORGET_ASK, T_FORGET_BUTTON, T_FORGOTTEN, T_FORGOTTEN_TEXT,
+	T_BACK_ME, T_LINK, T_LINK_INTRO, T_LINK_BUTTON, T_LINK_SENT_TEXT,
+	T_LINK_LOST,
 	T_COUNT
 };
 
@@ -149,5 +162,9 @@ int	web_agenda(const struct web_req *, struct html *);
 int	web_session(const struct web_req *, const char *uid, struct html *);
 enum MHD_Result web_register(const struct web_req *, const char *uid);
 enum MHD_Result web_confirm(const struct web_req *, const char *token);
+/* /me/TOKEN[/ACTION] (web_me.c): rest is what follows "/me/". */
+enum MHD_Result web_me(const struct web_req *, const char *rest);
+/* /link: ask for a new personal link (web_me.c). */
+enum MHD_Result web_link(const struct web_req *);
 
 #endif
