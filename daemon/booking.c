@@ -824,6 +824,26 @@ fail:
 }
 
 int
+booking_drop_room(sqlite3 *db, int64_t room_id, struct fault *f)
+{
+	if (store_exec_id(db, "DELETE FROM booking_slot WHERE room_id = ?1",
+	    room_id) < 0 ||
+	    store_exec_id(db, "DELETE FROM booking WHERE room_id = ?1",
+	    room_id) < 0)
+		return store_fault(f, db);
+	return 0;
+}
+
+int
+booking_drop_group(sqlite3 *db, int64_t group_id, struct fault *f)
+{
+	if (store_exec_id(db, "UPDATE booking SET group_id = NULL WHERE "
+	    "group_id = ?1", group_id) < 0)
+		return store_fault(f, db);
+	return 0;
+}
+
+int
 booking_restore(sqlite3 *db, int64_t id, const char *date,
     const struct booking_viewer *v, const char *actor,
     struct conflicts *refused, struct fault *f)
