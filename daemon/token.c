@@ -170,7 +170,11 @@ token_create(sqlite3 *db, const char *role, const char *group,
 	snprintf(detail, sizeof(detail), "%s%s%s", role_name(r),
 	    group ? " of group " : location ? " of location " : "",
 	    group ? g.slug : location ? l.slug : "");
-	return store_finish(db, actor, "token.create", object, detail, f);
+	if (store_finish(db, actor, "token.create", object, detail, f)) {
+		OPENSSL_cleanse(secret, TOKEN_SECRET_LEN + 1);
+		return -1;
+	}
+	return 0;
 fail:
 	store_rollback(db);
 	/* Nothing was stored; the caller must not show a secret. */
@@ -260,13 +264,11 @@ token_revoke(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(object, sizeof(object), "token %lld", (long long)id);
-	if (rc != SQLITE_DONE ||
-	    store_audit(db, actor, "token.revoke", object, t.name) ||
-	    store_commit(db)) {
+	if (rc != SQLITE_DONE) {
 		store_fault(f, db);
 		goto fail;
 	}
-	return 0;
+	return store_finish(db, actor, "token.revoke", object, t.name, f);
 fail:
 	store_rollback(db);
 	return -1;
