@@ -400,8 +400,8 @@ participant_add(sqlite3 *db, const struct participant_in *in,
 		return fault_set(f, FAULT_INVALID, "--resubscribe is for edit");
 	if (new_token(feed) || new_token(unsub))
 		return fault_set(f, FAULT_INTERNAL, "no randomness available");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((st = store_prepare(db, "INSERT INTO participant (email, name, lang, "
 	    "leads, quiet, feed_token, unsub_token, created, modified) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")) == NULL)
@@ -579,8 +579,8 @@ participant_follow(sqlite3 *db, const char *ref, const char *slug, int on,
 	char obj[40];
 	int rc;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (participant_get(db, ref, &p, f) || group_get(db, slug, &g, f))
 		goto fail;
 	if ((st = store_prepare(db, on ? "INSERT INTO follow (participant_id, "
