@@ -9,6 +9,7 @@
 #include "hersteld/api.h"
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
+#include "hersteld/schedule.h"
 #include "hersteld/store.h"
 
 static json_t *
@@ -149,7 +150,7 @@ remove_(const struct api_req *r, struct api_resp *resp)
 {
 	struct fault f = { 0 };
 
-	if (group_remove(store_db(), r->seg[1], api_actor(r), &f)) {
+	if (schedule_group_remove(store_db(), r->seg[1], api_actor(r), &f)) {
 		api_fault(resp, &f);
 		return;
 	}

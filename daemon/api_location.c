@@ -133,7 +133,7 @@ location_remove_(const struct api_req *r, struct api_resp *resp)
 {
 	struct fault f = { 0 };
 
-	if (location_remove(store_db(), r->seg[1], api_actor(r), &f)) {
+	if (schedule_location_remove(store_db(), r->seg[1], api_actor(r), &f)) {
 		api_fault(resp, &f);
 		return;
 	}
@@ -324,7 +324,7 @@ room_remove_(const struct api_req *r, struct api_resp *resp)
 	}
 	if (may_manage(r, resp, rm.location_id))
 		return;
-	if (room_remove(db, ref, api_actor(r), &f)) {
+	if (schedule_room_remove(db, ref, api_actor(r), &f)) {
 		api_fault(resp, &f);
 		return;
 	}

@@ -106,15 +106,17 @@ attendance_record(sqlite3 *db, int64_t event_id, const char *date,
 	if (count < 0 || count > ATTENDANCE_MAX)
 		return fault_set(f, FAULT_INVALID, "--count must be 0 to %d",
 		    ATTENDANCE_MAX);
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (held(db, event_id, date, 0, &ev, &p, day, f))
 		goto fail;
 	if ((st = store_prepare(db, "INSERT INTO attendance (event_id, "
 	    "occurrence, count, recorded) VALUES (?1, ?2, ?3, ?4) "
 	    "ON CONFLICT (event_id, occurrence) DO UPDATE SET "
-	    "count = excluded.count, recorded = excluded.recorded")) == NULL)
-		goto internal;
+	    "count = excluded.count, recorded = excluded.recorded")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, p.o.recurrence_id);
 	sqlite3_bind_int64(st, 3, count);
@@ -122,14 +124,13 @@ attendance_record(sqlite3 *db, int64_t event_id, const char *date,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(detail, sizeof(detail), "%s: %ld", day, count);
-	if (rc != SQLITE_DONE ||
-	    store_audit(db, actor, "attendance.record", ev->uid, detail) ||
-	    store_commit(db))
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
+	rc = store_finish(db, actor, "attendance.record", ev->uid, detail, f);
 	event_free(ev);
-	return 0;
-internal:
-	store_fault(f, db);
+	return rc;
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -150,14 +151,16 @@ attendance_checkin(sqlite3 *db, int64_t event_id, const char *date,
 	int rc;
 
 	*count = 0;
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (held(db, event_id, date, 3600, &ev, &p, day, f) ||
 	    participant_get_for(db, who, group_id, &pt, f))
 		goto fail;
 	if ((st = store_prepare(db, "INSERT INTO checkin (event_id, "
-	    "participant_id, occurrence, at) VALUES (?1, ?2, ?3, ?4)")) == NULL)
-		goto internal;
+	    "participant_id, occurrence, at) VALUES (?1, ?2, ?3, ?4)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, pt.id);
 	sqlite3_bind_int64(st, 3, p.o.recurrence_id);
@@ -169,32 +172,34 @@ attendance_checkin(sqlite3 *db, int64_t event_id, const char *date,
 		    "checked in for %s", (long long)pt.id, day);
 		goto fail;
 	}
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	/* One more in the count: the count, not the person, is what stays. */
 	if ((st = store_prepare(db, "INSERT INTO attendance (event_id, "
 	    "occurrence, count, recorded) VALUES (?1, ?2, 1, ?3) "
 	    "ON CONFLICT (event_id, occurrence) DO UPDATE SET "
 	    "count = count + 1, recorded = excluded.recorded "
-	    "RETURNING count")) == NULL)
-		goto internal;
+	    "RETURNING count")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, p.o.recurrence_id);
 	sqlite3_bind_int64(st, 3, now);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*count = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		goto internal;
+	if (rc != SQLITE_ROW) {
+		store_fault(f, db);
+		goto fail;
+	}
 	/* Who came is not written down anywhere else, the audit included. */
 	snprintf(detail, sizeof(detail), "%s: one more", day);
-	if (store_audit(db, actor, "attendance.checkin", ev->uid, detail) ||
-	    store_commit(db))
-		goto internal;
+	rc = store_finish(db, actor, "attendance.checkin", ev->uid, detail, f);
 	event_free(ev);
-	return 0;
-internal:
-	store_fault(f, db);
+	return rc;
 fail:
 	store_rollback(db);
 	event_free(ev);

@@ -661,8 +661,8 @@ static int
 begin_change(sqlite3 *db, int64_t id, struct booking *b, const char *verb,
     const char *need, struct fault *f)
 {
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (booking_get(db, id, b, f))
 		goto fail;
 	/* An event's request is approved or declined here; the rest of its
@@ -693,13 +693,8 @@ finish(sqlite3 *db, const char *actor, const char *action,
 	char what[64];
 
 	snprintf(what, sizeof(what), "booking %lld", (long long)b->id);
-	if (store_audit(db, actor, action, what, detail ? detail : b->room) ||
-	    store_commit(db)) {
-		store_fault(f, db);
-		store_rollback(db);
-		return -1;
-	}
-	return 0;
+	return store_finish(db, actor, action, what, detail ? detail : b->room,
+	    f);
 }
 
 /* A booking in the state need (see begin_change), loaded into b. */
@@ -821,6 +816,26 @@ booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
 fail:
 	store_rollback(db);
 	return -1;
+}
+
+int
+booking_drop_room(sqlite3 *db, int64_t room_id, struct fault *f)
+{
+	if (store_exec_id(db, "DELETE FROM booking_slot WHERE room_id = ?1",
+	    room_id) < 0 ||
+	    store_exec_id(db, "DELETE FROM booking WHERE room_id = ?1",
+	    room_id) < 0)
+		return store_fault(f, db);
+	return 0;
+}
+
+int
+booking_drop_group(sqlite3 *db, int64_t group_id, struct fault *f)
+{
+	if (store_exec_id(db, "UPDATE booking SET group_id = NULL WHERE "
+	    "group_id = ?1", group_id) < 0)
+		return store_fault(f, db);
+	return 0;
 }
 
 int

@@ -115,8 +115,8 @@ cohost_add(sqlite3 *db, int64_t event_id, const char *slug,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((ev = load_pair(db, event_id, slug, &g, f)) == NULL)
 		goto fail;
 	if (g.id == ev->group_id) {
@@ -147,14 +147,13 @@ cohost_add(sqlite3 *db, int64_t event_id, const char *slug,
 	sqlite3_bind_int64(st, 3, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE ||
-	    store_audit(db, actor, "cohost.add", ev->uid, g.slug) ||
-	    store_commit(db)) {
+	if (rc != SQLITE_DONE) {
 		store_fault(f, db);
 		goto fail;
 	}
+	rc = store_finish(db, actor, "cohost.add", ev->uid, g.slug, f);
 	event_free(ev);
-	return 0;
+	return rc;
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -170,8 +169,8 @@ cohost_remove(sqlite3 *db, int64_t event_id, const char *slug,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((ev = load_pair(db, event_id, slug, &g, f)) == NULL)
 		goto fail;
 	if ((st = store_prepare(db, "DELETE FROM cohost WHERE event_id = ?1 "
@@ -192,13 +191,9 @@ cohost_remove(sqlite3 *db, int64_t event_id, const char *slug,
 		    "%lld", g.slug, (long long)event_id);
 		goto fail;
 	}
-	if (store_audit(db, actor, "cohost.remove", ev->uid, g.slug) ||
-	    store_commit(db)) {
-		store_fault(f, db);
-		goto fail;
-	}
+	rc = store_finish(db, actor, "cohost.remove", ev->uid, g.slug, f);
 	event_free(ev);
-	return 0;
+	return rc;
 fail:
 	store_rollback(db);
 	event_free(ev);

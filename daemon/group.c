@@ -144,12 +144,14 @@ group_add(sqlite3 *db, const struct group_in *in, const char *actor,
 	if (slug_check(f, "group", in->slug) ||
 	    group_validate(f, in->name, kind, in->email))
 		return -1;
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((st = store_prepare(db, "INSERT INTO grp (slug, name, kind, email, "
 	    "anonymous, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?6)")) == NULL)
-		goto internal;
+	    "?6)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	store_bind_text(st, 1, in->slug);
 	store_bind_text(st, 2, in->name);
 	store_bind_text(st, 3, kind);
@@ -163,16 +165,16 @@ group_add(sqlite3 *db, const struct group_in *in, const char *actor,
 		    in->slug);
 		goto fail;
 	}
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	*id = sqlite3_last_insert_rowid(db);
-	if (store_new_feed_key(db, "grp", *id) ||
-	    store_audit(db, actor, "group.add", in->slug, in->name) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
-	store_fault(f, db);
+	if (store_new_feed_key(db, "grp", *id)) {
+		store_fault(f, db);
+		goto fail;
+	}
+	return store_finish(db, actor, "group.add", in->slug, in->name, f);
 fail:
 	store_rollback(db);
 	return -1;
@@ -191,8 +193,8 @@ group_edit(sqlite3 *db, const char *slug, const struct group_in *in,
 	if (in->slug != NULL)
 		return fault_set(f, FAULT_INVALID, "a group's slug cannot be "
 		    "changed (feed links use it)");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (group_get(db, slug, &g, f))
 		goto fail;
 	name = in->name ? in->name : g.name;
@@ -202,8 +204,10 @@ group_edit(sqlite3 *db, const char *slug, const struct group_in *in,
 	if (group_validate(f, name, kind, email))
 		goto fail;
 	if ((st = store_prepare(db, "UPDATE grp SET name = ?2, kind = ?3, "
-	    "email = ?4, anonymous = ?5, modified = ?6 WHERE id = ?1")) == NULL)
-		goto internal;
+	    "email = ?4, anonymous = ?5, modified = ?6 WHERE id = ?1")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, g.id);
 	store_bind_text(st, 2, name);
 	store_bind_text(st, 3, kind);
@@ -212,81 +216,61 @@ group_edit(sqlite3 *db, const char *slug, const struct group_in *in,
 	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	/* Whether a group is anonymous matters for accountability. */
 	snprintf(detail, sizeof(detail), "%s", anonymous != g.anonymous ?
 	    (anonymous ? "anonymous on" : "anonymous off") : "");
-	if (store_audit(db, actor, "group.edit", g.slug, detail) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
-	store_fault(f, db);
+	return store_finish(db, actor, "group.edit", g.slug, detail, f);
 fail:
 	store_rollback(db);
 	return -1;
 }
 
 int
-group_remove(sqlite3 *db, const char *slug, const char *actor,
-    struct fault *f)
+group_unused(sqlite3 *db, const char *slug, struct group *g, struct fault *f)
 {
-	struct group g;
 	long n;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if (group_get(db, slug, &g, f))
-		goto fail;
+	if (group_get(db, slug, g, f))
+		return -1;
 	if ((n = store_count(db, "SELECT count(*) FROM event WHERE group_id = ?1",
-	    g.id)) != 0) {
-		if (n < 0)
-			goto internal;
-		fault_set(f, FAULT_CONFLICT, "group %s organises %ld event(s); "
-		    "move them to another group or remove them first", g.slug, n);
-		goto fail;
-	}
+	    g->id)) < 0)
+		return store_fault(f, db);
+	if (n > 0)
+		return fault_set(f, FAULT_CONFLICT, "group %s organises %ld "
+		    "event(s); move them to another group or remove them first",
+		    g->slug, n);
 	if ((n = store_count(db, "SELECT count(*) FROM token WHERE group_id = ?1 "
-	    "AND revoked IS NULL", g.id)) != 0) {
-		if (n < 0)
-			goto internal;
-		fault_set(f, FAULT_CONFLICT, "group %s has %ld active token(s); "
-		    "revoke them first (herstelctl token list)", g.slug, n);
-		goto fail;
-	}
+	    "AND revoked IS NULL", g->id)) < 0)
+		return store_fault(f, db);
+	if (n > 0)
+		return fault_set(f, FAULT_CONFLICT, "group %s has %ld active "
+		    "token(s); revoke them first (herstelctl token list)",
+		    g->slug, n);
 	if ((n = store_count(db, "SELECT count(*) FROM booking WHERE group_id = "
-	    "?1 AND status IN ('requested', 'confirmed')", g.id)) != 0) {
-		if (n < 0)
-			goto internal;
-		fault_set(f, FAULT_CONFLICT, "group %s has %ld booking(s); cancel "
-		    "them first (herstelctl booking list)", g.slug, n);
-		goto fail;
-	}
-	/* Bookings that are over keep their record without the group. */
-	if (store_exec_id(db, "DELETE FROM token WHERE group_id = ?1", g.id) < 0 ||
-	    store_exec_id(db, "UPDATE booking SET group_id = NULL WHERE "
-	    "group_id = ?1", g.id) < 0)
-		goto internal;
-	if (store_exec_id(db, "DELETE FROM grp WHERE id = ?1", g.id) < 0) {
-		/* Something newer than this check refers to the group. */
-		if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_FOREIGNKEY) {
-			fault_set(f, FAULT_CONFLICT, "group %s is still in use "
-			    "(bookings or other records refer to it); remove "
-			    "those first", g.slug);
-			goto fail;
-		}
-		goto internal;
-	}
-	if (store_audit(db, actor, "group.remove", g.slug, g.name) ||
-	    store_commit(db))
-		goto internal;
+	    "?1 AND status IN ('requested', 'confirmed')", g->id)) < 0)
+		return store_fault(f, db);
+	if (n > 0)
+		return fault_set(f, FAULT_CONFLICT, "group %s has %ld booking(s); "
+		    "cancel them first (herstelctl booking list)", g->slug, n);
 	return 0;
-internal:
-	store_fault(f, db);
-fail:
-	store_rollback(db);
-	return -1;
+}
+
+int
+group_delete(sqlite3 *db, const struct group *g, struct fault *f)
+{
+	if (store_exec_id(db, "DELETE FROM grp WHERE id = ?1", g->id) < 0) {
+		/* Something newer than the check refers to the group. */
+		if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+			return fault_set(f, FAULT_CONFLICT, "group %s is still in "
+			    "use (bookings or other records refer to it); remove "
+			    "those first", g->slug);
+		return store_fault(f, db);
+	}
+	return 0;
 }
 
 int

@@ -212,12 +212,14 @@ location_add(sqlite3 *db, const struct location_in *in, const char *actor,
 	if (slug_check(f, "location", in->slug) ||
 	    location_validate(f, in, canon))
 		return -1;
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((st = store_prepare(db, "INSERT INTO location (slug, name, address, "
 	    "timezone, hours, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, "
-	    "?6, ?6)")) == NULL)
-		goto internal;
+	    "?6, ?6)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	store_bind_text(st, 1, in->slug);
 	store_bind_text(st, 2, in->name);
 	store_bind_text(st, 3, in->address ? in->address : "");
@@ -227,21 +229,23 @@ location_add(sqlite3 *db, const struct location_in *in, const char *actor,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT) {
-		store_rollback(db);
-		return fault_set(f, FAULT_CONFLICT, "location \"%s\" already "
-		    "exists", in->slug);
+		fault_set(f, FAULT_CONFLICT, "location \"%s\" already exists",
+		    in->slug);
+		goto fail;
 	}
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	*id = sqlite3_last_insert_rowid(db);
-	if (store_new_feed_key(db, "location", *id) ||
-	    store_audit(db, actor, "location.add", in->slug, in->name) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
+	if (store_new_feed_key(db, "location", *id)) {
+		store_fault(f, db);
+		goto fail;
+	}
+	return store_finish(db, actor, "location.add", in->slug, in->name, f);
+fail:
 	store_rollback(db);
-	return store_fault(f, db);
+	return -1;
 }
 
 int
@@ -257,8 +261,8 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	if (in->slug != NULL)
 		return fault_set(f, FAULT_INVALID, "a location's slug cannot be "
 		    "changed (feed links use it)");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (location_get(db, slug, &l, f))
 		goto fail;
 	m.slug = l.slug;
@@ -269,8 +273,10 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	if (location_validate(f, &m, canon))
 		goto fail;
 	if ((st = store_prepare(db, "UPDATE location SET name = ?2, address = ?3, "
-	    "timezone = ?4, hours = ?5, modified = ?6 WHERE id = ?1")) == NULL)
-		goto internal;
+	    "timezone = ?4, hours = ?5, modified = ?6 WHERE id = ?1")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, l.id);
 	store_bind_text(st, 2, m.name);
 	store_bind_text(st, 3, m.address);
@@ -279,17 +285,47 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto internal;
-	if (store_audit(db, actor, "location.edit", l.slug, NULL) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
-	store_fault(f, db);
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
+	return store_finish(db, actor, "location.edit", l.slug, NULL, f);
 fail:
 	store_rollback(db);
 	return -1;
+}
+
+int
+location_unused(sqlite3 *db, const char *slug, struct location *l,
+    struct fault *f)
+{
+	if (location_get(db, slug, l, f) ||
+	    in_use(db, "SELECT count(*) FROM room WHERE location_id = ?1", l->id,
+	    f, "location %s still has %ld room(s); remove them first", slug) ||
+	    in_use(db, "SELECT count(*) FROM event WHERE location_id = ?1", l->id,
+	    f, "location %s is used by %ld event(s); move or remove them first",
+	    slug) ||
+	    in_use(db, "SELECT count(*) FROM token WHERE location_id = ?1 AND "
+	    "revoked IS NULL", l->id, f, "location %s has %ld active token(s); "
+	    "revoke them first", slug))
+		return -1;
+	return 0;
+}
+
+int
+location_delete(sqlite3 *db, const struct location *l, struct fault *f)
+{
+	if (store_exec_id(db, "DELETE FROM closure WHERE location_id = ?1",
+	    l->id) < 0)
+		return store_fault(f, db);
+	if (store_exec_id(db, "DELETE FROM location WHERE id = ?1", l->id) < 0) {
+		if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+			return fault_set(f, FAULT_CONFLICT, "location %s is still "
+			    "referred to (revoked tokens); remove it with "
+			    "herstelctl location remove", l->slug);
+		return store_fault(f, db);
+	}
+	return 0;
 }
 
 int
@@ -298,31 +334,13 @@ location_remove(sqlite3 *db, const char *slug, const char *actor,
 {
 	struct location l;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if (location_get(db, slug, &l, f))
-		goto fail;
-	if (in_use(db, "SELECT count(*) FROM room WHERE location_id = ?1", l.id,
-	    f, "location %s still has %ld room(s); remove them first", slug) ||
-	    in_use(db, "SELECT count(*) FROM event WHERE location_id = ?1", l.id,
-	    f, "location %s is used by %ld event(s); move or remove them first",
-	    slug) ||
-	    in_use(db, "SELECT count(*) FROM token WHERE location_id = ?1 AND "
-	    "revoked IS NULL", l.id, f, "location %s has %ld active token(s); "
-	    "revoke them first", slug))
-		goto fail;
-	if (store_exec_id(db, "DELETE FROM closure WHERE location_id = ?1", l.id) < 0 ||
-	    store_exec_id(db, "DELETE FROM token WHERE location_id = ?1", l.id) < 0 ||
-	    store_exec_id(db, "DELETE FROM location WHERE id = ?1", l.id) < 0 ||
-	    store_audit(db, actor, "location.remove", slug, NULL) ||
-	    store_commit(db)) {
-		store_fault(f, db);
-		goto fail;
+	if (store_begin_f(db, f))
+		return -1;
+	if (location_unused(db, slug, &l, f) || location_delete(db, &l, f)) {
+		store_rollback(db);
+		return -1;
 	}
-	return 0;
-fail:
-	store_rollback(db);
-	return -1;
+	return store_finish(db, actor, "location.remove", slug, NULL, f);
 }
 
 int
@@ -448,14 +466,16 @@ room_add(sqlite3 *db, const struct room_in *in, const char *actor,
 		return fault_set(f, FAULT_INVALID, "--capacity is required");
 	if (room_validate(f, in->name, in->capacity, in->features))
 		return -1;
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (location_get(db, loc, &l, f))
 		goto fail;
 	if ((st = store_prepare(db, "INSERT INTO room (location_id, slug, name, "
 	    "capacity, accessible, features, needs_approval, created, modified) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")) == NULL)
-		goto internal;
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, l.id);
 	store_bind_text(st, 2, slug);
 	store_bind_text(st, 3, in->name);
@@ -471,15 +491,12 @@ room_add(sqlite3 *db, const struct room_in *in, const char *actor,
 		    loc, slug);
 		goto fail;
 	}
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	*id = sqlite3_last_insert_rowid(db);
-	if (store_audit(db, actor, "room.add", in->ref, in->name) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
-	store_fault(f, db);
+	return store_finish(db, actor, "room.add", in->ref, in->name, f);
 fail:
 	store_rollback(db);
 	return -1;
@@ -505,8 +522,10 @@ room_update(sqlite3 *db, const char *ref, const struct room_in *in,
 		goto fail;
 	/* Events already planned here must still fit. */
 	if ((st = store_prepare(db, "SELECT max(capacity) FROM event "
-	    "WHERE room_id = ?1 AND status != 'cancelled'")) == NULL)
-		goto internal;
+	    "WHERE room_id = ?1 AND status != 'cancelled'")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, r.id);
 	maxcap = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -518,8 +537,10 @@ room_update(sqlite3 *db, const char *ref, const struct room_in *in,
 	}
 	if ((st = store_prepare(db, "UPDATE room SET name = ?2, capacity = ?3, "
 	    "accessible = ?4, features = ?5, needs_approval = ?6, modified = ?7 "
-	    "WHERE id = ?1")) == NULL)
-		goto internal;
+	    "WHERE id = ?1")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, r.id);
 	store_bind_text(st, 2, name);
 	sqlite3_bind_int64(st, 3, capacity);
@@ -530,13 +551,46 @@ room_update(sqlite3 *db, const char *ref, const struct room_in *in,
 	sqlite3_bind_int64(st, 7, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	return 0;
-internal:
-	store_fault(f, db);
 fail:
 	return -1;
+}
+
+int
+room_unused(sqlite3 *db, const char *ref, struct room *r, struct fault *f)
+{
+	if (room_get(db, ref, r, f) ||
+	    in_use(db, "SELECT count(*) FROM event WHERE room_id = ?1", r->id, f,
+	    "room %s is used by %ld event(s); move or remove them first", ref) ||
+	    in_use(db, "SELECT count(*) FROM event_override WHERE room_id = ?1",
+	    r->id, f, "room %s is used by %ld changed occurrence(s); move or "
+	    "remove them first", ref) ||
+	    in_use(db, "SELECT count(*) FROM booking WHERE room_id = ?1 AND "
+	    "status IN ('requested', 'confirmed')", r->id, f, "room %s has %ld "
+	    "booking(s); cancel them first (herstelctl booking list --room)",
+	    ref))
+		return -1;
+	return 0;
+}
+
+int
+room_delete(sqlite3 *db, const struct room *r, struct fault *f)
+{
+	if (store_exec_id(db, "DELETE FROM closure WHERE room_id = ?1",
+	    r->id) < 0)
+		return store_fault(f, db);
+	if (store_exec_id(db, "DELETE FROM room WHERE id = ?1", r->id) < 0) {
+		if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+			return fault_set(f, FAULT_CONFLICT, "room %s/%s is still "
+			    "referred to (past bookings); remove it with "
+			    "herstelctl room remove", r->location, r->slug);
+		return store_fault(f, db);
+	}
+	return 0;
 }
 
 int
@@ -544,34 +598,13 @@ room_remove(sqlite3 *db, const char *ref, const char *actor, struct fault *f)
 {
 	struct room r;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
-	if (room_get(db, ref, &r, f))
-		goto fail;
-	if (in_use(db, "SELECT count(*) FROM event WHERE room_id = ?1", r.id, f,
-	    "room %s is used by %ld event(s); move or remove them first", ref) ||
-	    in_use(db, "SELECT count(*) FROM event_override WHERE room_id = ?1",
-	    r.id, f, "room %s is used by %ld changed occurrence(s); move or "
-	    "remove them first", ref) ||
-	    in_use(db, "SELECT count(*) FROM booking WHERE room_id = ?1 AND "
-	    "status IN ('requested', 'confirmed')", r.id, f, "room %s has %ld "
-	    "booking(s); cancel them first (herstelctl booking list --room)",
-	    ref))
-		goto fail;
-	/* Declined and cancelled bookings (and their slots) go with the room. */
-	if (store_exec_id(db, "DELETE FROM booking_slot WHERE room_id = ?1",
-	    r.id) < 0 ||
-	    store_exec_id(db, "DELETE FROM booking WHERE room_id = ?1", r.id) < 0 ||
-	    store_exec_id(db, "DELETE FROM closure WHERE room_id = ?1", r.id) < 0 ||
-	    store_exec_id(db, "DELETE FROM room WHERE id = ?1", r.id) < 0 ||
-	    store_audit(db, actor, "room.remove", ref, NULL) || store_commit(db)) {
-		store_fault(f, db);
-		goto fail;
+	if (store_begin_f(db, f))
+		return -1;
+	if (room_unused(db, ref, &r, f) || room_delete(db, &r, f)) {
+		store_rollback(db);
+		return -1;
 	}
-	return 0;
-fail:
-	store_rollback(db);
-	return -1;
+	return store_finish(db, actor, "room.remove", ref, NULL, f);
 }
 
 int
@@ -628,8 +661,8 @@ closure_add(sqlite3 *db, const struct closure_in *in, const char *actor,
 		return -1;
 	if (in->from == NULL || in->to == NULL)
 		return fault_set(f, FAULT_INVALID, "closure needs --from and --to");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (location_get(db, loc, &l, f) ||
 	    (has_room && room_get(db, in->target, &r, f)))
 		goto fail;
@@ -642,8 +675,10 @@ closure_add(sqlite3 *db, const struct closure_in *in, const char *actor,
 		goto fail;
 	}
 	if ((st = store_prepare(db, "INSERT INTO closure (location_id, room_id, "
-	    "start, \"end\", reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) == NULL)
-		goto internal;
+	    "start, \"end\", reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, l.id);
 	if (has_room)
 		sqlite3_bind_int64(st, 2, r.id);
@@ -653,17 +688,14 @@ closure_add(sqlite3 *db, const struct closure_in *in, const char *actor,
 	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	*id = sqlite3_last_insert_rowid(db);
 	*location_id = l.id;
 	snprintf(detail, sizeof(detail), "closure %lld", (long long)*id);
-	if (store_audit(db, actor, "closure.add", in->target, detail) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
-	store_fault(f, db);
+	return store_finish(db, actor, "closure.add", in->target, detail, f);
 fail:
 	store_rollback(db);
 	return -1;
@@ -702,18 +734,16 @@ closure_remove(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 	struct closure c;
 	char detail[64];
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (closure_get(db, id, &c, f))
 		goto fail;
 	snprintf(detail, sizeof(detail), "closure %lld", (long long)id);
-	if (store_exec_id(db, "DELETE FROM closure WHERE id = ?1", id) < 0 ||
-	    store_audit(db, actor, "closure.remove", c.location, detail) ||
-	    store_commit(db)) {
+	if (store_exec_id(db, "DELETE FROM closure WHERE id = ?1", id) < 0) {
 		store_fault(f, db);
 		goto fail;
 	}
-	return 0;
+	return store_finish(db, actor, "closure.remove", c.location, detail, f);
 fail:
 	store_rollback(db);
 	return -1;

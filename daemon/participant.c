@@ -400,12 +400,14 @@ participant_add(sqlite3 *db, const struct participant_in *in,
 		return fault_set(f, FAULT_INVALID, "--resubscribe is for edit");
 	if (new_token(feed) || new_token(unsub))
 		return fault_set(f, FAULT_INTERNAL, "no randomness available");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((st = store_prepare(db, "INSERT INTO participant (email, name, lang, "
 	    "leads, quiet, feed_token, unsub_token, created, modified) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")) == NULL)
-		goto dberr;
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	store_bind_text(st, 1, in->email);
 	store_bind_text(st, 2, c.name);
 	store_bind_text(st, 3, c.lang);
@@ -417,9 +419,9 @@ participant_add(sqlite3 *db, const struct participant_in *in,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT && group_id == 0) {
-		store_rollback(db);
-		return fault_set(f, FAULT_CONFLICT, "a participant with that "
-		    "address exists already");
+		fault_set(f, FAULT_CONFLICT, "a participant with that address "
+		    "exists already");
+		goto fail;
 	}
 	if (rc == SQLITE_CONSTRAINT) {
 		struct participant p;
@@ -430,23 +432,25 @@ participant_add(sqlite3 *db, const struct participant_in *in,
 		 * changes.  The caller answers as for a new person.
 		 */
 		if (store_one(db, "SELECT " COLS " FROM participant WHERE "
-		    "email = ?1", in->email, 0, fill, &p) != 1)
-			goto dberr;
+		    "email = ?1", in->email, 0, fill, &p) != 1) {
+			store_fault(f, db);
+			goto fail;
+		}
 		*id = p.id;
 		action = "participant.link";
-	} else if (rc != SQLITE_DONE)
-		goto dberr;
-	else
+	} else if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	} else
 		*id = sqlite3_last_insert_rowid(db);
-	if (group_id && link_group(db, *id, group_id, c.name))
-		goto dberr;
+	if (group_id && link_group(db, *id, group_id, c.name)) {
+		store_fault(f, db);
+		goto fail;
+	}
 	/* The audit names the person by number only. */
 	snprintf(obj, sizeof(obj), "participant %lld", (long long)*id);
-	if (store_audit(db, actor, action, obj, NULL) || store_commit(db))
-		goto dberr;
-	return 0;
-dberr:
-	store_fault(f, db);
+	return store_finish(db, actor, action, obj, NULL, f);
+fail:
 	store_rollback(db);
 	return -1;
 }
@@ -478,8 +482,10 @@ participant_update(sqlite3 *db, const char *ref,
 	if ((st = store_prepare(db, "UPDATE participant SET email = ?2, "
 	    "name = ?3, lang = ?4, leads = ?5, quiet = ?6, unsubscribed = "
 	    "CASE WHEN ?7 THEN NULL ELSE unsubscribed END, modified = ?8 "
-	    "WHERE id = ?1")) == NULL)
-		goto dberr;
+	    "WHERE id = ?1")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, p.id);
 	store_bind_text(st, 2, in->email ? in->email : p.email);
 	store_bind_text(st, 3, c.name);
@@ -495,11 +501,11 @@ participant_update(sqlite3 *db, const char *ref,
 		    "exists already");
 		goto fail;
 	}
-	if (rc != SQLITE_DONE)
-		goto dberr;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	return 0;
-dberr:
-	store_fault(f, db);
 fail:
 	return -1;
 }
@@ -545,28 +551,35 @@ int
 participant_unsubscribe(sqlite3 *db, const char *token)
 {
 	struct participant p;
+	struct fault f = { 0 };
 	char obj[40];
 	int rc;
 
 	if (token == NULL || strlen(token) != PARTICIPANT_TOKEN_LEN)
 		return 0;
-	if (store_begin(db))
-		return -1;
+	if (store_begin_f(db, &f))
+		goto fail;
 	rc = store_one(db, "SELECT " COLS " FROM participant WHERE "
 	    "unsub_token = ?1", token, 0, fill, &p);
-	if (rc <= 0) {
+	/* Unknown, or unsubscribed before: nothing to write. */
+	if (rc == 0 || (rc > 0 && p.unsubscribed)) {
 		store_rollback(db);
 		return rc;
 	}
-	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
-	if (p.unsubscribed == 0 && (set_unsubscribed(db, p.id) ||
-	    outbox_drop_pending(db, p.id) ||
-	    store_audit(db, "unsubscribe", "participant.unsubscribe", obj,
-	    NULL))) {
+	if (rc < 0 || set_unsubscribed(db, p.id) ||
+	    outbox_drop_pending(db, p.id)) {
+		store_fault(&f, db);
 		store_rollback(db);
-		return -1;
+		goto fail;
 	}
-	return store_commit(db) ? -1 : 1;
+	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
+	if (store_finish(db, "unsubscribe", "participant.unsubscribe", obj,
+	    NULL, &f))
+		goto fail;
+	return 1;
+fail:
+	log_warnx("unsubscribe: %s", f.msg);
+	return -1;
 }
 
 int
@@ -579,23 +592,27 @@ participant_follow(sqlite3 *db, const char *ref, const char *slug, int on,
 	char obj[40];
 	int rc;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (participant_get(db, ref, &p, f) || group_get(db, slug, &g, f))
 		goto fail;
 	if ((st = store_prepare(db, on ? "INSERT INTO follow (participant_id, "
 	    "group_id, created) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING" :
 	    "DELETE FROM follow WHERE participant_id = ?1 AND group_id = ?2"))
-	    == NULL)
-		goto dberr;
+	    == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, p.id);
 	sqlite3_bind_int64(st, 2, g.id);
 	if (on)
 		sqlite3_bind_int64(st, 3, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto dberr;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	if (sqlite3_changes(db) == 0) {
 		fault_set(f, FAULT_CONFLICT, on ? "participant %lld follows "
 		    "group %s already" : "participant %lld does not follow "
@@ -603,12 +620,8 @@ participant_follow(sqlite3 *db, const char *ref, const char *slug, int on,
 		goto fail;
 	}
 	snprintf(obj, sizeof(obj), "participant %lld", (long long)p.id);
-	if (store_audit(db, actor, on ? "participant.follow" :
-	    "participant.unfollow", obj, g.slug) || store_commit(db))
-		goto dberr;
-	return 0;
-dberr:
-	store_fault(f, db);
+	return store_finish(db, actor, on ? "participant.follow" :
+	    "participant.unfollow", obj, g.slug, f);
 fail:
 	store_rollback(db);
 	return -1;

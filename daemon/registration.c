@@ -396,11 +396,11 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	char obj[40], detail[96], day[16];
 	time_t rid, now = clock_now();
 	sqlite3_stmt *st;
-	int n = 0, going;
+	int n = 0, going, ret;
 
 	memset(res, 0, sizeof(*res));
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((ev = event_get(db, event_id, f)) == NULL ||
 	    participant_get_for(db, who, group_id, &p, f) ||
 	    open_for(ev, date, &rid, f))
@@ -433,12 +433,16 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	if (rid && r0 && rx) {
 		/* Back in after sitting it out: their place, if there is one. */
 		if (store_exec_id(db, "DELETE FROM registration WHERE "
-		    "id = ?1", rx->id))
-			goto dberr;
+		    "id = ?1", rx->id)) {
+			store_fault(f, db);
+			goto fail;
+		}
 		if (strcmp(r0->status, "going") == 0 &&
 		    (going = fits(db, ev, rid, capacity_of(db, ev))) <= 0) {
-			if (going < 0)
-				goto dberr;
+			if (going < 0) {
+				store_fault(f, db);
+				goto fail;
+			}
 			fault_set(f, FAULT_CONFLICT, "the occurrence of %s is "
 			    "full", date);
 			goto fail;
@@ -451,22 +455,29 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	}
 	/* The whole series takes over their single occurrences. */
 	if (rid == 0 && n > 0 && exec2(db, "DELETE FROM registration WHERE "
-	    "event_id = ?1 AND participant_id = ?2", ev->id, p.id))
-		goto dberr;
-	if ((going = fits(db, ev, rid, capacity_of(db, ev))) < 0)
-		goto dberr;
+	    "event_id = ?1 AND participant_id = ?2", ev->id, p.id)) {
+		store_fault(f, db);
+		goto fail;
+	}
+	if ((going = fits(db, ev, rid, capacity_of(db, ev))) < 0) {
+		store_fault(f, db);
+		goto fail;
+	}
 	if ((st = store_prepare(db, "INSERT INTO registration (event_id, "
 	    "participant_id, occurrence, status, created, modified) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?5)")) == NULL)
-		goto dberr;
+	    "(?1, ?2, ?3, ?4, ?5, ?5)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, ev->id);
 	sqlite3_bind_int64(st, 2, p.id);
 	sqlite3_bind_int64(st, 3, rid);
 	store_bind_text(st, 4, going ? "going" : "waitlist");
 	sqlite3_bind_int64(st, 5, now);
 	if (sqlite3_step(st) != SQLITE_DONE) {
+		store_fault(f, db);
 		sqlite3_finalize(st);
-		goto dberr;
+		goto fail;
 	}
 	sqlite3_finalize(st);
 	res->id = sqlite3_last_insert_rowid(db);
@@ -487,14 +498,10 @@ done:
 	if (reg_plan(db, ev->id, p.id, 1, f))
 		goto fail;
 	snprintf(obj, sizeof(obj), "event %lld", (long long)ev->id);
-	if (store_audit(db, actor, "registration.add", obj, detail) ||
-	    store_commit(db))
-		goto dberr;
+	ret = store_finish(db, actor, "registration.add", obj, detail, f);
 	free(rows);
 	event_free(ev);
-	return 0;
-dberr:
-	store_fault(f, db);
+	return ret;
 fail:
 	store_rollback(db);
 	free(rows);
@@ -512,10 +519,10 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 	const struct reg_row *r0, *rx;
 	char obj[40], detail[96];
 	time_t rid = 0;
-	int n = 0;
+	int n = 0, ret;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((ev = event_get(db, event_id, f)) == NULL ||
 	    participant_get_for(db, who, group_id, &p, f))
 		goto fail;
@@ -537,14 +544,18 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 		/* The series registration and the sitting-out rows with it. */
 		if (exec2(db, "DELETE FROM registration WHERE event_id = ?1 AND "
 		    "participant_id = ?2 AND (occurrence = 0 OR status = "
-		    "'cancelled')", ev->id, p.id))
-			goto dberr;
+		    "'cancelled')", ev->id, p.id)) {
+			store_fault(f, db);
+			goto fail;
+		}
 		snprintf(detail, sizeof(detail), "participant %lld, all",
 		    (long long)p.id);
 	} else if (rx && strcmp(rx->status, "cancelled") != 0) {
 		if (store_exec_id(db, "DELETE FROM registration WHERE "
-		    "id = ?1", rx->id))
-			goto dberr;
+		    "id = ?1", rx->id)) {
+			store_fault(f, db);
+			goto fail;
+		}
 		snprintf(detail, sizeof(detail), "participant %lld, %s",
 		    (long long)p.id, date);
 	} else if (r0 && rx == NULL) {
@@ -554,16 +565,20 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 		/* Registered for the series: sits this one out. */
 		if ((st = store_prepare(db, "INSERT INTO registration "
 		    "(event_id, participant_id, occurrence, status, created, "
-		    "modified) VALUES (?1, ?2, ?3, 'cancelled', ?4, ?4)")) == NULL)
-			goto dberr;
+		    "modified) VALUES (?1, ?2, ?3, 'cancelled', ?4, ?4)")) == NULL) {
+			store_fault(f, db);
+			goto fail;
+		}
 		sqlite3_bind_int64(st, 1, ev->id);
 		sqlite3_bind_int64(st, 2, p.id);
 		sqlite3_bind_int64(st, 3, rid);
 		sqlite3_bind_int64(st, 4, clock_now());
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			goto dberr;
+		if (rc != SQLITE_DONE) {
+			store_fault(f, db);
+			goto fail;
+		}
 		snprintf(detail, sizeof(detail), "participant %lld, %s (sits "
 		    "out)", (long long)p.id, date);
 	} else {
@@ -574,14 +589,10 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 	snprintf(obj, sizeof(obj), "event %lld", (long long)ev->id);
 	if (reg_plan(db, ev->id, p.id, 1, f) || promote(db, ev, f))
 		goto fail;
-	if (store_audit(db, actor, "registration.remove", obj, detail) ||
-	    store_commit(db))
-		goto dberr;
+	ret = store_finish(db, actor, "registration.remove", obj, detail, f);
 	free(rows);
 	event_free(ev);
-	return 0;
-dberr:
-	store_fault(f, db);
+	return ret;
 fail:
 	store_rollback(db);
 	free(rows);
@@ -1209,15 +1220,15 @@ reg_followup(sqlite3 *db, int64_t event_id, const char *date,
 	int64_t *v = NULL;
 	time_t rid = 0;
 	char obj[40], detail[64], day[16];
-	int n = 0, rc;
+	int n = 0, rc, ret;
 
 	*queued = 0;
 	if (notes == NULL || text_check(f, "the notes", notes,
 	    FOLLOWUP_MAX_CHARS, 1, 1))
 		return notes ? -1 : fault_set(f, FAULT_INVALID, "the notes are "
 		    "required (--file)");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((ev = event_get(db, event_id, f)) == NULL)
 		goto fail;
 	if (ev->rrule[0] && date == NULL) {
@@ -1269,14 +1280,10 @@ reg_followup(sqlite3 *db, int64_t event_id, const char *date,
 	date_of(ev, rid, day);
 	snprintf(obj, sizeof(obj), "event %lld", (long long)ev->id);
 	snprintf(detail, sizeof(detail), "%s: %ld message(s)", day, *queued);
-	if (store_audit(db, actor, "event.followup", obj, detail) ||
-	    store_commit(db))
-		goto dberr;
+	ret = store_finish(db, actor, "event.followup", obj, detail, f);
 	free(v);
 	event_free(ev);
-	return 0;
-dberr:
-	store_fault(f, db);
+	return ret;
 fail:
 	store_rollback(db);
 	free(v);

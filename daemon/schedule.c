@@ -27,6 +27,16 @@
  *   booking approve the request is confirmed; the group is mailed
  *   booking decline the request is declined, its slots freed; mailed
  *   room edit       a room that holds more moves its waiting lists up
+ *   room remove     refused while events or open bookings use it; its
+ *                   declined and cancelled bookings and their slots go,
+ *                   then its closures and the room
+ *   location remove refused while rooms, events or active tokens use
+ *                   it; its revoked tokens go, then its closures and
+ *                   the location
+ *   group remove    refused while events, active tokens or open
+ *                   bookings use it; its revoked tokens go, bookings
+ *                   that are over keep their record without it, then
+ *                   the group
  *   participant edit  reminders are planned anew (lead times, quiet
  *                   hours, language, a resubscription)
  *   participant forget  places they held go to the waiting lists, then
@@ -63,6 +73,7 @@
 #include "hersteld/registration.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
+#include "hersteld/token.h"
 #include "hersteld/topic.h"
 #include "hersteld/when.h"
 
@@ -425,6 +436,58 @@ schedule_room_edit(sqlite3 *db, const char *ref, const struct room_in *in,
 fail:
 	store_rollback(db);
 	return -1;
+}
+
+int
+schedule_room_remove(sqlite3 *db, const char *ref, const char *actor,
+    struct fault *f)
+{
+	struct room r;
+
+	if (store_begin_f(db, f))
+		return -1;
+	/* Declined and cancelled bookings (and their slots) go first. */
+	if (room_unused(db, ref, &r, f) || booking_drop_room(db, r.id, f) ||
+	    room_delete(db, &r, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	return store_finish(db, actor, "room.remove", ref, NULL, f);
+}
+
+/* ---- locations and groups ---- */
+
+int
+schedule_location_remove(sqlite3 *db, const char *slug, const char *actor,
+    struct fault *f)
+{
+	struct location l;
+
+	if (store_begin_f(db, f))
+		return -1;
+	if (location_unused(db, slug, &l, f) ||
+	    token_drop_location(db, l.id, f) || location_delete(db, &l, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	return store_finish(db, actor, "location.remove", slug, NULL, f);
+}
+
+int
+schedule_group_remove(sqlite3 *db, const char *slug, const char *actor,
+    struct fault *f)
+{
+	struct group g;
+
+	if (store_begin_f(db, f))
+		return -1;
+	/* Bookings that are over keep their record without the group. */
+	if (group_unused(db, slug, &g, f) || token_drop_group(db, g.id, f) ||
+	    booking_drop_group(db, g.id, f) || group_delete(db, &g, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	return store_finish(db, actor, "group.remove", g.slug, g.name, f);
 }
 
 /* ---- participants ---- */

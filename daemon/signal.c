@@ -40,15 +40,17 @@ signal_add(sqlite3 *db, int64_t event_id, const char *text,
 		    category);
 	if (text_check(f, "the signal", text, SIGNAL_MAX_CHARS, 1, 1))
 		return -1;
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (event_id && (ev = event_get(db, event_id, f)) == NULL)
 		goto fail;
 	if (group_id == 0 && ev != NULL)
 		group_id = ev->group_id;
 	if ((st = store_prepare(db, "INSERT INTO signal (event_id, group_id, "
-	    "category, text, created) VALUES (?1, ?2, ?3, ?4, ?5)")) == NULL)
-		goto internal;
+	    "category, text, created) VALUES (?1, ?2, ?3, ?4, ?5)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	if (event_id)
 		sqlite3_bind_int64(st, 1, event_id);
 	if (group_id)
@@ -58,17 +60,15 @@ signal_add(sqlite3 *db, int64_t event_id, const char *text,
 	sqlite3_bind_int64(st, 5, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	*id = sqlite3_last_insert_rowid(db);
 	snprintf(object, sizeof(object), "signal %lld", (long long)*id);
-	if (store_audit(db, actor, "signal.add", object, category) ||
-	    store_commit(db))
-		goto internal;
+	rc = store_finish(db, actor, "signal.add", object, category, f);
 	event_free(ev);
-	return 0;
-internal:
-	store_fault(f, db);
+	return rc;
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -163,8 +163,8 @@ signal_close(sqlite3 *db, int64_t id, const char *note, const char *actor,
 		    "was done, so that parents can be told");
 	if (text_check(f, "--note", note, SIGNAL_NOTE_MAX_CHARS, 1, 1))
 		return -1;
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (signal_get(db, id, &s, f))
 		goto fail;
 	if (strcmp(s.status, "closed") == 0) {
@@ -173,21 +173,21 @@ signal_close(sqlite3 *db, int64_t id, const char *note, const char *actor,
 		goto fail;
 	}
 	if ((st = store_prepare(db, "UPDATE signal SET status = 'closed', "
-	    "note = ?2, closed = ?3 WHERE id = ?1")) == NULL)
-		goto internal;
+	    "note = ?2, closed = ?3 WHERE id = ?1")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, note);
 	sqlite3_bind_int64(st, 3, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(object, sizeof(object), "signal %lld", (long long)id);
-	if (rc != SQLITE_DONE ||
-	    store_audit(db, actor, "signal.close", object, note) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
-	store_fault(f, db);
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
+	return store_finish(db, actor, "signal.close", object, note, f);
 fail:
 	store_rollback(db);
 	return -1;

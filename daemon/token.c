@@ -129,8 +129,8 @@ token_create(sqlite3 *db, const char *role, const char *group,
 		break;
 	}
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((group && group_get(db, group, &g, f)) ||
 	    (location && location_get(db, location, &l, f)))
 		goto fail;
@@ -147,8 +147,10 @@ token_create(sqlite3 *db, const char *role, const char *group,
 		goto fail;
 	}
 	if ((st = store_prepare(db, "INSERT INTO token (name, role, group_id, "
-	    "location_id, hash, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) == NULL)
-		goto internal;
+	    "location_id, hash, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, role_name(r));
 	if (group)
@@ -159,19 +161,20 @@ token_create(sqlite3 *db, const char *role, const char *group,
 	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	*id = sqlite3_last_insert_rowid(db);
 	snprintf(object, sizeof(object), "token %lld", (long long)*id);
 	snprintf(detail, sizeof(detail), "%s%s%s", role_name(r),
 	    group ? " of group " : location ? " of location " : "",
 	    group ? g.slug : location ? l.slug : "");
-	if (store_audit(db, actor, "token.create", object, detail) ||
-	    store_commit(db))
-		goto internal;
+	if (store_finish(db, actor, "token.create", object, detail, f)) {
+		OPENSSL_cleanse(secret, TOKEN_SECRET_LEN + 1);
+		return -1;
+	}
 	return 0;
-internal:
-	store_fault(f, db);
 fail:
 	store_rollback(db);
 	/* Nothing was stored; the caller must not show a secret. */
@@ -242,8 +245,8 @@ token_revoke(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 	char object[32];
 	int rc;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (token_get(db, id, &t, f))
 		goto fail;
 	if (t.revoked != 0) {
@@ -252,20 +255,20 @@ token_revoke(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
 		goto fail;
 	}
 	if ((st = store_prepare(db, "UPDATE token SET revoked = ?2 "
-	    "WHERE id = ?1 AND revoked IS NULL")) == NULL)
-		goto internal;
+	    "WHERE id = ?1 AND revoked IS NULL")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(object, sizeof(object), "token %lld", (long long)id);
-	if (rc != SQLITE_DONE ||
-	    store_audit(db, actor, "token.revoke", object, t.name) ||
-	    store_commit(db))
-		goto internal;
-	return 0;
-internal:
-	store_fault(f, db);
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
+	return store_finish(db, actor, "token.revoke", object, t.name, f);
 fail:
 	store_rollback(db);
 	return -1;
@@ -311,4 +314,22 @@ token_authenticate(sqlite3 *db, const char *secret, struct principal *p)
 done:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+token_drop_group(sqlite3 *db, int64_t group_id, struct fault *f)
+{
+	if (store_exec_id(db, "DELETE FROM token WHERE group_id = ?1",
+	    group_id) < 0)
+		return store_fault(f, db);
+	return 0;
+}
+
+int
+token_drop_location(sqlite3 *db, int64_t location_id, struct fault *f)
+{
+	if (store_exec_id(db, "DELETE FROM token WHERE location_id = ?1",
+	    location_id) < 0)
+		return store_fault(f, db);
+	return 0;
 }

@@ -59,16 +59,18 @@ topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
 
 	if (text_check(f, "the topic", text, TOPIC_MAX_CHARS, 1, 0))
 		return -1;
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if ((ev = event_get(db, event_id, f)) == NULL ||
 	    topic_open(ev, now, f) ||
 	    (participant && participant_id(db, participant, group_id, &pid, f)))
 		goto fail;
 	if ((st = store_prepare(db, "INSERT INTO topic (event_id, text, "
 	    "participant_id, created, modified) VALUES (?1, ?2, ?3, ?4, ?4)"))
-	    == NULL)
-		goto internal;
+	    == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, event_id);
 	store_bind_text(st, 2, text);
 	if (pid)
@@ -76,17 +78,15 @@ topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
 	sqlite3_bind_int64(st, 4, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	*id = sqlite3_last_insert_rowid(db);
 	snprintf(object, sizeof(object), "topic %lld", (long long)*id);
-	if (store_audit(db, actor, "topic.suggest", object, ev->uid) ||
-	    store_commit(db))
-		goto internal;
+	rc = store_finish(db, actor, "topic.suggest", object, ev->uid, f);
 	event_free(ev);
-	return 0;
-internal:
-	store_fault(f, db);
+	return rc;
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -129,8 +129,8 @@ topic_vote(sqlite3 *db, int64_t id, const char *participant,
 	char voter[300], object[32];
 	int rc;
 
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (topic_get(db, id, &t, f) ||
 	    (ev = event_get(db, t.event_id, f)) == NULL ||
 	    topic_open(ev, clock_now(), f) ||
@@ -148,8 +148,10 @@ topic_vote(sqlite3 *db, int64_t id, const char *participant,
 		snprintf(voter, sizeof(voter), "%s", actor);
 	if ((st = store_prepare(db, "INSERT INTO topic_vote (topic_id, voter, "
 	    "participant_id, created) VALUES (?1, ?2, ?3, ?4) "
-	    "ON CONFLICT DO NOTHING")) == NULL)
-		goto internal;
+	    "ON CONFLICT DO NOTHING")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, voter);
 	if (pid)
@@ -157,21 +159,20 @@ topic_vote(sqlite3 *db, int64_t id, const char *participant,
 	sqlite3_bind_int64(st, 4, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto internal;
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
 	if (sqlite3_changes(db) == 0) {
 		fault_set(f, FAULT_CONFLICT, "%s already voted on topic %lld",
 		    pid ? "this participant has" : "you have", (long long)id);
 		goto fail;
 	}
 	snprintf(object, sizeof(object), "topic %lld", (long long)id);
-	if (store_audit(db, actor, "topic.vote", object,
-	    pid ? "on behalf of a participant" : NULL) || store_commit(db))
-		goto internal;
+	rc = store_finish(db, actor, "topic.vote", object,
+	    pid ? "on behalf of a participant" : NULL, f);
 	event_free(ev);
-	return 0;
-internal:
-	store_fault(f, db);
+	return rc;
 fail:
 	store_rollback(db);
 	event_free(ev);
@@ -185,12 +186,13 @@ topic_decide(sqlite3 *db, int64_t id, const char *status, const char *actor,
 	struct event *ev = NULL;
 	struct topic t;
 	char object[32], action[32];
+	int rc;
 
 	if (strcmp(status, "accepted") && strcmp(status, "rejected"))
 		return fault_set(f, FAULT_INVALID, "a topic is accepted or "
 		    "rejected");
-	if (store_begin(db))
-		return fault_set(f, FAULT_INTERNAL, "database busy");
+	if (store_begin_f(db, f))
+		return -1;
 	if (topic_get(db, id, &t, f) ||
 	    (ev = event_get(db, t.event_id, f)) == NULL ||
 	    topic_open(ev, clock_now(), f))
@@ -213,14 +215,13 @@ topic_decide(sqlite3 *db, int64_t id, const char *status, const char *actor,
 	    "UPDATE topic SET status = 'accepted', modified = unixepoch() "
 	    "WHERE id = ?1" :
 	    "UPDATE topic SET status = 'rejected', modified = unixepoch() "
-	    "WHERE id = ?1", id) ||
-	    store_audit(db, actor, action, object, ev->uid) ||
-	    store_commit(db)) {
+	    "WHERE id = ?1", id)) {
 		store_fault(f, db);
 		goto fail;
 	}
+	rc = store_finish(db, actor, action, object, ev->uid, f);
 	event_free(ev);
-	return 0;
+	return rc;
 fail:
 	store_rollback(db);
 	event_free(ev);

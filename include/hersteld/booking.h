@@ -161,6 +161,15 @@ int	booking_set_declined(sqlite3 *, int64_t id, const char *reason,
 /* Cancel a booking, or one occurrence of it (date: YYYY-MM-DD, or NULL). */
 int	booking_cancel(sqlite3 *, int64_t id, const char *date,
 	    const char *actor, struct fault *);
+/*
+ * Inside the caller's transaction: the bookings of room room_id and their
+ * slots are deleted, for schedule_room_remove once room_unused found
+ * none open (only declined and cancelled ones are left then);
+ * the bookings of group group_id keep their record without the group,
+ * for schedule_group_remove.  0, or -1 with f filled.
+ */
+int	booking_drop_room(sqlite3 *, int64_t room_id, struct fault *);
+int	booking_drop_group(sqlite3 *, int64_t group_id, struct fault *);
 /* Hold a skipped or cancelled occurrence (date) of a series again. */
 int	booking_restore(sqlite3 *, int64_t id, const char *date,
 	    const struct booking_viewer *, const char *actor,

@@ -49,11 +49,16 @@ int	group_add(sqlite3 *, const struct group_in *, const char *actor,
 int	group_edit(sqlite3 *, const char *slug, const struct group_in *,
 	    const char *actor, struct fault *);
 /*
- * Refused while events or active tokens refer to the group; revoked
- * tokens bound to it go with it.
+ * Removing a group is schedule_group_remove (revoked tokens bound to it
+ * go with it; bookings that are over keep their record without it).
+ * Inside the caller's transaction: group_unused loads it into *g when
+ * nothing still uses it (events, active tokens, open bookings; else a
+ * conflict saying what), and group_delete removes the row.  0, or -1
+ * with f filled.
  */
-int	group_remove(sqlite3 *, const char *slug, const char *actor,
+int	group_unused(sqlite3 *, const char *slug, struct group *g,
 	    struct fault *);
+int	group_delete(sqlite3 *, const struct group *, struct fault *);
 
 /* 0 and out filled, or -1 with a not-found (or database) fault. */
 int	group_get(sqlite3 *, const char *slug, struct group *out,

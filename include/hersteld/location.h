@@ -84,6 +84,18 @@ int	location_add(sqlite3 *, const struct location_in *, const char *actor,
 	    int64_t *id, struct fault *);
 int	location_edit(sqlite3 *, const char *slug, const struct location_in *,
 	    const char *actor, struct fault *);
+/*
+ * Removing a location is schedule_location_remove (its tokens, revoked
+ * ones included, go with it).  Inside the caller's transaction:
+ * location_unused loads it into *l when nothing still uses it (rooms,
+ * events, active tokens; else a conflict saying what), and
+ * location_delete removes its closures and the row.  location_remove
+ * does both in a transaction of its own, for a location no token refers
+ * to.  0, or -1 with f filled.
+ */
+int	location_unused(sqlite3 *, const char *slug, struct location *l,
+	    struct fault *);
+int	location_delete(sqlite3 *, const struct location *, struct fault *);
 int	location_remove(sqlite3 *, const char *slug, const char *actor,
 	    struct fault *);
 /* 0 and out filled, or -1 with a not-found fault. */
@@ -105,6 +117,18 @@ int	room_add(sqlite3 *, const struct room_in *, const char *actor,
  */
 int	room_update(sqlite3 *, const char *ref, const struct room_in *,
 	    struct room *was, struct fault *);
+/*
+ * Removing a room is schedule_room_remove (its declined and cancelled
+ * bookings go with it).  Inside the caller's transaction: room_unused
+ * loads it into *r when nothing still uses it (events, changed
+ * occurrences, open bookings; else a conflict saying what), and
+ * room_delete removes its closures and the row.  room_remove does both
+ * in a transaction of its own, for a room no booking refers to.  0, or
+ * -1 with f filled.
+ */
+int	room_unused(sqlite3 *, const char *ref, struct room *r,
+	    struct fault *);
+int	room_delete(sqlite3 *, const struct room *, struct fault *);
 int	room_remove(sqlite3 *, const char *ref, const char *actor,
 	    struct fault *);
 int	room_get(sqlite3 *, const char *ref, struct room *out, struct fault *);

@@ -57,6 +57,18 @@ int	schedule_booking_decline(sqlite3 *, int64_t id, const char *reason,
 /* A room (location.h); ref is "LOC/ROOM". */
 int	schedule_room_edit(sqlite3 *, const char *ref, const struct room_in *,
 	    const char *actor, struct fault *);
+/* Refused while events or open bookings use it (room_unused). */
+int	schedule_room_remove(sqlite3 *, const char *ref, const char *actor,
+	    struct fault *);
+
+/*
+ * Remove a location or a group (location.h, group.h): refused while
+ * something still uses it (location_unused, group_unused).
+ */
+int	schedule_location_remove(sqlite3 *, const char *slug,
+	    const char *actor, struct fault *);
+int	schedule_group_remove(sqlite3 *, const char *slug, const char *actor,
+	    struct fault *);
 
 /* Participants (participant.h); ref is an id or an address. */
 int	schedule_participant_edit(sqlite3 *, const char *ref,

@@ -56,6 +56,14 @@ int	token_list(sqlite3 *, int (*cb)(const struct token *, void *), void *,
 	    struct fault *);
 /* Mark a token revoked now; an unknown or already revoked id is a fault. */
 int	token_revoke(sqlite3 *, int64_t id, const char *actor, struct fault *);
+/*
+ * Delete every token bound to group group_id, or to location
+ * location_id, inside the caller's transaction (schedule_group_remove,
+ * schedule_location_remove; active ones were refused before).  0, or -1
+ * with f filled.
+ */
+int	token_drop_group(sqlite3 *, int64_t group_id, struct fault *);
+int	token_drop_location(sqlite3 *, int64_t location_id, struct fault *);
 
 /*
  * Resolve a presented secret; 0 and p filled, or -1 (unknown or revoked,

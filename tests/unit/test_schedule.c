@@ -25,6 +25,7 @@
 #include "hersteld/registration.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
+#include "hersteld/token.h"
 #include "hersteld/when.h"
 #include "testlib.h"
 
@@ -203,6 +204,88 @@ test_a_cancellation_queues_one_mail_per_registrant(void **state)
 	    "'event.cancel' AND ?1 > 0", 1), 1);
 }
 
+/* Book room (LOC/ROOM) for group on start, 2 hours, and cancel it. */
+static int64_t
+book_and_cancel(const char *room, const char *group, const char *start)
+{
+	static const struct booking_viewer admin = { .all = 1 };
+	struct booking_in in = { .room = room, .start = start,
+	    .duration = "2h", .title = "Overleg", .group = group };
+	struct booking_result res = { 0 };
+	struct conflicts refused = { 0 };
+	struct fault f = { 0 };
+
+	must(schedule_booking_add(db, &in, &admin, "test", &res, &refused, &f),
+	    &f, "booking add");
+	conflicts_free(&res.skipped);
+	must(booking_cancel(db, res.id, NULL, "test", &f), &f, "cancel");
+	return res.id;
+}
+
+static void
+test_removing_a_room_takes_its_cancelled_bookings(void **state)
+{
+	struct room_in small = { "herstelhuis/klein", "Klein", NULL, 4, 0, 0 };
+	struct fault f = { 0 };
+	struct room r;
+	int64_t id, booking;
+
+	(void)state;
+	must(room_add(db, &small, "test", &id, &f), &f, "room add");
+	must(room_get(db, "herstelhuis/klein", &r, &f), &f, "room get");
+	booking = book_and_cancel("herstelhuis/klein", "lotgenoten",
+	    "2026-12-17 10:00");
+	assert_true(count("SELECT count(*) FROM booking_slot WHERE "
+	    "booking_id = ?1", booking) > 0);
+	must(schedule_room_remove(db, "herstelhuis/klein", "test", &f), &f,
+	    "room remove");
+	assert_int_equal(count("SELECT count(*) FROM booking WHERE room_id = ?1",
+	    r.id), 0);
+	assert_int_equal(count("SELECT count(*) FROM booking_slot WHERE "
+	    "room_id = ?1", r.id), 0);
+	assert_int_equal(count("SELECT count(*) FROM booking_slot WHERE "
+	    "booking_id = ?1", booking), 0);
+	assert_int_equal(count("SELECT count(*) FROM room WHERE id = ?1", r.id),
+	    0);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE action = "
+	    "'room.remove' AND object = 'herstelhuis/klein' AND ?1 > 0", 1), 1);
+}
+
+static void
+test_removing_a_group_removes_its_tokens(void **state)
+{
+	static const struct group_in g = { "buurt", "Buurtgroep",
+	    "steungroep", "buurt@example.org", 0 };
+	char secret[TOKEN_SECRET_LEN + 1];
+	struct fault f = { 0 };
+	int64_t gid, token, booking;
+	long audit;
+
+	(void)state;
+	must(group_add(db, &g, "test", &gid, &f), &f, "group add");
+	must(token_create(db, "organizer", "buurt", NULL, "Buurt", "test",
+	    &token, secret, &f), &f, "token create");
+	/* An active token keeps the group. */
+	assert_int_equal(schedule_group_remove(db, "buurt", "test", &f), -1);
+	assert_int_equal(f.kind, FAULT_CONFLICT);
+	memset(&f, 0, sizeof(f));
+	must(token_revoke(db, token, "test", &f), &f, "token revoke");
+	booking = book_and_cancel("herstelhuis/zaal", "buurt",
+	    "2026-12-24 10:00");
+	audit = count("SELECT count(*) FROM audit WHERE ?1 > 0", 1);
+	must(schedule_group_remove(db, "buurt", "test", &f), &f, "group remove");
+	assert_int_equal(count("SELECT count(*) FROM token WHERE id = ?1",
+	    token), 0);
+	assert_int_equal(count("SELECT count(*) FROM token WHERE group_id = ?1",
+	    gid), 0);
+	assert_int_equal(count("SELECT count(*) FROM grp WHERE id = ?1", gid), 0);
+	/* The cancelled booking keeps its record without the group. */
+	assert_int_equal(count("SELECT count(*) FROM booking WHERE id = ?1 AND "
+	    "group_id IS NULL", booking), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE ?1 > 0", 1),
+	    audit + 1);
+}
+
 int
 main(void)
 {
@@ -212,6 +295,8 @@ main(void)
 		cmocka_unit_test(test_forgetting_someone_gives_their_place_to_the_waiting_list),
 		cmocka_unit_test(test_a_refused_change_leaves_nothing_behind),
 		cmocka_unit_test(test_a_cancellation_queues_one_mail_per_registrant),
+		cmocka_unit_test(test_removing_a_room_takes_its_cancelled_bookings),
+		cmocka_unit_test(test_removing_a_group_removes_its_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
