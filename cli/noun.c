@@ -106,7 +106,10 @@ room_arg(int argc, char **argv, int first, const char *usage)
 	r = client_escape(slash + 1);
 	*slash = '/';
 	n = strlen(l) + strlen(r) + 8;
-	out = malloc(n);
+	if ((out = malloc(n)) == NULL) {
+		fprintf(stderr, "herstelctl: out of memory\n");
+		exit(EX_OSERR);
+	}
 	snprintf(out, n, "%s/%s", l, r);
 	free(l);
 	free(r);

@@ -201,7 +201,7 @@ int
 parse_opts(int argc, char **argv, const char *usage, const struct option *opts,
     void (*cb)(int, const char *, void *), void *arg)
 {
-	struct option all[40];
+	struct option all[41];	/* 38 options, help, json, the end */
 	int n = 0, ch;
 
 	for (; opts && opts[n].name && n < 38; n++)

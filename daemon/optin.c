@@ -355,3 +355,22 @@ optin_forget(sqlite3 *db, const char *email)
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
+
+int
+optin_purge(sqlite3 *db, time_t now, long keep)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_exec_id(db, "DELETE FROM optin WHERE expires <= ?1 OR "
+	    "used IS NOT NULL", now))
+		return -1;
+	if ((st = store_prepare(db, "DELETE FROM outbox WHERE kind = "
+	    "'confirmation' AND (key LIKE 'optin:%' OR key LIKE 'melink:%') "
+	    "AND status IN ('sent', 'failed') AND created <= ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now - keep);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -53,6 +53,8 @@
  *                   mails for today)
  *   nightly (03:00) booked series are extended to the horizon; reminders
  *                   are planned as far as the planning window reaches;
+ *                   web requests whose link expired or was used, and old
+ *                   link mails, are dropped;
  *                   the log is checkpointed (again, should a reader have
  *                   kept it busy after an erasure)
  */
@@ -711,6 +713,27 @@ next_night(time_t now)
 	return t;
 }
 
+/*
+ * Drop web requests whose link expired or was used and link mails older
+ * than a link lives (and than the one day the per-address limit counts).
+ */
+static void
+purge_web_requests(sqlite3 *db)
+{
+	long keep = (long)conf_current()->web_confirm_hours * 3600;
+
+	if (keep < 86400)
+		keep = 86400;
+	if (store_begin(db))
+		return;
+	if (optin_purge(db, clock_now(), keep)) {
+		log_warnx("web requests: cannot purge: %s", sqlite3_errmsg(db));
+		store_rollback(db);
+		return;
+	}
+	store_commit(db);
+}
+
 static void *
 nightly_main(void *arg)
 {
@@ -728,6 +751,9 @@ nightly_main(void *arg)
 		/* Reminders of what the planning window newly reaches. */
 		if (db != NULL)
 			reg_plan_all(db);
+		/* Addresses of web requests nobody confirmed, and link mails. */
+		if (db != NULL)
+			purge_web_requests(db);
 		/* An erasure whose log could not be emptied then is now. */
 		if (db != NULL)
 			store_checkpoint(db);

@@ -3,7 +3,8 @@
  * token is the personal link every mail carries (melink.h); an unknown
  * or replaced one gets the same 404 as any missing page.  GET only
  * shows; every change is a POST with the page's signed form token
- * (purpose "me:TOKEN"), done by the same domain functions herstelctl
+ * (purpose "me:TOKEN"; "me-forget:TOKEN" for erasure, so that no other
+ * form's token erases anyone), done by the same domain functions herstelctl
  * uses: reg_unregister (the waiting list moves up), schedule_participant
  * _edit (reminders planned anew), the one-click unsubscribe, and
  * schedule_participant_forget.  /link answers alike whether the address
@@ -345,7 +346,8 @@ forget_page(const struct web_req *r, const char *token)
 	struct me m = { .r = r, .h = &h, .token = token };
 	char purpose[128];
 
-	snprintf(purpose, sizeof(purpose), "me:%s", token);
+	/* Its own purpose: no other form's token can erase a person. */
+	snprintf(purpose, sizeof(purpose), "me-forget:%s", token);
 	if (web_csrf_make(purpose, m.csrf, sizeof(m.csrf)))
 		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
 	html_init(&h, WEB_MAX_PAGE);
@@ -408,7 +410,8 @@ act(const struct web_req *r, sqlite3 *db, const char *token,
 	const char *date;
 	int64_t eid;
 
-	snprintf(purpose, sizeof(purpose), "me:%s", token);
+	snprintf(purpose, sizeof(purpose), "%s:%s", strcmp(action, "forget") ==
+	    0 ? "me-forget" : "me", token);
 	if (web_form_parse(r->c, r->body, r->len, &form) ||
 	    !web_csrf_check(purpose, web_form_get(&form, "csrf")))
 		return web_message(r, 403, T_FORBIDDEN, T_FORBIDDEN_TEXT);

@@ -86,4 +86,12 @@ int	optin_mark(sqlite3 *, int64_t id, int used);
  */
 int	optin_forget(sqlite3 *, const char *email);
 
+/*
+ * Inside the caller's transaction: requests whose link has expired or was
+ * used, and the link mails (confirmation and personal link) sent or
+ * failed more than keep seconds ago, so that an address nobody confirmed
+ * is not kept longer than its link worked.  0 or -1.
+ */
+int	optin_purge(sqlite3 *, time_t now, long keep);
+
 #endif

@@ -188,6 +188,13 @@ def test_web_me_forget_asks_first_then_erases_every_trace(d):
     status, _, _ = w.post(d, form["action"], {})
     assert status == 403
     assert d.dump() == before
+    # The token of another form on the page does not erase anyone.
+    _, _, main = w.get(d, me)
+    other = [f for f in main.forms if "/forget" not in f["action"]][0]
+    status, _, _ = w.post(d, form["action"],
+                          {"csrf": other["inputs"]["csrf"]})
+    assert status == 403
+    assert d.dump() == before
     status, _, body = w.post(d, form["action"], form["inputs"])
     assert status == 200, body
     assert "gewist" in w.Page(body).all_text

@@ -21,12 +21,14 @@
 #include "hersteld/group.h"
 #include "hersteld/location.h"
 #include "hersteld/log.h"
+#include "hersteld/optin.h"
 #include "hersteld/participant.h"
 #include "hersteld/registration.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/token.h"
 #include "hersteld/when.h"
+#include "testclock.h"
 #include "testlib.h"
 
 static sqlite3 *db;
@@ -286,6 +288,52 @@ test_removing_a_group_removes_its_tokens(void **state)
 	    audit + 1);
 }
 
+/*
+ * Web requests nobody confirmed do not keep an address longer than their
+ * link works: expired and used ones go, with the link mails sent before
+ * the limit; a request whose link still works stays.
+ */
+static void
+test_purging_web_requests_keeps_only_working_links(void **state)
+{
+	time_t now = TESTCLOCK_START;
+	char sql[1024], *msg = NULL;
+
+	(void)state;
+	snprintf(sql, sizeof(sql), "INSERT INTO optin (token_hash, event_id, "
+	    "email, created, expires, used) VALUES "
+	    "('h1', %lld, 'old@example.org', %lld, %lld, NULL), "
+	    "('h2', %lld, 'used@example.org', %lld, %lld, %lld), "
+	    "('h3', %lld, 'fresh@example.org', %lld, %lld, NULL);"
+	    "INSERT INTO outbox (key, kind, recipient, subject, message, due, "
+	    "status, created, next_attempt) VALUES "
+	    "('optin:a', 'confirmation', 'old@example.org', 's', 'm', %lld, "
+	    "'sent', %lld, 0), "
+	    "('optin:b', 'confirmation', 'fresh@example.org', 's', 'm', %lld, "
+	    "'sent', %lld, 0), "
+	    "('optin:c', 'confirmation', 'late@example.org', 's', 'm', %lld, "
+	    "'pending', %lld, 0)",
+	    (long long)event_id, (long long)(now - 5 * 86400),
+	    (long long)(now - 3 * 86400),
+	    (long long)event_id, (long long)(now - 3600), (long long)(now + 3600),
+	    (long long)(now - 60),
+	    (long long)event_id, (long long)(now - 3600), (long long)(now + 86400),
+	    (long long)(now - 5 * 86400), (long long)(now - 5 * 86400),
+	    (long long)(now - 3600), (long long)(now - 3600),
+	    (long long)(now - 5 * 86400), (long long)(now - 5 * 86400));
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s", msg);
+	assert_int_equal(optin_purge(db, now, 2 * 86400), 0);
+	assert_int_equal(count("SELECT count(*) FROM optin WHERE ?1 > 0", 1), 1);
+	assert_int_equal(count("SELECT count(*) FROM optin WHERE email = "
+	    "'fresh@example.org' AND ?1 > 0", 1), 1);
+	/* Sent long ago: gone; sent an hour ago or still pending: kept. */
+	assert_int_equal(count("SELECT count(*) FROM outbox WHERE key LIKE "
+	    "'optin:%' AND ?1 > 0", 1), 2);
+	assert_int_equal(count("SELECT count(*) FROM outbox WHERE key = "
+	    "'optin:a' AND ?1 > 0", 1), 0);
+}
+
 int
 main(void)
 {
@@ -297,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_a_cancellation_queues_one_mail_per_registrant),
 		cmocka_unit_test(test_removing_a_room_takes_its_cancelled_bookings),
 		cmocka_unit_test(test_removing_a_group_removes_its_tokens),
+		cmocka_unit_test(test_purging_web_requests_keeps_only_working_links),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
