@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <openssl/crypto.h>
@@ -148,6 +149,36 @@ canon(const char *s, size_t n, char *out, size_t len)
 	    inet_ntop(fam, bin, out, len) != NULL;
 }
 
+/* The X-Forwarded-For lines of a request joined with ",", capped. */
+struct xff {
+	char	buf[4097];
+	size_t	n;
+	int	toolong;
+};
+
+static enum MHD_Result
+xff_line(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct xff *x = cls;
+	size_t len;
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") != 0 || value == NULL)
+		return MHD_YES;
+	len = strlen(value);
+	if (x->n + len + 2 > sizeof(x->buf)) {
+		x->toolong = 1;
+		return MHD_NO;
+	}
+	if (x->n > 0)
+		x->buf[x->n++] = ',';
+	memcpy(x->buf + x->n, value, len);
+	x->n += len;
+	x->buf[x->n] = '\0';
+	return MHD_YES;
+}
+
 static void
 client_addr(struct MHD_Connection *c, char *out, size_t len)
 {
@@ -157,6 +188,7 @@ client_addr(struct MHD_Connection *c, char *out, size_t len)
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 	const char *xff, *end, *comma;
 	char cand[INET6_ADDRSTRLEN];
+	struct xff all;
 
 	snprintf(out, len, "?");
 	if (sa && sa->sa_family == AF_INET)
@@ -167,10 +199,15 @@ client_addr(struct MHD_Connection *c, char *out, size_t len)
 		    out, len);
 	if (!trusted(cf, out))
 		return;
-	xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "X-Forwarded-For");
-	if (xff == NULL || strlen(xff) > 4096)
+	/*
+	 * Every X-Forwarded-For line, in order: a proxy may add its own line
+	 * after one the client wrote, and only the right end is trusted.
+	 */
+	memset(&all, 0, sizeof(all));
+	MHD_get_connection_values(c, MHD_HEADER_KIND, xff_line, &all);
+	if (all.n == 0 || all.toolong)
 		return;
+	xff = all.buf;
 	/* From the right: the last hop a trusted proxy saw. */
 	end = xff + strlen(xff);
 	while (end > xff) {
@@ -210,6 +247,30 @@ hash_of(const char *s)
 	return h;
 }
 
+/*
+ * The key a client is counted under: an IPv4 address as it is (also when
+ * written as IPv4-mapped IPv6), an IPv6 address by its /64, the block one
+ * home or host gets, so that it cannot step to a new counter each time.
+ */
+static void
+rate_key(char *addr)
+{
+	unsigned char b[16];
+	char out[INET6_ADDRSTRLEN];
+
+	if (strchr(addr, ':') == NULL || inet_pton(AF_INET6, addr, b) != 1)
+		return;
+	if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)b)) {
+		if (inet_ntop(AF_INET, b + 12, out, sizeof(out)))
+			snprintf(addr, INET6_ADDRSTRLEN, "%s", out);
+		return;
+	}
+	memset(b + 8, 0, 8);
+	if (inet_ntop(AF_INET6, b, out, sizeof(out)) &&
+	    strlen(out) + 3 < INET6_ADDRSTRLEN)
+		snprintf(addr, INET6_ADDRSTRLEN, "%s/64", out);
+}
+
 long
 web_rate(struct MHD_Connection *c)
 {
@@ -221,6 +282,7 @@ web_rate(struct MHD_Connection *c)
 	int limit = conf_current()->web_post_per_minute;
 
 	client_addr(c, addr, sizeof(addr));
+	rate_key(addr);
 	h = hash_of(addr);
 	pthread_mutex_lock(&rate_lock);
 	for (int i = 0; i < RATE_PROBE; i++) {
@@ -234,7 +296,16 @@ web_rate(struct MHD_Connection *c)
 			oldest = x;
 	}
 	if (s == NULL) {
-		/* A free, stale or (when all are busy) the oldest slot. */
+		/*
+		 * A free or stale slot.  When every one is counting for
+		 * someone, wait: evicting a live counter would reset it.
+		 */
+		if (oldest->addr[0] != '\0' && now - oldest->start < RATE_WINDOW &&
+		    now >= oldest->start) {
+			wait = RATE_WINDOW - (now - oldest->start);
+			pthread_mutex_unlock(&rate_lock);
+			return wait < 1 ? 1 : wait;
+		}
 		s = oldest;
 		snprintf(s->addr, sizeof(s->addr), "%s", addr);
 		s->start = now;

@@ -15,6 +15,7 @@ import html.parser
 import os
 import re
 import tempfile
+import socket
 import time
 import urllib.parse
 import zoneinfo
@@ -513,6 +514,45 @@ def test_web_posts_are_rate_limited_per_client_with_retry_after(d):
     assert status == 403
     # GET is not limited.
     assert get(d, "/")[0] == 200
+
+
+def raw_post(d, path, header_lines):
+    """A POST with header lines as given (e.g. a header twice): status."""
+    req = ("POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+           "application/x-www-form-urlencoded\r\nContent-Length: 0\r\n"
+           "Connection: close\r\n%s\r\n" %
+           (path, "".join(l + "\r\n" for l in header_lines))).encode()
+    with socket.create_connection(("127.0.0.1", d.port), timeout=10) as s:
+        s.sendall(req)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    return int(data.split(b" ", 2)[1])
+
+
+@harness.nostart
+def test_web_rate_limit_counts_the_last_untrusted_hop_and_an_ipv6_block(d):
+    """A client that writes its own X-Forwarded-For line before the one
+    the trusted proxy adds cannot pick its address; an IPv6 client is
+    counted by its /64, so stepping through its block gains nothing."""
+    d.rewrite_config(d.config_text(web='{ post_per_minute = 2; '
+                                       'trusted_proxies = [ "127.0.0.1" ]; }'))
+    d.start()
+    setup(d)
+    _, uid = event(d, "Bijeenkomst", day(3), "--room", ROOM)
+    path = session_path(uid) + "/register"
+    codes = [raw_post(d, path, ["X-Forwarded-For: 203.0.113.%d" % i,
+                                "X-Forwarded-For: 192.0.2.44"])
+             for i in range(3)]
+    assert codes == [403, 403, 429], codes
+    codes = [raw_post(d, path, ["X-Forwarded-For: 2001:db8:0:7::%x" % (i + 1)])
+             for i in range(3)]
+    assert codes == [403, 403, 429], codes
+    # Another /64 is another client.
+    assert raw_post(d, path, ["X-Forwarded-For: 2001:db8:0:8::1"]) == 403
 
 
 @harness.nostart
