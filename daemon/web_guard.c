@@ -266,9 +266,14 @@ rate_key(char *addr)
 		return;
 	}
 	memset(b + 8, 0, 8);
-	if (inet_ntop(AF_INET6, b, out, sizeof(out)) &&
-	    strlen(out) + 3 < INET6_ADDRSTRLEN)
-		snprintf(addr, INET6_ADDRSTRLEN, "%s/64", out);
+	if (inet_ntop(AF_INET6, b, out, sizeof(out)) != NULL) {
+		size_t n = strlen(out);
+
+		if (n + sizeof("/64") <= INET6_ADDRSTRLEN) {
+			memcpy(addr, out, n);
+			memcpy(addr + n, "/64", sizeof("/64"));
+		}
+	}
 }
 
 long
