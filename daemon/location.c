@@ -328,20 +328,6 @@ location_delete(sqlite3 *db, const struct location *l, struct fault *f)
 	return 0;
 }
 
-int
-location_remove(sqlite3 *db, const char *slug, const char *actor,
-    struct fault *f)
-{
-	struct location l;
-
-	if (store_begin_f(db, f))
-		return -1;
-	if (location_unused(db, slug, &l, f) || location_delete(db, &l, f)) {
-		store_rollback(db);
-		return -1;
-	}
-	return store_finish(db, actor, "location.remove", slug, NULL, f);
-}
 
 int
 location_list(sqlite3 *db, int (*cb)(const struct location *, void *),
@@ -593,19 +579,6 @@ room_delete(sqlite3 *db, const struct room *r, struct fault *f)
 	return 0;
 }
 
-int
-room_remove(sqlite3 *db, const char *ref, const char *actor, struct fault *f)
-{
-	struct room r;
-
-	if (store_begin_f(db, f))
-		return -1;
-	if (room_unused(db, ref, &r, f) || room_delete(db, &r, f)) {
-		store_rollback(db);
-		return -1;
-	}
-	return store_finish(db, actor, "room.remove", ref, NULL, f);
-}
 
 int
 room_list(sqlite3 *db, const char *location,

@@ -89,15 +89,12 @@ int	location_edit(sqlite3 *, const char *slug, const struct location_in *,
  * ones included, go with it).  Inside the caller's transaction:
  * location_unused loads it into *l when nothing still uses it (rooms,
  * events, active tokens; else a conflict saying what), and
- * location_delete removes its closures and the row.  location_remove
- * does both in a transaction of its own, for a location no token refers
- * to.  0, or -1 with f filled.
+ * location_delete removes its closures and the row.  0, or -1 with f
+ * filled.
  */
 int	location_unused(sqlite3 *, const char *slug, struct location *l,
 	    struct fault *);
 int	location_delete(sqlite3 *, const struct location *, struct fault *);
-int	location_remove(sqlite3 *, const char *slug, const char *actor,
-	    struct fault *);
 /* 0 and out filled, or -1 with a not-found fault. */
 int	location_get(sqlite3 *, const char *slug, struct location *out,
 	    struct fault *);
@@ -122,15 +119,11 @@ int	room_update(sqlite3 *, const char *ref, const struct room_in *,
  * bookings go with it).  Inside the caller's transaction: room_unused
  * loads it into *r when nothing still uses it (events, changed
  * occurrences, open bookings; else a conflict saying what), and
- * room_delete removes its closures and the row.  room_remove does both
- * in a transaction of its own, for a room no booking refers to.  0, or
- * -1 with f filled.
+ * room_delete removes its closures and the row.  0, or -1 with f filled.
  */
 int	room_unused(sqlite3 *, const char *ref, struct room *r,
 	    struct fault *);
 int	room_delete(sqlite3 *, const struct room *, struct fault *);
-int	room_remove(sqlite3 *, const char *ref, const char *actor,
-	    struct fault *);
 int	room_get(sqlite3 *, const char *ref, struct room *out, struct fault *);
 int	room_get_id(sqlite3 *, int64_t id, struct room *out, struct fault *);
 /* All rooms, or those of one location (slug; NULL for all). */

@@ -493,18 +493,18 @@ test_location_remove_is_refused_while_rooms_remain(void **state)
 	add_location("herstelhuis", NULL);
 	add_room("herstelhuis/zaal-1", 12);
 	before = counts_now();
-	assert_int_equal(location_remove(db, "herstelhuis", "test", &f), -1);
+	assert_int_equal(schedule_location_remove(db, "herstelhuis", "test", &f), -1);
 	assert_int_equal(f.kind, FAULT_CONFLICT);
 	expect_contains("remove with rooms", f.msg, "still has 1 room(s)");
-	expect_unchanged("a refused location_remove", before);
+	expect_unchanged("a refused location remove", before);
 
 	memset(&f, 0, sizeof(f));
-	assert_int_equal(room_remove(db, "herstelhuis/zaal-1", "test", &f), 0);
-	assert_int_equal(location_remove(db, "herstelhuis", "test", &f), 0);
+	assert_int_equal(schedule_room_remove(db, "herstelhuis/zaal-1", "test", &f), 0);
+	assert_int_equal(schedule_location_remove(db, "herstelhuis", "test", &f), 0);
 	assert_int_equal(location_get(db, "herstelhuis", &l, &f), -1);
 	assert_int_equal(f.kind, FAULT_NOTFOUND);
 	memset(&f, 0, sizeof(f));
-	assert_int_equal(location_remove(db, "herstelhuis", "test", &f), -1);
+	assert_int_equal(schedule_location_remove(db, "herstelhuis", "test", &f), -1);
 	assert_int_equal(f.kind, FAULT_NOTFOUND);
 }
 
@@ -724,9 +724,9 @@ test_closures_go_with_their_room_and_location(void **state)
 	    count_closure, &n, &f), 0);
 	assert_int_equal(n, 1);
 
-	assert_int_equal(room_remove(db, "herstelhuis/zaal-1", "test", &f), 0);
+	assert_int_equal(schedule_room_remove(db, "herstelhuis/zaal-1", "test", &f), 0);
 	assert_int_equal(count("closure"), 1);
-	assert_int_equal(location_remove(db, "herstelhuis", "test", &f), 0);
+	assert_int_equal(schedule_location_remove(db, "herstelhuis", "test", &f), 0);
 	assert_int_equal(count("closure"), 0);
 	assert_int_equal(closure_remove(db, id, "test", &f), -1);
 	assert_int_equal(f.kind, FAULT_NOTFOUND);
