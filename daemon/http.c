@@ -193,11 +193,7 @@ serve_unsubscribe(struct MHD_Connection *c, const char *method,
     const char *token)
 {
 	char page[2048];
-	int ok = strlen(token) == PARTICIPANT_TOKEN_LEN;
-
-	for (const char *p = token; ok && *p; p++)
-		ok = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
-	if (!ok)
+	if (!hex_token_ok(token, PARTICIPANT_TOKEN_LEN))
 		return send_html(c, 404, PAGE_HEAD "<p>Deze link is niet "
 		    "geldig.</p><p>This link is not valid.</p></body></html>\n");
 	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {

@@ -49,26 +49,7 @@ static const struct {
 int
 melink_token_ok(const char *token)
 {
-	if (strlen(token) != MELINK_TOKEN_LEN)
-		return 0;
-	for (const char *p = token; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return 0;
-	return 1;
-}
-
-/* SHA-256 of token as hex into out[65]; 0 or -1. */
-static int
-hash_of(const char *token, char *out)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	if (!EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL) ||
-	    n != 32)
-		return -1;
-	hex_encode(md, n, out);
-	return 0;
+	return hex_token_ok(token, MELINK_TOKEN_LEN);
 }
 
 /* The token of person pid at generation gen into out[65]; 0 or -1. */
@@ -142,7 +123,7 @@ melink_token(sqlite3 *db, int64_t pid, char *out)
 		return -1;
 	if (recorded)
 		return 0;
-	if (hash_of(out, hash) || record(db, pid, gen, hash))
+	if (sha256_hex(out, hash) || record(db, pid, gen, hash))
 		return -1;
 	return 0;
 }
@@ -157,7 +138,7 @@ melink_find(sqlite3 *db, const char *token, int64_t *pid)
 	*pid = 0;
 	if (!melink_token_ok(token))
 		return 0;
-	if (hash_of(token, hash))
+	if (sha256_hex(token, hash))
 		return -1;
 	if ((st = store_prepare(db, "SELECT id FROM participant WHERE "
 	    "me_hash = ?1")) == NULL)
@@ -248,7 +229,7 @@ melink_renew(sqlite3 *db, const struct participant *p, const char *base_url,
 	char token[MELINK_TOKEN_LEN + 1], hash[65];
 
 	if (generation(db, p->id, &gen, &recorded) ||
-	    make(db, p->id, gen + 1, token) || hash_of(token, hash) ||
+	    make(db, p->id, gen + 1, token) || sha256_hex(token, hash) ||
 	    record(db, p->id, gen + 1, hash))
 		return store_fault(f, db);
 	return queue_mail(db, p, base_url, token, hash, f);

@@ -58,26 +58,7 @@ static const struct {
 int
 optin_token_ok(const char *token)
 {
-	if (strlen(token) != OPTIN_TOKEN_LEN)
-		return 0;
-	for (const char *p = token; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return 0;
-	return 1;
-}
-
-/* SHA-256 of token as hex into out[65]; 0 or -1. */
-static int
-token_hash(const char *token, char *out)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	if (!EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL) ||
-	    n != 32)
-		return -1;
-	hex_encode(md, n, out);
-	return 0;
+	return hex_token_ok(token, OPTIN_TOKEN_LEN);
 }
 
 int
@@ -239,7 +220,7 @@ optin_ask(sqlite3 *db, const struct optin_in *in, enum optin_outcome *out,
 		goto done;
 	}
 	hex_encode(rnd, sizeof(rnd), token);
-	if (token_hash(token, hash)) {
+	if (sha256_hex(token, hash)) {
 		fault_set(f, FAULT_INTERNAL, "cannot hash the link");
 		goto done;
 	}
@@ -288,7 +269,7 @@ optin_find(sqlite3 *db, const char *token, struct optin *out,
 	memset(out, 0, sizeof(*out));
 	if (!optin_token_ok(token))
 		return 0;
-	if (token_hash(token, hash))
+	if (sha256_hex(token, hash))
 		return -1;
 	if ((st = store_prepare(db, "SELECT id, event_id, occurrence, email, "
 	    "name, lang, expires, used FROM optin WHERE token_hash = ?1")) ==

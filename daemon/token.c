@@ -46,20 +46,6 @@ role_parse(const char *s, enum role *out)
 	return -1;
 }
 
-/* SHA-256 of s as lower-case hex into out (HASH_HEX_LEN + 1); 0 or -1. */
-static int
-secret_hash(const char *s, char *out)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	if (EVP_Digest(s, strlen(s), md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != SECRET_BYTES)
-		return -1;
-	hex_encode(md, mdlen, out);
-	return 0;
-}
-
 /* Bytes of s that fit in max without splitting a UTF-8 sequence. */
 static int
 utf8_prefix(const char *s, size_t max)
@@ -142,7 +128,7 @@ token_create(sqlite3 *db, const char *role, const char *group,
 	memcpy(secret, SECRET_PREFIX, sizeof(SECRET_PREFIX) - 1);
 	hex_encode(raw, sizeof(raw), secret + sizeof(SECRET_PREFIX) - 1);
 	OPENSSL_cleanse(raw, sizeof(raw));
-	if (secret_hash(secret, hash)) {
+	if (sha256_hex(secret, hash)) {
 		fault_set(f, FAULT_INTERNAL, "cannot hash the token (OpenSSL)");
 		goto fail;
 	}
@@ -286,7 +272,7 @@ token_authenticate(sqlite3 *db, const char *secret, struct principal *p)
 	if (db == NULL || secret == NULL || strlen(secret) != TOKEN_SECRET_LEN ||
 	    strncmp(secret, SECRET_PREFIX, sizeof(SECRET_PREFIX) - 1) != 0)
 		return -1;
-	if (secret_hash(secret, hash))
+	if (sha256_hex(secret, hash))
 		return -1;
 	if ((st = store_prepare(db, "SELECT id, name, role, coalesce(group_id, 0), "
 	    "coalesce(location_id, 0), hash FROM token "

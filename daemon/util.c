@@ -10,6 +10,8 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+
 #include "hersteld/util.h"
 
 int
@@ -342,4 +344,28 @@ dynbuf_printf(struct dynbuf *b, const char *fmt, ...)
 	va_end(ap);
 	dynbuf_add(b, big, (size_t)n);
 	free(big);
+}
+
+int
+sha256_hex(const char *s, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1 ||
+	    n != 32)
+		return -1;
+	hex_encode(md, n, out);
+	return 0;
+}
+
+int
+hex_token_ok(const char *s, size_t len)
+{
+	if (strlen(s) != len)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
 }

@@ -64,6 +64,12 @@ int	path_dir_check(const char *what, const char *path, char *err,
 /* Fill buf with n random bytes from the OS; 0 or -1. */
 int	random_bytes(void *buf, size_t n);
 
+/* SHA-256 of the string s as lower-case hex into out[65]; 0 or -1. */
+int	sha256_hex(const char *s, char *out);
+
+/* Whether s is exactly len lower-case hexadecimal digits (a link token). */
+int	hex_token_ok(const char *s, size_t len);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void	hex_encode(const unsigned char *in, size_t n, char *out);
 
