@@ -53,6 +53,7 @@ DOOR_SRCS = \
 	daemon/web_confirm.c \
 	daemon/web_guard.c \
 	daemon/web_me.c \
+	daemon/web_signal.c \
 	daemon/web_page.c \
 	daemon/web_session.c
 

@@ -13,13 +13,14 @@
 #define USAGE_ADD "herstelctl signal add [EVENT] TEXT [--category " CATS "]"
 #define USAGE_LIST "herstelctl signal list " FILTER
 #define USAGE_EXPORT "herstelctl signal export --format csv " FILTER
-#define USAGE_CLOSE "herstelctl signal close ID --note TEXT"
+#define USAGE_CLOSE "herstelctl signal close ID --note TEXT [--public]"
 #define USAGE "herstelctl signal add|list|export|close ...\n  " USAGE_ADD \
 	"\n  " USAGE_LIST "\n  " USAGE_EXPORT "\n  " USAGE_CLOSE "\n" \
 	"A signal is what parents ran into, never linked to a person; the " \
 	"category\ndefaults to overig.  Organizers record and see their own " \
 	"group's signals,\nthe admin all of them.  --to takes in that whole " \
-	"day."
+	"day.  With --public the note\n(not the signal's text) is listed on " \
+	"the web page /signals, newest first."
 
 static const struct column cols[] = {
 	{ "ID", "id", COL_INT },
@@ -46,7 +47,8 @@ static const struct column csv_cols[] = {
 	{ NULL, NULL, 0 }
 };
 
-enum { O_CATEGORY = 1, O_FROM, O_TO, O_STATUS, O_FORMAT, O_NOTE };
+enum { O_CATEGORY = 1, O_FROM, O_TO, O_STATUS, O_FORMAT, O_NOTE,
+    O_PUBLIC };
 
 static const struct option add_opts[] = {
 	{ "category", required_argument, NULL, O_CATEGORY },
@@ -64,6 +66,7 @@ static const struct option list_opts[] = {
 
 static const struct option close_opts[] = {
 	{ "note", required_argument, NULL, O_NOTE },
+	{ "public", no_argument, NULL, O_PUBLIC },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -71,6 +74,7 @@ struct args {
 	const char	*usage;
 	char		 query[1024];
 	const char	*category, *format, *note;
+	int		 public;
 };
 
 static void
@@ -100,6 +104,9 @@ on_opt(int ch, const char *val, void *arg)
 		break;
 	case O_NOTE:
 		a->note = val;
+		break;
+	case O_PUBLIC:
+		a->public = 1;
 		break;
 	}
 }
@@ -165,6 +172,8 @@ cmd_signal(int argc, char **argv)
 		    parse_id(a.usage, "signal ID", argv[first]));
 		body = json_object();
 		set_str(body, "note", a.note, a.usage);
+		if (a.public)
+			json_object_set_new(body, "public", json_true());
 		r = client_do("POST", path, body);
 		if (cli.json)
 			out_json(r);

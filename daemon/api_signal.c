@@ -24,12 +24,13 @@ signal_json(const struct signal_rec *s)
 {
 	const char *tz = conf_current()->timezone;
 
-	return json_pack("{s:I, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o}",
+	return json_pack("{s:I, s:o, s:o, s:s, s:s, s:s, s:s, s:b, s:o, s:o}",
 	    "id", (json_int_t)s->id,
 	    "event", s->event_id ? json_integer(s->event_id) : json_null(),
 	    "group", s->group[0] ? json_string(s->group) : json_null(),
 	    "category", s->category, "text", s->text, "status", s->status,
-	    "note", s->note, "created", api_time(s->created, tz),
+	    "note", s->note, "public", s->public,
+	    "created", api_time(s->created, tz),
 	    "closed", s->closed ? api_time(s->closed, tz) : json_null());
 }
 
@@ -118,16 +119,17 @@ close_(const struct api_req *r, struct api_resp *resp)
 	struct fault f = { 0 };
 	const char *note = NULL;
 	int64_t id, gid = group_of(r);
+	int public = 0;
 
 	if (api_id(r->seg[1], "signal", &id, resp) ||
-	    api_unpack(r, resp, "{s:s}", "note", &note))
+	    api_unpack(r, resp, "{s:s, s?b}", "note", &note, "public", &public))
 		return;
 	if (gid && signal_group(db, id) != gid) {
 		api_error(resp, 404, "not_found", "unknown signal %lld",
 		    (long long)id);
 		return;
 	}
-	if (signal_close(db, id, note, api_actor(r), &f)) {
+	if (signal_close(db, id, note, public, api_actor(r), &f)) {
 		api_fault(resp, &f);
 		return;
 	}

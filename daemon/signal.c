@@ -3,6 +3,7 @@
  * row of a new signal names the category, not its text.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hersteld/clock.h"
@@ -76,7 +77,7 @@ fail:
 }
 
 #define SIGNAL_COLS "s.id, s.event_id, coalesce(g.slug, ''), s.category, " \
-	"s.text, s.status, s.note, s.created, s.closed FROM signal s " \
+	"s.text, s.status, s.note, s.created, s.closed, s.public FROM signal s " \
 	"LEFT JOIN grp g ON g.id = s.group_id"
 
 static void
@@ -93,6 +94,7 @@ signal_row(sqlite3_stmt *st, void *arg)
 	snprintf(s->note, sizeof(s->note), "%s", store_text(st, 6));
 	s->created = sqlite3_column_int64(st, 7);
 	s->closed = sqlite3_column_int64(st, 8);
+	s->public = sqlite3_column_int(st, 9);
 }
 
 int
@@ -150,8 +152,8 @@ signal_list(sqlite3 *db, const struct signal_filter *flt,
 }
 
 int
-signal_close(sqlite3 *db, int64_t id, const char *note, const char *actor,
-    struct fault *f)
+signal_close(sqlite3 *db, int64_t id, const char *note, int public,
+    const char *actor, struct fault *f)
 {
 	struct signal_rec s;
 	sqlite3_stmt *st;
@@ -173,13 +175,14 @@ signal_close(sqlite3 *db, int64_t id, const char *note, const char *actor,
 		goto fail;
 	}
 	if ((st = store_prepare(db, "UPDATE signal SET status = 'closed', "
-	    "note = ?2, closed = ?3 WHERE id = ?1")) == NULL) {
+	    "note = ?2, closed = ?3, public = ?4 WHERE id = ?1")) == NULL) {
 		store_fault(f, db);
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, note);
 	sqlite3_bind_int64(st, 3, clock_now());
+	sqlite3_bind_int(st, 4, public != 0);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	snprintf(object, sizeof(object), "signal %lld", (long long)id);
@@ -187,8 +190,39 @@ signal_close(sqlite3 *db, int64_t id, const char *note, const char *actor,
 		store_fault(f, db);
 		goto fail;
 	}
-	return store_finish(db, actor, "signal.close", object, note, f);
+	return store_finish(db, actor, public ? "signal.close-public" :
+	    "signal.close", object, note, f);
 fail:
 	store_rollback(db);
 	return -1;
+}
+
+int
+signal_public(sqlite3 *db, int limit,
+    int (*cb)(const struct signal_rec *, void *), void *arg, struct fault *f)
+{
+	struct signal_rec *one;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* A signal_rec is large: one on the heap, not one per call frame. */
+	if ((one = malloc(sizeof(*one))) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	if ((st = store_prepare(db, "SELECT " SIGNAL_COLS " WHERE s.status = "
+	    "'closed' AND s.public = 1 ORDER BY s.closed DESC, s.id DESC "
+	    "LIMIT ?1")) == NULL) {
+		free(one);
+		return store_fault(f, db);
+	}
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		signal_row(st, one);
+		if (cb(one, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	free(one);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }

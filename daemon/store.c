@@ -379,6 +379,20 @@ static const char *migrations[STORE_VERSION] = {
 	"ALTER TABLE participant ADD COLUMN me_gen INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE participant ADD COLUMN me_hash TEXT;"
 	"CREATE UNIQUE INDEX participant_me ON participant(me_hash);",
+
+	/*
+	 * 12 -> 13: what the web pages add to signals, groups and topics.
+	 * A closed signal whose note is public is listed on /signals.  A
+	 * group's secret page (/g/SLUG/KEY) is found by the SHA-256 of its
+	 * key (NULL: the group has no page).  An event with ideas = 1 takes
+	 * topics and votes on the web while it is proposed; a topic
+	 * suggested there is shown = 0 until an organiser lets it through.
+	 */
+	"ALTER TABLE signal ADD COLUMN public INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE grp ADD COLUMN page_hash TEXT;"
+	"CREATE UNIQUE INDEX grp_page ON grp(page_hash);"
+	"ALTER TABLE event ADD COLUMN ideas INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE topic ADD COLUMN shown INTEGER NOT NULL DEFAULT 1;",
 };
 
 static char		*db_path;

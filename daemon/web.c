@@ -45,7 +45,8 @@ web_path(const char *url)
 	return strcmp(url, "/") == 0 || strcmp(url, "/style.css") == 0 ||
 	    strncmp(url, "/sessions/", 10) == 0 ||
 	    strncmp(url, "/confirm/", 9) == 0 ||
-	    strncmp(url, "/me/", 4) == 0 || strcmp(url, "/link") == 0;
+	    strncmp(url, "/me/", 4) == 0 || strcmp(url, "/link") == 0 ||
+	    strcmp(url, "/signals") == 0 || strncmp(url, "/g/", 3) == 0;
 }
 
 void
@@ -186,9 +187,12 @@ cache_put(const char *key, uint64_t gen, time_t now, const char *body,
 	pthread_mutex_unlock(&cache_lock);
 }
 
-/* A cached page: the agenda (uid NULL) or one session. */
+typedef int (*render_fn)(const struct web_req *, const char *,
+    struct html *);
+
+/* A cached page: render(r, arg, h) makes it when the cache has none. */
 static enum MHD_Result
-cached(struct web_req *r, const char *uid)
+cached(struct web_req *r, render_fn render, const char *arg)
 {
 	char key[KEY_MAX], etag[64], *body = NULL;
 	const char *inm = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND,
@@ -212,7 +216,7 @@ cached(struct web_req *r, const char *uid)
 		return web_send(r->c, 200, body, len, etag);
 	}
 	html_init(&h, WEB_MAX_PAGE);
-	status = uid ? web_session(r, uid, &h) : web_agenda(r, &h);
+	status = render(r, arg, &h);
 	if (status != 200) {
 		html_free(&h);
 		return status == 404 ?
@@ -306,7 +310,7 @@ web_answer(struct MHD_Connection *c, const char *method, const char *url,
 		    "group");
 		r.location = MHD_lookup_connection_value(c,
 		    MHD_GET_ARGUMENT_KIND, "location");
-		return cached(&r, NULL);
+		return cached(&r, web_agenda, NULL);
 	}
 	if (strncmp(url, "/sessions/", 10) == 0) {
 		rest = url + 10;
@@ -318,7 +322,7 @@ web_answer(struct MHD_Connection *c, const char *method, const char *url,
 			return web_register(&r, uid);
 		}
 		if (get && n > 0 && n < sizeof(uid))
-			return cached(&r, rest);
+			return cached(&r, web_session, rest);
 	}
 	if (strncmp(url, "/confirm/", 9) == 0)
 		return web_confirm(&r, url + 9);
@@ -326,5 +330,8 @@ web_answer(struct MHD_Connection *c, const char *method, const char *url,
 		return web_me(&r, url + 4);
 	if (strcmp(url, "/link") == 0)
 		return web_link(&r);
+	if (strcmp(url, "/signals") == 0)
+		return post ? web_signal_post(&r) :
+		    cached(&r, web_signals, NULL);
 	return web_message(&r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
 }

@@ -356,7 +356,7 @@ item_html(struct html *h, const struct web_req *r, const struct item *it)
 }
 
 int
-web_agenda(const struct web_req *r, struct html *h)
+web_agenda(const struct web_req *r, const char *unused, struct html *h)
 {
 	sqlite3 *db = store_db();
 	struct collect k = { 0 };
@@ -364,6 +364,7 @@ web_agenda(const struct web_req *r, struct html *h)
 	char day[64], prev[16] = "", d[16];
 	int status = 500;
 
+	(void)unused;
 	if (db == NULL)
 		return 500;
 	k.db = db;

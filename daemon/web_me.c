@@ -208,6 +208,55 @@ sessions(struct me *m, sqlite3 *db, int64_t pid)
 	return 0;
 }
 
+/*
+ * The groups a person may follow (every group that is not anonymous) and
+ * those they follow, each with its one button.
+ */
+static int
+groups(struct me *m, sqlite3 *db, int64_t pid)
+{
+	sqlite3_stmt *st;
+	int rc, n = 0, on;
+
+	if ((st = store_prepare(db, "SELECT g.slug, g.name, EXISTS (SELECT 1 "
+	    "FROM follow fo WHERE fo.participant_id = ?1 AND fo.group_id = "
+	    "g.id) AS on_ FROM grp g WHERE g.anonymous = 0 OR EXISTS (SELECT 1 "
+	    "FROM follow fo WHERE fo.participant_id = ?1 AND fo.group_id = "
+	    "g.id) ORDER BY g.name, g.slug LIMIT ?2")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int(st, 2, ME_ROWS);
+	html_raw(m->h, "<section aria-labelledby=\"follow\">\n<h2 id=\""
+	    "follow\">");
+	html_txt(m->h, web_t(m->r, T_FOLLOW));
+	html_raw(m->h, "</h2>\n<p>");
+	html_txt(m->h, web_t(m->r, T_FOLLOW_INTRO));
+	html_raw(m->h, "</p>\n<ul class=\"groups\">\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		on = sqlite3_column_int(st, 2);
+		html_raw(m->h, "<li>");
+		html_txt(m->h, store_text(st, 1));
+		if (on) {
+			html_raw(m->h, " \xc2\xb7 ");
+			html_txt(m->h, web_t(m->r, T_FOLLOWING));
+		}
+		form_open(m, on ? "unfollow" : "follow");
+		html_raw(m->h, "<input type=\"hidden\" name=\"group\" "
+		    "value=\"");
+		html_attr(m->h, store_text(st, 0));
+		html_raw(m->h, "\">\n<button type=\"submit\">");
+		html_txt(m->h, web_t(m->r, on ? T_UNFOLLOW_BUTTON :
+		    T_FOLLOW_BUTTON));
+		html_raw(m->h, "<span class=\"hp\"> ");
+		html_txt(m->h, store_text(st, 1));
+		html_raw(m->h, "</span></button>\n</form></li>\n");
+		n++;
+	}
+	sqlite3_finalize(st);
+	html_raw(m->h, "</ul>\n</section>\n");
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* A labelled text field with its hint. */
 static void
 field(struct html *h, const struct web_req *r, const char *name,
@@ -292,6 +341,10 @@ page(const struct web_req *r, sqlite3 *db, const char *token,
 	html_raw(&h, "</option>\n</select>\n<button type=\"submit\">");
 	html_txt(&h, web_t(r, T_SAVE));
 	html_raw(&h, "</button>\n</form>\n</section>\n");
+	if (groups(&m, db, p->id)) {
+		html_free(&h);
+		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
+	}
 	/* The personal feed. */
 	html_raw(&h, "<section aria-labelledby=\"feed\">\n<h2 id=\"feed\">");
 	html_txt(&h, web_t(r, T_SUBSCRIBE));
@@ -397,13 +450,38 @@ done(const struct web_req *r, const char *token, unsigned int status,
 	return web_finish(r, &h, status);
 }
 
+/*
+ * Follow or stop following group slug.  An anonymous group cannot be
+ * followed from here (it is not listed); one followed already can be
+ * left.  Doing what is done already is not an error to a parent.
+ */
+static enum MHD_Result
+follow(const struct web_req *r, sqlite3 *db, const char *token,
+    const struct participant *p, const char *slug, int on)
+{
+	struct fault f = { 0 };
+	struct group g;
+	char ref[32];
+
+	if (group_get(db, slug, &g, &f) || (on && g.anonymous))
+		return done(r, token, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
+	snprintf(ref, sizeof(ref), "%lld", (long long)p->id);
+	if (participant_follow(db, ref, g.slug, on, "web", &f) &&
+	    f.kind != FAULT_CONFLICT) {
+		log_warnx("web: a follow could not be saved: %s", f.msg);
+		return web_message(r, 503, T_ERROR, T_ERROR_TEXT);
+	}
+	return done(r, token, 200, on ? T_FOLLOWED : T_UNFOLLOWED,
+	    on ? T_FOLLOWED_TEXT : T_UNFOLLOWED_TEXT);
+}
+
 /* A POST on the page: the form's token checked, then the action. */
 static enum MHD_Result
 act(const struct web_req *r, sqlite3 *db, const char *token,
     const struct participant *p, const char *action)
 {
 	struct web_form form = { .names = { "csrf", "event", "date",
-	    "remind", "quiet", "lang" } };
+	    "remind", "quiet", "lang", "group", "topic", "text" } };
 	struct participant_in in = { 0 };
 	struct fault f = { 0 };
 	char purpose[128], ref[32], *end;
@@ -452,6 +530,9 @@ act(const struct web_req *r, sqlite3 *db, const char *token,
 		}
 		return done(r, token, 200, T_SAVED, T_SAVED_TEXT);
 	}
+	if (strcmp(action, "follow") == 0 || strcmp(action, "unfollow") == 0)
+		return follow(r, db, token, p, web_form_get(&form, "group"),
+		    action[0] == 'f');
 	if (strcmp(action, "nomail") == 0) {
 		if (participant_unsubscribe(db, p->unsub_token) < 0)
 			return web_message(r, 503, T_ERROR, T_ERROR_TEXT);

@@ -224,6 +224,124 @@ static const char *const texts[T_COUNT][2] = {
 	    "e-mail (spam).", "If we know this address, we sent you a new "
 	    "link. Nothing there? Then also look in your junk mail (spam)." },
 	[T_LINK_LOST] = { "Link kwijt?", "Lost your link?" },
+	[T_NAV] = { "Hoofdmenu", "Main menu" },
+	[T_SIGNALS] = { "Wat loop je tegenaan?", "What are you running into?" },
+	[T_SIGNALS_INTRO] = { "Loop je vast bij de UHT, het Buurtteam, de "
+	    "gemeente of met geld? Vertel het hier. De steungroepen en de "
+	    "gemeente bespreken wat binnenkomt en geven het door. We bewaren "
+	    "alleen wat je schrijft en waar het over gaat: geen naam, geen "
+	    "e-mailadres, geen IP-adres. Schrijf daarom ook geen namen of "
+	    "andere dingen op waaraan iemand je kan herkennen.",
+	    "Stuck with UHT, the Buurtteam, the municipality or with money? "
+	    "Tell us here. The support groups and the municipality discuss "
+	    "what comes in and pass it on. We keep only what you write and "
+	    "what it is about: no name, no email address, no IP address. So "
+	    "please do not write names or other things by which someone "
+	    "could recognise you." },
+	[T_SIGNAL_ABOUT] = { "Waar gaat het over?", "What is it about?" },
+	[T_SIGNAL_TEXT] = { "Wat loop je tegenaan?", "What are you running "
+	    "into?" },
+	[T_SIGNAL_HINT] = { "Hoogstens 2000 tekens.", "At most 2000 "
+	    "characters." },
+	[T_SIGNAL_THANKS] = { "Dank je wel", "Thank you" },
+	[T_SIGNAL_THANKS_TEXT] = { "Je signaal is opgeslagen, zonder je naam "
+	    "of adres. Als het is afgehandeld, zie je op de pagina met "
+	    "signalen wat ermee is gedaan.", "Your signal is stored, without "
+	    "your name or address. Once it has been dealt with, the page of "
+	    "signals shows what was done." },
+	[T_SIGNALS_DONE] = { "Wat er met jullie signalen gebeurde", "What was "
+	    "done with your signals" },
+	[T_SIGNALS_DONE_INTRO] = { "Signalen die zijn afgehandeld, de nieuwste "
+	    "eerst. We tonen wat er is gedaan, niet wat iemand schreef.",
+	    "Signals that were dealt with, newest first. We show what was "
+	    "done, not what someone wrote." },
+	[T_SIGNALS_DONE_NONE] = { "Er zijn nog geen afgehandelde signalen.",
+	    "No signals have been dealt with yet." },
+	[T_SIGNAL_RAISED] = { "gemeld", "raised" },
+	[T_SIGNAL_CLOSED] = { "afgehandeld", "dealt with" },
+	[T_ERRORS] = { "Controleer het formulier", "Please check the form" },
+	[T_ERR_SIGNAL_EMPTY] = { "Schrijf op wat je tegenkomt.", "Write down "
+	    "what you run into." },
+	[T_ERR_SIGNAL_LONG] = { "Dit is te lang: hoogstens 2000 tekens.",
+	    "This is too long: at most 2000 characters." },
+	[T_ERR_CATEGORY] = { "Kies waar het over gaat.", "Choose what it is "
+	    "about." },
+	[T_ERR_EMAIL] = { "Vul een e-mailadres in, zoals naam@voorbeeld.nl.",
+	    "Fill in an email address, such as name@example.org." },
+	[T_ERR_OCCURRENCE] = { "Kies een datum uit de lijst.", "Choose a date "
+	    "from the list." },
+	[T_ERR_REMIND] = { "Schrijf de herinneringen als 7d, 1d of 2u, met "
+	    "komma's ertussen.", "Write the reminders as 7d, 1d or 2h, with "
+	    "commas in between." },
+	[T_ERR_QUIET] = { "Schrijf de rustige uren als 21:00-09:00.", "Write "
+	    "the quiet hours as 21:00-09:00." },
+	[T_FOLLOW] = { "Groepen volgen", "Following groups" },
+	[T_FOLLOW_INTRO] = { "Als je een groep volgt, krijg je een e-mail "
+	    "wanneer die groep een nieuwe bijeenkomst aankondigt.", "When you "
+	    "follow a group, you get an email when that group announces a new "
+	    "session." },
+	[T_FOLLOW_BUTTON] = { "Volgen", "Follow" },
+	[T_UNFOLLOW_BUTTON] = { "Niet meer volgen", "Stop following" },
+	[T_FOLLOWING] = { "je volgt deze groep", "you follow this group" },
+	[T_FOLLOWED] = { "Je volgt de groep", "You follow the group" },
+	[T_FOLLOWED_TEXT] = { "Je krijgt bericht als deze groep een nieuwe "
+	    "bijeenkomst aankondigt.", "You will hear from us when this group "
+	    "announces a new session." },
+	[T_UNFOLLOWED] = { "Je volgt de groep niet meer", "You no longer "
+	    "follow the group" },
+	[T_UNFOLLOWED_TEXT] = { "Je krijgt geen aankondigingen meer van deze "
+	    "groep.", "You will get no more announcements from this group." },
+	[T_GROUP_PAGE_INTRO] = { "De bijeenkomsten van deze groep. Deze pagina "
+	    "is alleen te vinden met de link die de groep met je deelde; deel "
+	    "hem alleen met mensen van de groep.", "The sessions of this "
+	    "group. This page can only be found with the link the group "
+	    "shared with you; share it only with people of the group." },
+	[T_GROUP_NONE] = { "Deze groep heeft nu geen bijeenkomsten gepland.",
+	    "This group has no sessions planned now." },
+	[T_REGISTERED_COUNT] = { "aangemeld", "registered" },
+	[T_IDEAS] = { "Denk mee", "Share your ideas" },
+	[T_IDEAS_INTRO] = { "Deze bijeenkomsten worden nog voorbereid. Stem op "
+	    "onderwerpen of stel er een voor; de organisatoren kiezen.",
+	    "These sessions are still being prepared. Vote for topics or "
+	    "suggest one; the organisers choose." },
+	[T_IDEAS_AGENDA] = { "Om te stemmen of een onderwerp voor te stellen, "
+	    "gebruik je de persoonlijke link uit een e-mail van ons. Nog geen "
+	    "link? Meld je aan voor een bijeenkomst, of vraag een nieuwe link "
+	    "aan.", "To vote or suggest a topic, use the personal link from an "
+	    "email of ours. No link yet? Register for a session, or ask for a "
+	    "new link." },
+	[T_IDEAS_ON_ME] = { "Bijeenkomsten in voorbereiding: stem op "
+	    "onderwerpen of stel er een voor. Een voorstel is zichtbaar zodra "
+	    "de organisatoren het hebben doorgelaten.", "Sessions being "
+	    "prepared: vote for topics or suggest one. A suggestion shows once "
+	    "the organisers have let it through." },
+	[T_VOTES] = { "stemmen", "votes" },
+	[T_ONE_VOTE] = { "stem", "vote" },
+	[T_VOTE] = { "Stem", "Vote" },
+	[T_VOTED] = { "je hebt gestemd", "you voted" },
+	[T_SUGGEST] = { "Onderwerp voorstellen", "Suggest a topic" },
+	[T_SUGGEST_HINT] = { "Hoogstens 500 tekens. Schrijf geen namen.",
+	    "At most 500 characters. Do not write names." },
+	[T_SUGGEST_BUTTON] = { "Voorstellen", "Suggest" },
+	[T_SUGGESTED] = { "Dank je voor je voorstel", "Thank you for your "
+	    "suggestion" },
+	[T_SUGGESTED_TEXT] = { "De organisatoren bekijken het. Laten ze het "
+	    "door, dan kan iedereen erop stemmen.", "The organisers will look "
+	    "at it. Once they let it through, everyone can vote for it." },
+	[T_VOTE_DONE] = { "Je stem is geteld", "Your vote is counted" },
+	[T_VOTE_DONE_TEXT] = { "Dank je. Je kunt op elk onderwerp een keer "
+	    "stemmen.", "Thank you. You can vote once on each topic." },
+	[T_ERR_TOPIC_EMPTY] = { "Schrijf het onderwerp op.", "Write down the "
+	    "topic." },
+	[T_ERR_TOPIC_LONG] = { "Dit is te lang: hoogstens 500 tekens.",
+	    "This is too long: at most 500 characters." },
+	[T_ERR_TEXT_CHARS] = { "Deze tekst bevat tekens die we niet kunnen "
+	    "bewaren. Typ hem opnieuw, zonder speciale tekens.", "This text "
+	    "holds characters we cannot keep. Type it again, without special "
+	    "characters." },
+	[T_IDEAS_CLOSED] = { "Voor deze bijeenkomst kan niet meer worden "
+	    "gestemd of voorgesteld.", "This session takes no more votes or "
+	    "suggestions." },
 };
 
 const char *
@@ -347,7 +465,115 @@ web_head(struct html *h, const struct web_req *r, const char *title,
 	html_raw(h, web_t(r, T_SWITCH_LANG));
 	html_raw(h, "\">");
 	html_txt(h, web_t(r, T_SWITCH));
-	html_raw(h, "</a></p>\n</header>\n<main id=\"main\">\n");
+	html_raw(h, "</a></p>\n<nav aria-label=\"");
+	html_attr(h, web_t(r, T_NAV));
+	html_raw(h, "\">\n<ul>\n<li><a href=\"/");
+	web_lang_param(h, r, 0);
+	html_raw(h, "\">");
+	html_txt(h, web_t(r, T_AGENDA));
+	html_raw(h, "</a></li>\n<li><a href=\"/signals");
+	web_lang_param(h, r, 0);
+	html_raw(h, "\">");
+	html_txt(h, web_t(r, T_SIGNALS));
+	html_raw(h, "</a></li>\n<li><a href=\"/link");
+	web_lang_param(h, r, 0);
+	html_raw(h, "\">");
+	html_txt(h, web_t(r, T_LINK_LOST));
+	html_raw(h, "</a></li>\n</ul>\n</nav>\n</header>\n"
+	    "<main id=\"main\">\n");
+}
+
+void
+web_errors(struct html *h, const struct web_req *r,
+    const struct web_err *e, int n)
+{
+	if (n <= 0)
+		return;
+	html_raw(h, "<div class=\"errors\" role=\"alert\">\n<h2>");
+	html_txt(h, web_t(r, T_ERRORS));
+	html_raw(h, "</h2>\n<ul>\n");
+	for (int i = 0; i < n; i++) {
+		html_raw(h, "<li><a href=\"#");
+		html_attr(h, e[i].field);
+		html_raw(h, "\">");
+		html_txt(h, web_t(r, e[i].text));
+		html_raw(h, "</a></li>\n");
+	}
+	html_raw(h, "</ul>\n</div>\n");
+}
+
+static const struct web_err *
+err_of(const struct web_err *e, int n, const char *id)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(e[i].field, id) == 0)
+			return &e[i];
+	return NULL;
+}
+
+void
+web_field_error(struct html *h, const struct web_req *r,
+    const struct web_err *e, int n, const char *id)
+{
+	const struct web_err *mine = err_of(e, n, id);
+
+	if (mine == NULL)
+		return;
+	html_raw(h, "<p class=\"error\" id=\"");
+	html_attr(h, id);
+	html_raw(h, "-error\">");
+	html_txt(h, web_t(r, mine->text));
+	html_raw(h, "</p>\n");
+}
+
+void
+web_field_attrs(struct html *h, const struct web_err *e, int n,
+    const char *id, int hint)
+{
+	int bad = err_of(e, n, id) != NULL;
+
+	html_raw(h, " id=\"");
+	html_attr(h, id);
+	html_raw(h, "\" name=\"");
+	html_attr(h, id);
+	html_raw(h, "\"");
+	if (hint || bad) {
+		html_raw(h, " aria-describedby=\"");
+		if (hint) {
+			html_attr(h, id);
+			html_raw(h, "-hint");
+		}
+		if (bad) {
+			html_raw(h, hint ? " " : "");
+			html_attr(h, id);
+			html_raw(h, "-error");
+		}
+		html_raw(h, "\"");
+	}
+	if (bad)
+		html_raw(h, " aria-invalid=\"true\"");
+}
+
+const char *
+web_category_name(const struct web_req *r, const char *cat)
+{
+	static const struct {
+		const char	*cat;
+		const char	*name[2];
+	} cats[] = {
+		{ "uht", { "Herstel Toeslagen (UHT)", "Recovery of benefits "
+		    "(UHT)" } },
+		{ "buurtteam", { "Buurtteam", "Buurtteam (neighbourhood "
+		    "team)" } },
+		{ "gemeente", { "Gemeente", "Municipality" } },
+		{ "financieel", { "Geld en schulden", "Money and debts" } },
+		{ "overig", { "Iets anders", "Something else" } },
+	};
+
+	for (size_t i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
+		if (strcmp(cats[i].cat, cat) == 0)
+			return cats[i].name[r->en];
+	return cat;
 }
 
 void
@@ -447,7 +673,8 @@ static const char stylesheet[] =
 	"color:#1a1a1a;background:#fff}\n"
 	"body{margin:0 auto;max-width:48rem;padding:0 1rem}\n"
 	"a{color:#0b4f9c;text-decoration:underline}\n"
-	"a:focus,button:focus,input:focus,select:focus{outline:3px solid #1a1a1a;"
+	"a:focus,button:focus,input:focus,select:focus,textarea:focus{"
+	"outline:3px solid #1a1a1a;"
 	"outline-offset:2px}\n"
 	".skip{position:absolute;left:-100rem}\n"
 	".skip:focus{position:static;display:inline-block;padding:.5rem}\n"
@@ -469,13 +696,21 @@ static const char stylesheet[] =
 	"fieldset{margin-top:1rem;border:1px solid #595959}\n"
 	"fieldset label{display:inline;font-weight:normal;margin:0 1rem 0 .25rem}\n"
 	".hint{margin:0;color:#404040}\n"
-	"input[type=email],input[type=text],select{font-size:1rem;padding:.4rem;"
+	"input[type=email],input[type=text],select,textarea{font-size:1rem;"
+	"padding:.4rem;"
 	"width:100%;max-width:30rem;box-sizing:border-box;border:2px solid #595959}\n"
 	"button{font-size:1rem;margin-top:1rem;padding:.5rem 1rem;color:#fff;"
 	"background:#0b4f9c;border:2px solid #0b4f9c;border-radius:.25rem;"
 	"cursor:pointer}\n"
 	".hp{position:absolute;left:-100rem;width:1px;height:1px;overflow:hidden}\n"
-	"[role=alert]{border:2px solid #a4000f;padding:.5rem 1rem}\n";
+	"[role=alert]{border:2px solid #a4000f;padding:.5rem 1rem}\n"
+	".error{color:#a4000f;font-weight:bold;margin:.25rem 0}\n"
+	"[aria-invalid=true]{border-color:#a4000f}\n"
+	"header nav{flex-basis:100%}\nheader nav ul{margin:0}\n"
+	"ul.signals{list-style:none;padding:0}\n"
+	"ul.signals>li{border-left:4px solid #595959;padding:.25rem .75rem;"
+	"margin:0 0 1rem}\n"
+	"form.inline{display:inline}\nform.inline button{margin-top:.25rem}\n";
 
 enum MHD_Result
 web_stylesheet(struct MHD_Connection *c)
@@ -485,7 +720,7 @@ web_stylesheet(struct MHD_Connection *c)
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_NONE_MATCH);
 	/* The sheet is part of the program: its version names it. */
-	static const char etag[] = "\"style-1\"";
+	static const char etag[] = "\"style-2\"";
 	int same = inm && strstr(inm, etag) != NULL;
 
 	rs = MHD_create_response_from_buffer(same ? 0 : sizeof(stylesheet) - 1,

@@ -27,6 +27,7 @@ struct signal_rec {
 	char	status[8];		/* open, closed */
 	char	note[SIGNAL_NOTE_MAX_CHARS * 4 + 1];
 	time_t	created, closed;	/* closed: 0 while open */
+	int	public;			/* the note is shown on /signals */
 };
 
 struct signal_filter {
@@ -57,9 +58,20 @@ int	signal_list(sqlite3 *, const struct signal_filter *,
 int	signal_get(sqlite3 *, int64_t id, struct signal_rec *out,
 	    struct fault *);
 
-/* Close an open signal with a note of what was done. */
-int	signal_close(sqlite3 *, int64_t id, const char *note,
+/*
+ * Close an open signal with a note of what was done; public: the note is
+ * listed on the web page of closed signals (/signals).
+ */
+int	signal_close(sqlite3 *, int64_t id, const char *note, int public,
 	    const char *actor, struct fault *);
+
+/*
+ * The closed signals with a public note, most recently closed first, at
+ * most limit; cb returns nonzero to stop.
+ */
+int	signal_public(sqlite3 *, int limit,
+	    int (*cb)(const struct signal_rec *, void *), void *,
+	    struct fault *);
 
 /* The recording group's id of signal id (0: none); -1 when unknown. */
 int64_t	signal_group(sqlite3 *, int64_t id);

@@ -86,6 +86,19 @@ enum web_text {
 	T_FORGET_ASK, T_FORGET_BUTTON, T_FORGOTTEN, T_FORGOTTEN_TEXT,
 	T_BACK_ME, T_LINK, T_LINK_INTRO, T_LINK_BUTTON, T_LINK_SENT_TEXT,
 	T_LINK_LOST,
+	T_NAV, T_SIGNALS, T_SIGNALS_INTRO, T_SIGNAL_ABOUT, T_SIGNAL_TEXT,
+	T_SIGNAL_HINT, T_SIGNAL_THANKS, T_SIGNAL_THANKS_TEXT, T_SIGNALS_DONE,
+	T_SIGNALS_DONE_INTRO, T_SIGNALS_DONE_NONE, T_SIGNAL_RAISED,
+	T_SIGNAL_CLOSED, T_ERRORS, T_ERR_SIGNAL_EMPTY, T_ERR_SIGNAL_LONG,
+	T_ERR_CATEGORY, T_ERR_EMAIL, T_ERR_OCCURRENCE, T_ERR_REMIND,
+	T_ERR_QUIET, T_FOLLOW, T_FOLLOW_INTRO, T_FOLLOW_BUTTON,
+	T_UNFOLLOW_BUTTON, T_FOLLOWING, T_FOLLOWED, T_FOLLOWED_TEXT,
+	T_UNFOLLOWED, T_UNFOLLOWED_TEXT, T_GROUP_PAGE_INTRO, T_GROUP_NONE,
+	T_REGISTERED_COUNT, T_IDEAS, T_IDEAS_INTRO, T_IDEAS_AGENDA,
+	T_IDEAS_ON_ME, T_VOTES, T_ONE_VOTE, T_VOTE, T_VOTED, T_SUGGEST,
+	T_SUGGEST_HINT, T_SUGGEST_BUTTON, T_SUGGESTED, T_SUGGESTED_TEXT,
+	T_VOTE_DONE, T_VOTE_DONE_TEXT, T_ERR_TOPIC_EMPTY, T_ERR_TOPIC_LONG,
+	T_IDEAS_CLOSED, T_ERR_TEXT_CHARS,
 	T_COUNT
 };
 
@@ -105,6 +118,31 @@ void	web_day_name(const struct web_req *, time_t t, void *zone,
 void	web_head(struct html *, const struct web_req *, const char *title,
 	    const char *switch_query);
 void	web_foot(struct html *, const struct web_req *);
+/* A form's problem: the field it belongs to (its id) and what to say. */
+struct web_err {
+	const char	*field;
+	enum web_text	 text;
+};
+
+/*
+ * The list of a form's problems at its top (role="alert", each a link
+ * to its field), written only when n > 0.
+ */
+void	web_errors(struct html *, const struct web_req *,
+	    const struct web_err *, int n);
+/*
+ * What belongs inside an <input>/<textarea>/<select> tag of field id:
+ * its id and name, aria-describedby (its hint when hint, its error when
+ * it has one) and aria-invalid; and, before the field, the error itself.
+ * web_field_error writes the error paragraph (nothing when none).
+ */
+void	web_field_error(struct html *, const struct web_req *,
+	    const struct web_err *, int n, const char *id);
+void	web_field_attrs(struct html *, const struct web_err *, int n,
+	    const char *id, int hint);
+/* The display name of a signal category ("Geld en schulden"). */
+const char *web_category_name(const struct web_req *, const char *cat);
+
 /* "?lang=en" or "" (for links inside the site), or "&lang=en" with amp. */
 void	web_lang_param(struct html *, const struct web_req *, int amp);
 
@@ -136,7 +174,7 @@ int	web_csrf_check(const char *purpose, const char *token);
  */
 long	web_rate(struct MHD_Connection *);
 
-#define WEB_FORM_FIELDS	8
+#define WEB_FORM_FIELDS	12
 
 /* A parsed form: known field names in, values out (capped). */
 struct web_form {
@@ -158,7 +196,11 @@ const char *web_form_get(const struct web_form *, const char *name);
 
 /* ---- the pages ---- */
 
-int	web_agenda(const struct web_req *, struct html *);
+/*
+ * The cached pages render into h and return 200, 404 or 500: the agenda
+ * (arg unused), one session (arg: its UID), the signals page.
+ */
+int	web_agenda(const struct web_req *, const char *unused, struct html *);
 int	web_session(const struct web_req *, const char *uid, struct html *);
 enum MHD_Result web_register(const struct web_req *, const char *uid);
 enum MHD_Result web_confirm(const struct web_req *, const char *token);
@@ -166,5 +208,8 @@ enum MHD_Result web_confirm(const struct web_req *, const char *token);
 enum MHD_Result web_me(const struct web_req *, const char *rest);
 /* /link: ask for a new personal link (web_me.c). */
 enum MHD_Result web_link(const struct web_req *);
+/* /signals: the form and what was done (web_signal.c). */
+int	web_signals(const struct web_req *, const char *unused, struct html *);
+enum MHD_Result web_signal_post(const struct web_req *);
 
 #endif
