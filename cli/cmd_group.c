@@ -2,6 +2,10 @@
  * herstelctl group add|list|show|edit|remove: support groups, partners and
  * the municipality, as a table for noun_run().
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
 #include "cli.h"
 
 static const struct column list_cols[] = {
@@ -19,6 +23,7 @@ static const struct column show_cols[] = {
 	{ "Kind", "kind", COL_TEXT },
 	{ "Email", "email", COL_TEXT },
 	{ "Anonymous", "anonymous", COL_BOOL },
+	{ "Page", "page", COL_BOOL },
 	{ "Created", "created", COL_TIME },
 	{ "Modified", "modified", COL_TIME },
 	{ NULL, NULL, 0 }
@@ -32,6 +37,47 @@ static const struct noun_opt opts[] = {
 	{ "not-anonymous",	"anonymous",	OPT_FALSE,	0 },
 	{ NULL, NULL, 0, 0 }
 };
+
+#define USAGE_PAGE "herstelctl group page SLUG [--off]"
+
+static const struct option page_opts[] = {
+	{ "off", no_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+on_off(int ch, const char *val, void *arg)
+{
+	(void)ch;
+	(void)val;
+	*(int *)arg = 1;
+}
+
+/*
+ * The group's secret page: a new address (printed once; the old one stops
+ * working), or --off to take the page away.
+ */
+static int
+page(int argc, char **argv)
+{
+	json_t *r;
+	char path[300], *slug;
+	int off = 0, first;
+
+	first = parse_opts(argc - 1, argv + 1, USAGE_PAGE, page_opts, on_off,
+	    &off) + 1;
+	slug = slug_arg(argc, argv, first, USAGE_PAGE, "group");
+	snprintf(path, sizeof(path), "groups/%s/page", slug);
+	free(slug);
+	r = client_do(off ? "DELETE" : "POST", path, off ? NULL :
+	    json_object());
+	if (cli.json)
+		out_json(r);
+	else if (!off)
+		printf("%s\n", json_string_value(json_object_get(r, "url")));
+	json_decref(r);
+	return EX_OK;
+}
 
 static const struct verb_spec verbs[] = {
 	{ .name = "add", .kind = VERB_ADD,
@@ -47,6 +93,7 @@ static const struct verb_spec verbs[] = {
 	    "[--anonymous | --not-anonymous]" },
 	{ .name = "remove", .kind = VERB_REMOVE,
 	  .usage = "herstelctl group remove SLUG" },
+	{ .name = "page", .kind = VERB_CALL, .usage = USAGE_PAGE, .fn = page },
 	{ .name = NULL }
 };
 

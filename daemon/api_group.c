@@ -4,6 +4,7 @@
  * the group is anonymous (that protects its participants).  The route
  * table at the end says who may call what.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "hersteld/api.h"
@@ -17,11 +18,11 @@ group_json(const struct group *g)
 {
 	const char *tz = conf_current()->timezone;
 
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:o, s:o}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:o, s:o}",
 	    "id", (json_int_t)g->id, "slug", g->slug, "name", g->name,
 	    "kind", g->kind,
 	    "email", g->email[0] ? json_string(g->email) : json_null(),
-	    "anonymous", g->anonymous,
+	    "anonymous", g->anonymous, "page", g->page,
 	    "created", api_time(g->created, tz),
 	    "modified", api_time(g->modified, tz));
 }
@@ -158,6 +159,44 @@ remove_(const struct api_req *r, struct api_resp *resp)
 	resp->json = json_pack("{s:s}", "removed", r->seg[1]);
 }
 
+/*
+ * POST: a new secret page for the group (the old link stops working);
+ * the answer holds its address, which is shown this once.  DELETE: the
+ * page goes.  The admin, or the group's own organizer.
+ */
+static void
+page(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	struct group g;
+	struct fault f = { 0 };
+	char key[GROUP_PAGE_KEY_LEN + 1], url[1024];
+	int on = strcmp(r->method, "POST") == 0;
+
+	if (group_get(db, r->seg[1], &g, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	if (r->who->role != ROLE_ADMIN && r->who->group_id != g.id) {
+		api_error(resp, 403, "forbidden", "only an admin or this "
+		    "group's organizer may change the page of group %s", g.slug);
+		return;
+	}
+	if (group_page_set(db, g.slug, on, api_actor(r), key, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	resp->status = 200;
+	if (!on) {
+		resp->json = json_pack("{s:s, s:b}", "slug", g.slug, "page", 0);
+		return;
+	}
+	snprintf(url, sizeof(url), "%s/g/%s/%s", conf_current()->public_url,
+	    g.slug, key);
+	resp->json = json_pack("{s:s, s:b, s:s}", "slug", g.slug, "page", 1,
+	    "url", url);
+}
+
 const struct api_route api_group_routes[] = {
 	{ "GET",	"groups",	API_ANYONE,	list,	NULL },
 	{ "POST",	"groups",	API_ADMIN,	add,	NULL },
@@ -165,5 +204,9 @@ const struct api_route api_group_routes[] = {
 	{ "PATCH",	"groups/:slug",	API_ADMIN | API_ORGANIZER, edit,
 	    "only an admin or the group's organizer may change a group" },
 	{ "DELETE",	"groups/:slug",	API_ADMIN,	remove_, NULL },
+	{ "POST",	"groups/:slug/page", API_ADMIN | API_ORGANIZER, page,
+	    "only an admin or the group's organizer may change its page" },
+	{ "DELETE",	"groups/:slug/page", API_ADMIN | API_ORGANIZER, page,
+	    "only an admin or the group's organizer may change its page" },
 	{ NULL, NULL, 0, NULL, NULL }
 };

@@ -60,7 +60,8 @@ group_email_check(struct fault *f, const char *field, const char *s)
 	return 0;
 }
 
-#define GROUP_COLS "id, slug, name, kind, email, anonymous, created, modified"
+#define GROUP_COLS "id, slug, name, kind, email, anonymous, created, " \
+	"modified, page_hash IS NOT NULL"
 
 static void
 group_row(sqlite3_stmt *st, void *arg)
@@ -75,6 +76,7 @@ group_row(sqlite3_stmt *st, void *arg)
 	g->anonymous = sqlite3_column_int(st, 5) != 0;
 	g->created = sqlite3_column_int64(st, 6);
 	g->modified = sqlite3_column_int64(st, 7);
+	g->page = sqlite3_column_int(st, 8) != 0;
 }
 
 static int
@@ -293,4 +295,83 @@ group_list(sqlite3 *db, int (*cb)(const struct group *, void *), void *arg,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fault_set(f, FAULT_INTERNAL, "database error");
 	return 0;
+}
+
+int
+group_page_set(sqlite3 *db, const char *slug, int on, const char *actor,
+    char key[GROUP_PAGE_KEY_LEN + 1], struct fault *f)
+{
+	unsigned char rnd[GROUP_PAGE_KEY_LEN / 2];
+	char hash[65];
+	struct group g;
+	sqlite3_stmt *st;
+	int rc;
+
+	key[0] = '\0';
+	if (on) {
+		if (random_bytes(rnd, sizeof(rnd)))
+			return fault_set(f, FAULT_INTERNAL, "no randomness "
+			    "available");
+		hex_encode(rnd, sizeof(rnd), key);
+		if (sha256_hex(key, hash))
+			return fault_set(f, FAULT_INTERNAL, "cannot hash the "
+			    "page's key");
+	}
+	if (store_begin_f(db, f))
+		return -1;
+	if (group_get(db, slug, &g, f))
+		goto fail;
+	if (!on && !g.page) {
+		fault_set(f, FAULT_CONFLICT, "group %s has no page", g.slug);
+		goto fail;
+	}
+	if ((st = store_prepare(db, "UPDATE grp SET page_hash = ?2, modified "
+	    "= ?3 WHERE id = ?1")) == NULL) {
+		store_fault(f, db);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, g.id);
+	store_bind_text(st, 2, on ? hash : NULL);
+	sqlite3_bind_int64(st, 3, clock_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_fault(f, db);
+		goto fail;
+	}
+	/* The audit says that the page changed, never its key. */
+	if (store_finish(db, actor, on ? "group.page" : "group.page-off",
+	    g.slug, on && g.page ? "replaced" : NULL, f)) {
+		key[0] = '\0';
+		return -1;
+	}
+	return 0;
+fail:
+	store_rollback(db);
+	key[0] = '\0';
+	return -1;
+}
+
+int
+group_by_page(sqlite3 *db, const char *slug, const char *key,
+    struct group *out, struct fault *f)
+{
+	sqlite3_stmt *st;
+	char hash[65];
+	int rc;
+
+	if (!hex_token_ok(key, GROUP_PAGE_KEY_LEN) || sha256_hex(key, hash))
+		return fault_set(f, FAULT_NOTFOUND, "no such page");
+	if ((st = store_prepare(db, "SELECT " GROUP_COLS " FROM grp WHERE "
+	    "slug = ?1 AND page_hash = ?2")) == NULL)
+		return store_fault(f, db);
+	store_bind_text(st, 1, slug);
+	store_bind_text(st, 2, hash);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		group_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return fault_set(f, FAULT_NOTFOUND, "no such page");
+	return rc == SQLITE_ROW ? 0 : store_fault(f, db);
 }

@@ -7,11 +7,34 @@
 #include "hersteld/listing.h"
 #include "hersteld/store.h"
 
+static int
+in_group(sqlite3 *db, const struct event *ev, int64_t group_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (strcmp(ev->visibility, "private") == 0 ||
+	    strcmp(ev->status, "proposed") == 0)
+		return 0;
+	if (ev->group_id == group_id)
+		return 1;
+	if ((st = store_prepare(db, "SELECT 1 FROM cohost WHERE event_id = ?1 "
+	    "AND group_id = ?2")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, ev->id);
+	sqlite3_bind_int64(st, 2, group_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
-listing_shows(sqlite3 *db, const struct event *ev)
+listing_shows(sqlite3 *db, const struct event *ev, int64_t group_id)
 {
 	long anon;
 
+	if (group_id)
+		return in_group(db, ev, group_id);
 	if (strcmp(ev->visibility, "public") != 0 ||
 	    strcmp(ev->status, "proposed") == 0)
 		return 0;
@@ -24,7 +47,7 @@ listing_shows(sqlite3 *db, const struct event *ev)
 }
 
 struct event *
-listing_event(sqlite3 *db, const char *uid, struct fault *f)
+listing_event(sqlite3 *db, const char *uid, int64_t group_id, struct fault *f)
 {
 	struct event *ev = NULL;
 	sqlite3_stmt *st;
@@ -42,7 +65,7 @@ listing_event(sqlite3 *db, const char *uid, struct fault *f)
 		goto dberr;
 	if (id == 0 || (ev = event_get(db, id, f)) == NULL)
 		goto notfound;
-	switch (listing_shows(db, ev)) {
+	switch (listing_shows(db, ev, group_id)) {
 	case 1:
 		return ev;
 	case 0:

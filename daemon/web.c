@@ -237,12 +237,76 @@ cached(struct web_req *r, render_fn render, const char *arg)
 	return web_send(r->c, 200, body, len, etag);
 }
 
+/*
+ * A group's secret page: /g/SLUG/KEY (its sessions), and below it
+ * /sessions/UID and /sessions/UID/register as on the public side, for
+ * the sessions the page shows.  Never cached: the key is in the path,
+ * and nothing of it should stay anywhere.  A wrong key is the plain 404.
+ */
+static enum MHD_Result
+group_page(struct web_req *r, const char *rest, int get, int post)
+{
+	struct fault f = { 0 };
+	struct group g;
+	struct html h;
+	char slug[64], key[GROUP_PAGE_KEY_LEN + 1], base[160], uid[400];
+	const char *p;
+	size_t n;
+	int status;
+
+	if (store_db() == NULL)
+		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
+	n = strcspn(rest, "/");
+	if (n == 0 || n >= sizeof(slug) || rest[n] != '/')
+		return web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
+	memcpy(slug, rest, n);
+	slug[n] = '\0';
+	p = rest + n + 1;
+	n = strcspn(p, "/");
+	if (n != GROUP_PAGE_KEY_LEN)
+		return web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
+	memcpy(key, p, n);
+	key[n] = '\0';
+	p += n;
+	if (group_by_page(store_db(), slug, key, &g, &f))
+		return f.kind == FAULT_NOTFOUND ?
+		    web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT) :
+		    web_message(r, 500, T_ERROR, T_ERROR_TEXT);
+	snprintf(base, sizeof(base), "/g/%s/%s", g.slug, key);
+	r->page_group = &g;
+	r->base = base;
+	html_init(&h, WEB_MAX_PAGE);
+	if (*p == '\0' && get)
+		status = web_agenda(r, NULL, &h);
+	else if (strncmp(p, "/sessions/", 10) == 0) {
+		p += 10;
+		n = strlen(p);
+		if (post && n > 9 && strcmp(p + n - 9, "/register") == 0 &&
+		    n - 9 < sizeof(uid)) {
+			html_free(&h);
+			memcpy(uid, p, n - 9);
+			uid[n - 9] = '\0';
+			return web_register(r, uid);
+		}
+		status = get && n > 0 && n < sizeof(uid) && !strchr(p, '/') ?
+		    web_session(r, p, &h) : 404;
+	} else
+		status = 404;
+	if (status != 200) {
+		html_free(&h);
+		return status == 404 ?
+		    web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT) :
+		    web_message(r, 500, T_ERROR, T_ERROR_TEXT);
+	}
+	return web_finish(r, &h, 200);
+}
+
 enum MHD_Result
 web_answer(struct MHD_Connection *c, const char *method, const char *url,
     const char *body, size_t len, int too_big)
 {
 	struct web_req r = { .c = c, .method = method, .path = url,
-	    .body = body, .len = len };
+	    .body = body, .len = len, .base = "" };
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	int post = strcmp(method, "POST") == 0;
 	const char *rest;
@@ -330,6 +394,8 @@ web_answer(struct MHD_Connection *c, const char *method, const char *url,
 		return web_me(&r, url + 4);
 	if (strcmp(url, "/link") == 0)
 		return web_link(&r);
+	if (strncmp(url, "/g/", 3) == 0)
+		return group_page(&r, url + 3, get, post);
 	if (strcmp(url, "/signals") == 0)
 		return post ? web_signal_post(&r) :
 		    cached(&r, web_signals, NULL);

@@ -33,6 +33,7 @@ struct item {
 	char		*title, *where, *reason;
 	int		 accessible, cancelled, moved;
 	long		 left;		/* -1: no limit */
+	long		 going;		/* registered (the group's page) */
 };
 
 struct collect {
@@ -73,18 +74,24 @@ place_of(sqlite3 *db, const struct event *ev, char *out, size_t len,
 		snprintf(out, len, "%s", ev->place);
 }
 
-/* Places left at occurrence rid (0: the single event); -1: no limit. */
+/*
+ * Places left at occurrence rid (0: the single event); -1: no limit.
+ * *going: how many are registered.
+ */
 static long
-left_at(sqlite3 *db, const struct event *ev, time_t rid)
+left_at(sqlite3 *db, const struct event *ev, time_t rid, long *going)
 {
 	struct reg_counts rc;
 	struct fault f = { 0 };
 	char day[16];
 
+	*going = 0;
 	if (rid)
 		when_format_date(rid, ev->zone, day);
-	if (reg_attendees(db, ev->id, rid ? day : NULL, 0, NULL, NULL, &rc, &f) ||
-	    rc.capacity <= 0)
+	if (reg_attendees(db, ev->id, rid ? day : NULL, 0, NULL, NULL, &rc, &f))
+		return -1;
+	*going = rc.going;
+	if (rc.capacity <= 0)
 		return -1;
 	return rc.capacity > rc.going ? rc.capacity - rc.going : 0;
 }
@@ -127,7 +134,8 @@ take_occ(const struct occurrence *o, void *arg)
 	it->where = strdup(k->where);
 	it->reason = strdup(ov && ov->cancelled ? ov->cancel_reason :
 	    ev->cancel_reason);
-	it->left = it->cancelled ? -1 : left_at(k->db, ev, o->recurrence_id);
+	it->left = it->cancelled ? -1 : left_at(k->db, ev, o->recurrence_id,
+	    &it->going);
 	if (it->title == NULL || it->where == NULL || it->reason == NULL) {
 		free(it->title);
 		free(it->where);
@@ -145,7 +153,8 @@ take_event(const struct event *ev, void *arg)
 	struct collect *k = arg;
 	const struct web_req *r = k->r;
 
-	if (listing_shows(k->db, ev) != 1)
+	if (listing_shows(k->db, ev, r->page_group ? r->page_group->id : 0)
+	    != 1)
 		return 0;
 	if ((r->kind && *r->kind && strcmp(ev->kind, r->kind) != 0) ||
 	    (r->group && *r->group && strcmp(ev->group, r->group) != 0) ||
@@ -303,7 +312,9 @@ item_html(struct html *h, const struct web_req *r, const struct item *it)
 	when_format_local(it->end, it->zone, t2);
 	html_raw(h, it->cancelled ? "<li class=\"cancelled\">\n<h3>" :
 	    "<li>\n<h3>");
-	html_raw(h, "<a href=\"/sessions/");
+	html_raw(h, "<a href=\"");
+	html_attr(h, r->base);
+	html_raw(h, "/sessions/");
 	html_url(h, it->uid);
 	web_lang_param(h, r, 0);
 	html_raw(h, "\">");
@@ -340,16 +351,24 @@ item_html(struct html *h, const struct web_req *r, const struct item *it)
 			html_txt(h, it->reason);
 		}
 		html_raw(h, "</p>\n");
-	} else if (it->left == 0) {
+	} else if (it->left >= 0 || r->page_group) {
 		html_raw(h, "<p class=\"meta\">");
-		html_txt(h, web_t(r, T_FULL));
-		html_raw(h, "</p>\n");
-	} else if (it->left > 0) {
-		html_raw(h, "<p class=\"meta\">");
-		html_num(h, it->left);
-		html_raw(h, " ");
-		html_txt(h, web_t(r, it->left == 1 ? T_ONE_PLACE_LEFT :
-		    T_PLACES_LEFT));
+		/* The group's page counts its people; never names them. */
+		if (r->page_group) {
+			html_num(h, it->going);
+			html_raw(h, " ");
+			html_txt(h, web_t(r, T_REGISTERED_COUNT));
+			if (it->left >= 0)
+				html_raw(h, " \xc2\xb7 ");
+		}
+		if (it->left == 0)
+			html_txt(h, web_t(r, T_FULL));
+		else if (it->left > 0) {
+			html_num(h, it->left);
+			html_raw(h, " ");
+			html_txt(h, web_t(r, it->left == 1 ?
+			    T_ONE_PLACE_LEFT : T_PLACES_LEFT));
+		}
 		html_raw(h, "</p>\n");
 	}
 	html_raw(h, "</li>\n");
@@ -376,16 +395,26 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 		goto done;
 	if (k.n > 1)
 		qsort(k.v, k.n, sizeof(*k.v), by_start);
-	web_head(h, r, web_t(r, T_AGENDA), NULL);
-	html_raw(h, "<h1>");
-	html_txt(h, web_t(r, T_AGENDA));
-	html_raw(h, "</h1>\n<p>");
-	html_txt(h, web_t(r, T_AGENDA_INTRO));
-	html_raw(h, "</p>\n");
-	filters(h, r, db);
+	if (r->page_group) {
+		web_head(h, r, r->page_group->name, NULL);
+		html_raw(h, "<h1>");
+		html_txt(h, r->page_group->name);
+		html_raw(h, "</h1>\n<p>");
+		html_txt(h, web_t(r, T_GROUP_PAGE_INTRO));
+		html_raw(h, "</p>\n");
+	} else {
+		web_head(h, r, web_t(r, T_AGENDA), NULL);
+		html_raw(h, "<h1>");
+		html_txt(h, web_t(r, T_AGENDA));
+		html_raw(h, "</h1>\n<p>");
+		html_txt(h, web_t(r, T_AGENDA_INTRO));
+		html_raw(h, "</p>\n");
+		filters(h, r, db);
+	}
 	if (k.n == 0) {
 		html_raw(h, "<p>");
-		html_txt(h, web_t(r, T_NONE_FOUND));
+		html_txt(h, web_t(r, r->page_group ? T_GROUP_NONE :
+		    T_NONE_FOUND));
 		html_raw(h, "</p>\n");
 	}
 	for (size_t i = 0; i < k.n; i++) {
@@ -404,7 +433,8 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 	}
 	if (prev[0])
 		html_raw(h, "</ul>\n</section>\n");
-	subscribe(h, r);
+	if (r->page_group == NULL)
+		subscribe(h, r);
 	web_foot(h, r);
 	status = 200;
 done:

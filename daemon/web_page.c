@@ -442,7 +442,12 @@ web_head(struct html *h, const struct web_req *r, const char *title,
 	html_txt(h, title);
 	html_raw(h, " \xe2\x80\x94 ");
 	html_txt(h, web_t(r, T_SITE));
-	html_raw(h, "</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n"
+	html_raw(h, "</title>\n");
+	/* A group's secret page is for its members, not for search engines. */
+	if (r->page_group)
+		html_raw(h, "<meta name=\"robots\" content=\"noindex, "
+		    "nofollow\">\n");
+	html_raw(h, "<link rel=\"stylesheet\" href=\"/style.css\">\n"
 	    "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
 	html_txt(h, web_t(r, T_SKIP));
 	html_raw(h, "</a>\n<header>\n<p class=\"site\"><a href=\"/");

@@ -244,7 +244,9 @@ form_html(struct html *h, const struct web_req *r, sqlite3 *db,
 	}
 	html_raw(h, "<p>");
 	html_txt(h, web_t(r, T_REGISTER_INTRO));
-	html_raw(h, "</p>\n<form method=\"post\" action=\"/sessions/");
+	html_raw(h, "</p>\n<form method=\"post\" action=\"");
+	html_attr(h, r->base);
+	html_raw(h, "/sessions/");
 	html_url(h, ev->uid);
 	html_raw(h, "/register");
 	web_lang_param(h, r, 0);
@@ -310,7 +312,8 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 
 	if (db == NULL)
 		return 500;
-	if ((ev = listing_event(db, uid, &f)) == NULL)
+	if ((ev = listing_event(db, uid, r->page_group ? r->page_group->id : 0,
+	    &f)) == NULL)
 		return f.kind == FAULT_NOTFOUND ? 404 : 500;
 	d.ev = ev;
 	d.now = now;
@@ -371,11 +374,15 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 	html_txt(h, web_t(r, T_WITH));
 	html_raw(h, "</h2>\n<ul>\n");
 	cohost_list(db, ev->id, cohost_item, h, &f);
-	html_raw(h, "</ul>\n</section>\n<p><a href=\"/events/");
-	html_url(h, ev->uid);
-	html_raw(h, ".ics\">");
-	html_txt(h, web_t(r, T_ADD_CALENDAR));
-	html_raw(h, "</a></p>\n");
+	html_raw(h, "</ul>\n</section>\n");
+	/* The event's own .ics is there for public sessions only. */
+	if (strcmp(ev->visibility, "public") == 0) {
+		html_raw(h, "<p><a href=\"/events/");
+		html_url(h, ev->uid);
+		html_raw(h, ".ics\">");
+		html_txt(h, web_t(r, T_ADD_CALENDAR));
+		html_raw(h, "</a></p>\n");
+	}
 	if (ev->rrule[0]) {
 		html_raw(h, "<section aria-labelledby=\"dates\">\n<h2 id=\""
 		    "dates\">");
@@ -402,7 +409,9 @@ bad_input(const struct web_req *r, const char *uid, enum web_text what)
 	html_txt(&h, web_t(r, T_BAD_INPUT));
 	html_raw(&h, "</h1>\n<div role=\"alert\"><p>");
 	html_txt(&h, web_t(r, what));
-	html_raw(&h, "</p></div>\n<p><a href=\"/sessions/");
+	html_raw(&h, "</p></div>\n<p><a href=\"");
+	html_attr(&h, r->base);
+	html_raw(&h, "/sessions/");
 	html_url(&h, uid);
 	web_lang_param(&h, r, 0);
 	html_raw(&h, "#register\">");
@@ -428,7 +437,8 @@ web_register(const struct web_req *r, const char *uid)
 
 	if (db == NULL)
 		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
-	if ((ev = listing_event(db, uid, &f)) == NULL)
+	if ((ev = listing_event(db, uid, r->page_group ? r->page_group->id : 0,
+	    &f)) == NULL)
 		return f.kind == FAULT_NOTFOUND ?
 		    web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT) :
 		    web_message(r, 500, T_ERROR, T_ERROR_TEXT);
@@ -468,7 +478,8 @@ web_register(const struct web_req *r, const char *uid)
 	html_txt(&h, web_t(r, T_CHECK_MAIL_TEXT));
 	html_raw(&h, "</p>\n<p>");
 	html_txt(&h, web_t(r, T_CHECK_MAIL_HOURS));
-	html_raw(&h, "</p>\n<p><a href=\"/");
+	html_raw(&h, "</p>\n<p><a href=\"");
+	html_attr(&h, *r->base ? r->base : "/");
 	web_lang_param(&h, r, 0);
 	html_raw(&h, "\">");
 	html_txt(&h, web_t(r, T_BACK));

@@ -24,6 +24,7 @@ struct group {
 	char	email[EMAIL_MAX_BYTES + 1];	/* "" when none */
 	int	anonymous;
 	int64_t	created, modified;
+	int	page;			/* has a secret page (/g/SLUG/KEY) */
 };
 
 struct group_in {
@@ -73,5 +74,18 @@ int	group_get_id(sqlite3 *, int64_t id, struct group *out,
 /* Every group by slug; cb returns non-zero to stop. */
 int	group_list(sqlite3 *, int (*cb)(const struct group *, void *),
 	    void *, struct fault *);
+
+/* The key of a group's secret page: 128 bits, as hex. */
+#define GROUP_PAGE_KEY_LEN	32
+
+/*
+ * Give group slug a new secret page (on: the key into key, the old page
+ * stops working) or take its page away.  Only the key's SHA-256 is kept.
+ */
+int	group_page_set(sqlite3 *, const char *slug, int on, const char *actor,
+	    char key[GROUP_PAGE_KEY_LEN + 1], struct fault *);
+/* The group whose page is /g/slug/key; FAULT_NOTFOUND for any other. */
+int	group_by_page(sqlite3 *, const char *slug, const char *key,
+	    struct group *out, struct fault *);
 
 #endif

@@ -13,14 +13,22 @@
 #include "hersteld/event.h"
 #include "hersteld/util.h"
 
-/* Whether ev may be shown to everyone: 1, 0, or -1 (database). */
-int	listing_shows(sqlite3 *, const struct event *ev);
+/*
+ * Whether ev may be shown: 1, 0, or -1 (database).  group_id 0: to
+ * everyone.  Otherwise on that group's secret page, which shows the
+ * group's own and co-hosted sessions, published or cancelled, that are
+ * not private, even when the group is anonymous (the page is the way to
+ * them).
+ */
+int	listing_shows(sqlite3 *, const struct event *ev, int64_t group_id);
 
 /*
- * The event with uid, loaded, when it may be shown to everyone; NULL with
- * f FAULT_NOTFOUND when there is none or it may not be (the two read
- * alike), or a database fault.  Free it with event_free.
+ * The event with uid, loaded, when it may be shown (group_id as for
+ * listing_shows); NULL with f FAULT_NOTFOUND when there is none or it may
+ * not be (the two read alike), or a database fault.  Free it with
+ * event_free.
  */
-struct event *listing_event(sqlite3 *, const char *uid, struct fault *f);
+struct event *listing_event(sqlite3 *, const char *uid, int64_t group_id,
+	    struct fault *f);
 
 #endif

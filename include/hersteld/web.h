@@ -26,6 +26,7 @@
 
 #include <microhttpd.h>
 
+#include "hersteld/group.h"
 #include "hersteld/html.h"
 
 #define WEB_MAX_BODY		8192		/* a form's body */
@@ -57,6 +58,13 @@ struct web_req {
 	const char		*kind, *group, *location;	/* agenda filters */
 	const char		*body;		/* POST */
 	size_t			 len;
+	/*
+	 * On a group's secret page (/g/SLUG/KEY...): the group, and the
+	 * page's path, which its links to sessions start with; else NULL
+	 * and "".
+	 */
+	const struct group	*page_group;
+	const char		*base;
 };
 
 /* The texts of the pages, one row per language (see web_page.c). */
