@@ -1,5 +1,5 @@
 /*
- * herstelctl topic suggest|vote|list|accept|reject
+ * herstelctl topic suggest|vote|list|accept|reject|allow|ideas
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,19 +13,27 @@
 #define USAGE_LIST "herstelctl topic list EVENT"
 #define USAGE_ACCEPT "herstelctl topic accept TOPIC"
 #define USAGE_REJECT "herstelctl topic reject TOPIC"
-#define USAGE "herstelctl topic suggest|vote|list|accept|reject ...\n  " \
-	USAGE_SUGGEST "\n  " USAGE_VOTE "\n  " USAGE_LIST "\n  " USAGE_ACCEPT \
-	"\n  " USAGE_REJECT "\n" \
+#define USAGE_ALLOW "herstelctl topic allow TOPIC"
+#define USAGE_IDEAS "herstelctl topic ideas EVENT on|off"
+#define USAGE "herstelctl topic suggest|vote|list|accept|reject|allow|ideas " \
+	"...\n  " USAGE_SUGGEST "\n  " USAGE_VOTE "\n  " USAGE_LIST "\n  " \
+	USAGE_ACCEPT "\n  " USAGE_REJECT "\n  " USAGE_ALLOW "\n  " \
+	USAGE_IDEAS "\n" \
 	"P is a participant's id or email address: suggest or vote on their " \
 	"behalf.\nWithout it the vote is yours (one per token, the socket " \
 	"counts as the admin).\nOne vote per voter per topic.  When the event " \
 	"is published, its accepted\ntopics are added to its description " \
-	"(\"Onderwerpen: ...\")."
+	"(\"Onderwerpen: ...\").\n" \
+	"topic ideas EVENT on opens a proposal on the web: its page shows the " \
+	"topics\nand their votes, and people with a personal link vote and " \
+	"suggest there.\nA suggestion from the web is shown only once you " \
+	"allow or accept it."
 
 static const struct column cols[] = {
 	{ "ID", "id", COL_INT },
 	{ "VOTES", "votes", COL_INT },
 	{ "STATUS", "status", COL_TEXT },
+	{ "SHOWN", "shown", COL_BOOL },
 	{ "FROM", "from", COL_TEXT },
 	{ "TOPIC", "text", COL_TEXT },
 	{ NULL, NULL, 0 }
@@ -67,10 +75,32 @@ cmd_topic(int argc, char **argv)
 		set_str(body, "participant", participant, USAGE_SUGGEST);
 		r = client_do("POST", "topics", body);
 		out_id(r);
+	} else if (strcmp(verb, "ideas") == 0) {
+		first = parse_opts(argc - 1, argv + 1, USAGE_IDEAS, NULL, NULL,
+		    NULL) + 1;
+		if (first + 2 > argc)
+			usage_error(USAGE_IDEAS, "give the EVENT and on or off");
+		if (first + 2 < argc)
+			usage_error(USAGE_IDEAS, "unexpected argument \"%s\"",
+			    argv[first + 2]);
+		id = parse_id(USAGE_IDEAS, "event ID", argv[first]);
+		if (strcmp(argv[first + 1], "on") && strcmp(argv[first + 1],
+		    "off"))
+			usage_error(USAGE_IDEAS, "say on or off, not \"%s\"",
+			    argv[first + 1]);
+		snprintf(path, sizeof(path), "ideas/%lld", id);
+		r = client_do(argv[first + 1][1] == 'n' ? "POST" : "DELETE",
+		    path, NULL);
+		if (cli.json)
+			out_json(r);
+		else
+			printf("event %lld: %s for ideas on the web\n", id,
+			    argv[first + 1][1] == 'n' ? "open" : "closed");
 	} else if (strcmp(verb, "vote") == 0 || strcmp(verb, "accept") == 0 ||
-	    strcmp(verb, "reject") == 0) {
-		const char *usage = verb[0] == 'v' ? USAGE_VOTE : verb[0] == 'a' ?
-		    USAGE_ACCEPT : USAGE_REJECT;
+	    strcmp(verb, "reject") == 0 || strcmp(verb, "allow") == 0) {
+		const char *usage = verb[0] == 'v' ? USAGE_VOTE :
+		    strcmp(verb, "accept") == 0 ? USAGE_ACCEPT :
+		    verb[0] == 'r' ? USAGE_REJECT : USAGE_ALLOW;
 
 		first = parse_opts(argc - 1, argv + 1, usage, verb[0] == 'v' ?
 		    p_opts : NULL, on_p, &participant) + 1;

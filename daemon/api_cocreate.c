@@ -8,6 +8,9 @@
  *   POST   topics {event, text[, participant]}
  *   POST   topics/ID/vote {[participant]}
  *   POST   topics/ID/accept | topics/ID/reject
+ *   POST   topics/ID/allow          show a web suggestion on the web
+ *   POST   ideas/EVENT | DELETE ideas/EVENT   open or close a proposal
+ *                                   for topics and votes on the web
  *
  * Topics are for the admin and the organizers of the owning and
  * co-hosting groups (the route table at the end; the handlers check the
@@ -104,9 +107,10 @@ cohost_remove_(const struct api_req *r, struct api_resp *resp)
 static json_t *
 topic_json(const struct topic *t)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:o}",
+	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:b, s:s, s:o}",
 	    "id", (json_int_t)t->id, "event", (json_int_t)t->event_id,
 	    "text", t->text, "status", t->status, "votes", (json_int_t)t->votes,
+	    "shown", t->shown,
 	    "from", t->by_participant ? "participant" : "organizer",
 	    "created", api_time(t->created, conf_current()->timezone));
 }
@@ -181,14 +185,41 @@ topic_suggest_(const struct api_req *r, struct api_resp *resp)
 	    "suggest topics for it")) == NULL)
 		return;
 	if (topic_suggest(store_db(), event_id, text, participant,
-	    api_people_group(r), api_actor(r), &id, &f))
+	    api_people_group(r), 1, api_actor(r), &id, &f))
 		api_fault(resp, &f);
 	else
 		answer_topic(resp, id, 201);
 	event_free(ev);
 }
 
-/* topics/ID/vote, accept and reject: verb is the path's last segment. */
+/*
+ * ideas/EVENT: POST opens a proposal for topics and votes on the web,
+ * DELETE closes it.
+ */
+static void
+ideas(const struct api_req *r, struct api_resp *resp)
+{
+	struct event *ev;
+	struct fault f = { 0 };
+	int64_t id;
+	int on = strcmp(r->method, "POST") == 0;
+
+	if (api_id(r->seg[1], "event", &id, resp) ||
+	    (on && r->body && api_unpack(r, resp, "{}")) ||
+	    (ev = api_event_for(r, resp, id, STANDING_COHOST,
+	    "open it for ideas")) == NULL)
+		return;
+	if (topic_ideas(store_db(), id, on, api_actor(r), &f))
+		api_fault(resp, &f);
+	else {
+		resp->status = 200;
+		resp->json = json_pack("{s:I, s:b}", "event", (json_int_t)id,
+		    "ideas", on);
+	}
+	event_free(ev);
+}
+
+/* topics/ID/vote, accept, reject, allow: the path's last segment. */
 static void
 topic_act(const struct api_req *r, struct api_resp *resp)
 {
@@ -198,6 +229,7 @@ topic_act(const struct api_req *r, struct api_resp *resp)
 	struct topic t;
 	const char *participant = NULL;
 	int vote = strcmp(r->seg[2], "vote") == 0;
+	int allow = strcmp(r->seg[2], "allow") == 0;
 	int64_t id;
 
 	if (api_id(r->seg[1], "topic", &id, resp))
@@ -215,8 +247,8 @@ topic_act(const struct api_req *r, struct api_resp *resp)
 	    vote ? "vote on its topics" : "decide on its topics")) == NULL)
 		return;
 	if (vote ? topic_vote(db, id, participant, api_people_group(r),
-	    api_actor(r), &f) :
-	    topic_decide(db, id, r->seg[2][0] == 'a' ? "accepted" :
+	    api_actor(r), &f) : allow ? topic_allow(db, id, api_actor(r), &f) :
+	    topic_decide(db, id, r->seg[2][1] == 'c' ? "accepted" :
 	    "rejected", api_actor(r), &f))
 		api_fault(resp, &f);
 	else
@@ -246,6 +278,12 @@ const struct api_route api_cocreate_routes[] = {
 	{ "POST",	"topics/:id/accept",	HOSTS,		topic_act,
 	    HOSTS_ONLY },
 	{ "POST",	"topics/:id/reject",	HOSTS,		topic_act,
+	    HOSTS_ONLY },
+	{ "POST",	"topics/:id/allow",	HOSTS,		topic_act,
+	    HOSTS_ONLY },
+	{ "POST",	"ideas/:event",		HOSTS,		ideas,
+	    HOSTS_ONLY },
+	{ "DELETE",	"ideas/:event",		HOSTS,		ideas,
 	    HOSTS_ONLY },
 	{ NULL, NULL, 0, NULL, NULL }
 };

@@ -47,7 +47,7 @@ event_free(struct event *ev)
 	"coalesce(rl.slug || '/' || r.slug, ''), e.location_id, " \
 	"coalesce(l.slug, ''), e.place, e.timezone, e.start, e.\"end\", " \
 	"e.rrule, e.span_end, e.capacity, e.visibility, e.status, e.sequence, " \
-	"e.cancel_reason, e.created, e.modified FROM event e " \
+	"e.cancel_reason, e.created, e.modified, e.ideas FROM event e " \
 	"LEFT JOIN grp g ON g.id = e.group_id " \
 	"LEFT JOIN room r ON r.id = e.room_id " \
 	"LEFT JOIN location rl ON rl.id = r.location_id " \
@@ -184,6 +184,7 @@ load(struct loader *l, int64_t id, struct fault *f)
 		    store_text(st, 22));
 		ev->created = sqlite3_column_int64(st, 23);
 		ev->modified = sqlite3_column_int64(st, 24);
+		ev->ideas = sqlite3_column_int(st, 25);
 		ev->zone = when_zone(ev->timezone);
 	}
 	sqlite3_reset(st);

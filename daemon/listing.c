@@ -35,8 +35,9 @@ listing_shows(sqlite3 *db, const struct event *ev, int64_t group_id)
 
 	if (group_id)
 		return in_group(db, ev, group_id);
+	/* A proposal shows only while it is open for ideas. */
 	if (strcmp(ev->visibility, "public") != 0 ||
-	    strcmp(ev->status, "proposed") == 0)
+	    (strcmp(ev->status, "proposed") == 0 && !ev->ideas))
 		return 0;
 	if (ev->group_id == 0)
 		return 1;

@@ -47,7 +47,7 @@ participant_id(sqlite3 *db, const char *p, int64_t group_id, int64_t *id,
 
 int
 topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
-    const char *participant, int64_t group_id, const char *actor,
+    const char *participant, int64_t group_id, int shown, const char *actor,
     int64_t *id, struct fault *f)
 {
 	struct event *ev = NULL;
@@ -66,8 +66,8 @@ topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
 	    (participant && participant_id(db, participant, group_id, &pid, f)))
 		goto fail;
 	if ((st = store_prepare(db, "INSERT INTO topic (event_id, text, "
-	    "participant_id, created, modified) VALUES (?1, ?2, ?3, ?4, ?4)"))
-	    == NULL) {
+	    "participant_id, created, modified, shown) VALUES (?1, ?2, ?3, ?4, "
+	    "?4, ?5)")) == NULL) {
 		store_fault(f, db);
 		goto fail;
 	}
@@ -76,6 +76,7 @@ topic_suggest(sqlite3 *db, int64_t event_id, const char *text,
 	if (pid)
 		sqlite3_bind_int64(st, 3, pid);
 	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int(st, 5, shown != 0);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -105,11 +106,12 @@ topic_row(sqlite3_stmt *st, void *arg)
 	t->by_participant = sqlite3_column_type(st, 4) != SQLITE_NULL;
 	t->created = sqlite3_column_int64(st, 5);
 	t->votes = sqlite3_column_int64(st, 6);
+	t->shown = sqlite3_column_int(st, 7);
 }
 
 #define TOPIC_COLS "t.id, t.event_id, t.text, t.status, t.participant_id, " \
-	"t.created, (SELECT count(*) FROM topic_vote v WHERE v.topic_id = t.id) " \
-	"FROM topic t"
+	"t.created, (SELECT count(*) FROM topic_vote v WHERE v.topic_id = t.id), " \
+	"t.shown FROM topic t"
 
 int
 topic_get(sqlite3 *db, int64_t id, struct topic *out, struct fault *f)
@@ -212,14 +214,90 @@ topic_decide(sqlite3 *db, int64_t id, const char *status, const char *actor,
 	snprintf(action, sizeof(action), "topic.%s", status[0] == 'a' ?
 	    "accept" : "reject");
 	if (store_exec_id(db, status[0] == 'a' ?
-	    "UPDATE topic SET status = 'accepted', modified = unixepoch() "
-	    "WHERE id = ?1" :
+	    "UPDATE topic SET status = 'accepted', shown = 1, modified = "
+	    "unixepoch() WHERE id = ?1" :
 	    "UPDATE topic SET status = 'rejected', modified = unixepoch() "
 	    "WHERE id = ?1", id)) {
 		store_fault(f, db);
 		goto fail;
 	}
 	rc = store_finish(db, actor, action, object, ev->uid, f);
+	event_free(ev);
+	return rc;
+fail:
+	store_rollback(db);
+	event_free(ev);
+	return -1;
+}
+
+int
+topic_allow(sqlite3 *db, int64_t id, const char *actor, struct fault *f)
+{
+	struct event *ev = NULL;
+	struct topic t;
+	char object[32];
+	int rc;
+
+	if (store_begin_f(db, f))
+		return -1;
+	if (topic_get(db, id, &t, f) ||
+	    (ev = event_get(db, t.event_id, f)) == NULL ||
+	    topic_open(ev, clock_now(), f))
+		goto fail;
+	if (t.shown) {
+		fault_set(f, FAULT_CONFLICT, "topic %lld is shown already",
+		    (long long)id);
+		goto fail;
+	}
+	if (strcmp(t.status, "rejected") == 0) {
+		fault_set(f, FAULT_CONFLICT, "topic %lld was rejected",
+		    (long long)id);
+		goto fail;
+	}
+	if (store_exec_id(db, "UPDATE topic SET shown = 1 WHERE id = ?1", id)) {
+		store_fault(f, db);
+		goto fail;
+	}
+	snprintf(object, sizeof(object), "topic %lld", (long long)id);
+	rc = store_finish(db, actor, "topic.allow", object, ev->uid, f);
+	event_free(ev);
+	return rc;
+fail:
+	store_rollback(db);
+	event_free(ev);
+	return -1;
+}
+
+int
+topic_ideas(sqlite3 *db, int64_t event_id, int on, const char *actor,
+    struct fault *f)
+{
+	struct event *ev = NULL;
+	char object[32];
+	int rc;
+
+	if (store_begin_f(db, f))
+		return -1;
+	if ((ev = event_get(db, event_id, f)) == NULL)
+		goto fail;
+	if (on && strcmp(ev->status, "proposed") != 0) {
+		fault_set(f, FAULT_CONFLICT, "event %lld is %s: only a proposal "
+		    "takes ideas on the web", (long long)event_id, ev->status);
+		goto fail;
+	}
+	if (ev->ideas == (on != 0)) {
+		fault_set(f, FAULT_CONFLICT, "event %lld is %s for ideas "
+		    "already", (long long)event_id, on ? "open" : "closed");
+		goto fail;
+	}
+	if (store_exec_id(db, on ? "UPDATE event SET ideas = 1 WHERE id = ?1" :
+	    "UPDATE event SET ideas = 0 WHERE id = ?1", event_id)) {
+		store_fault(f, db);
+		goto fail;
+	}
+	snprintf(object, sizeof(object), "event %lld", (long long)event_id);
+	rc = store_finish(db, actor, on ? "event.ideas-open" :
+	    "event.ideas-close", object, ev->uid, f);
 	event_free(ev);
 	return rc;
 fail:

@@ -36,7 +36,15 @@ struct item {
 	long		 going;		/* registered (the group's page) */
 };
 
+/* A proposal open for ideas: listed apart, with no date. */
+struct idea {
+	char		 uid[160];
+	char		*title;
+};
+
 struct collect {
+	struct idea		*ideas;
+	size_t			 nideas, capideas;
 	sqlite3			*db;
 	const struct web_req	*r;
 	struct item		*v;
@@ -148,6 +156,60 @@ take_occ(const struct occurrence *o, void *arg)
 }
 
 static int
+take_idea(struct collect *k, const struct event *ev)
+{
+	struct idea *nv;
+
+	for (size_t i = 0; i < k->nideas; i++)
+		if (strcmp(k->ideas[i].uid, ev->uid) == 0)
+			return 0;
+	if (k->nideas == AGENDA_MAX)
+		return 0;
+	if (k->nideas == k->capideas) {
+		size_t ncap = k->capideas ? k->capideas * 2 : 8;
+
+		if ((nv = realloc(k->ideas, ncap * sizeof(*nv))) == NULL) {
+			k->failed = 1;
+			return 1;
+		}
+		k->ideas = nv;
+		k->capideas = ncap;
+	}
+	snprintf(k->ideas[k->nideas].uid, sizeof(k->ideas[k->nideas].uid),
+	    "%s", ev->uid);
+	if ((k->ideas[k->nideas].title = strdup(ev->title)) == NULL) {
+		k->failed = 1;
+		return 1;
+	}
+	k->nideas++;
+	return 0;
+}
+
+/* The proposals open for ideas: "Denk mee". */
+static void
+ideas_html(struct html *h, const struct web_req *r, const struct collect *k)
+{
+	if (k->nideas == 0)
+		return;
+	html_raw(h, "<section aria-labelledby=\"ideas\">\n<h2 id=\"ideas\">");
+	html_txt(h, web_t(r, T_IDEAS));
+	html_raw(h, "</h2>\n<p>");
+	html_txt(h, web_t(r, T_IDEAS_INTRO));
+	html_raw(h, "</p>\n<ul>\n");
+	for (size_t i = 0; i < k->nideas; i++) {
+		html_raw(h, "<li><a href=\"");
+		html_attr(h, r->base);
+		html_raw(h, "/sessions/");
+		html_url(h, k->ideas[i].uid);
+		web_lang_param(h, r, 0);
+		html_raw(h, "\">");
+		html_txt(h, k->ideas[i].title);
+		html_raw(h, "</a></li>\n");
+	}
+	html_raw(h, "</ul>\n</section>\n");
+}
+
+static int
 take_event(const struct event *ev, void *arg)
 {
 	struct collect *k = arg;
@@ -161,6 +223,8 @@ take_event(const struct event *ev, void *arg)
 	    (r->location && *r->location && strcmp(ev->location,
 	    r->location) != 0))
 		return 0;
+	if (strcmp(ev->status, "proposed") == 0)
+		return take_idea(k, ev);
 	k->ev = ev;
 	place_of(k->db, ev, k->where, sizeof(k->where), &k->accessible);
 	if (event_occurrences(ev, k->from, k->to, take_occ, k) < 0)
@@ -433,6 +497,7 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 	}
 	if (prev[0])
 		html_raw(h, "</ul>\n</section>\n");
+	ideas_html(h, r, &k);
 	if (r->page_group == NULL)
 		subscribe(h, r);
 	web_foot(h, r);
@@ -444,5 +509,8 @@ done:
 		free(k.v[i].reason);
 	}
 	free(k.v);
+	for (size_t i = 0; i < k.nideas; i++)
+		free(k.ideas[i].title);
+	free(k.ideas);
 	return status;
 }

@@ -18,12 +18,14 @@
 #include "hersteld/conf.h"
 #include "hersteld/event.h"
 #include "hersteld/group.h"
+#include "hersteld/listing.h"
 #include "hersteld/log.h"
 #include "hersteld/melink.h"
 #include "hersteld/participant.h"
 #include "hersteld/registration.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
+#include "hersteld/topic.h"
 #include "hersteld/web.h"
 #include "hersteld/when.h"
 
@@ -41,7 +43,16 @@ struct me {
 	int			 nout;
 	time_t			 now;
 	int			 shown;
+	/* After a refused form: its problems, and what was typed. */
+	const struct web_err	*e;
+	int			 ne;
+	int64_t			 err_event;	/* the suggestion's event */
+	const char		*typed;
+	const char		*typed_remind, *typed_quiet;
 };
+
+#define IDEAS_MAX	50	/* proposals listed for ideas */
+#define VOTES_MAX	500	/* a person's votes looked at */
 
 static enum MHD_Result
 gone(const struct web_req *r)
@@ -257,33 +268,188 @@ groups(struct me *m, sqlite3 *db, int64_t pid)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* A labelled text field with its hint. */
+/* A labelled text field with its hint and, after a refusal, its error. */
 static void
-field(struct html *h, const struct web_req *r, const char *name,
-    enum web_text label, enum web_text hint, const char *value)
+field(struct me *m, const char *name, enum web_text label,
+    enum web_text hint, const char *value)
 {
+	struct html *h = m->h;
+
 	html_raw(h, "<label for=\"");
 	html_raw(h, name);
 	html_raw(h, "\">");
-	html_txt(h, web_t(r, label));
+	html_txt(h, web_t(m->r, label));
 	html_raw(h, "</label>\n<p class=\"hint\" id=\"");
 	html_raw(h, name);
 	html_raw(h, "-hint\">");
-	html_txt(h, web_t(r, hint));
-	html_raw(h, "</p>\n<input type=\"text\" id=\"");
-	html_raw(h, name);
-	html_raw(h, "\" name=\"");
-	html_raw(h, name);
-	html_raw(h, "\" aria-describedby=\"");
-	html_raw(h, name);
-	html_raw(h, "-hint\" maxlength=\"100\" value=\"");
+	html_txt(h, web_t(m->r, hint));
+	html_raw(h, "</p>\n");
+	web_field_error(h, m->r, m->e, m->ne, name);
+	html_raw(h, "<input type=\"text\"");
+	web_field_attrs(h, m->e, m->ne, name, NULL, 1);
+	html_raw(h, " maxlength=\"100\" value=\"");
 	html_attr(h, value);
 	html_raw(h, "\">\n");
 }
 
+/* The ids of the topics the person voted on, ascending. */
+static int
+voted(sqlite3 *db, int64_t pid, int64_t *ids, int *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((st = store_prepare(db, "SELECT topic_id FROM topic_vote WHERE "
+	    "participant_id = ?1 ORDER BY topic_id LIMIT ?2")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int(st, 2, VOTES_MAX);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+struct idea_topics {
+	struct me	*m;
+	const int64_t	*voted;
+	int		 nvoted;
+	char		 ev_id[24];
+	int		 n;
+};
+
+static int
+idea_topic(const struct topic *t, void *arg)
+{
+	struct idea_topics *k = arg;
+	struct me *m = k->m;
+	char id[24];
+	int mine = 0;
+
+	if (!t->shown || strcmp(t->status, "rejected") == 0)
+		return 0;
+	for (int i = 0; i < k->nvoted && !mine; i++)
+		mine = k->voted[i] == t->id;
+	html_raw(m->h, "<li>");
+	html_txt(m->h, t->text);
+	html_raw(m->h, " \xc2\xb7 ");
+	html_num(m->h, t->votes);
+	html_raw(m->h, " ");
+	html_txt(m->h, web_t(m->r, t->votes == 1 ? T_ONE_VOTE : T_VOTES));
+	if (mine) {
+		html_raw(m->h, " \xc2\xb7 ");
+		html_txt(m->h, web_t(m->r, T_VOTED));
+	} else {
+		snprintf(id, sizeof(id), "%lld", (long long)t->id);
+		form_open(m, "vote");
+		html_raw(m->h, "<input type=\"hidden\" name=\"topic\" "
+		    "value=\"");
+		html_attr(m->h, id);
+		html_raw(m->h, "\">\n<button type=\"submit\">");
+		html_txt(m->h, web_t(m->r, T_VOTE));
+		html_raw(m->h, "<span class=\"hp\"> ");
+		html_txt(m->h, t->text);
+		html_raw(m->h, "</span></button>\n</form>");
+	}
+	html_raw(m->h, "</li>\n");
+	k->n++;
+	return 0;
+}
+
+/* One proposal open for ideas: its topics with votes, and a suggestion. */
+static void
+idea(struct me *m, sqlite3 *db, const struct event *ev, const int64_t *v,
+    int nv)
+{
+	struct idea_topics k = { .m = m, .voted = v, .nvoted = nv };
+	struct fault f = { 0 };
+	char id[40];
+
+	snprintf(k.ev_id, sizeof(k.ev_id), "%lld", (long long)ev->id);
+	snprintf(id, sizeof(id), "suggest-%lld", (long long)ev->id);
+	html_raw(m->h, "<li><h3><a href=\"/sessions/");
+	html_url(m->h, ev->uid);
+	web_lang_param(m->h, m->r, 0);
+	html_raw(m->h, "\">");
+	html_txt(m->h, ev->title);
+	html_raw(m->h, "</a></h3>\n<ul>\n");
+	topic_list(db, ev->id, idea_topic, &k, &f);
+	html_raw(m->h, "</ul>\n");
+	form_open(m, "suggest");
+	html_raw(m->h, "<input type=\"hidden\" name=\"event\" value=\"");
+	html_attr(m->h, k.ev_id);
+	html_raw(m->h, "\">\n<label for=\"");
+	html_attr(m->h, id);
+	html_raw(m->h, "\">");
+	html_txt(m->h, web_t(m->r, T_SUGGEST));
+	html_raw(m->h, "<span class=\"hp\"> ");
+	html_txt(m->h, ev->title);
+	html_raw(m->h, "</span></label>\n<p class=\"hint\" id=\"");
+	html_attr(m->h, id);
+	html_raw(m->h, "-hint\">");
+	html_txt(m->h, web_t(m->r, T_SUGGEST_HINT));
+	html_raw(m->h, "</p>\n");
+	if (m->err_event == ev->id)
+		web_field_error(m->h, m->r, m->e, m->ne, id);
+	html_raw(m->h, "<input type=\"text\"");
+	web_field_attrs(m->h, m->err_event == ev->id ? m->e : NULL,
+	    m->err_event == ev->id ? m->ne : 0, id, "text", 1);
+	html_raw(m->h, " maxlength=\"500\" required value=\"");
+	html_attr(m->h, m->err_event == ev->id && m->typed ? m->typed : "");
+	html_raw(m->h, "\">\n<button type=\"submit\">");
+	html_txt(m->h, web_t(m->r, T_SUGGEST_BUTTON));
+	html_raw(m->h, "</button>\n</form></li>\n");
+}
+
+/* The proposals open for ideas that everyone may see: "Denk mee". */
+static int
+ideas(struct me *m, sqlite3 *db, int64_t pid)
+{
+	int64_t ids[IDEAS_MAX], v[VOTES_MAX];
+	struct fault f = { 0 };
+	struct event *ev;
+	sqlite3_stmt *st;
+	int n = 0, nv, rc, shown = 0;
+
+	if ((st = store_prepare(db, "SELECT id FROM event WHERE status = "
+	    "'proposed' AND ideas = 1 AND visibility = 'public' ORDER BY "
+	    "start, id LIMIT ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, IDEAS_MAX);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || voted(db, pid, v, &nv))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if ((ev = event_get(db, ids[i], &f)) == NULL)
+			return -1;
+		if (listing_shows(db, ev, 0) == 1) {
+			if (shown++ == 0) {
+				html_raw(m->h, "<section aria-labelledby=\"ideas\">"
+				    "\n<h2 id=\"ideas\">");
+				html_txt(m->h, web_t(m->r, T_IDEAS));
+				html_raw(m->h, "</h2>\n<p>");
+				html_txt(m->h, web_t(m->r, T_IDEAS_ON_ME));
+				html_raw(m->h, "</p>\n<ul class=\"sessions\">\n");
+			}
+			idea(m, db, ev, v, nv);
+		}
+		event_free(ev);
+	}
+	if (shown)
+		html_raw(m->h, "</ul>\n</section>\n");
+	return 0;
+}
+
+/*
+ * The page; after a refused form (ne > 0) with its problems listed at
+ * the top and at their fields, what was typed kept, and status 422.
+ */
 static enum MHD_Result
 page(const struct web_req *r, sqlite3 *db, const char *token,
-    const struct participant *p)
+    const struct participant *p, struct me *m0)
 {
 	const struct conf *c = conf_current();
 	struct html h;
@@ -291,6 +457,14 @@ page(const struct web_req *r, sqlite3 *db, const char *token,
 	char purpose[128], feed[600];
 	const char *host;
 
+	if (m0) {
+		m.e = m0->e;
+		m.ne = m0->ne;
+		m.err_event = m0->err_event;
+		m.typed = m0->typed;
+		m.typed_remind = m0->typed_remind;
+		m.typed_quiet = m0->typed_quiet;
+	}
 	snprintf(purpose, sizeof(purpose), "me:%s", token);
 	if (web_csrf_make(purpose, m.csrf, sizeof(m.csrf)))
 		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
@@ -298,7 +472,9 @@ page(const struct web_req *r, sqlite3 *db, const char *token,
 	web_head(&h, r, web_t(r, T_ME), NULL);
 	html_raw(&h, "<h1>");
 	html_txt(&h, web_t(r, T_ME));
-	html_raw(&h, "</h1>\n<p>");
+	html_raw(&h, "</h1>\n");
+	web_errors(&h, r, m.e, m.ne);
+	html_raw(&h, "<p>");
 	html_txt(&h, web_t(r, T_ME_INTRO));
 	html_raw(&h, "</p>\n<p>");
 	html_txt(&h, p->name[0] ? p->name : p->email);
@@ -325,8 +501,10 @@ page(const struct web_req *r, sqlite3 *db, const char *token,
 	html_txt(&h, web_t(r, T_SETTINGS));
 	html_raw(&h, "</h2>\n");
 	form_open(&m, "settings");
-	field(&h, r, "remind", T_REMIND, T_REMIND_HINT, p->leads_text);
-	field(&h, r, "quiet", T_QUIET, T_QUIET_HINT, p->quiet_text);
+	field(&m, "remind", T_REMIND, T_REMIND_HINT, m.typed_remind ?
+	    m.typed_remind : p->leads_text);
+	field(&m, "quiet", T_QUIET, T_QUIET_HINT, m.typed_quiet ?
+	    m.typed_quiet : p->quiet_text);
 	html_raw(&h, "<label for=\"lang\">");
 	html_txt(&h, web_t(r, T_LANGUAGE));
 	html_raw(&h, "</label>\n<select id=\"lang\" name=\"lang\">\n"
@@ -341,7 +519,7 @@ page(const struct web_req *r, sqlite3 *db, const char *token,
 	html_raw(&h, "</option>\n</select>\n<button type=\"submit\">");
 	html_txt(&h, web_t(r, T_SAVE));
 	html_raw(&h, "</button>\n</form>\n</section>\n");
-	if (groups(&m, db, p->id)) {
+	if (groups(&m, db, p->id) || ideas(&m, db, p->id)) {
 		html_free(&h);
 		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
 	}
@@ -388,7 +566,7 @@ page(const struct web_req *r, sqlite3 *db, const char *token,
 	html_txt(&h, web_t(r, T_FORGET_ASK));
 	html_raw(&h, "</a></p>\n</section>\n");
 	web_foot(&h, r);
-	return web_finish(r, &h, 200);
+	return web_finish(r, &h, m.ne > 0 ? 422 : 200);
 }
 
 /* GET /me/TOKEN/forget: what will happen, and the one button. */
@@ -475,6 +653,99 @@ follow(const struct web_req *r, sqlite3 *db, const char *token,
 	    on ? T_FOLLOWED_TEXT : T_UNFOLLOWED_TEXT);
 }
 
+/*
+ * The event of a vote or suggestion, when it is a proposal open for
+ * ideas that everyone may see; NULL otherwise.
+ */
+static struct event *
+idea_event(sqlite3 *db, int64_t eid)
+{
+	struct fault f = { 0 };
+	struct event *ev;
+
+	if ((ev = event_get(db, eid, &f)) == NULL)
+		return NULL;
+	if (strcmp(ev->status, "proposed") != 0 || !ev->ideas ||
+	    listing_shows(db, ev, 0) != 1) {
+		event_free(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+/* One vote, as the person: on a topic shown on the web, once. */
+static enum MHD_Result
+vote(const struct web_req *r, sqlite3 *db, const char *token,
+    const struct participant *p, const char *topic)
+{
+	struct fault f = { 0 };
+	struct event *ev;
+	struct topic t;
+	char ref[32], *end;
+	int64_t tid = strtoll(topic, &end, 10);
+
+	if (tid <= 0 || *end != '\0' || topic_get(db, tid, &t, &f) ||
+	    !t.shown || strcmp(t.status, "rejected") == 0 ||
+	    (ev = idea_event(db, t.event_id)) == NULL)
+		return done(r, token, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
+	event_free(ev);
+	snprintf(ref, sizeof(ref), "%lld", (long long)p->id);
+	/* A second vote counts nothing and is no error to the person. */
+	if (topic_vote(db, tid, ref, 0, "web", &f) &&
+	    f.kind != FAULT_CONFLICT) {
+		log_warnx("web: a vote could not be stored: %s", f.msg);
+		return web_message(r, 503, T_ERROR, T_ERROR_TEXT);
+	}
+	return done(r, token, 200, T_VOTE_DONE, T_VOTE_DONE_TEXT);
+}
+
+/*
+ * A suggestion, as the person: kept hidden (shown = 0) until an organiser
+ * lets it through.  A refused one shows the page again with the problem
+ * at its field.
+ */
+static enum MHD_Result
+suggest(const struct web_req *r, sqlite3 *db, const char *token,
+    const struct participant *p, int64_t eid, const char *text)
+{
+	struct fault f = { 0 };
+	struct event *ev;
+	struct me again = { .err_event = eid, .typed = text };
+	struct web_err e[1];
+	char ref[32], id[40];
+	int64_t tid;
+	long n;
+
+	if ((ev = idea_event(db, eid)) == NULL)
+		return done(r, token, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
+	event_free(ev);
+	snprintf(id, sizeof(id), "suggest-%lld", (long long)eid);
+	e[0].field = id;
+	if (text == NULL || (n = utf8_len(text)) > TOPIC_MAX_CHARS)
+		e[0].text = T_ERR_TOPIC_LONG;
+	else if (text[strspn(text, " \t")] == '\0')
+		e[0].text = T_ERR_TOPIC_EMPTY;
+	else if (n < 0 || text_check(&f, "the topic", text, TOPIC_MAX_CHARS,
+	    1, 0))
+		e[0].text = T_ERR_TEXT_CHARS;
+	else {
+		snprintf(ref, sizeof(ref), "%lld", (long long)p->id);
+		if (topic_suggest(db, eid, text, ref, 0, 0, "web", &tid, &f)) {
+			if (f.kind == FAULT_CONFLICT)
+				return done(r, token, 409, T_IDEAS, T_IDEAS_CLOSED);
+			log_warnx("web: a suggestion could not be stored: %s",
+			    f.msg);
+			return web_message(r, 503, T_ERROR, T_ERROR_TEXT);
+		}
+		return done(r, token, 200, T_SUGGESTED, T_SUGGESTED_TEXT);
+	}
+	again.e = e;
+	again.ne = 1;
+	if (e[0].text == T_ERR_TOPIC_LONG)
+		again.typed = "";
+	return page(r, db, token, p, &again);
+}
+
 /* A POST on the page: the form's token checked, then the action. */
 static enum MHD_Result
 act(const struct web_req *r, sqlite3 *db, const char *token,
@@ -484,16 +755,21 @@ act(const struct web_req *r, sqlite3 *db, const char *token,
 	    "remind", "quiet", "lang", "group", "topic", "text" } };
 	struct participant_in in = { 0 };
 	struct fault f = { 0 };
+	struct web_err e[2];
+	struct me again = { 0 };
+	long leads[CONF_MAX_LEADS];
 	char purpose[128], ref[32], *end;
 	const char *date;
 	int64_t eid;
+	int ne = 0, nleads, qf, qt;
 
 	snprintf(purpose, sizeof(purpose), "%s:%s", strcmp(action, "forget") ==
 	    0 ? "me-forget" : "me", token);
 	if (web_form_parse(r->c, r->body, r->len, &form) ||
 	    !web_csrf_check(purpose, web_form_get(&form, "csrf")))
 		return web_message(r, 403, T_FORBIDDEN, T_FORBIDDEN_TEXT);
-	if (form.too_long)
+	/* A suggestion says so at its own field (below). */
+	if (form.too_long && strcmp(action, "suggest") != 0)
 		return done(r, token, 422, T_BAD_INPUT, T_TOO_LARGE);
 	snprintf(ref, sizeof(ref), "%lld", (long long)p->id);
 	if (strcmp(action, "unregister") == 0) {
@@ -521,6 +797,18 @@ act(const struct web_req *r, sqlite3 *db, const char *token,
 			in.quiet = "none";
 		if (*in.remind == '\0')
 			in.remind = "none";
+		/* Each field checked on its own, to say which one is wrong. */
+		if (participant_parse_leads(&f, in.remind, leads, &nleads))
+			e[ne++] = (struct web_err){ "remind", T_ERR_REMIND };
+		if (participant_parse_quiet(&f, in.quiet, &qf, &qt))
+			e[ne++] = (struct web_err){ "quiet", T_ERR_QUIET };
+		if (ne > 0) {
+			again.e = e;
+			again.ne = ne;
+			again.typed_remind = in.remind;
+			again.typed_quiet = in.quiet;
+			return page(r, db, token, p, &again);
+		}
 		if (schedule_participant_edit(db, ref, &in, "web", &f)) {
 			if (f.kind == FAULT_INVALID || f.kind == FAULT_BADREQ)
 				return done(r, token, 422, T_BAD_INPUT,
@@ -529,6 +817,16 @@ act(const struct web_req *r, sqlite3 *db, const char *token,
 			return web_message(r, 503, T_ERROR, T_ERROR_TEXT);
 		}
 		return done(r, token, 200, T_SAVED, T_SAVED_TEXT);
+	}
+	if (strcmp(action, "vote") == 0)
+		return vote(r, db, token, p, web_form_get(&form, "topic"));
+	if (strcmp(action, "suggest") == 0) {
+		eid = strtoll(web_form_get(&form, "event"), &end, 10);
+		if (eid <= 0 || *end != '\0')
+			return done(r, token, 404, T_NOT_FOUND,
+			    T_NOT_FOUND_TEXT);
+		return suggest(r, db, token, p, eid, form.too_long ? NULL :
+		    web_form_get(&form, "text"));
 	}
 	if (strcmp(action, "follow") == 0 || strcmp(action, "unfollow") == 0)
 		return follow(r, db, token, p, web_form_get(&form, "group"),
@@ -588,7 +886,7 @@ web_me(const struct web_req *r, const char *rest)
 		return gone(r);
 	if (!post) {
 		if (*action == '\0')
-			return page(r, db, token, &p);
+			return page(r, db, token, &p, NULL);
 		if (strcmp(action, "forget") == 0)
 			return forget_page(r, token);
 		return gone(r);

@@ -533,14 +533,14 @@ web_field_error(struct html *h, const struct web_req *r,
 
 void
 web_field_attrs(struct html *h, const struct web_err *e, int n,
-    const char *id, int hint)
+    const char *id, const char *name, int hint)
 {
 	int bad = err_of(e, n, id) != NULL;
 
 	html_raw(h, " id=\"");
 	html_attr(h, id);
 	html_raw(h, "\" name=\"");
-	html_attr(h, id);
+	html_attr(h, name ? name : id);
 	html_raw(h, "\"");
 	if (hint || bad) {
 		html_raw(h, " aria-describedby=\"");

@@ -123,15 +123,33 @@ date_item(const struct occurrence *o, void *arg)
 	return 0;
 }
 
+struct topics {
+	struct html		*h;
+	const struct web_req	*r;
+	int			 ideas;	/* a proposal open for ideas */
+};
+
+/*
+ * A published session shows its accepted topics; a proposal open for
+ * ideas every topic let through and not rejected, with its votes.
+ */
 static int
 topic_item(const struct topic *t, void *arg)
 {
-	struct html *h = arg;
+	struct topics *k = arg;
+	struct html *h = k->h;
 
-	if (strcmp(t->status, "accepted") != 0)
+	if (k->ideas ? !t->shown || strcmp(t->status, "rejected") == 0 :
+	    strcmp(t->status, "accepted") != 0)
 		return 0;
 	html_raw(h, "<li>");
 	html_txt(h, t->text);
+	if (k->ideas) {
+		html_raw(h, " \xc2\xb7 ");
+		html_num(h, t->votes);
+		html_raw(h, " ");
+		html_txt(h, web_t(k->r, t->votes == 1 ? T_ONE_VOTE : T_VOTES));
+	}
 	html_raw(h, "</li>\n");
 	return 0;
 }
@@ -307,6 +325,7 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 	struct event *ev;
 	struct group g;
 	struct dates d = { .h = h, .r = r, .db = db };
+	struct topics k = { .h = h, .r = r };
 	time_t now = clock_now();
 	char when[32], end[32];
 
@@ -317,6 +336,7 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 		return f.kind == FAULT_NOTFOUND ? 404 : 500;
 	d.ev = ev;
 	d.now = now;
+	k.ideas = strcmp(ev->status, "proposed") == 0 && ev->ideas;
 	web_head(h, r, ev->title, NULL);
 	html_raw(h, "<h1>");
 	html_txt(h, ev->title);
@@ -368,8 +388,20 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 	html_raw(h, "<section aria-labelledby=\"topics\">\n<h2 id=\"topics\">");
 	html_txt(h, web_t(r, T_TOPICS));
 	html_raw(h, "</h2>\n<ul>\n");
-	topic_list(db, ev->id, topic_item, h, &f);
-	html_raw(h, "</ul>\n</section>\n<section aria-labelledby=\"with\">\n"
+	topic_list(db, ev->id, topic_item, &k, &f);
+	html_raw(h, "</ul>\n");
+	if (k.ideas) {
+		html_raw(h, "<p>");
+		html_txt(h, web_t(r, T_IDEAS_INTRO));
+		html_raw(h, "</p>\n<p>");
+		html_txt(h, web_t(r, T_IDEAS_AGENDA));
+		html_raw(h, " <a href=\"/link");
+		web_lang_param(h, r, 0);
+		html_raw(h, "\">");
+		html_txt(h, web_t(r, T_LINK));
+		html_raw(h, "</a></p>\n");
+	}
+	html_raw(h, "</section>\n<section aria-labelledby=\"with\">\n"
 	    "<h2 id=\"with\">");
 	html_txt(h, web_t(r, T_WITH));
 	html_raw(h, "</h2>\n<ul>\n");
@@ -392,7 +424,9 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 		    date_item, &d);
 		html_raw(h, "</ul>\n</section>\n");
 	}
-	form_html(h, r, db, ev, now);
+	/* A proposal takes ideas, not registrations. */
+	if (!k.ideas)
+		form_html(h, r, db, ev, now);
 	web_foot(h, r);
 	event_free(ev);
 	return 200;

@@ -100,7 +100,7 @@ render(const struct web_req *r, struct html *h, const char *cat,
 	html_raw(h, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_attr(h, token);
 	html_raw(h, "\">\n<fieldset");
-	web_field_attrs(h, e, ne, "category", 0);
+	web_field_attrs(h, e, ne, "category", NULL, 0);
 	html_raw(h, ">\n<legend>");
 	html_txt(h, web_t(r, T_SIGNAL_ABOUT));
 	html_raw(h, "</legend>\n");
@@ -128,7 +128,7 @@ render(const struct web_req *r, struct html *h, const char *cat,
 	html_raw(h, "</p>\n");
 	web_field_error(h, r, e, ne, "text");
 	html_raw(h, "<textarea");
-	web_field_attrs(h, e, ne, "text", 1);
+	web_field_attrs(h, e, ne, "text", NULL, 1);
 	html_raw(h, " rows=\"8\" required>");
 	html_txt(h, text ? text : "");
 	html_raw(h, "</textarea>\n<div class=\"hp\" aria-hidden=\"true\">"

@@ -56,6 +56,7 @@ struct event {
 	int		 sequence;
 	char		 cancel_reason[2001];
 	time_t		 created, modified;
+	int		 ideas;		/* a proposal open for topics on the web */
 	time_t		*exdates;	/* owned; original starts */
 	int		 nexdates;
 	struct override	*overrides;	/* owned */

@@ -1,9 +1,10 @@
 /*
  * What the public web pages may show of the sessions: published (or
- * cancelled) events with visibility public, whose organising group is
- * not anonymous.  Proposed, private and group-only sessions, and every
- * session of an anonymous group, are never listed here; the group's own
- * secret page is the way to those.
+ * cancelled) events with visibility public, and proposals open for ideas
+ * (topic ideas), whose organising group is not anonymous.  Other
+ * proposals, private and group-only sessions, and every session of an
+ * anonymous group, are never listed here; the group's own secret page is
+ * the way to those.
  */
 #ifndef HERSTELD_LISTING_H
 #define HERSTELD_LISTING_H

@@ -26,6 +26,7 @@ struct topic {
 	char	status[12];		/* open, accepted, rejected */
 	long	votes;
 	int	by_participant;		/* suggested on a participant's behalf */
+	int	shown;			/* 0: from the web, not yet let through */
 	time_t	created;
 };
 
@@ -34,11 +35,22 @@ struct topic {
  * (NULL: the organizer's own suggestion), named as an organizer of
  * group_id may name people (participant_get_for; 0: the admin).  Refused
  * on a cancelled event and on a published one whose last occurrence has
- * ended.
+ * ended.  shown 0: a suggestion from the web, which the web pages show
+ * only once an organizer let it through (topic_allow, or accepted).
  */
 int	topic_suggest(sqlite3 *, int64_t event_id, const char *text,
-	    const char *participant, int64_t group_id, const char *actor,
-	    int64_t *id, struct fault *);
+	    const char *participant, int64_t group_id, int shown,
+	    const char *actor, int64_t *id, struct fault *);
+
+/* Let a suggestion from the web through: the web pages show it. */
+int	topic_allow(sqlite3 *, int64_t id, const char *actor, struct fault *);
+
+/*
+ * Open (on) or close a proposed event for topics and votes on the web
+ * (its page, and the personal pages of people with a link).
+ */
+int	topic_ideas(sqlite3 *, int64_t event_id, int on, const char *actor,
+	    struct fault *);
 
 /*
  * One vote on topic id: for participant (id or email, named as for

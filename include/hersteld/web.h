@@ -140,14 +140,14 @@ void	web_errors(struct html *, const struct web_req *,
 	    const struct web_err *, int n);
 /*
  * What belongs inside an <input>/<textarea>/<select> tag of field id:
- * its id and name, aria-describedby (its hint when hint, its error when
+ * its id and name (NULL: the id), aria-describedby (its hint when hint, its error when
  * it has one) and aria-invalid; and, before the field, the error itself.
  * web_field_error writes the error paragraph (nothing when none).
  */
 void	web_field_error(struct html *, const struct web_req *,
 	    const struct web_err *, int n, const char *id);
 void	web_field_attrs(struct html *, const struct web_err *, int n,
-	    const char *id, int hint);
+	    const char *id, const char *name, int hint);
 /* The display name of a signal category ("Geld en schulden"). */
 const char *web_category_name(const struct web_req *, const char *cat);
 
