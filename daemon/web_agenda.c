@@ -4,6 +4,7 @@
  * links, and the calendar feeds to subscribe to.  Cancelled occurrences
  * stay, marked, with their reason.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,45 @@ filter_link(struct html *h, const struct web_req *r, const char *which,
 	html_raw(h, "</a></li>\n");
 }
 
+/*
+ * The filters as a query ("kind=a&group=b", URL-encoded, without lang),
+ * into out; "" when none.
+ */
+static void
+filter_query(const struct web_req *r, char *out, size_t len)
+{
+	const char *names[3] = { "kind", "group", "location" };
+	const char *vals[3] = { r->kind, r->group, r->location };
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		const unsigned char *v = (const unsigned char *)vals[i];
+
+		if (v == NULL || *v == '\0')
+			continue;
+		if (used + 16 >= len) {
+			out[0] = '\0';
+			return;
+		}
+		used += snprintf(out + used, len - used, "%s%s=", used ? "&" :
+		    "", names[i]);
+		for (; *v && used + 4 < len; v++) {
+			if (isalnum(*v) || *v == '-' || *v == '_' || *v == '.')
+				out[used++] = (char)*v;
+			else
+				used += snprintf(out + used, len - used,
+				    "%%%02X", *v);
+		}
+		out[used] = '\0';
+		if (used + 1 >= len) {
+			/* Too long to keep: the switch shows everything. */
+			out[0] = '\0';
+			return;
+		}
+	}
+}
+
 struct lists {
 	struct html		*h;
 	const struct web_req	*r;
@@ -444,7 +484,7 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 	sqlite3 *db = store_db();
 	struct collect k = { 0 };
 	struct fault f = { 0 };
-	char day[64], prev[16] = "", d[16];
+	char day[64], prev[16] = "", d[16], query[600];
 	int status = 500;
 
 	(void)unused;
@@ -467,7 +507,9 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 		html_txt(h, web_t(r, T_GROUP_PAGE_INTRO));
 		html_raw(h, "</p>\n");
 	} else {
-		web_head(h, r, web_t(r, T_AGENDA), NULL);
+		/* The language switch keeps the filters. */
+		filter_query(r, query, sizeof(query));
+		web_head(h, r, web_t(r, T_AGENDA), query);
 		html_raw(h, "<h1>");
 		html_txt(h, web_t(r, T_AGENDA));
 		html_raw(h, "</h1>\n<p>");

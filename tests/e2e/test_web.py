@@ -260,6 +260,18 @@ def test_web_agenda_filters_by_kind_group_and_location(d):
     assert "/?kind=dialoogsessie&location=noord" in page.links, page.links
     # The anonymous group is no filter.
     assert not any("gemeente-ouders" in l for l in page.links)
+    # The language switch keeps the filters, and English keeps them on.
+    _, _, page = get(d, "/?kind=dialoogsessie&location=noord")
+    switch = [l for l in page.links if "lang=en" in l]
+    assert switch == ["/?kind=dialoogsessie&location=noord&lang=en"], \
+        page.links
+    _, _, page = get(d, switch[0])
+    assert page.lang == "en"
+    assert "Dialoog in Noord" in page.all_text
+    assert "Zaalbijeenkomst lotgenoten" not in page.all_text
+    assert "/?kind=dialoogsessie&location=noord&lang=nl" in page.links
+    assert "/?kind=dialoogsessie&location=herstelhuis&lang=en" in \
+        page.links
 
 
 def test_web_titles_with_markup_are_inert_on_agenda_and_session_page(d):
