@@ -3128,7 +3128,6 @@ def bench_web(hersteld, ctl, keep):
         nweb.close()
 
         # ---- registrations -------------------------------------------
-        now_s = time.time()
         seen, targets = set(), []
         for want_series in (False, True):
             for o in occ:
