@@ -4,7 +4,8 @@
 #   make run        install what is missing, build, run the daemon in the foreground
 #   make check      install what is missing, build, run every test (also under ASan+UBSan)
 #   make bench      the figures: list latency, idle memory, idle wake-ups,
-#                   booking checks, feeds against nginx (needs wrk, nginx)
+#                   booking checks, feeds and the agenda page against nginx
+#                   (needs wrk, nginx), web registrations; BENCH_ONLY=web etc.
 #   make fuzz       build the libFuzzer harnesses (clang, ASan+UBSan) and run
 #                   each for FUZZ_SECONDS (60); make fuzz-regress replays
 #                   their corpora once, as make check does

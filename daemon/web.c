@@ -127,10 +127,14 @@ not_modified(struct MHD_Connection *c, const char *etag)
 	return ret;
 }
 
-/* The cached copy of key, as a new string with its etag; or none. */
+/*
+ * The cached copy of key: 1 with a new copy of the page and its etag, 2
+ * with the etag only when If-None-Match (inm) names it, as a 304 needs no
+ * body; 0 when there is none.
+ */
 static int
-cache_get(const char *key, uint64_t gen, time_t now, char **body,
-    size_t *len, char *etag)
+cache_get(const char *key, uint64_t gen, time_t now, const char *inm,
+    char **body, size_t *len, char *etag)
 {
 	int found = 0;
 
@@ -140,13 +144,19 @@ cache_get(const char *key, uint64_t gen, time_t now, char **body,
 
 		if (p->body == NULL || strcmp(p->key, key) != 0)
 			continue;
-		if (p->generation == gen && now - p->made < CACHE_AGE &&
-		    now >= p->made && (*body = malloc(p->len + 1)) != NULL) {
+		if (p->generation != gen || now - p->made >= CACHE_AGE ||
+		    now < p->made)
+			break;
+		if (etag_matches(inm, p->etag))
+			found = 2;
+		else if ((*body = malloc(p->len + 1)) != NULL) {
 			memcpy(*body, p->body, p->len + 1);
 			*len = p->len;
+			found = 1;
+		}
+		if (found) {
 			strcpy(etag, p->etag);
 			p->used = now;
-			found = 1;
 		}
 		break;
 	}
@@ -208,11 +218,10 @@ cached(struct web_req *r, render_fn render, const char *arg)
 	    "", r->location ? r->location : "");
 	if (n < 0 || (size_t)n >= sizeof(key))
 		return web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
-	if (cache_get(key, gen, now, &body, &len, etag)) {
-		if (etag_matches(inm, etag)) {
-			free(body);
-			return not_modified(r->c, etag);
-		}
+	switch (cache_get(key, gen, now, inm, &body, &len, etag)) {
+	case 2:
+		return not_modified(r->c, etag);
+	case 1:
 		return web_send(r->c, 200, body, len, etag);
 	}
 	html_init(&h, WEB_MAX_PAGE);

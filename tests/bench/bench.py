@@ -98,6 +98,38 @@ Then the reports part, with its own daemon and temporary directory:
  20. times `report groups` and `report rooms` over 2027: the API over a
      kept-alive connection and herstelctl end to end (goal: under 1 s).
 
+Then the web part, with its own daemon and temporary directory (needs
+wrk and nginx, like the feeds part; web.post_per_minute 10000 and
+web.mails_per_day 100 in its config, the defaults being 10 and 3, so
+that the limits do not shape the figures, as its output says):
+ 21. seeds 1,000 public events (50 weekly series of 3 to 8 weeks, every
+     kind, the eight groups, rooms of locations with an address and
+     places) over the next 84 days, inside the 91 days the agenda page
+     shows (web_agenda.c; at most 2,000 occurrences), then cancels every
+     25th single event and one date of every 4th series with a reason;
+     times the render of / after a change against the cached GET after
+     it, and prints how many occurrences, sessions and cancellations the
+     page as served carries, and its size;
+ 22. writes the page's exact bytes to index.html, which nginx serves as
+     a static file (the feeds part's nginx.conf, Content-Type text/html;
+     charset=utf-8, etag on); checks that both answer a plain GET / with
+     200 and the whole page and a GET / with their own ETag in
+     If-None-Match with 304 and no body (printed), then runs wrk against
+     both, alternating who goes first, for 200 and 304; prints
+     requests/s, bytes and CPU time per request, and the ratio of the
+     medians hersteld/nginx (goal 0.5 or better for 200, 0.9 for 304);
+     after each hersteld run a conditional GET checks the ETag still
+     held (the page is renewed every 10 minutes);
+ 23. BENCH_WEB_POSTS registrations through the form, one after the
+     other: GET /sessions/UID for the form's signed token (timed apart:
+     rendered afresh, as the POST before moved the store's generation),
+     then POST /sessions/UID/register with its own address (timed: the
+     answer follows the commit of the opt-in row and its confirmation
+     mail); checks read-only in the database that the outbox holds one
+     confirmation mail per POST; prints median, p99, mean and max of
+     both, then times the same session pages from the cache;
+ 24. prints its own summary.
+
 Environment:
   HERSTELD            daemon binary (default daemon/hersteld)
   HERSTELCTL          CLI binary (default cli/herstelctl)
@@ -106,9 +138,9 @@ Environment:
   BENCH_SERIES        of which weekly series (default 1000)
   BENCH_RUNS          CLI runs per command (default 50)
   BENCH_KEEP          1: keep the temporary directories (for inspection)
-  BENCH_ONLY          events | booking | feeds | mail | reports: run only
-                      that part (also the flag --only PART; a list like
-                      "events,feeds" works too); default all five
+  BENCH_ONLY          events | booking | feeds | mail | reports | web: run
+                      only that part (also the flag --only PART; a list
+                      like "events,feeds" works too); default all six
   BENCH_REPORT_RUNS   timed runs per report, API and CLI (default 5)
   BENCH_BOOKING_RUNS  dry-run requests per room and case (default 200)
   BENCH_BOOK_CLI_RUNS herstelctl book runs per room (default 30)
@@ -120,7 +152,12 @@ Environment:
   BENCH_FEED_COLD_RUNS  changes, each followed by a timed GET (default 10)
   BENCH_FEED_CLI_RUNS herstelctl event edit runs per way of timing
                       (default 10)
-  BENCH_WRK_SECONDS   length of each wrk run (default 10)
+  BENCH_WEB_EVENTS    events in the web part (default 1000)
+  BENCH_WEB_SERIES    of which weekly series (default 50)
+  BENCH_WEB_COLD_RUNS changes, each followed by a timed GET / (default 5)
+  BENCH_WEB_POSTS     registrations through the form, and cached GETs
+                      of session pages after them (default 300)
+  BENCH_WRK_SECONDS   length of each wrk run (default 10; feeds and web)
   BENCH_WRK_ROUNDS    rounds of wrk runs (default 3)
   BENCH_WRK_THREADS   wrk -t (default 2)
   BENCH_WRK_CONNECTIONS  wrk -c (default 32)
@@ -139,6 +176,7 @@ Python 3 standard library only; run by /usr/bin/python3 (make bench).
 """
 
 import datetime
+import html
 import http.client
 import json
 import os
@@ -152,6 +190,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -261,7 +300,9 @@ def free_port():
 
 
 def write_conf(tmp, port, horizon_days=730, smtp_url="", leads=("7d", "1d"),
-               smtp_retry=None):
+               smtp_retry=None, web=None):
+    """web: a dict of web.* settings (e.g. {"post_per_minute": 10000}),
+    written as a web = { ... } block; None leaves the defaults."""
     conf = os.path.join(tmp, "hersteld.conf")
     with open(conf, "w") as f:
         f.write("""# written by tests/bench/bench.py
@@ -282,9 +323,11 @@ smtp = {
 maildir = "%(tmp)s/mail";
 reminders = { lead = [ %(leads)s ]; quiet_hours = "21:00-08:00"; };
 feeds     = { past_days = 90; future_days = 730; refresh = "1h"; };
-bookings  = { horizon_days = %(horizon)d; };
+bookings  = { horizon_days = %(horizon)d; };%(web)s
 log_level = "warn";
 """ % {"tmp": tmp, "port": port, "horizon": horizon_days,
+       "web": "\nweb = { %s };" % " ".join(
+           "%s = %s;" % kv for kv in sorted(web.items())) if web else "",
        "smtp_url": smtp_url,
        "retry": ("\n  retry         = %d;" % smtp_retry
                  if smtp_retry is not None else ""),
@@ -677,9 +720,9 @@ def overlap_sql():
         return BK_OVERLAP_SQL, "copy in bench.py (%s)" % e
 
 
-def start_daemon(hersteld, tmp, horizon_days):
+def start_daemon(hersteld, tmp, horizon_days, web=None):
     port = free_port()
-    conf = write_conf(tmp, port, horizon_days)
+    conf = write_conf(tmp, port, horizon_days, web=web)
     sock = os.path.join(tmp, "hersteld.sock")
     log = os.path.join(tmp, "hersteld.log")
     with open(log, "w") as lf:
@@ -1323,10 +1366,14 @@ class Web:
 
     def get(self, path, headers=None):
         """(status, headers dict with lower-case names, body, ms)."""
+        return self.request("GET", path, None, headers)
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, headers dict with lower-case names, body, ms)."""
         for attempt in (1, 2):
             t0 = time.perf_counter()
             try:
-                self.conn.request("GET", path, headers=headers or {})
+                self.conn.request(method, path, body, headers=headers or {})
                 r = self.conn.getresponse()
                 body = r.read()
                 ms = (time.perf_counter() - t0) * 1000.0
@@ -1426,11 +1473,15 @@ def fd_cli_change(ctl, sock, web, ids, runs, poll_ms):
 
 # -- nginx -------------------------------------------------------------------
 
-def fd_nginx_conf(tmp, port, www, gzip_static, workers, access_log):
+FD_TYPE = "text/calendar; charset=utf-8"
+
+
+def fd_nginx_conf(tmp, port, www, gzip_static, workers, access_log,
+                  content_type=FD_TYPE):
     conf = os.path.join(tmp, "nginx.conf")
     user = "user root;\n" if os.geteuid() == 0 else ""
     with open(conf, "w") as f:
-        f.write("""# written by tests/bench/bench.py: the feed's bytes as static files
+        f.write("""# written by tests/bench/bench.py: the served bytes as static files
 %(user)sworker_processes %(workers)s;
 daemon off;
 pid %(tmp)s/nginx.pid;
@@ -1443,7 +1494,7 @@ http {
     client_body_temp_path %(tmp)s/nginx-body;
     proxy_temp_path %(tmp)s/nginx-proxy;
     types { }
-    default_type "text/calendar; charset=utf-8";
+    default_type "%(type)s";
     server {
         listen 127.0.0.1:%(port)d;
         root %(www)s;
@@ -1451,26 +1502,28 @@ http {
     }
 }
 """ % {"user": user, "workers": workers, "tmp": tmp, "port": port,
-       "www": www, "access": access_log,
+       "www": www, "access": access_log, "type": content_type,
        "gzip": "gzip_static on; gzip_vary on;" if gzip_static else
        "# gzip_static: not in this nginx"})
     return conf
 
 
-def fd_start_nginx(nginx, tmp, www, workers, access):
+def fd_start_nginx(nginx, tmp, www, workers, access, content_type=FD_TYPE):
     """(proc, port, conf, gzip_static?)"""
     port = free_port()
     access_log = (os.path.join(tmp, "nginx-access.log") if access
                   else "off")
     gz = True
-    conf = fd_nginx_conf(tmp, port, www, gz, workers, access_log)
+    conf = fd_nginx_conf(tmp, port, www, gz, workers, access_log,
+                         content_type)
     base = [nginx, "-p", tmp, "-e", os.path.join(tmp, "nginx-error.log"),
             "-c", conf]
     t = subprocess.run(base + ["-t"], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
     if t.returncode != 0 and b"gzip_static" in t.stdout:
         gz = False
-        conf = fd_nginx_conf(tmp, port, www, gz, workers, access_log)
+        conf = fd_nginx_conf(tmp, port, www, gz, workers, access_log,
+                         content_type)
         t = subprocess.run(base + ["-t"], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)
     if t.returncode != 0:
@@ -2584,9 +2637,640 @@ def bench_reports(hersteld, ctl, keep):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-PARTS = ("events", "booking", "feeds", "mail", "reports")
+# ---- web: the parents' pages, the agenda side by side with nginx ---------
+#
+# Its own daemon and temp dir, with web.post_per_minute and
+# web.mails_per_day raised to their maxima (every POST comes from
+# 127.0.0.1, and the defaults of 10 a minute would turn the registrations
+# into 429s).  1,000 public events (50 weekly series of 3 to 8 weeks) over
+# the next 12 weeks, inside the 91 days the agenda shows (web_agenda.c,
+# AGENDA_DAYS; at most AGENDA_MAX 2,000 occurrences on the page), a few
+# cancelled.  The agenda's exact bytes go to a directory that nginx serves
+# as a static file with the same Content-Type; wrk loads both in
+# alternation.  Then registrations through the form, one after the other.
+
+WB_DAYS = 84                     # the agenda (web_agenda.c) shows 91 days
+WB_LIMITS = {"post_per_minute": 10000, "mails_per_day": 100}
+WB_LIMITS_DEFAULT = {"post_per_minute": 10, "mails_per_day": 3}
+WB_TYPE = "text/html; charset=utf-8"
+WB_REASONS = ["De begeleider is ziek", "De zaal is niet beschikbaar",
+              "Te weinig aanmeldingen; we proberen het later opnieuw"]
+WB_TARGETS = 20                  # sessions the registrations go to
+WB_ITEM_RE = re.compile(rb'<li(?: class="cancelled")?>\n<h3><a href="'
+                        rb'/sessions/([^"?]+)')
+WB_CSRF_RE = re.compile(rb'<input type="hidden" name="csrf" value="([^"]+)"')
+WB_ACTION_RE = re.compile(rb'<form method="post" action="([^"]+/register'
+                          rb'[^"]*)"')
+WB_OPTION_RE = re.compile(rb'<option value="(\d{4}-\d\d-\d\d)">')
+WB_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def wb_seed(api, n_events, n_series, day0, days):
+    """n_events public published events (n_series of them weekly series
+    of 3 to 8 weeks) from day0 over `days` days, of every kind, in the
+    groups of GROUPS, most in rooms of locations with an address, the rest
+    at places; returns (rooms, series made, moved counts)."""
+    rnd = random.Random(20270104)
+    rooms = []
+    for n, (slug, (name, rs)) in enumerate(LOCATIONS.items()):
+        api.post("/locations", {"slug": slug, "name": name,
+                                "address": "Kraaiennest %d, 1104 CE "
+                                "Amsterdam" % (10 + n)})
+        for rslug, rname, cap in rs:
+            api.post("/rooms", {"room": "%s/%s" % (slug, rslug),
+                                "name": rname, "capacity": cap})
+            rooms.append(("%s/%s" % (slug, rslug), cap))
+    for g in GROUPS:
+        api.post("/groups", {"slug": g, "name": g.replace("-", " ").title(),
+                             "kind": "steungroep",
+                             "email": "%s@example.org" % g})
+    moved = {0: 0, 1: 0, 2: 0}
+    every = n_events / n_series if n_series else 0
+    next_series, made = 0.0, 0
+    for i in range(n_events):
+        is_series = made < n_series and i >= next_series
+        count = rnd.randint(3, 8) if is_series else 0
+        last = days - 1 - (count - 1) * 7 if is_series else days - 1
+        day = day0 + datetime.timedelta(days=rnd.randint(0, max(last, 0)))
+        kind = KINDS[i % len(KINDS)]
+        ev = {
+            "kind": kind,
+            "title": "%s %d" % (kind.capitalize(), i + 1),
+            "start": "%s %02d:%02d" % (day.isoformat(), rnd.choice(
+                [9, 10, 11, 13, 14, 15, 16, 18, 19, 20]),
+                rnd.choice([0, 15, 30, 45])),
+            "duration": rnd.choice(["1h", "90m", "2h"]),
+            "group": GROUPS[i % len(GROUPS)],
+            "visibility": "public",
+        }
+        if i % 3 == 0:
+            ev["description"] = FD_DESCRIPTION
+        if i % 2 == 0:
+            ev["themes"] = rnd.sample(FD_THEMES, 2)
+        if is_series:
+            ev["repeat"] = "FREQ=WEEKLY;BYDAY=%s;COUNT=%d" % (
+                BYDAY[day.weekday()], count)
+            made += 1
+            next_series += every
+        if rnd.random() < 0.8:
+            room, cap = rnd.choice(rooms)
+            ev["room"] = room
+            ev["capacity"] = rnd.randint(max(1, cap // 2), cap)
+            moved[post_event_in_a_free_room(api, ev, rooms, rnd)] += 1
+        else:
+            ev["place"] = rnd.choice(PLACES)
+            ev["capacity"] = rnd.randint(5, 50)
+            api.post("/events", ev)
+        if (i + 1) % 250 == 0:
+            out("  ... %d events" % (i + 1))
+    return len(rooms), made, moved
+
+
+def wb_occurrences(api, day0, days):
+    """Every occurrence from day0 over `days` days, as the API lists it."""
+    url = "/events?from=%s&to=%s" % (
+        day0.isoformat(), (day0 + datetime.timedelta(days=days)).isoformat())
+    status, text = api.call("GET", url)
+    if status != 200:
+        raise RuntimeError("GET %s -> %d" % (url, status))
+    occ = json.loads(text)
+    return occ.get("occurrences", []) if isinstance(occ, dict) else occ
+
+
+def wb_cancel(api, occ):
+    """Cancels every 25th single event, and one date of every 4th series,
+    each with a reason; returns (events cancelled, dates cancelled, the
+    ids of both)."""
+    singles = sorted({o["id"] for o in occ if not o.get("series")})
+    series = {}
+    for o in occ:
+        if o.get("series") and o.get("occurrence"):
+            series.setdefault(o["id"], []).append(o["occurrence"])
+    done = set()
+    n_ev = n_dates = 0
+    for k, eid in enumerate(singles):
+        if k % 25 != 12:
+            continue
+        status, text = api.call("POST", "/events/%d/cancel" % eid,
+                                {"reason": WB_REASONS[k % len(WB_REASONS)]})
+        if status != 200:
+            raise RuntimeError("POST /events/%d/cancel -> %d %s" % (
+                eid, status, text[:300].decode("utf-8", "replace")))
+        n_ev += 1
+        done.add(eid)
+    for k, eid in enumerate(sorted(series)):
+        if k % 4 != 1:
+            continue
+        dates = sorted(series[eid])
+        body = {"occurrence": dates[len(dates) // 2],
+                "reason": WB_REASONS[k % len(WB_REASONS)]}
+        status, text = api.call("POST", "/events/%d/cancel" % eid, body)
+        if status != 200:
+            raise RuntimeError("POST /events/%d/cancel %s -> %d %s" % (
+                eid, json.dumps(body), status,
+                text[:300].decode("utf-8", "replace")))
+        n_dates += 1
+        done.add(eid)
+    return n_ev, n_dates, done
+
+
+def wb_page_counts(body):
+    """(occurrences listed, distinct sessions, of them marked cancelled)."""
+    uids = WB_ITEM_RE.findall(body)
+    return len(uids), len(set(uids)), body.count(b'<li class="cancelled">')
+
+
+def wb_cold(api, web, ids, runs):
+    """The first GET / after a change (a new title through the API moves
+    the store's generation: a render) against the GET after it (cached);
+    checks the render shows the new title and the GET after it the same
+    ETag."""
+    cold, warm = [], []
+    for i in range(runs):
+        title = "Opnieuw gerenderd %d" % i
+        fd_patch_title(api, ids[i % len(ids)], title)
+        status, h, body, ms = web.get("/")
+        if status != 200 or title.encode() not in body:
+            raise RuntimeError("GET / after a change: %d, new title %s" % (
+                status, "missing" if status == 200 else "not checked"))
+        cold.append(ms)
+        status, h2, _, ms = web.get("/")
+        if status != 200 or h2.get("etag") != h.get("etag"):
+            raise RuntimeError("the GET / after a render was not served "
+                               "from the cache (ETag %s, then %s)"
+                               % (h.get("etag"), h2.get("etag")))
+        warm.append(ms)
+    return cold, warm
+
+
+def wb_line(status, h, body):
+    return "%d  %d bytes; Content-Type: %s; ETag: %s" % (
+        status, len(body), h.get("content-type", "-"), h.get("etag", "-"))
+
+
+def wb_outbox(tmp):
+    """The confirmation mails of the web form in the outbox, read-only:
+    (rows, distinct recipients, {status: n}), and the opt-in rows
+    (rows, distinct addresses, of them with a mail to their address)."""
+    db = bk_db(tmp)
+    try:
+        mail = db.execute(
+            "SELECT count(*), count(DISTINCT recipient) FROM outbox WHERE "
+            "kind = 'confirmation' AND key LIKE 'optin:%'").fetchone()
+        by = dict(db.execute(
+            "SELECT status, count(*) FROM outbox WHERE kind = 'confirmation' "
+            "AND key LIKE 'optin:%' GROUP BY status").fetchall())
+        opt = db.execute(
+            "SELECT count(*), count(DISTINCT email), coalesce(sum(EXISTS ("
+            "SELECT 1 FROM outbox m WHERE m.kind = 'confirmation' AND "
+            "m.key LIKE 'optin:%' AND m.recipient = o.email AND "
+            "m.event_id = o.event_id)), 0) FROM optin o").fetchone()
+    finally:
+        db.close()
+    return mail, by, opt
+
+
+def wb_register(port, targets, n):
+    """n registrations one after the other over one kept-alive connection,
+    each to the next of targets [(id, uid, series?)] with its own address:
+    GET the session page for its form and signed token (timed apart: the
+    POST before moved the store's generation, so it is rendered afresh),
+    then POST the form (timed: the answer comes after the commit of the
+    opt-in row and its mail).  For a series every other round asks for
+    one date (from the form's choices), else the whole series.
+    (post ms, get ms, addresses, dates asked)."""
+    web = Web(port)
+    post_ms, get_ms, emails = [], [], []
+    dates = 0
+    try:
+        for i in range(n):
+            eid, uid, series = targets[i % len(targets)]
+            path = "/sessions/" + urllib.parse.quote(uid, safe="")
+            status, _, body, ms = web.get(path)
+            if status != 200:
+                raise RuntimeError("GET %s -> %d" % (path, status))
+            get_ms.append(ms)
+            csrf = WB_CSRF_RE.search(body)
+            action = WB_ACTION_RE.search(body)
+            if not csrf or not action:
+                raise RuntimeError("no registration form on %s" % path)
+            email = "ouder%05d@example.net" % i
+            fields = {"csrf": html.unescape(csrf.group(1).decode()),
+                      "email": email, "name": "Ouder %d" % i,
+                      "lang": "en" if i % 3 == 0 else "nl", "website": ""}
+            if series and (i // len(targets)) % 2:
+                opts = WB_OPTION_RE.findall(body)
+                if opts:
+                    fields["occurrence"] = opts[i % len(opts)].decode()
+                    dates += 1
+            status, h, rbody, ms = web.request(
+                "POST", html.unescape(action.group(1).decode()),
+                urllib.parse.urlencode(fields), WB_FORM)
+            if status != 200 or not (b"Kijk in je e-mail" in rbody or
+                                     b"Check your email" in rbody):
+                raise RuntimeError("POST %s -> %d%s" % (
+                    action.group(1).decode(), status,
+                    " (Retry-After %s: the rate limit)" % h.get(
+                        "retry-after") if status == 429 else ""))
+            post_ms.append(ms)
+            emails.append(email)
+    finally:
+        web.close()
+    return post_ms, get_ms, emails, dates
+
+
+def wb_settle(tmp, timeout=30.0):
+    """Waits until no confirmation mail is pending (the delivery thread
+    writes them to the Maildir and records that, which moves the store's
+    generation); returns the seconds waited or None after timeout."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        _, by, _ = wb_outbox(tmp)
+        if not by.get("pending"):
+            return time.monotonic() - t0
+        time.sleep(0.1)
+    return None
+
+
+def wb_cached_gets(port, targets, n):
+    """n GETs of the session pages of targets, nothing changing between
+    them: (ms, how many carried the ETag of the GET of the same page
+    before them, i.e. came from the cache)."""
+    web = Web(port)
+    ms_all, same = [], 0
+    tags = {}
+    try:
+        for _, uid, _ in targets:        # one render each, not counted
+            path = "/sessions/" + urllib.parse.quote(uid, safe="")
+            tags[path] = web.get(path)[1].get("etag")
+        for i in range(n):
+            path = "/sessions/" + urllib.parse.quote(
+                targets[i % len(targets)][1], safe="")
+            status, h, _, ms = web.get(path)
+            if status != 200:
+                raise RuntimeError("GET %s -> %d" % (path, status))
+            ms_all.append(ms)
+            same += h.get("etag") == tags[path]
+            tags[path] = h.get("etag")
+    finally:
+        web.close()
+    return ms_all, same
+
+
+def bench_web(hersteld, ctl, keep):
+    n_events = env_int("BENCH_WEB_EVENTS", 1000)
+    n_series = env_int("BENCH_WEB_SERIES", 50)
+    n_posts = env_int("BENCH_WEB_POSTS", 300)
+    cold_runs = env_int("BENCH_WEB_COLD_RUNS", 5)
+    seconds = env_int("BENCH_WRK_SECONDS", 10)
+    rounds = env_int("BENCH_WRK_ROUNDS", 3)
+    threads = env_int("BENCH_WRK_THREADS", 2)
+    conns = env_int("BENCH_WRK_CONNECTIONS", 32)
+    workers = os.environ.get("BENCH_NGINX_WORKERS", "") or "auto"
+    access = os.environ.get("BENCH_NGINX_ACCESS_LOG", "1") != "0"
+    wrk = shutil.which("wrk")
+    nginx = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+
+    out("")
+    out("#" * 72)
+    out("hersteld bench, web pages: %s" % hersteld)
+    if not wrk or not nginx:
+        out("bench: web part needs wrk and nginx (missing: %s); "
+            "run scripts/deps.sh bench as root (make bench does)"
+            % ", ".join(n for n, p in (("wrk", wrk), ("nginx", nginx))
+                        if not p))
+        return 1
+    nv = subprocess.run([nginx, "-v"], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT).stdout.decode().strip()
+    tmp = tempfile.mkdtemp(prefix="hersteld-bench-web-")
+    proc = ngx = None
+    res = {}
+    try:
+        proc, sock, log, port = start_daemon(hersteld, tmp, 730,
+                                             web=WB_LIMITS)
+        out("  temp dir %s, hersteld pid %d on 127.0.0.1:%d; %s; %d CPUs"
+            % (tmp, proc.pid, port, nv, os.cpu_count() or 0))
+        limits = ", ".join("web.%s %d (default %d)" % (
+            k, WB_LIMITS[k], WB_LIMITS_DEFAULT[k]) for k in sorted(WB_LIMITS))
+        out("  raised in the bench's config so the limits do not shape the "
+            "figures: %s" % limits)
+
+        # ---- seed ----------------------------------------------------
+        day0 = datetime.date.today() + datetime.timedelta(days=1)
+        out("")
+        out("== seeding %d public events (%d weekly series of 3 to 8 weeks) "
+            "over %d days from %s, through the API" % (n_events, n_series,
+                                                       WB_DAYS, day0))
+        api = Api(sock)
+        t0 = time.perf_counter()
+        nrooms, made, moved = wb_seed(api, n_events, n_series, day0, WB_DAYS)
+        occ = wb_occurrences(api, day0, WB_DAYS + 1)
+        n_cev, n_cdates, cancelled = wb_cancel(api, occ)
+        occ = wb_occurrences(api, day0, WB_DAYS + 1)
+        res["seed_s"] = time.perf_counter() - t0
+        out("  %d events (%d series, %d occurrences) in %.1f s: %d in the "
+            "room drawn, %d in another room, %d at a place as no room was "
+            "free, %d at a place as drawn; %d locations with an address, %d "
+            "rooms, %d groups" % (n_events, made, len(occ), res["seed_s"],
+                                  moved[0], moved[1], moved[2],
+                                  n_events - sum(moved.values()),
+                                  len(LOCATIONS), nrooms, len(GROUPS)))
+        out("  cancelled with a reason: %d events and one date of %d series"
+            % (n_cev, n_cdates))
+        n_api_cancelled = sum(1 for o in occ if o.get("status") ==
+                              "cancelled")
+
+        # ---- the agenda: render and cache ------------------------------
+        web = Web(port)
+        status, h, body, first_ms = web.get("/")
+        if status != 200:
+            raise RuntimeError("GET / -> %d" % status)
+        singles = sorted({o["id"] for o in occ if not o.get("series") and
+                          o["id"] not in cancelled})
+        out("")
+        out("== the agenda page /: first GET after seeding (a render) "
+            "%.1f ms" % first_ms)
+        out("== a render after a change (a new title through the API, then "
+            "GET /) against the GET after it (from the cache, same ETag); "
+            "%d runs" % cold_runs)
+        cold, warm = wb_cold(api, web, singles, cold_runs)
+        res["cold"] = (statistics.median(cold), min(cold), max(cold))
+        res["warm"] = (statistics.median(warm), min(warm), max(warm))
+        out("  GET / after a change  median %7.1f ms  min %7.1f  max %7.1f"
+            % res["cold"])
+        out("  the GET after it      median %7.1f ms  min %7.1f  max %7.1f"
+            % res["warm"])
+        api.close()
+
+        status, hh, page, _ = web.get("/")
+        if status != 200:
+            raise RuntimeError("GET / -> %d" % status)
+        items, sessions, marked = wb_page_counts(page)
+        res["page"] = (len(page), items, sessions, marked)
+        out("  the page as served: %d bytes, %d occurrences of %d sessions "
+            "(%d marked cancelled); the API lists %d occurrences in the "
+            "same days (%d cancelled)" % (len(page), items, sessions, marked,
+                                          len(occ), n_api_cancelled))
+        if items < len(occ):
+            out("  (the page lists fewer than the API: it caps at "
+                "AGENDA_MAX occurrences or %d days, see web_agenda.c)"
+                % 91)
+
+        # ---- the same bytes under nginx --------------------------------
+        www = os.path.join(tmp, "www")
+        os.makedirs(www)
+        with open(os.path.join(www, "index.html"), "wb") as f:
+            f.write(page)
+        ngx, nport, nconf, _ = fd_start_nginx(nginx, tmp, www, workers,
+                                              access, WB_TYPE)
+        nweb = Web(nport)
+        out("")
+        out("== nginx on 127.0.0.1:%d serving the same bytes as a static "
+            "file (index.html for /): worker_processes %s (%d workers), "
+            "sendfile on, etag on (its default), %s; %s" % (
+                nport, workers, len(fd_children(ngx.pid)), "access_log %s" % (
+                    "in the temp dir" if access else "off"), nconf))
+        hs, hh, hb, _ = web.get("/")
+        ns, nh, nb, _ = nweb.get("/")
+        if hb != nb or hs != 200 or ns != 200:
+            raise RuntimeError("hersteld (%d) and nginx (%d) do not serve "
+                               "the same bytes" % (hs, ns))
+        out("  same %d bytes from both: yes" % len(hb))
+        etags = {"hersteld": hh.get("etag"), "nginx": nh.get("etag")}
+        if not etags["hersteld"] or not etags["nginx"]:
+            raise RuntimeError("no ETag: hersteld %r, nginx %r" % (
+                etags["hersteld"], etags["nginx"]))
+        for who, w in (("hersteld", web), ("nginx", nweb)):
+            st, hd, bd, _ = w.get("/")
+            ok = st == 200 and bd == page
+            out("  %-8s GET /                     -> %s%s" % (
+                who, wb_line(st, hd, bd), "" if ok else "   (unexpected)"))
+            if not ok:
+                raise RuntimeError("%s: plain GET / is not 200 with the "
+                                   "whole page" % who)
+            st, hd, bd, _ = w.get("/", {"If-None-Match": etags[who]})
+            ok = st == 304 and bd == b""
+            out("  %-8s GET / If-None-Match: ETag -> %s%s" % (
+                who, wb_line(st, hd, bd), "" if ok else "   (unexpected)"))
+            if not ok:
+                raise RuntimeError("%s: the conditional GET / is not 304 "
+                                   "without a body" % who)
+
+        # ---- wrk -------------------------------------------------------
+        hurl = "http://127.0.0.1:%d/" % port
+        nurl = "http://127.0.0.1:%d/" % nport
+        cases = [("200", "200, plain GET /"),
+                 ("304", "304, If-None-Match: own ETag")]
+        goals = {"200": 0.5, "304": 0.9}
+        out("")
+        out("== wrk -t%d -c%d -d%ds, %d rounds; in each round every case "
+            "runs hersteld and nginx back to back, who goes first "
+            "alternating by round and case (plus a 2 s warm-up each, not "
+            "counted); after each hersteld run a conditional GET checks "
+            "that its ETag still holds" % (threads, conns, seconds, rounds))
+        for url in (hurl, nurl):
+            fd_wrk(wrk, url, [], 2, threads, conns)
+        samples = {}
+        renewed = 0
+        for rnd_ in range(rounds):
+            for ci, (key, _) in enumerate(cases):
+                order = ["hersteld", "nginx"]
+                if (rnd_ + ci) % 2:
+                    order.reverse()
+                for who in order:
+                    url = hurl if who == "hersteld" else nurl
+                    hdr = ["If-None-Match: %s" % etags[who]] \
+                        if key == "304" else []
+                    pids = [proc.pid] if who == "hersteld" else \
+                        [ngx.pid] + fd_children(ngx.pid)
+                    # wrk's connections are all hersteld lets one client
+                    # have (listen.per_client 32): ours must not be open.
+                    web.close()
+                    nweb.close()
+                    c0 = fd_cpu_ticks(pids)
+                    r = fd_wrk(wrk, url, hdr, seconds, threads, conns)
+                    r["cpu_s"] = (fd_cpu_ticks(pids) - c0) / float(
+                        os.sysconf("SC_CLK_TCK"))
+                    note = ""
+                    if who == "hersteld":
+                        if proc.poll() is not None:
+                            raise RuntimeError("hersteld died under wrk:\n"
+                                               + tail(log))
+                        # The page is renewed after web.c's CACHE_AGE
+                        # (a new ETag): then part of a 304 run got 200s.
+                        st, hd, _, _ = web.get(
+                            "/", {"If-None-Match": etags[who]})
+                        if st != 304:
+                            renewed += 1
+                            note = "  (the page was renewed: ETag %s -> " \
+                                "%s; this run is not all %s)" % (
+                                    etags[who], hd.get("etag"), key)
+                            etags[who] = hd.get("etag")
+                    samples.setdefault((key, who), []).append(r)
+                    out("  round %d %-4s %-8s %10.0f req/s  %8.0f B/resp  "
+                        "lat avg %-8s p99 %-8s cpu %5.1f s (%.0f us/req)%s%s%s"
+                        % (rnd_ + 1, key, who, r["rps"],
+                           r["read"] / max(r["requests"], 1), r["lat_avg"],
+                           r["lat_p99"], r["cpu_s"],
+                           r["cpu_s"] * 1e6 / max(r["requests"], 1),
+                           "  non-2xx/3xx %d" % r["bad"] if r["bad"] else "",
+                           "  socket errors:" + r["errors"]
+                           if r["errors"] else "", note))
+        res["wrk"] = {}
+        for key, label in cases:
+            h_ = [r["rps"] for r in samples.get((key, "hersteld"), [])]
+            n_ = [r["rps"] for r in samples.get((key, "nginx"), [])]
+            res["wrk"][key] = (label, statistics.median(h_),
+                               statistics.median(n_),
+                               [a / b for a, b in zip(h_, n_) if b])
+        web.close()
+        nweb.close()
+
+        # ---- registrations -------------------------------------------
+        seen, targets = set(), []
+        for want_series in (False, True):
+            for o in occ:
+                if len([t for t in targets if t[2] == want_series]) >= \
+                        WB_TARGETS // 2:
+                    break
+                if bool(o.get("series")) != want_series or \
+                        o["id"] in cancelled or o["id"] in seen or \
+                        o.get("status") != "published":
+                    continue
+                seen.add(o["id"])
+                targets.append((o["id"], o["uid"], want_series))
+        if not targets:
+            raise RuntimeError("no published session to register for")
+        out("")
+        out("== %d registrations through the form, one after the other over "
+            "one kept-alive connection, each with its own address, to %d "
+            "sessions (%d series: every other round one date, else the "
+            "whole series): GET /sessions/UID for the form and its signed "
+            "token (timed apart), then POST /sessions/UID/register (timed; "
+            "answered after the commit of the opt-in row and its "
+            "confirmation mail in the outbox)" % (
+                n_posts, len(targets), sum(1 for t in targets if t[2])))
+        t0 = time.perf_counter()
+        post_ms, get_ms, emails, n_dates = wb_register(port, targets, n_posts)
+        span = time.perf_counter() - t0
+        res["post"] = post_ms
+        res["get_fresh"] = get_ms
+        out("  POST   median %6.2f ms  p99 %6.2f  mean %6.2f  min %6.2f  "
+            "max %6.2f   (%d POSTs, %d for one date, in %.1f s all told)"
+            % (statistics.median(post_ms), pct(post_ms, 99),
+               statistics.mean(post_ms), min(post_ms), max(post_ms),
+               len(post_ms), n_dates, span))
+        out("  GET of the session page before each (rendered afresh: the "
+            "POST before it moved the store's generation)")
+        out("         median %6.2f ms  p99 %6.2f  mean %6.2f  min %6.2f  "
+            "max %6.2f" % (statistics.median(get_ms), pct(get_ms, 99),
+                           statistics.mean(get_ms), min(get_ms),
+                           max(get_ms)))
+        mail, by, opt = wb_outbox(tmp)
+        res["outbox"] = (mail, by, opt)
+        ok = mail[0] == len(emails) and mail[1] == len(emails) and \
+            opt[0] == len(emails) and opt[2] == len(emails)
+        res["outbox_ok"] = ok
+        out("  checked in the database (read-only): %d confirmation mails "
+            "in the outbox to %d addresses (%s), %d opt-in rows of %d "
+            "addresses, %d of them with their mail; for %d POSTs: %s" % (
+                mail[0], mail[1], ", ".join("%s %d" % kv for kv in
+                                            sorted(by.items())) or "none",
+                opt[0], opt[1], opt[2], len(emails),
+                "one each" if ok else "NOT one each"))
+        waited = wb_settle(tmp)
+        nfiles = len(os.listdir(os.path.join(tmp, "mail", "new"))) \
+            if os.path.isdir(os.path.join(tmp, "mail", "new")) else 0
+        out("  the delivery thread wrote them to the Maildir: %d files "
+            "in mail/new%s" % (nfiles, "" if waited is not None else
+                               " (some still pending after 30 s)"))
+        cached_ms, same = wb_cached_gets(port, targets, n_posts)
+        res["get_cached"] = cached_ms
+        res["get_cached_same"] = same
+        out("  GET of the session pages again, %d times, nothing changing "
+            "(%d of them with the ETag of the GET of that page before: "
+            "from the cache)" % (len(cached_ms), same))
+        out("         median %6.2f ms  p99 %6.2f  mean %6.2f  min %6.2f  "
+            "max %6.2f" % (statistics.median(cached_ms), pct(cached_ms, 99),
+                           statistics.mean(cached_ms), min(cached_ms),
+                           max(cached_ms)))
+        if proc.poll() is not None:
+            raise RuntimeError("hersteld died during the bench:\n" + tail(log))
+
+        # ---- summary -------------------------------------------------
+        out("")
+        out("=" * 72)
+        out("SUMMARY, web (figures only; nothing here is asserted)")
+        out("  config: %s" % limits)
+        size, items, sessions, marked = res["page"]
+        out("  agenda page /: %d bytes, %d occurrences of %d sessions (%d "
+            "cancelled) from %d events" % (size, items, sessions, marked,
+                                           n_events))
+        out("  wrk -t%d -c%d -d%ds, %d rounds alternated; medians of "
+            "requests/s" % (threads, conns, seconds, rounds))
+        for key, _ in cases:
+            label, hr, nr, ratios = res["wrk"][key]
+            ratio = hr / nr if nr else 0
+            out("  %-30s  hersteld %9.0f  nginx %9.0f  ratio %.2f "
+                "(per round %s)  goal >= %.1f  %s" % (
+                    label, hr, nr, ratio, ", ".join("%.2f" % x
+                                                    for x in ratios),
+                    goals[key], "met" if ratio >= goals[key] else "NOT MET"))
+        if renewed:
+            out("    (%d hersteld runs saw the page renewed: see above)"
+                % renewed)
+        out("  agenda render after a change   median %6.1f ms  min %6.1f  "
+            "max %6.1f" % res["cold"])
+        out("  agenda GET from the cache      median %6.1f ms  (python, "
+            "keep-alive)" % res["warm"][0])
+        p = res["post"]
+        out("  registration POST to its mail in the outbox, %d sequential" %
+            len(p))
+        out("                                 median %6.2f ms  p99 %6.2f  "
+            "mean %6.2f  max %6.2f" % (statistics.median(p), pct(p, 99),
+                                       statistics.mean(p), max(p)))
+        out("    outbox: %d confirmation mails for %d POSTs  %s" % (
+            mail[0], len(p), "one each" if res["outbox_ok"] else
+            "NOT one each"))
+        g = res["get_fresh"]
+        out("  session page GET, rendered     median %6.2f ms  p99 %6.2f"
+            % (statistics.median(g), pct(g, 99)))
+        g = res["get_cached"]
+        out("  session page GET, cached       median %6.2f ms  p99 %6.2f  "
+            "(%d/%d from the cache)" % (statistics.median(g), pct(g, 99),
+                                        res["get_cached_same"], len(g)))
+        out("=" * 72)
+        return 0 if res["outbox_ok"] else 1
+    except KeyboardInterrupt:
+        out("bench: interrupted")
+        return 130
+    except Exception as e:          # report, then clean up
+        out("bench: web part failed: %s" % e)
+        if proc is not None:
+            out("daemon log:\n" + tail(os.path.join(tmp, "hersteld.log")))
+        if ngx is not None:
+            out("nginx error log:\n" + tail(os.path.join(tmp,
+                                                         "nginx-error.log")))
+        return 1
+    finally:
+        if ngx is not None and ngx.poll() is None:
+            ngx.send_signal(signal.SIGQUIT)
+            try:
+                ngx.wait(10)
+            except subprocess.TimeoutExpired:
+                ngx.kill()
+                ngx.wait()
+        stop(proc)
+        if keep:
+            out("bench: kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+PARTS = ("events", "booking", "feeds", "mail", "reports", "web")
 RUN = {"events": "bench_events", "booking": "bench_booking",
-       "feeds": "bench_feeds", "mail": "bench_mail",
+       "feeds": "bench_feeds", "web": "bench_web", "mail": "bench_mail",
        "reports": "bench_reports"}
 
 
