@@ -15,6 +15,7 @@
 #include "hersteld/event.h"
 #include "hersteld/group.h"
 #include "hersteld/mail.h"
+#include "hersteld/melink.h"
 #include "hersteld/optin.h"
 #include "hersteld/outbox.h"
 #include "hersteld/participant.h"
@@ -199,17 +200,10 @@ optin_ask(sqlite3 *db, const struct optin_in *in, enum optin_outcome *out,
 		goto done;
 	}
 	sqlite3_finalize(st);
-	if ((st = store_prepare(db, "SELECT count(*) FROM outbox WHERE kind = "
-	    "'confirmation' AND (key LIKE 'optin:%' OR key LIKE 'melink:%') "
-	    "AND recipient = ?1 COLLATE NOCASE AND created > ?2")) == NULL)
-		goto dberr;
-	store_bind_text(st, 1, in->email);
-	sqlite3_bind_int64(st, 2, now - 86400);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto dberr;
-	sent = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	st = NULL;
+	/* Confirmation and link mails together, as melink counts them. */
+	if ((sent = melink_mails_today(db, in->email)) < 0)
+		goto dberr;
 	if (sent >= in->per_day) {
 		*out = OPTIN_LIMITED;
 		ret = 0;

@@ -714,6 +714,46 @@ reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
+long
+reg_capacity(sqlite3 *db, const struct event *ev)
+{
+	return capacity_of(db, ev);
+}
+
+int
+reg_counter_open(struct reg_counter *k, sqlite3 *db)
+{
+	k->db = db;
+	/* The count of reg_attendees, without the people. */
+	k->st = store_prepare(db, "SELECT count(*) FROM registration r "
+	    "WHERE r.event_id = ?1 AND r.status = 'going' AND (?2 = 0 OR "
+	    "r.occurrence = ?2 OR (r.occurrence = 0 AND NOT EXISTS (SELECT 1 "
+	    "FROM registration c WHERE c.event_id = ?1 AND c.participant_id = "
+	    "r.participant_id AND c.occurrence = ?2 AND c.status = "
+	    "'cancelled')))");
+	return k->st ? 0 : -1;
+}
+
+long
+reg_counter_going(struct reg_counter *k, int64_t event_id, time_t rid)
+{
+	long n = -1;
+
+	sqlite3_bind_int64(k->st, 1, event_id);
+	sqlite3_bind_int64(k->st, 2, rid);
+	if (sqlite3_step(k->st) == SQLITE_ROW)
+		n = sqlite3_column_int64(k->st, 0);
+	sqlite3_reset(k->st);
+	return n;
+}
+
+void
+reg_counter_close(struct reg_counter *k)
+{
+	sqlite3_finalize(k->st);
+	k->st = NULL;
+}
+
 /* ---- reminders ---- */
 
 struct plan {

@@ -393,6 +393,14 @@ static const char *migrations[STORE_VERSION] = {
 	"CREATE UNIQUE INDEX grp_page ON grp(page_hash);"
 	"ALTER TABLE event ADD COLUMN ideas INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE topic ADD COLUMN shown INTEGER NOT NULL DEFAULT 1;",
+
+	/*
+	 * 13 -> 14: the mails an address got today (web.mails_per_day) are
+	 * counted on every web form; without this index that count reads
+	 * the whole outbox, sent reminders included.
+	 */
+	"CREATE INDEX outbox_recipient ON outbox(recipient COLLATE NOCASE, "
+	"created);",
 };
 
 static char		*db_path;

@@ -52,6 +52,8 @@ struct collect {
 	size_t			 n, cap;
 	time_t			 from, to;
 	const struct event	*ev;
+	struct reg_counter	 counter;
+	long			 capacity;	/* ev's; 0: no limit */
 	char			 where[6400];
 	int			 accessible;
 	int			 failed;
@@ -84,25 +86,22 @@ place_of(sqlite3 *db, const struct event *ev, char *out, size_t len,
 }
 
 /*
- * Places left at occurrence rid (0: the single event); -1: no limit.
- * *going: how many are registered.
+ * Places left at occurrence rid of k->ev (0: the single event); -1: no
+ * limit.  *going: how many are registered.
  */
 static long
-left_at(sqlite3 *db, const struct event *ev, time_t rid, long *going)
+left_at(struct collect *k, time_t rid, long *going)
 {
-	struct reg_counts rc;
-	struct fault f = { 0 };
-	char day[16];
+	long n = reg_counter_going(&k->counter, k->ev->id, rid);
 
-	*going = 0;
-	if (rid)
-		when_format_date(rid, ev->zone, day);
-	if (reg_attendees(db, ev->id, rid ? day : NULL, 0, NULL, NULL, &rc, &f))
+	if (n < 0) {
+		k->failed = 1;
+		n = 0;
+	}
+	*going = n;
+	if (k->capacity <= 0)
 		return -1;
-	*going = rc.going;
-	if (rc.capacity <= 0)
-		return -1;
-	return rc.capacity > rc.going ? rc.capacity - rc.going : 0;
+	return k->capacity > n ? k->capacity - n : 0;
 }
 
 static int
@@ -143,7 +142,7 @@ take_occ(const struct occurrence *o, void *arg)
 	it->where = strdup(k->where);
 	it->reason = strdup(ov && ov->cancelled ? ov->cancel_reason :
 	    ev->cancel_reason);
-	it->left = it->cancelled ? -1 : left_at(k->db, ev, o->recurrence_id,
+	it->left = it->cancelled ? -1 : left_at(k, o->recurrence_id,
 	    &it->going);
 	if (it->title == NULL || it->where == NULL || it->reason == NULL) {
 		free(it->title);
@@ -227,6 +226,10 @@ take_event(const struct event *ev, void *arg)
 	if (strcmp(ev->status, "proposed") == 0)
 		return take_idea(k, ev);
 	k->ev = ev;
+	if ((k->capacity = reg_capacity(k->db, ev)) < 0) {
+		k->failed = 1;
+		return 1;
+	}
 	place_of(k->db, ev, k->where, sizeof(k->where), &k->accessible);
 	if (event_occurrences(ev, k->from, k->to, take_occ, k) < 0)
 		k->failed = 1;
@@ -494,6 +497,8 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 	k.r = r;
 	k.from = clock_now();
 	k.to = k.from + AGENDA_DAYS * 86400L;
+	if (reg_counter_open(&k.counter, db))
+		return 500;
 	if (event_each(db, k.from - EVENT_MAX_SECONDS, k.to, take_event, &k,
 	    &f) || k.failed)
 		goto done;
@@ -551,6 +556,7 @@ done:
 		free(k.v[i].reason);
 	}
 	free(k.v);
+	reg_counter_close(&k.counter);
 	for (size_t i = 0; i < k.nideas; i++)
 		free(k.ideas[i].title);
 	free(k.ideas);

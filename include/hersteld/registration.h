@@ -57,6 +57,24 @@ struct reg_counts {
 };
 
 /*
+ * Counting places for many occurrences (the web agenda): one prepared
+ * statement for the whole count, on events already loaded.  going counts
+ * as reg_attendees does: at occurrence rid (0: a single event) its own
+ * registrations and the series' ones of people not sitting it out.
+ */
+struct reg_counter {
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+};
+
+int	reg_counter_open(struct reg_counter *, sqlite3 *);
+/* Going at rid of event_id; -1 on a database error. */
+long	reg_counter_going(struct reg_counter *, int64_t event_id, time_t rid);
+void	reg_counter_close(struct reg_counter *);
+/* ev's capacity (its own, else its room's); 0: no limit; -1: database. */
+long	reg_capacity(sqlite3 *, const struct event *);
+
+/*
  * Who goes to event id (one occurrence when date is given).  cb gets each
  * person unless the organising group is anonymous: then only counts, for
  * everyone.  group_id: the organizer's group that asks (0: the admin).
