@@ -25,15 +25,42 @@
 #define KEY_MAX		640
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * One rendering, shared: the cache holds a reference, and so does every
+ * answer being sent from it, so that a page goes out without a copy.
+ */
+struct body {
+	int		 refs;		/* under cache_lock */
+	size_t		 len;
+	char		 data[];
+};
+
 static struct page {
 	char		 key[KEY_MAX];
-	char		*body;
-	size_t		 len;
+	struct body	*body;
 	uint64_t	 generation;
 	time_t		 made;
 	char		 etag[64];
 	time_t		 used;
 } cache[CACHE_MAX];
+
+/* Drop one reference (the caller holds cache_lock). */
+static void
+body_unref_locked(struct body *b)
+{
+	if (b && --b->refs == 0)
+		free(b);
+}
+
+/* MHD is done with an answer's bytes. */
+static void
+body_release(void *cls)
+{
+	pthread_mutex_lock(&cache_lock);
+	body_unref_locked(cls);
+	pthread_mutex_unlock(&cache_lock);
+}
 
 int
 web_path(const char *url)
@@ -54,7 +81,7 @@ web_shutdown(void)
 {
 	pthread_mutex_lock(&cache_lock);
 	for (int i = 0; i < CACHE_MAX; i++) {
-		free(cache[i].body);
+		body_unref_locked(cache[i].body);
 		memset(&cache[i], 0, sizeof(cache[i]));
 	}
 	pthread_mutex_unlock(&cache_lock);
@@ -128,13 +155,13 @@ not_modified(struct MHD_Connection *c, const char *etag)
 }
 
 /*
- * The cached copy of key: 1 with a new copy of the page and its etag, 2
- * with the etag only when If-None-Match (inm) names it, as a 304 needs no
- * body; 0 when there is none.
+ * The cached page of key: 2 (and its etag) when If-None-Match (inm)
+ * names it, as a 304 needs no body; 1 (a new reference to its bytes in
+ * *out, and its etag) when not; 0 when there is none that is current.
  */
 static int
 cache_get(const char *key, uint64_t gen, time_t now, const char *inm,
-    char **body, size_t *len, char *etag)
+    struct body **out, char *etag)
 {
 	int found = 0;
 
@@ -149,31 +176,26 @@ cache_get(const char *key, uint64_t gen, time_t now, const char *inm,
 			break;
 		if (etag_matches(inm, p->etag))
 			found = 2;
-		else if ((*body = malloc(p->len + 1)) != NULL) {
-			memcpy(*body, p->body, p->len + 1);
-			*len = p->len;
+		else {
+			p->body->refs++;
+			*out = p->body;
 			found = 1;
 		}
-		if (found) {
-			strcpy(etag, p->etag);
-			p->used = now;
-		}
+		strcpy(etag, p->etag);
+		p->used = now;
 		break;
 	}
 	pthread_mutex_unlock(&cache_lock);
 	return found;
 }
 
+/* Keep b as the page of key (the cache takes a reference of its own). */
 static void
-cache_put(const char *key, uint64_t gen, time_t now, const char *body,
-    size_t len, const char *etag)
+cache_put(const char *key, uint64_t gen, time_t now, struct body *b,
+    const char *etag)
 {
 	struct page *slot = NULL;
-	char *copy = malloc(len + 1);
 
-	if (copy == NULL)
-		return;
-	memcpy(copy, body, len + 1);
 	pthread_mutex_lock(&cache_lock);
 	for (int i = 0; i < CACHE_MAX && slot == NULL; i++)
 		if (cache[i].body && strcmp(cache[i].key, key) == 0)
@@ -187,10 +209,10 @@ cache_put(const char *key, uint64_t gen, time_t now, const char *body,
 			if (cache[i].used < slot->used)
 				slot = &cache[i];
 	}
-	free(slot->body);
+	body_unref_locked(slot->body);
+	b->refs++;
 	snprintf(slot->key, sizeof(slot->key), "%s", key);
-	slot->body = copy;
-	slot->len = len;
+	slot->body = b;
 	slot->generation = gen;
 	slot->made = slot->used = now;
 	snprintf(slot->etag, sizeof(slot->etag), "%s", etag);
@@ -204,11 +226,12 @@ typedef int (*render_fn)(const struct web_req *, const char *,
 static enum MHD_Result
 cached(struct web_req *r, render_fn render, const char *arg)
 {
-	char key[KEY_MAX], etag[64], *body = NULL;
+	char key[KEY_MAX], etag[64], *text = NULL;
 	const char *inm = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_NONE_MATCH);
 	uint64_t gen = store_generation();
 	time_t now = clock_now();
+	struct body *b = NULL;
 	struct html h;
 	size_t len;
 	int status, n;
@@ -218,11 +241,12 @@ cached(struct web_req *r, render_fn render, const char *arg)
 	    "", r->location ? r->location : "");
 	if (n < 0 || (size_t)n >= sizeof(key))
 		return web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
-	switch (cache_get(key, gen, now, inm, &body, &len, etag)) {
+	switch (cache_get(key, gen, now, inm, &b, etag)) {
 	case 2:
 		return not_modified(r->c, etag);
 	case 1:
-		return web_send(r->c, 200, body, len, etag);
+		return web_send_kept(r->c, 200, b->data, b->len, etag,
+		    body_release, b);
 	}
 	html_init(&h, WEB_MAX_PAGE);
 	status = render(r, arg, &h);
@@ -232,18 +256,30 @@ cached(struct web_req *r, render_fn render, const char *arg)
 		    web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT) :
 		    web_message(r, 500, T_ERROR, T_ERROR_TEXT);
 	}
-	if (html_finish(&h, &body, &len) != HTML_OK)
+	if (html_finish(&h, &text, &len) != HTML_OK)
 		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
 	/* The generation and the moment name this rendering. */
 	snprintf(etag, sizeof(etag), "\"w%llx-%llx-%s\"",
 	    (unsigned long long)gen, (unsigned long long)now,
 	    r->en ? "en" : "nl");
-	cache_put(key, gen, now, body, len, etag);
+	if ((b = malloc(sizeof(*b) + len + 1)) == NULL) {
+		/* Not kept; this answer still goes out. */
+		if (etag_matches(inm, etag)) {
+			free(text);
+			return not_modified(r->c, etag);
+		}
+		return web_send(r->c, 200, text, len, etag);
+	}
+	b->refs = 1;			/* this answer's */
+	b->len = len;
+	memcpy(b->data, text, len + 1);
+	free(text);
+	cache_put(key, gen, now, b, etag);
 	if (etag_matches(inm, etag)) {
-		free(body);
+		body_release(b);
 		return not_modified(r->c, etag);
 	}
-	return web_send(r->c, 200, body, len, etag);
+	return web_send_kept(r->c, 200, b->data, b->len, etag, body_release, b);
 }
 
 /*

@@ -600,18 +600,13 @@ common_headers(struct MHD_Response *rs)
 	MHD_add_response_header(rs, "X-Frame-Options", "DENY");
 }
 
-enum MHD_Result
-web_send(struct MHD_Connection *c, unsigned int status, char *body,
-    size_t len, const char *etag)
+/* Send rs with the headers of every page; destroys rs. */
+static enum MHD_Result
+send_page(struct MHD_Connection *c, unsigned int status,
+    struct MHD_Response *rs, const char *etag)
 {
-	struct MHD_Response *rs;
 	enum MHD_Result ret;
 
-	rs = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (rs == NULL) {
-		free(body);
-		return MHD_NO;
-	}
 	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/html; charset=utf-8");
 	common_headers(rs);
@@ -626,6 +621,36 @@ web_send(struct MHD_Connection *c, unsigned int status, char *body,
 	ret = MHD_queue_response(c, status, rs);
 	MHD_destroy_response(rs);
 	return ret;
+}
+
+enum MHD_Result
+web_send(struct MHD_Connection *c, unsigned int status, char *body,
+    size_t len, const char *etag)
+{
+	struct MHD_Response *rs;
+
+	rs = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (rs == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	return send_page(c, status, rs, etag);
+}
+
+enum MHD_Result
+web_send_kept(struct MHD_Connection *c, unsigned int status,
+    const char *body, size_t len, const char *etag, void (*release)(void *),
+    void *cls)
+{
+	struct MHD_Response *rs;
+
+	rs = MHD_create_response_from_buffer_with_free_callback_cls(len,
+	    (void *)body, release, cls);
+	if (rs == NULL) {
+		release(cls);
+		return MHD_NO;
+	}
+	return send_page(c, status, rs, etag);
 }
 
 enum MHD_Result

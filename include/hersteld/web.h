@@ -161,6 +161,13 @@ void	web_lang_param(struct html *, const struct web_req *, int amp);
  */
 enum MHD_Result web_send(struct MHD_Connection *, unsigned int status,
 	    char *body, size_t len, const char *etag);
+/*
+ * web_send for bytes the caller keeps: release(cls) is called when the
+ * server is done with them (also when the answer could not be made).
+ */
+enum MHD_Result web_send_kept(struct MHD_Connection *, unsigned int status,
+	    const char *body, size_t len, const char *etag,
+	    void (*release)(void *), void *cls);
 /* A short page: heading and text (both from the table), status. */
 enum MHD_Result web_message(const struct web_req *, unsigned int status,
 	    enum web_text heading, enum web_text text);
