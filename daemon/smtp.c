@@ -569,7 +569,11 @@ smtp_send(struct smtp_session *s, const char *from, const char *to,
 		return SMTP_SENT;
 	}
 	out = classify(s, rc, code, from, err, errlen);
-	log_debug("smtp: to <%s>: curl %d, reply %ld: %s", to, (int)rc, code,
-	    err);
+	/*
+	 * A reply often quotes the address; it goes into the log and the
+	 * outbox, and an erased person must leave no trace there.
+	 */
+	text_scrub_addresses(err, errlen);
+	log_debug("smtp: curl %d, reply %ld: %s", (int)rc, code, err);
 	return out;
 }

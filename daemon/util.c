@@ -2,6 +2,7 @@
  * Validation of outside text, the fault record, randomness, and the
  * growing buffer with a cap that composed texts are written into.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -368,4 +369,41 @@ hex_token_ok(const char *s, size_t len)
 		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
 			return 0;
 	return 1;
+}
+
+static int
+addr_char(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80 || strchr("._%+-=!#$&'*/?^`{|}~", c);
+}
+
+void
+text_scrub_addresses(char *s, size_t size)
+{
+	static const char mark[] = "<address>";
+	size_t ml = sizeof(mark) - 1, n = strlen(s), a, b, at;
+
+	for (at = 0; at < n; at++) {
+		if (s[at] != '@')
+			continue;
+		for (a = at; a > 0 && addr_char((unsigned char)s[a - 1]); a--)
+			;
+		for (b = at + 1; b < n && (isalnum((unsigned char)s[b]) ||
+		    s[b] == '.' || s[b] == '-' || s[b] == '[' || s[b] == ']' ||
+		    s[b] == ':' || (unsigned char)s[b] >= 0x80); b++)
+			;
+		/* An '@' alone is no address; the mark never grows s past size. */
+		if (a == at && b == at + 1)
+			continue;
+		if (n - (b - a) + ml + 1 > size) {
+			/* No room for the mark: blank the address out. */
+			memset(s + a, '*', b - a);
+			at = b;
+			continue;
+		}
+		memmove(s + a + ml, s + b, n - b + 1);
+		memcpy(s + a, mark, ml);
+		n = n - (b - a) + ml;
+		at = a + ml - 1;
+	}
 }

@@ -82,6 +82,12 @@ size_t	utf8_seqlen(unsigned char c);
  * end, cut at a character boundary to fit, invalid UTF-8 shown as '?'.
  */
 void	text_oneline(char *out, size_t len, const char *s);
+/*
+ * Replace, in place, every email address in s (what surrounds an '@') by
+ * "<address>", as far as s has room; for texts that go to the log, such
+ * as a mail server's reply ("550 5.1.1 <x@y>: unknown user").
+ */
+void	text_scrub_addresses(char *s, size_t size);
 
 /*
  * A growing buffer with a cap (max bytes of text).  Start from { .max =

@@ -243,3 +243,28 @@ def test_mail_server_never_greets(d):
         d.start()
         got = srv.wait_for(4, timeout=15)
         assert [m.rcpts for m in got[3:]] == [["laat@example.org"]], got
+
+
+@harness.nostart
+def test_mail_550_quoting_the_address_leaves_no_address_in_log_or_outbox(d):
+    """A permanent refusal names the address, as servers do; neither the
+    daemon's log nor the outbox row keeps it (an erased person must leave
+    no trace), while the reply itself is still said."""
+    with FaultSmtp() as srv:
+        start(d, srv)
+        _, mark, log = burst(
+            d, srv, (4, "RCPT", "reply",
+                     "550 5.1.1 <burst003@example.org>: Recipient address "
+                     "rejected: User unknown in virtual mailbox table"))
+        def failed():
+            rows = [r for r in changes(d) if r["status"] == "failed"]
+            return rows or None
+        rows = wait_until("the refused message failed", failed, timeout=30)
+        assert len(rows) == 1, rows
+        assert rows[0]["last_error"].startswith("550 5.1.1 <<address>>: "
+                                                "Recipient address rejected")
+        d.wait_log("message %d refused: 550 5.1.1 <<address>>" %
+                   rows[0]["id"], after=log)
+        assert "@example.org" not in d.stderr()[log:], d.stderr()[log:]
+        status, body = api(d, "GET", "outbox?status=failed")
+        assert "burst003@" not in repr([r.get("last_error") for r in body])

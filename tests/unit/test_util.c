@@ -364,6 +364,29 @@ test_path_dir_check_names_a_missing_or_wrong_directory(void **state)
 	assert_non_null(strstr(err, "listen.socket /dev/null/s.sock: "));
 }
 
+static void
+test_text_scrub_addresses_leaves_no_address(void **state)
+{
+	char a[128] = "550 5.1.1 <ouder@example.org>: Recipient address "
+	    "rejected";
+	char b[64] = "no address here @ all";
+	char c[32] = "to x.y+tag@sub.example.nl, z@q";
+	char tight[24] = "a@b.c and d@e.f";
+
+	(void)state;
+	text_scrub_addresses(a, sizeof(a));
+	assert_string_equal(a, "550 5.1.1 <<address>>: Recipient address "
+	    "rejected");
+	text_scrub_addresses(b, sizeof(b));
+	assert_string_equal(b, "no address here @ all");
+	text_scrub_addresses(c, sizeof(c));
+	assert_string_equal(c, "to <address>, <address>");
+	/* Without room for the mark, the address is blanked out instead. */
+	text_scrub_addresses(tight, sizeof(tight));
+	assert_null(strchr(tight, '@'));
+	assert_true(strlen(tight) < sizeof(tight));
+}
+
 int
 main(void)
 {
@@ -380,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_fault_set_keeps_the_first_failure),
 		cmocka_unit_test(test_hex_encode_and_random_bytes),
 		cmocka_unit_test(test_path_dir_check_names_a_missing_or_wrong_directory),
+		cmocka_unit_test(test_text_scrub_addresses_leaves_no_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
