@@ -615,6 +615,7 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	struct request *r = *con_cls;
 	struct api_resp resp = { 0 };
 	enum MHD_Result ret;
+	char logged[512];
 	int api = strncmp(url, API_PREFIX, strlen(API_PREFIX)) == 0 &&
 	    (url[strlen(API_PREFIX)] == '/' || url[strlen(API_PREFIX)] == '\0');
 
@@ -723,7 +724,10 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 
 	url += strlen(API_PREFIX);
 	api_handle(method, url, r->body, r->len, &r->who, query_value, c, &resp);
-	log_debug("%s %s %s -> %u", r->who.name, method, url, resp.status);
+	/* A path may name a participant by address ("participants/a@b"). */
+	snprintf(logged, sizeof(logged), "%s", url);
+	text_scrub_addresses(logged, sizeof(logged));
+	log_debug("%s %s %s -> %u", r->who.name, method, logged, resp.status);
 	r->large = json_is_array(resp.json) && json_array_size(resp.json) > 256;
 	ret = send_json(c, resp.status, resp.json);
 	json_decref(resp.json);

@@ -374,7 +374,9 @@ hex_token_ok(const char *s, size_t len)
 static int
 addr_char(unsigned char c)
 {
-	return isalnum(c) || c >= 0x80 || strchr("._%+-=!#$&'*/?^`{|}~", c);
+	/* RFC 5322 atext, but for '/': a path "participants/a@b" stays one. */
+	return isalnum(c) || c >= 0x80 || (c != '\0' &&
+	    strchr("._%+-=!#$&'*?^`{|}~", c) != NULL);
 }
 
 void

@@ -502,3 +502,16 @@ def test_a_database_in_a_missing_directory_is_refused_clearly(d):
     assert r.rc == EX_UNAVAILABLE, r
     assert "missing/hersteld.db" in r.err, r
 
+
+
+def test_debug_log_names_no_participant_address(d):
+    """Even at log_level debug the request lines name no address: a path
+    that names a participant by address is logged with <address>."""
+    d.rewrite_config(d.config_text(log_level='"debug"'))
+    at = d.log_offset()
+    d.sighup()
+    d.wait_log("configuration reloaded", after=at)
+    d.cli("participant", "add", "--email", "iemand@example.org", check=True)
+    d.cli("participant", "show", "iemand@example.org", check=True)
+    log = d.wait_log("participants/<address>", after=at)
+    assert "iemand@example.org" not in d.stderr()[at:], log
