@@ -77,7 +77,73 @@ links(const struct api_req *r, struct api_resp *resp)
 	resp->json = a;
 }
 
+/*
+ * POST feeds/rotate {group | location}: a new secret key, so that every
+ * secret link of that group or location changes; the old links answer
+ * that they were replaced.  The answer is the new links.
+ */
+static void
+rotate(const struct api_req *r, struct api_resp *resp)
+{
+	sqlite3 *db = store_db();
+	const char *group = NULL, *location = NULL;
+	struct fault f = { 0 };
+	struct group g;
+	struct location l;
+	json_t *a;
+
+	if (api_unpack(r, resp, "{s?s, s?s}", "group", &group, "location",
+	    &location))
+		return;
+	if ((group == NULL) == (location == NULL)) {
+		api_error(resp, 422, "invalid", "give a group or a location, one "
+		    "of them");
+		return;
+	}
+	if (group ? group_get(db, group, &g, &f) :
+	    location_get(db, location, &l, &f)) {
+		api_fault(resp, &f);
+		return;
+	}
+	if (r->who->role != ROLE_ADMIN && (group ?
+	    (r->who->role != ROLE_ORGANIZER || r->who->group_id != g.id) :
+	    (r->who->role != ROLE_LOCATION_MANAGER ||
+	    r->who->location_id != l.id))) {
+		api_error(resp, 403, "forbidden", group ? "only an admin or this "
+		    "group's organizers may replace its secret feed link" :
+		    "only an admin or this location's managers may replace "
+		    "its secret feed links");
+		return;
+	}
+	if (store_begin_f(db, &f))
+		goto fail;
+	if (store_rotate_feed_key(db, group ? "grp" : "location", group ?
+	    g.id : l.id)) {
+		store_fault(&f, db);
+		store_rollback(db);
+		goto fail;
+	}
+	/* The audit says that a key changed, never the key. */
+	if (store_finish(db, api_actor(r), "feed.rotate", group ? g.slug :
+	    l.slug, group ? "group" : "location", &f))
+		goto fail;
+	a = json_array();
+	if (feed_links(db, group ? g.slug : NULL, group ? NULL : l.slug, push,
+	    a, &f)) {
+		json_decref(a);
+		goto fail;
+	}
+	resp->status = 200;
+	resp->json = a;
+	return;
+fail:
+	api_fault(resp, &f);
+}
+
 const struct api_route api_feed_routes[] = {
 	{ "GET",	"feeds",	API_ANYONE,	links,	NULL },
+	{ "POST",	"feeds/rotate",	API_ADMIN | API_ORGANIZER | API_MANAGER,
+	    rotate, "only an admin, a group's organizers or a location's "
+	    "managers may replace secret feed links" },
 	{ NULL, NULL, 0, NULL, NULL }
 };

@@ -956,6 +956,21 @@ event_by_uid(sqlite3 *db, const char *uid, int64_t *id)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/*
+ * A secret link whose key is not the owner's: -1 with FAULT_NOTFOUND,
+ * and the message FEED_REPLACED when the key was the owner's before it
+ * was replaced (feed rotate), so that the answer can say so.
+ */
+static int
+wrong_key(sqlite3 *db, const char *table, int64_t id, const char *key,
+    struct fault *f)
+{
+	f->kind = FAULT_NONE;
+	if (store_feed_key_replaced(db, table, id, key))
+		return fault_set(f, FAULT_NOTFOUND, FEED_REPLACED);
+	return fault_set(f, FAULT_NOTFOUND, "no such feed");
+}
+
 /* Render into r->cal per path; -1 with f (not found) otherwise. */
 static int
 render_path(struct render *r, const char *path, int *private_,
@@ -994,8 +1009,10 @@ render_path(struct render *r, const char *path, int *private_,
 		for (int i = 0; i < r->ngroups; i++)
 			if (strcmp(r->groups[i].slug, parts[0]) == 0)
 				g = &r->groups[i];
-		if (g == NULL || (n == 2 && !key_ok(parts[1], g->key)))
+		if (g == NULL)
 			goto notfound;
+		if (n == 2 && !key_ok(parts[1], g->key))
+			return wrong_key(r->db, "grp", g->id, parts[1], f);
 		r->kind = F_GROUP;
 		r->group_id = g->id;
 		r->with_group_only = n == 2;
@@ -1006,8 +1023,10 @@ render_path(struct render *r, const char *path, int *private_,
 	if (split_path(path, "/feeds/location/", ".ics", parts, 2, &n) == 0) {
 		const struct loc_row *l = loc_by_slug(r, parts[0]);
 
-		if (l == NULL || (n == 2 && !key_ok(parts[1], l->key)))
+		if (l == NULL)
 			goto notfound;
+		if (n == 2 && !key_ok(parts[1], l->key))
+			return wrong_key(r->db, "location", l->id, parts[1], f);
 		r->kind = F_LOCATION;
 		r->location_id = l->id;
 		r->full = *private_ = n == 2;
@@ -1022,9 +1041,10 @@ render_path(struct render *r, const char *path, int *private_,
 		const struct loc_row *l = rm ? loc_by_id(r, rm->location_id) :
 		    NULL;
 
-		if (rm == NULL || l == NULL ||
-		    (n == 3 && !key_ok(parts[2], l->key)))
+		if (rm == NULL || l == NULL)
 			goto notfound;
+		if (n == 3 && !key_ok(parts[2], l->key))
+			return wrong_key(r->db, "location", l->id, parts[2], f);
 		r->kind = F_ROOM;
 		r->room_id = rm->id;
 		r->full = *private_ = n == 3;

@@ -319,9 +319,17 @@ serve_feed(struct MHD_Connection *c, const char *url)
 	int not_modified = 0, gz;
 	time_t since;
 
-	if ((d = feed_get(url, &f)) == NULL)
+	if ((d = feed_get(url, &f)) == NULL) {
+		if (f.kind == FAULT_NOTFOUND && strcmp(f.msg, FEED_REPLACED) == 0)
+			return send_text(c, 404, "Deze link is vervangen door een "
+			    "nieuwe. Vraag de organisatoren van de groep, of de "
+			    "beheerder van de locatie, om de nieuwe link.\n"
+			    "This link was replaced by a new one. Ask the group's "
+			    "organisers, or the location's manager, for the new "
+			    "link.\n");
 		return f.kind == FAULT_NOTFOUND ? send_text(c, 404,
 		    "no such feed\n") : send_text(c, 500, "internal error\n");
+	}
 	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_NONE_MATCH);
 	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,

@@ -401,6 +401,19 @@ static const char *migrations[STORE_VERSION] = {
 	 */
 	"CREATE INDEX outbox_recipient ON outbox(recipient COLLATE NOCASE, "
 	"created);",
+
+	/*
+	 * 14 -> 15: replaced secret feed keys.  A group's or a location's
+	 * feed key can be replaced (feed rotate); the SHA-256 of the old one
+	 * is kept, so that its links answer "this link was replaced" rather
+	 * than a bare 404.  owner is "grp" or "location".
+	 */
+	"CREATE TABLE feed_key_old ("
+	"  owner TEXT NOT NULL CHECK (owner IN ('grp','location')),"
+	"  owner_id INTEGER NOT NULL,"
+	"  key_hash TEXT NOT NULL,"
+	"  replaced INTEGER NOT NULL,"
+	"  PRIMARY KEY (owner, owner_id, key_hash));",
 };
 
 static char		*db_path;
@@ -786,6 +799,60 @@ store_new_feed_key(sqlite3 *db, const char *table, int64_t id)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_rotate_feed_key(sqlite3 *db, const char *table, int64_t id)
+{
+	const char *owner = strcmp(table, "grp") == 0 ? "grp" : "location";
+	char old[64], hash[65];
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, owner[0] == 'g' ?
+	    "SELECT feed_key FROM grp WHERE id = ?1" :
+	    "SELECT feed_key FROM location WHERE id = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(old, sizeof(old), "%s", store_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW || sha256_hex(old, hash))
+		return -1;
+	if ((st = store_prepare(db, "INSERT INTO feed_key_old (owner, "
+	    "owner_id, key_hash, replaced) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT DO NOTHING")) == NULL)
+		return -1;
+	store_bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, id);
+	store_bind_text(st, 3, hash);
+	sqlite3_bind_int64(st, 4, clock_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return store_new_feed_key(db, owner, id);
+}
+
+int
+store_feed_key_replaced(sqlite3 *db, const char *table, int64_t id,
+    const char *key)
+{
+	char hash[65];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sha256_hex(key, hash) ||
+	    (st = store_prepare(db, "SELECT 1 FROM feed_key_old WHERE owner = "
+	    "?1 AND owner_id = ?2 AND key_hash = ?3")) == NULL)
+		return 0;
+	store_bind_text(st, 1, strcmp(table, "grp") == 0 ? "grp" : "location");
+	sqlite3_bind_int64(st, 2, id);
+	store_bind_text(st, 3, hash);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW;
 }
 
 int

@@ -46,6 +46,8 @@ struct feed_doc {
  * (FAULT_NOTFOUND for an unknown feed).  Release with feed_release().
  */
 struct feed_doc	*feed_get(const char *path, struct fault *f);
+/* feed_get's message for a secret link whose key was replaced. */
+#define FEED_REPLACED	"replaced"
 void		 feed_release(struct feed_doc *);
 /* Drop every cached document (documents in use live until released). */
 void		 feed_shutdown(void);

@@ -12,7 +12,7 @@
 
 #include "hersteld/util.h"
 
-#define STORE_VERSION	14	/* schema version this build writes */
+#define STORE_VERSION	15	/* schema version this build writes */
 
 /*
  * Open (creating if needed) the database at path, upgrade an older schema
@@ -90,6 +90,15 @@ int	 store_exec_id(sqlite3 *, const char *sql, int64_t arg);
  * the OS's random source; 0 or -1.
  */
 int	 store_new_feed_key(sqlite3 *, const char *table, int64_t id);
+/*
+ * Replace the feed key of a group or location ("grp" or "location"),
+ * keeping the SHA-256 of the old one (store_feed_key_replaced); inside
+ * the caller's transaction.  0 or -1.
+ */
+int	 store_rotate_feed_key(sqlite3 *, const char *table, int64_t id);
+/* 1 when key was once the feed key of that group or location. */
+int	 store_feed_key_replaced(sqlite3 *, const char *table, int64_t id,
+	    const char *key);
 
 /*
  * Fill f from the database error on db (or from the failed commit of
