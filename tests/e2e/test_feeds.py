@@ -1664,3 +1664,46 @@ def test_times_in_the_repeated_and_the_skipped_hour_are_read_right_in_every_feed
                 check=True).json()["feed"]
     check_edge_feed(d, path_of(d, url), mine)
 
+
+def test_room_and_location_feeds_show_the_title_given_to_one_occurrence(d):
+    setup(d)
+    open_ = add(d, "--kind", "steungroep", "--title", "Lotgenotengroep",
+                "--start", "2027-02-02 19:00", "--duration", "2h", "--room",
+                ROOM, "--group", "lotgenoten", "--repeat",
+                "FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    closed = add(d, "--kind", "steungroep", "--title", "Oudergroep",
+                 "--start", "2027-02-03 19:00", "--duration", "2h", "--room",
+                 ROOM, "--group", "ouders-noord", "--visibility", "group",
+                 "--repeat", "FREQ=WEEKLY;BYDAY=WE;COUNT=3")
+    d.cli("event", "edit", str(open_), "--occurrence", "2027-02-09",
+          "--title", "Lotgenotengroep: gastspreker", check=True)
+    d.cli("event", "edit", str(closed), "--occurrence", "2027-02-10",
+          "--title", "GEHEIM-NIEUWE-TITEL", check=True)
+    # what event list and the public feed say
+    listed_titles = {o["start"][:10]: o["title"] for o in d.cli(
+        "--json", "event", "list", "--from", "2027-02-01", "--to",
+        "2027-02-20", check=True).json()}
+    assert listed_titles["2027-02-09"] == "Lotgenotengroep: gastspreker"
+    assert listed_titles["2027-02-10"] == "GEHEIM-NIEUWE-TITEL"
+    lot = " (Lotgenoten Zuidoost)"
+    want = {
+        "02-02 19:00": ("Lotgenotengroep" + lot, "CONFIRMED"),
+        "02-09 19:00": ("Lotgenotengroep: gastspreker" + lot, "CONFIRMED"),
+        "02-16 19:00": ("Lotgenotengroep" + lot, "CONFIRMED"),
+        "02-03 19:00": ("Bezet", "CONFIRMED"),
+        "02-10 19:00": ("Bezet", "CONFIRMED"),
+        "02-17 19:00": ("Bezet", "CONFIRMED"),
+    }
+    for path in ("/feeds/room/%s.ics" % ROOM,
+                 "/feeds/location/herstelhuis.ics"):
+        body = feed(d, path)
+        assert slots(body) == want, (path, slots(body))
+        assert b"GEHEIM" not in body, path
+    # the managers' links show every title, the new ones included
+    secret = secret_path(d, "location", "--location", "herstelhuis")
+    key = secret.rsplit("/", 1)[1]
+    for path in (secret, "/feeds/room/%s/%s" % (ROOM, key)):
+        full = slots(feed(d, path))
+        assert full["02-09 19:00"][0] == "Lotgenotengroep: gastspreker" + lot
+        assert full["02-10 19:00"][0] == "GEHEIM-NIEUWE-TITEL (Ouders Noord)"
+        assert full["02-17 19:00"][0] == "Oudergroep (Ouders Noord)", full
