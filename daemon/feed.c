@@ -223,6 +223,37 @@ utc_of(time_t t)
 	    icaltimezone_get_utc_timezone());
 }
 
+/*
+ * t for a DTSTART or DTEND: local time with TZID=tzid, but UTC when that
+ * wall-clock time is in an hour the clocks repeat.  RFC 5545 reads such a
+ * local time as the first of its two instants, so one in the second would
+ * be read an hour early (an end before its start), and parsers do not all
+ * follow the RFC there (pytz's localize takes the second); UTC is read
+ * the same by all of them.  No instant is in a skipped hour.
+ */
+static struct icaltimetype
+instant_in(struct render *r, time_t t, const char *tzid)
+{
+	icaltimezone *z = when_zone(tzid);
+
+	if (z != NULL && when_ambiguous(t, z))
+		return utc_of(t);
+	return local_in(r, t, tzid);
+}
+
+/* Exact seconds as a DURATION in hours, minutes and seconds ("PT26H"):
+ * days would be nominal and grow or shrink by an hour across a change. */
+static struct icaldurationtype
+exact_duration(long secs)
+{
+	struct icaldurationtype d = icaldurationtype_null_duration();
+
+	d.hours = (unsigned int)(secs / 3600);
+	d.minutes = (unsigned int)(secs % 3600 / 60);
+	d.seconds = (unsigned int)(secs % 60);
+	return d;
+}
+
 /* ---- VEVENTs ---- */
 
 /* "Grote zaal, Herstelhuis Zuidoost, Johan Cruijff Boulevard, Amsterdam" */
@@ -362,7 +393,32 @@ set_description(icalcomponent *ve, const char *desc, const char *reason,
 	free(buf);
 }
 
-/* One event: its master VEVENT and one per changed occurrence. */
+static void	emit_occ(struct render *, const struct event *, time_t, int);
+
+/*
+ * An occurrence of a series that starts in a repeated hour, unchanged:
+ * written out as a RECURRENCE-ID component with its start in UTC, since
+ * clients that read the RRULE's local time as the other instant would
+ * show it an hour off.  Its RECURRENCE-ID stays the RRULE's own local
+ * time, which every client matches with the occurrence it made of it.
+ */
+static int
+spell_out(const struct occurrence *o, void *arg)
+{
+	struct render *r = arg;
+	const struct event *ev = o->ev;
+
+	if (o->recurrence_id && ev->zone &&
+	    event_override(ev, o->recurrence_id) == NULL &&
+	    when_ambiguous(o->recurrence_id, ev->zone))
+		emit_occ(r, ev, o->recurrence_id, 0);
+	return 0;
+}
+
+/*
+ * One event: its master VEVENT, one per changed occurrence, and one per
+ * occurrence in the window that starts in a repeated hour.
+ */
 static void
 emit_event(struct render *r, const struct event *ev)
 {
@@ -373,8 +429,29 @@ emit_event(struct render *r, const struct event *ev)
 	add_common(r, ve, ev, ev->sequence);
 	set_summary(ve, ev->title, cancelled);
 	set_description(ve, ev->description, ev->cancel_reason, cancelled);
-	icalcomponent_set_dtstart(ve, local_in(r, ev->start, ev->timezone));
-	icalcomponent_set_dtend(ve, local_in(r, ev->end, ev->timezone));
+	if (ev->rrule[0] == '\0') {
+		icalcomponent_set_dtstart(ve, instant_in(r, ev->start,
+		    ev->timezone));
+		icalcomponent_set_dtend(ve, instant_in(r, ev->end,
+		    ev->timezone));
+	} else {
+		/*
+		 * The RRULE repeats DTSTART's local time, so it stays local.
+		 * When it or the end is in a repeated hour, the length is a
+		 * DURATION: a client that reads the local time otherwise
+		 * still gets every occurrence's length right, and the
+		 * occurrences in repeated hours are written out below.
+		 */
+		icalcomponent_set_dtstart(ve, local_in(r, ev->start,
+		    ev->timezone));
+		if (ev->zone && (when_ambiguous(ev->start, ev->zone) ||
+		    when_ambiguous(ev->end, ev->zone)))
+			icalcomponent_add_property(ve, icalproperty_new_duration(
+			    exact_duration(ev->end - ev->start)));
+		else
+			icalcomponent_set_dtend(ve, local_in(r, ev->end,
+			    ev->timezone));
+	}
 	place_text(r, ev->room_id, ev->location_id, ev->place, where,
 	    sizeof(where));
 	if (*where)
@@ -413,8 +490,9 @@ emit_event(struct render *r, const struct event *ev)
 		set_summary(oc, o->title[0] ? o->title : ev->title, oc_cancelled);
 		set_description(oc, ev->description, o->cancelled ?
 		    o->cancel_reason : ev->cancel_reason, oc_cancelled);
-		icalcomponent_set_dtstart(oc, local_in(r, o->start, ev->timezone));
-		icalcomponent_set_dtend(oc, local_in(r, o->end, ev->timezone));
+		icalcomponent_set_dtstart(oc, instant_in(r, o->start,
+		    ev->timezone));
+		icalcomponent_set_dtend(oc, instant_in(r, o->end, ev->timezone));
 		place_text(r, o->room_id ? o->room_id : ev->room_id,
 		    ev->location_id, o->room_id ? "" : ev->place, where,
 		    sizeof(where));
@@ -422,6 +500,7 @@ emit_event(struct render *r, const struct event *ev)
 			icalcomponent_set_location(oc, where);
 		icalcomponent_add_component(r->cal, oc);
 	}
+	event_occurrences(ev, r->from, r->to, spell_out, r);
 }
 
 void
@@ -465,8 +544,8 @@ emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
 	set_summary(ve, o.title, cancelled);
 	set_description(ve, ev->description, ov && ov->cancelled ?
 	    ov->cancel_reason : ev->cancel_reason, cancelled);
-	icalcomponent_set_dtstart(ve, local_in(r, o.start, ev->timezone));
-	icalcomponent_set_dtend(ve, local_in(r, o.end, ev->timezone));
+	icalcomponent_set_dtstart(ve, instant_in(r, o.start, ev->timezone));
+	icalcomponent_set_dtend(ve, instant_in(r, o.end, ev->timezone));
 	place_text(r, ov && ov->room_id ? ov->room_id : ev->room_id,
 	    ev->location_id, ov && ov->room_id ? "" : ev->place, where,
 	    sizeof(where));
@@ -628,12 +707,16 @@ emit_slots(struct render *r, struct fault *f)
 	if ((st = store_prepare(r->db, "SELECT s.booking_id, s.recurrence_id, "
 	    "s.start, s.\"end\", s.state, s.room_id, b.status, b.title, "
 	    "b.private, coalesce(b.group_id, 0), coalesce(e.uid, ''), "
-	    "coalesce(e.title, ''), coalesce(e.visibility, ''), "
+	    "coalesce(nullif(o.title, ''), e.title, ''), "
+	    "coalesce(e.visibility, ''), "
 	    "coalesce(e.status, ''), b.timezone, b.modified, b.created, "
 	    "coalesce(e.sequence, 0), coalesce(e.modified, b.modified) "
 	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
 	    "JOIN room rm ON rm.id = s.room_id "
 	    "LEFT JOIN event e ON e.id = b.event_id "
+	    /* An occurrence given a title of its own shows that one. */
+	    "LEFT JOIN event_override o ON o.event_id = b.event_id AND "
+	    "o.recurrence_id = s.recurrence_id "
 	    "WHERE s.state IN ('held', 'cancelled') AND "
 	    "b.status != 'declined' AND s.start < ?2 AND "
 	    "s.\"end\" > ?1 AND (?3 = 0 OR rm.location_id = ?3) AND "
@@ -698,9 +781,9 @@ emit_slots(struct render *r, struct fault *f)
 		set_summary(ve, summary, cancelled);
 		if (!cancelled && strcmp(bstatus, "requested") == 0)
 			icalcomponent_set_status(ve, ICAL_STATUS_TENTATIVE);
-		icalcomponent_set_dtstart(ve, local_in(r,
+		icalcomponent_set_dtstart(ve, instant_in(r,
 		    sqlite3_column_int64(st, 2), tz));
-		icalcomponent_set_dtend(ve, local_in(r,
+		icalcomponent_set_dtend(ve, instant_in(r,
 		    sqlite3_column_int64(st, 3), tz));
 		if (rm) {
 			place_text(r, rm->id, 0, "", where, sizeof(where));
@@ -754,8 +837,8 @@ emit_at_location(const struct occurrence *o, void *arg)
 	else
 		snprintf(summary, sizeof(summary), "%s", o->title);
 	set_summary(ve, summary, o->cancelled);
-	icalcomponent_set_dtstart(ve, local_in(r, o->start, ev->timezone));
-	icalcomponent_set_dtend(ve, local_in(r, o->end, ev->timezone));
+	icalcomponent_set_dtstart(ve, instant_in(r, o->start, ev->timezone));
+	icalcomponent_set_dtend(ve, instant_in(r, o->end, ev->timezone));
 	place_text(r, 0, ev->location_id, "", where, sizeof(where));
 	if (*where)
 		icalcomponent_set_location(ve, where);

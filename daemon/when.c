@@ -316,6 +316,36 @@ when_local(time_t t, icaltimezone *zone)
 	return lt;
 }
 
+/* Seconds east of UTC in zone at t. */
+static long
+utc_offset(time_t t, icaltimezone *zone)
+{
+	struct icaltimetype lt = when_local(t, zone);
+
+	lt.zone = icaltimezone_get_utc_timezone();
+	return (long)(icaltime_as_timet_with_zone(lt, lt.zone) - t);
+}
+
+int
+when_ambiguous(time_t t, icaltimezone *zone)
+{
+	long off = utc_offset(t, zone);
+	const time_t around[2] = { t - 43200, t + 43200 };
+
+	/*
+	 * Offsets change at most once within half a day: t shares its wall
+	 * clock with the instant that is as far off as the offsets differ,
+	 * when that instant is under the other offset.
+	 */
+	for (int i = 0; i < 2; i++) {
+		long other = utc_offset(around[i], zone);
+
+		if (other != off && utc_offset(t + off - other, zone) == other)
+			return 1;
+	}
+	return 0;
+}
+
 int
 when_from_local(struct fault *f, const char *field, struct icaltimetype local,
     icaltimezone *zone, time_t *out)

@@ -57,6 +57,13 @@ int	when_parse_duration(struct fault *f, const char *field, const char *s,
 /* Local wall-clock time of t in zone, with .zone set. */
 struct icaltimetype when_local(time_t t, icaltimezone *zone);
 
+/*
+ * Whether the local wall-clock time of t in zone also names another
+ * instant: t lies in the hour the clocks repeat when summer time ends
+ * (either time round).  Such a local time alone does not say which.
+ */
+int	when_ambiguous(time_t t, icaltimezone *zone);
+
 /* UTC seconds of a local wall-clock time; -1 with f filled in a gap. */
 int	when_from_local(struct fault *f, const char *field,
 	    struct icaltimetype local, icaltimezone *zone, time_t *out);

@@ -1430,3 +1430,280 @@ def test_a_location_feed_shows_events_held_there_without_a_room(d):
     assert sorted(str(v["SUMMARY"]) for v in vevents(full)) == [
         "Besloten overleg", "Open inloop (Lotgenoten Zuidoost)"]
     assert vevents(feed(d, "/feeds/room/noord/zaal.ics")) == []
+
+
+# ==== the hour the clocks repeat and the hour they skip ====
+#
+# Amsterdam repeats 02:00-03:00 on 31 October 2027: first in summer time
+# (00:00-01:00 UTC), then in winter time (01:00-02:00 UTC).  RFC 5545
+# reads a local time in that hour as its first instant, python-icalendar
+# (pytz) as its second; so such a time must not be written as a local
+# time at all.  On 26 March 2028 02:00-03:00 does not exist: a weekly
+# 02:30 is at 03:30 that day, the time after the gap.
+
+EDGE_FROM, EDGE_TO = "2027-10-01", "2028-05-01"
+GROUP_NAME = "Lotgenoten Zuidoost"
+
+
+def edge_events(d):
+    """Single events and weekly series with their start, their end or
+    both in the repeated hour, and around the skipped one: in rooms (so
+    also as bookings in the room and location feeds) and at locations
+    without a room.  Every one public, steungroep, lotgenoten.  Returns
+    {name: id}."""
+    e = {}
+
+    def ev(name, where, start, *args):
+        e[name] = add(d, "--kind", "steungroep", "--group", "lotgenoten",
+                      "--title", name, "--start", start, *where, *args)
+
+    zaal = ("--room", ROOM)
+    kamer = ("--room", "herstelhuis/spreekkamer")
+    noordzaal = ("--room", "noord/zaal")
+    huis = ("--location", "herstelhuis")
+    noord = ("--location", "noord")
+    # October: start and end both in the repeated hour (the first 02:30,
+    # 30 minutes later is the second 02:00)
+    ev("Beide dubbel", zaal, "2027-10-31 02:30", "--duration", "30m")
+    # only the end: 01:30 summer time plus two hours is the second 02:30
+    ev("Einde dubbel", noordzaal, "2027-10-31 01:30", "--duration", "2h")
+    # only the start: the first 02:30, two hours, until 03:30 winter time
+    ev("Begin dubbel", huis, "2027-10-31 02:30", "--duration", "2h")
+    # the start in the second 02:30 (given with its offset)
+    ev("Begin tweede keer", noord, "2027-10-31T02:30:00+01:00",
+       "--duration", "1h")
+    # from the first 02:10 to the second 02:50
+    ev("Heel het dubbele uur", huis, "2027-10-31T02:10:00+02:00",
+       "--end", "2027-10-31T02:50:00+01:00")
+    # weekly series whose 31 October occurrence starts, ends or both in
+    # the repeated hour; one starts there; one leaves it out; one has it
+    # changed
+    ev("Reeks beide", kamer, "2027-10-24 02:30", "--duration", "30m",
+       "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=3")
+    ev("Reeks einde", huis, "2027-10-24 01:30", "--duration", "1h30m",
+       "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=3")
+    ev("Reeks begin", noord, "2027-10-17 02:15", "--duration", "2h",
+       "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=4")
+    ev("Reeks vanaf het dubbele uur", huis, "2027-10-31 02:30",
+       "--duration", "30m", "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=2")
+    ev("Reeks zonder", noord, "2027-10-24 02:45", "--duration", "15m",
+       "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=3", "--except", "2027-10-31")
+    ev("Reeks gewijzigd", huis, "2027-10-24 02:20", "--duration", "20m",
+       "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=3")
+    d.cli("event", "edit", str(e["Reeks gewijzigd"]), "--occurrence",
+          "2027-10-31", "--title", "Reeks gewijzigd (nacht)", check=True)
+    # March: a weekly 02:30 is at 03:30 on the 26th; 01:30 for an hour
+    # ends at 03:30; single events right before and after the gap
+    ev("Maart gat", zaal, "2028-03-19 02:30", "--duration", "30m",
+       "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=3")
+    ev("Maart over het gat", kamer, "2028-03-19 01:30", "--duration", "1h",
+       "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=3")
+    ev("Maart ervoor", noordzaal, "2028-03-26 01:30", "--duration", "1h")
+    ev("Maart erna", huis, "2028-03-26 03:00", "--duration", "30m")
+    ev("Maart eromheen", noord, "2028-03-26 01:59", "--end",
+       "2028-03-26 03:01")
+    return e
+
+
+def edge_listed(d):
+    """herstelctl --json event list over the edge window."""
+    return d.cli("--json", "event", "list", "--from", EDGE_FROM, "--to",
+                 EDGE_TO, check=True).json()
+
+
+def repeated_hour(naive, zone=AMS):
+    """Whether the local time naive names two instants in zone."""
+    a, b = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone,
+                                                             fold=1)
+    if a.utcoffset() == b.utcoffset():
+        return False
+    # both readings exist (in a gap neither survives the round trip)
+    return all(x.astimezone(UTC).astimezone(zone).replace(tzinfo=None) ==
+               naive for x in (a, b))
+
+
+def check_edge_text(body, what):
+    """No DTSTART or DTEND is a local time in a repeated hour, except a
+    series' own DTSTART (its RRULE repeats it), which then has a DURATION
+    and its occurrences in that hour written out; every VEVENT starts
+    before it ends, read from its UTC or unambiguous local times."""
+    for v in vevents(body):
+        series = "RRULE" in v
+        for name in ("DTSTART", "DTEND"):
+            if name not in v:
+                continue
+            dt = v[name].dt
+            tzid = v[name].params.get("TZID")
+            if tzid is None:
+                assert dt.tzinfo is not None and dt.utcoffset() == \
+                    datetime.timedelta(0), (what, name, v[name].to_ical())
+                continue
+            naive = dt.replace(tzinfo=None)
+            if repeated_hour(naive, zoneinfo.ZoneInfo(str(tzid))):
+                assert series and name == "DTSTART", \
+                    "%s: %s %s;TZID=%s is in a repeated hour" % (
+                        what, v["SUMMARY"], name, tzid)
+                assert "DTEND" not in v and "DURATION" in v, (what, v)
+        start = v["DTSTART"].dt
+        if "DURATION" in v:
+            assert "DTEND" not in v, (what, v)
+            assert v["DURATION"].dt > datetime.timedelta(0), (what, v)
+        elif not series or not repeated_hour(start.replace(tzinfo=None)):
+            assert aware(start) < aware(v["DTEND"].dt), (
+                what, str(v["SUMMARY"]), v["DTSTART"].to_ical(),
+                v["DTEND"].to_ical())
+
+
+def expand_spans(body):
+    """(start, end, SUMMARY) of every occurrence recurring-ical-events
+    expands from body over the edge window, in UTC.
+
+    It expands the feed as served first (it must not stop on any VEVENT,
+    and none may end before it starts).  For the instants, it reads the
+    feed without X-WR-TIMEZONE: x_wr_timezone 0.0.5 turns each UTC time
+    into pytz local time, which recurring-ical-events 2.0.1 localizes
+    again from the wall clock, taking the second of two readings, so it
+    cannot read a time in the first 02:00-03:00 of a repeated hour
+    however it is written.  X-WR-TIMEZONE has no meaning for times that
+    carry a TZID or a Z (RFC 7986 leaves it out; it is for floating
+    times), so the instants do not depend on it."""
+    _, rie = parsers()
+    frm, to = day(EDGE_FROM), day(EDGE_TO)
+    for e in rie.of(parse(body)).between(frm, to):
+        assert aware(e["DTSTART"].dt) < aware(e["DTEND"].dt), e
+    out = []
+    plain = re.sub(rb"\r\nX-WR-TIMEZONE:[^\r]*", b"", body)
+    assert b"X-WR-TIMEZONE" not in plain
+    for e in rie.of(parse(plain)).between(frm, to):
+        out.append((aware(e["DTSTART"].dt), aware(e["DTEND"].dt),
+                    str(e["SUMMARY"])))
+    return sorted(out)
+
+
+def want_spans(rows, suffix=""):
+    return sorted((iso(o["start"]), iso(o["end"]), o["title"] + suffix)
+                  for o in rows)
+
+
+def check_edge_feed(d, path, rows, suffix=""):
+    body = feed(d, path)
+    check_edge_text(body, path)
+    got = expand_spans(body)
+    want = want_spans(rows, suffix)
+    assert got == want, "%s: feed and event list differ:\nonly in the " \
+        "feed: %r\nonly in event list: %r" % (
+            path, sorted(set(got) - set(want)), sorted(set(want) - set(got)))
+    return body
+
+
+def test_times_in_the_repeated_and_the_skipped_hour_are_read_right_in_every_feed(d):
+    restart_with(d, feeds="{ past_days = 30; future_days = 900; }")
+    setup(d)
+    e = edge_events(d)
+    rows = edge_listed(d)
+    assert {o["id"] for o in rows} == set(e.values())
+    for o in rows:
+        assert iso(o["start"]) < iso(o["end"]), o
+    # what event list itself says about the hard ones
+    by = {(o["title"], o["occurrence"]): o for o in rows}
+    assert (iso(by[("Beide dubbel", None)]["start"]),
+            iso(by[("Beide dubbel", None)]["end"])) == (
+        iso("2027-10-31T00:30:00Z"), iso("2027-10-31T01:00:00Z"))
+    assert iso(by[("Begin tweede keer", None)]["start"]) == \
+        iso("2027-10-31T01:30:00Z")
+    assert iso(by[("Reeks beide", "2027-10-31")]["start"]) == \
+        iso("2027-10-31T00:30:00Z")
+    assert iso(by[("Maart gat", "2028-03-26")]["start"]) == \
+        iso("2028-03-26T01:30:00Z")
+    assert ("Reeks zonder", "2027-10-31") not in by
+    assert ("Reeks gewijzigd (nacht)", "2027-10-31") in by
+
+    # the feeds of events: all of them
+    for path in ("/feeds/public.ics", "/feeds/kind/steungroep.ics",
+                 "/feeds/group/lotgenoten.ics",
+                 secret_path(d, "group", "--group", "lotgenoten")):
+        body = check_edge_feed(d, path, rows)
+    # the bytes of the one from the report: a UTC DTEND after a UTC DTSTART
+    lines = logical_lines(body)
+    i = lines.index("SUMMARY:Beide dubbel")
+    near = lines[i - 12:i + 12]
+    assert "DTSTART:20271031T003000Z" in near, near
+    assert "DTEND:20271031T010000Z" in near, near
+    # a series starting in the repeated hour: local DTSTART and DURATION
+    i = lines.index("SUMMARY:Reeks vanaf het dubbele uur")
+    near = lines[i - 12:i + 12]
+    assert "DTSTART;TZID=Europe/Amsterdam:20271031T023000" in near, near
+    assert "DURATION:PT30M" in near, near
+    # one event each
+    for name, eid in e.items():
+        uid = show(d, eid)["uid"]
+        check_edge_feed(d, "/events/%s.ics" % uid,
+                        [o for o in rows if o["id"] == eid])
+    # rooms and locations: the occupied periods, titled with the group
+    for loc in ("herstelhuis", "noord"):
+        check_edge_feed(d, "/feeds/location/%s.ics" % loc,
+                        [o for o in rows if o["location"] == loc],
+                        " (%s)" % GROUP_NAME)
+    for room in (ROOM, "herstelhuis/spreekkamer", "noord/zaal"):
+        check_edge_feed(d, "/feeds/room/%s.ics" % room,
+                        [o for o in rows if o["room"] == room],
+                        " (%s)" % GROUP_NAME)
+    # a personal feed: whole series, single events, one occurrence alone
+    pid = int(d.cli("participant", "add", "--email", "nacht@example.org",
+                    check=True).out.strip())
+    for name in ("Beide dubbel", "Begin tweede keer", "Reeks beide",
+                 "Reeks vanaf het dubbele uur", "Maart gat"):
+        d.cli("register", str(e[name]), str(pid), check=True)
+    d.cli("register", str(e["Reeks begin"]), str(pid), "--occurrence",
+          "2027-10-31", check=True)
+    mine = [o for o in rows if o["id"] in (
+        e["Beide dubbel"], e["Begin tweede keer"], e["Reeks beide"],
+        e["Reeks vanaf het dubbele uur"], e["Maart gat"])] + \
+        [by[("Reeks begin", "2027-10-31")]]
+    url = d.cli("--json", "participant", "show", str(pid),
+                check=True).json()["feed"]
+    check_edge_feed(d, path_of(d, url), mine)
+
+
+def test_room_and_location_feeds_show_the_title_given_to_one_occurrence(d):
+    setup(d)
+    open_ = add(d, "--kind", "steungroep", "--title", "Lotgenotengroep",
+                "--start", "2027-02-02 19:00", "--duration", "2h", "--room",
+                ROOM, "--group", "lotgenoten", "--repeat",
+                "FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    closed = add(d, "--kind", "steungroep", "--title", "Oudergroep",
+                 "--start", "2027-02-03 19:00", "--duration", "2h", "--room",
+                 ROOM, "--group", "ouders-noord", "--visibility", "group",
+                 "--repeat", "FREQ=WEEKLY;BYDAY=WE;COUNT=3")
+    d.cli("event", "edit", str(open_), "--occurrence", "2027-02-09",
+          "--title", "Lotgenotengroep: gastspreker", check=True)
+    d.cli("event", "edit", str(closed), "--occurrence", "2027-02-10",
+          "--title", "GEHEIM-NIEUWE-TITEL", check=True)
+    # what event list and the public feed say
+    listed_titles = {o["start"][:10]: o["title"] for o in d.cli(
+        "--json", "event", "list", "--from", "2027-02-01", "--to",
+        "2027-02-20", check=True).json()}
+    assert listed_titles["2027-02-09"] == "Lotgenotengroep: gastspreker"
+    assert listed_titles["2027-02-10"] == "GEHEIM-NIEUWE-TITEL"
+    lot = " (Lotgenoten Zuidoost)"
+    want = {
+        "02-02 19:00": ("Lotgenotengroep" + lot, "CONFIRMED"),
+        "02-09 19:00": ("Lotgenotengroep: gastspreker" + lot, "CONFIRMED"),
+        "02-16 19:00": ("Lotgenotengroep" + lot, "CONFIRMED"),
+        "02-03 19:00": ("Bezet", "CONFIRMED"),
+        "02-10 19:00": ("Bezet", "CONFIRMED"),
+        "02-17 19:00": ("Bezet", "CONFIRMED"),
+    }
+    for path in ("/feeds/room/%s.ics" % ROOM,
+                 "/feeds/location/herstelhuis.ics"):
+        body = feed(d, path)
+        assert slots(body) == want, (path, slots(body))
+        assert b"GEHEIM" not in body, path
+    # the managers' links show every title, the new ones included
+    secret = secret_path(d, "location", "--location", "herstelhuis")
+    key = secret.rsplit("/", 1)[1]
+    for path in (secret, "/feeds/room/%s/%s" % (ROOM, key)):
+        full = slots(feed(d, path))
+        assert full["02-09 19:00"][0] == "Lotgenotengroep: gastspreker" + lot
+        assert full["02-10 19:00"][0] == "GEHEIM-NIEUWE-TITEL (Ouders Noord)"
+        assert full["02-17 19:00"][0] == "Oudergroep (Ouders Noord)", full

@@ -1076,6 +1076,40 @@ def test_mail_unsubscribe_link(d):
         assert got[0].rcpts == ["fatima@example.org"]
 
 
+@harness.nostart
+def test_mail_calendar_parts_in_the_repeated_hour_end_after_they_start(d):
+    # 31 October 2027 Amsterdam has 02:00-03:00 twice: 00:00-01:00 UTC in
+    # summer time, 01:00-02:00 UTC in winter time.  A time in that hour is
+    # written in UTC, which every client reads as the same instant.
+    with SmtpSink() as sink:
+        start_with_sink(d, sink)
+        setup(d)
+        single = int(d.cli("event", "add", "--kind", "steungroep", "--title",
+                           "Nachtwake", "--start", "2027-10-31 02:30",
+                           "--duration", "30m", "--room", ROOM, "--group",
+                           GROUP, check=True).out.strip())
+        series = int(d.cli("event", "add", "--kind", "steungroep", "--title",
+                           "Nachtreeks", "--start", "2027-10-24 02:30",
+                           "--duration", "30m", "--place", "Buurthuis",
+                           "--group", GROUP, "--repeat",
+                           "FREQ=WEEKLY;BYDAY=SU;COUNT=3",
+                           check=True).out.strip())
+        fa = participant(d, "fatima@example.org")
+        register(d, single, fa)
+        register(d, series, fa, "--occurrence", "2027-10-31")
+        msgs = sink.wait_for(2)
+        assert len(msgs) == 2, msgs
+        for m in msgs:
+            ve = calendar(m, "REQUEST")
+            assert ve.decoded("dtstart") == datetime.datetime(
+                2027, 10, 31, 0, 30, tzinfo=UTC), (m, ve.to_ical())
+            assert ve.decoded("dtend") == datetime.datetime(
+                2027, 10, 31, 1, 0, tzinfo=UTC), (m, ve.to_ical())
+            raw = m.calendar()[1].replace(b"\r\n ", b"")
+            assert b"\r\nDTSTART:20271031T003000Z\r\n" in raw, raw
+            assert b"\r\nDTEND:20271031T010000Z\r\n" in raw, raw
+
+
 def test_mail_personal_feed():
     with harness.Daemon() as d:
         setup(d)

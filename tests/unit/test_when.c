@@ -437,6 +437,53 @@ test_when_parse_and_format_round_trip(void **state)
 	}
 }
 
+/*
+ * The repeated hour of 31 October 2027 in Amsterdam is 00:00-01:00 UTC
+ * (02:00-03:00 CEST) and again 01:00-02:00 UTC (02:00-03:00 CET); the
+ * hour skipped on 26 March 2028 has no instant at all.
+ */
+static void
+test_when_ambiguous_is_the_repeated_hour_either_time_round(void **state)
+{
+	static const struct {
+		int	y, mo, d, h, mi;	/* UTC */
+		const char *zone;
+		int	want;
+	} cases[] = {
+		{ 2027, 10, 30, 23, 59, "Europe/Amsterdam", 0 },	/* 01:59 CEST */
+		{ 2027, 10, 31, 0, 0, "Europe/Amsterdam", 1 },	/* 02:00 CEST */
+		{ 2027, 10, 31, 0, 30, "Europe/Amsterdam", 1 },	/* 02:30 CEST */
+		{ 2027, 10, 31, 0, 59, "Europe/Amsterdam", 1 },	/* 02:59 CEST */
+		{ 2027, 10, 31, 1, 0, "Europe/Amsterdam", 1 },	/* 02:00 CET */
+		{ 2027, 10, 31, 1, 30, "Europe/Amsterdam", 1 },	/* 02:30 CET */
+		{ 2027, 10, 31, 1, 59, "Europe/Amsterdam", 1 },	/* 02:59 CET */
+		{ 2027, 10, 31, 2, 0, "Europe/Amsterdam", 0 },	/* 03:00 CET */
+		{ 2027, 10, 30, 0, 30, "Europe/Amsterdam", 0 },	/* a day before */
+		{ 2028, 3, 26, 0, 59, "Europe/Amsterdam", 0 },	/* 01:59 CET */
+		{ 2028, 3, 26, 1, 0, "Europe/Amsterdam", 0 },	/* 03:00 CEST */
+		{ 2028, 3, 26, 1, 30, "Europe/Amsterdam", 0 },	/* 03:30 CEST */
+		{ 2027, 11, 7, 5, 30, "America/New_York", 1 },	/* 01:30 EDT */
+		{ 2027, 11, 7, 6, 30, "America/New_York", 1 },	/* 01:30 EST */
+		{ 2027, 11, 7, 7, 30, "America/New_York", 0 },	/* 02:30 EST */
+		{ 2027, 10, 31, 0, 30, "UTC", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		time_t t = utc(cases[i].y, cases[i].mo, cases[i].d, cases[i].h,
+		    cases[i].mi, 0);
+		icaltimezone *z = strcmp(cases[i].zone, "UTC") == 0 ?
+		    icaltimezone_get_utc_timezone() : when_zone(cases[i].zone);
+
+		assert_non_null(z);
+		if (when_ambiguous(t, z) != cases[i].want)
+			fail_msg("case %zu: %04d-%02d-%02d %02d:%02dZ in %s: "
+			    "want %d", i, cases[i].y, cases[i].mo, cases[i].d,
+			    cases[i].h, cases[i].mi, cases[i].zone,
+			    cases[i].want);
+	}
+}
+
 static void
 test_when_format_local_and_date(void **state)
 {
@@ -566,6 +613,7 @@ main(void)
 		cmocka_unit_test(test_when_format_iso_in_other_zones),
 		cmocka_unit_test(test_when_parse_and_format_round_trip),
 		cmocka_unit_test(test_when_format_local_and_date),
+		cmocka_unit_test(test_when_ambiguous_is_the_repeated_hour_either_time_round),
 		cmocka_unit_test(test_when_check_vtimezone_takes_real_zones),
 		cmocka_unit_test(test_when_check_vtimezone_refuses_rules_no_zone_has),
 	};
