@@ -14,6 +14,7 @@ static const struct column att_cols[] = {
 	{ "EMAIL", "email", COL_TEXT },
 	{ "STATUS", "status", COL_TEXT },
 	{ "OCCURRENCE", "occurrence", COL_TEXT },
+	{ "UNMAILED", "unmailed", COL_BOOL },
 	{ NULL, NULL, 0 }
 };
 
@@ -54,6 +55,11 @@ cmd_attendees(int argc, char **argv)
 		    json_object_get(r, "capacity")));
 	printf(", waiting list: %lld\n", (long long)json_integer_value(
 	    json_object_get(r, "waitlist")));
+	if (json_integer_value(json_object_get(r, "promoted_unmailed")) > 0)
+		printf("promoted, not mailed: %lld (they asked for no more mail "
+		    "and may not know they have a place)\n", (long long)
+		    json_integer_value(json_object_get(r,
+		    "promoted_unmailed")));
 	json_decref(r);
 	return EX_OK;
 }

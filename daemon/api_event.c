@@ -532,11 +532,12 @@ push_attendee(const struct attendee *at, void *arg)
 
 	if (at->occurrence)
 		when_format_date(at->occurrence, pp->zone, day);
-	json_array_append_new(pp->a, json_pack("{s:o, s:s, s:s, s:s, s:o}",
+	json_array_append_new(pp->a, json_pack("{s:o, s:s, s:s, s:s, s:o, s:b}",
 	    "participant", at->participant_id ?
 	    json_integer(at->participant_id) : json_null(), "email", at->email,
 	    "name", at->name, "status", at->status,
-	    "occurrence", at->occurrence ? json_string(day) : json_null()));
+	    "occurrence", at->occurrence ? json_string(day) : json_null(),
+	    "unmailed", at->unmailed));
 	return 0;
 }
 
@@ -561,10 +562,11 @@ attendees(const struct api_req *r, struct api_resp *resp)
 		goto done;
 	}
 	resp->status = 200;
-	resp->json = json_pack("{s:I, s:o, s:i, s:i, s:o, s:b, s:o}",
+	resp->json = json_pack("{s:I, s:o, s:i, s:i, s:i, s:o, s:b, s:o}",
 	    "event", (json_int_t)ev->id,
 	    "occurrence", occ ? json_string(occ) : json_null(),
 	    "going", (int)n.going, "waitlist", (int)n.waitlist,
+	    "promoted_unmailed", (int)n.unmailed,
 	    "capacity", n.capacity ? json_integer(n.capacity) :
 	    json_null(), "anonymous", n.anonymous,
 	    "attendees", n.anonymous ? (json_decref(pp.a),

@@ -347,9 +347,15 @@ promote(sqlite3 *db, const struct event *ev, struct fault *f)
 		case 0:
 			continue;
 		}
-		if (exec2(db, "UPDATE registration SET status = 'going', "
-		    "modified = ?2 WHERE id = ?1", v[i].id, clock_now()) ||
-		    participant_get_id(db, pids[i], &p, f))
+		/*
+		 * Someone who asked for no more mail gets no promotion mail:
+		 * the registration says so, for the attendee list and the
+		 * person's own page.
+		 */
+		if (participant_get_id(db, pids[i], &p, f) ||
+		    exec3(db, "UPDATE registration SET status = 'going', "
+		    "modified = ?2, unmailed = ?3 WHERE id = ?1", v[i].id,
+		    clock_now(), p.unsubscribed ? 1 : 0))
 			goto fail;
 		no.kind = MAIL_PROMOTION;
 		no.p = &p;
@@ -676,7 +682,8 @@ reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
 	 */
 	if ((st = store_prepare(db, "SELECT p.id, p.email, CASE WHEN "
 	    "pg.participant_id IS NULL THEN p.name ELSE coalesce(pg.name, '') "
-	    "END, r.status, r.occurrence FROM registration r JOIN participant "
+	    "END, r.status, r.occurrence, r.unmailed FROM registration r JOIN "
+	    "participant "
 	    "p ON p.id = r.participant_id LEFT JOIN participant_group pg ON "
 	    "pg.participant_id = p.id AND pg.group_id = ?3 "
 	    "WHERE r.event_id = ?1 AND r.status IN "
@@ -696,9 +703,11 @@ reg_attendees(sqlite3 *db, int64_t event_id, const char *date,
 		struct attendee a = { 0 };
 
 		a.status = store_text(st, 3);
-		if (strcmp(a.status, "going") == 0)
+		a.unmailed = sqlite3_column_int(st, 5);
+		if (strcmp(a.status, "going") == 0) {
 			out->going++;
-		else
+			out->unmailed += a.unmailed != 0;
+		} else
 			out->waitlist++;
 		if (out->anonymous || cb == NULL)
 			continue;

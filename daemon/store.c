@@ -414,6 +414,15 @@ static const char *migrations[STORE_VERSION] = {
 	"  key_hash TEXT NOT NULL,"
 	"  replaced INTEGER NOT NULL,"
 	"  PRIMARY KEY (owner, owner_id, key_hash));",
+
+	/*
+	 * 15 -> 16: a person who asked for no more mail and got a place from
+	 * the waiting list is not told by mail; unmailed marks that
+	 * registration, so that the attendee list and the person's own page
+	 * can say so.
+	 */
+	"ALTER TABLE registration ADD COLUMN unmailed INTEGER NOT NULL "
+	"DEFAULT 0;",
 };
 
 static char		*db_path;

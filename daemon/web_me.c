@@ -41,6 +41,7 @@ struct me {
 	char			 ev_id[24];	/* ev's id, for the forms */
 	time_t			*out;		/* dates sat out */
 	int			 nout;
+	int			 series_unmailed;	/* the series' row */
 	time_t			 now;
 	int			 shown;
 	/* After a refused form: its problems, and what was typed. */
@@ -77,7 +78,7 @@ form_open(struct me *m, const char *action)
 /* One date with its button; date "" for the whole event or series. */
 static void
 date_row(struct me *m, time_t start, const char *date, const char *status,
-    enum web_text button)
+    int unmailed, enum web_text button)
 {
 	char when[32];
 
@@ -87,6 +88,10 @@ date_row(struct me *m, time_t start, const char *date, const char *status,
 	if (strcmp(status, "waitlist") == 0) {
 		html_raw(m->h, " \xc2\xb7 ");
 		html_txt(m->h, web_t(m->r, T_ON_WAITLIST));
+	} else if (unmailed) {
+		html_raw(m->h, " \xc2\xb7 <strong>");
+		html_txt(m->h, web_t(m->r, T_PROMOTED_UNMAILED));
+		html_raw(m->h, "</strong>");
 	}
 	form_open(m, "unregister");
 	html_raw(m->h, "<input type=\"hidden\" name=\"event\" value=\"");
@@ -115,14 +120,14 @@ series_date(const struct occurrence *o, void *arg)
 		if (m->out[i] == o->recurrence_id)
 			return 0;
 	when_format_date(o->recurrence_id, m->ev->zone, day);
-	date_row(m, o->start, day, "going", T_UNREGISTER);
+	date_row(m, o->start, day, "going", m->series_unmailed, T_UNREGISTER);
 	return 0;
 }
 
 /* One event's registrations of the person: rows [0, n) of its rows. */
 static void
 event_rows(struct me *m, sqlite3 *db, int64_t eid, const time_t *occ,
-    char status[][12], int n)
+    char status[][12], const int *unmailed, int n)
 {
 	struct fault f = { 0 };
 	struct event *ev;
@@ -152,6 +157,7 @@ event_rows(struct me *m, sqlite3 *db, int64_t eid, const time_t *occ,
 	if (whole >= 0 && ev->rrule[0]) {
 		m->out = out;
 		m->nout = nout;
+		m->series_unmailed = unmailed[whole];
 		event_occurrences(ev, m->now, m->now + ME_DAYS * 86400L,
 		    series_date, m);
 		html_raw(m->h, "</ul>\n");
@@ -167,7 +173,8 @@ event_rows(struct me *m, sqlite3 *db, int64_t eid, const time_t *occ,
 	if (whole >= 0) {
 		event_occurrence(ev, ev->start, &o);
 		if (o.end > m->now)
-			date_row(m, o.start, "", status[whole], T_UNREGISTER);
+			date_row(m, o.start, "", status[whole],
+			    unmailed[whole], T_UNREGISTER);
 	}
 	for (int i = 0; i < n; i++) {
 		if (occ[i] == 0 || strcmp(status[i], "cancelled") == 0)
@@ -176,7 +183,8 @@ event_rows(struct me *m, sqlite3 *db, int64_t eid, const time_t *occ,
 		if (o.end <= m->now || o.cancelled)
 			continue;
 		when_format_date(occ[i], ev->zone, day);
-		date_row(m, o.start, day, status[i], T_UNREGISTER);
+		date_row(m, o.start, day, status[i], unmailed[i],
+		    T_UNREGISTER);
 	}
 	html_raw(m->h, "</ul></li>\n");
 done:
@@ -190,13 +198,14 @@ sessions(struct me *m, sqlite3 *db, int64_t pid)
 {
 	time_t occ[ME_ROWS];
 	char status[ME_ROWS][12];
+	int unmailed[ME_ROWS];
 	int64_t eid[ME_ROWS];
 	sqlite3_stmt *st;
 	int n = 0, rc, start;
 
-	if ((st = store_prepare(db, "SELECT event_id, occurrence, status FROM "
-	    "registration WHERE participant_id = ?1 ORDER BY event_id, "
-	    "occurrence LIMIT ?2")) == NULL)
+	if ((st = store_prepare(db, "SELECT event_id, occurrence, status, "
+	    "unmailed FROM registration WHERE participant_id = ?1 ORDER BY "
+	    "event_id, occurrence LIMIT ?2")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, pid);
 	sqlite3_bind_int(st, 2, ME_ROWS);
@@ -204,6 +213,7 @@ sessions(struct me *m, sqlite3 *db, int64_t pid)
 		eid[n] = sqlite3_column_int64(st, 0);
 		occ[n] = sqlite3_column_int64(st, 1);
 		snprintf(status[n], sizeof(status[n]), "%s", store_text(st, 2));
+		unmailed[n] = sqlite3_column_int(st, 3);
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -213,7 +223,8 @@ sessions(struct me *m, sqlite3 *db, int64_t pid)
 	for (int i = 0; i < n; i = start) {
 		for (start = i; start < n && eid[start] == eid[i]; start++)
 			;
-		event_rows(m, db, eid[i], occ + i, status + i, start - i);
+		event_rows(m, db, eid[i], occ + i, status + i, unmailed + i,
+		    start - i);
 	}
 	html_raw(m->h, "</ul>\n");
 	return 0;

@@ -339,6 +339,10 @@ static const char *const texts[T_COUNT][2] = {
 	    "bewaren. Typ hem opnieuw, zonder speciale tekens.", "This text "
 	    "holds characters we cannot keep. Type it again, without special "
 	    "characters." },
+	[T_PROMOTED_UNMAILED] = { "je hebt een plaats gekregen van de "
+	    "wachtlijst (we stuurden je geen e-mail, omdat je geen e-mail meer "
+	    "wilde)", "you got a place from the waiting list (we sent you no "
+	    "email, as you asked for no more email)" },
 	[T_IDEAS_CLOSED] = { "Voor deze bijeenkomst kan niet meer worden "
 	    "gestemd of voorgesteld.", "This session takes no more votes or "
 	    "suggestions." },

@@ -48,10 +48,12 @@ struct attendee {
 	const char	*email, *name;	/* NULL when names are not shown */
 	const char	*status;	/* going or waitlist */
 	time_t		 occurrence;	/* 0: the whole event or series */
+	int		 unmailed;	/* promoted while taking no mail */
 };
 
 struct reg_counts {
 	long	going, waitlist;
+	long	unmailed;		/* going, promoted, not told by mail */
 	long	capacity;		/* 0: no limit */
 	int	anonymous;		/* the group shows counts only */
 };

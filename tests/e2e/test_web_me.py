@@ -266,3 +266,36 @@ def test_web_me_page_in_english(d):
     assert "Your page" in page.all_text and "Forget me" in page.all_text
     status, _, page = w.get(d, "/link?lang=en")
     assert "New personal link" in page.all_text
+
+
+def test_unsubscribed_person_promoted_is_told_on_the_page_and_counted(d):
+    """Someone who asked for no more mail and gets a place from the
+    waiting list gets no mail: `attendees` counts them as promoted, not
+    mailed, and their own page says they have a place."""
+    w.setup(d, capacity=1)
+    eid, uid = w.event(d, "Kleine kring", w.day(6), "--room", w.ROOM)
+    d.cli("participant", "add", "--email", "eerste@example.org", check=True)
+    d.cli("register", eid, "eerste@example.org", check=True)
+    me = web_registered(d, uid, "wacht@example.org")
+    assert w.attendee_status(d, eid, "wacht@example.org") == ["waitlist"]
+    _, _, page = w.get(d, me)
+    form = forms(page, "nomail")[0]
+    status, _, _ = w.post(d, form["action"], form["inputs"])
+    assert status == 200
+    sent_before = len(mails_to(d, "wacht@example.org"))
+    d.cli("unregister", eid, "eerste@example.org", check=True)
+    assert w.attendee_status(d, eid, "wacht@example.org") == ["going"]
+    att = d.cli("--json", "attendees", eid, check=True).json()
+    assert att["promoted_unmailed"] == 1
+    row = [a for a in att["attendees"] if a["email"] == "wacht@example.org"]
+    assert row[0]["unmailed"] is True
+    out = d.cli("attendees", eid, check=True).out
+    assert "promoted, not mailed: 1" in out, out
+    # No promotion mail was queued or sent to them.
+    assert d.sqlite("SELECT count(*) FROM outbox WHERE kind = 'promotion' "
+                    "AND recipient = 'wacht@example.org'") == [(0,)]
+    time.sleep(0.5)
+    assert len(mails_to(d, "wacht@example.org")) == sent_before
+    _, _, page = w.get(d, me)
+    assert "je hebt een plaats gekregen van de wachtlijst" in page.all_text
+    assert "Op de wachtlijst" not in page.all_text
