@@ -218,8 +218,36 @@ warn(struct imp *im, long line, const char *fmt, ...)
 /* ---- libical's errors, put on a line ---- */
 
 /*
+ * Whether libical's "No value for NAME property" is about a property that
+ * may be empty: RFC 5545 allows an empty TEXT value (Google writes
+ * "LOCATION:" and "DESCRIPTION:", others an empty "CATEGORIES:"), and
+ * producers leave CLASS (Thunderbird), TRANSP and STATUS empty as well;
+ * X- and unknown properties are ignored anyway.  Such a property reads as
+ * absent.  An empty date, time, duration, rule or number is broken.
+ */
+static int
+may_be_empty(const char *msg)
+{
+	char name[64];
+	icalproperty_kind k;
+
+	if (sscanf(msg, "No value for %63s property", name) != 1)
+		return 0;
+	if (strcmp(name, "X") == 0)
+		return 1;
+	if ((k = icalproperty_string_to_kind(name)) == ICAL_NO_PROPERTY ||
+	    k == ICAL_X_PROPERTY)
+		return 1;
+	if (k == ICAL_CLASS_PROPERTY || k == ICAL_TRANSP_PROPERTY ||
+	    k == ICAL_STATUS_PROPERTY)
+		return 1;
+	return icalproperty_kind_to_value_kind(k) == ICAL_TEXT_VALUE;
+}
+
+/*
  * Whether an X-LIC-ERROR refuses the file.  An unknown property name is
- * an iana-prop (RFC 5545 3.8.8.2) that we may ignore like an X- one.
+ * an iana-prop (RFC 5545 3.8.8.2) that we may ignore like an X- one; an
+ * empty value that may be empty reads as absent (may_be_empty).
  */
 static int
 real_error(icalproperty *p)
@@ -227,10 +255,16 @@ real_error(icalproperty *p)
 	icalparameter *t = icalproperty_get_first_parameter(p,
 	    ICAL_XLICERRORTYPE_PARAMETER);
 	const char *msg = icalproperty_get_xlicerror(p);
+	icalparameter_xlicerrortype type = t ?
+	    icalparameter_get_xlicerrortype(t) : ICAL_XLICERRORTYPE_NONE;
 
-	return !(t && icalparameter_get_xlicerrortype(t) ==
-	    ICAL_XLICERRORTYPE_PROPERTYPARSEERROR && msg &&
-	    strncmp(msg, "Parse error in property name", 28) == 0);
+	if (msg == NULL)
+		return 1;
+	if (type == ICAL_XLICERRORTYPE_PROPERTYPARSEERROR &&
+	    strncmp(msg, "Parse error in property name", 28) == 0)
+		return 0;
+	return !(type == ICAL_XLICERRORTYPE_VALUEPARSEERROR &&
+	    may_be_empty(msg));
 }
 
 static icalproperty *
@@ -300,16 +334,42 @@ probe(struct imp *im, const struct ics_line *l, char *msg, size_t len)
 	return bad;
 }
 
+/*
+ * " in the event \"TITLE\"" (or its UID) when c is a VEVENT, into out:
+ * which event a broken value belongs to.
+ */
+static void
+event_named(icalcomponent *c, char *out, size_t len)
+{
+	icalproperty *p;
+	const char *s = NULL;
+	char q[80];
+
+	*out = '\0';
+	if (icalcomponent_isa(c) != ICAL_VEVENT_COMPONENT)
+		return;
+	if ((p = icalcomponent_get_first_property(c, ICAL_SUMMARY_PROPERTY)))
+		s = icalproperty_get_summary(p);
+	if ((s == NULL || *s == '\0') && (p = icalcomponent_get_first_property(
+	    c, ICAL_UID_PROPERTY)))
+		s = icalproperty_get_uid(p);
+	if (s == NULL || *s == '\0')
+		return;
+	ics_lines_quote(s, q, sizeof(q));
+	snprintf(out, len, " in the event \"%s\"", q);
+}
+
 /* Refuse with the line of the first error libical found in c (block b). */
 static int
 find_error(struct imp *im, icalcomponent *c, int b, struct fault *f)
 {
 	const struct ics_block *bl = &im->s.blocks[b];
 	icalproperty *e = first_error(c);
-	char msg[300], q[80];
+	char msg[300], q[80], ev[100];
 	int kb = b;
 
 	if (e != NULL) {
+		event_named(c, ev, sizeof(ev));
 		for (size_t i = bl->first; i < bl->last; i++) {
 			const struct ics_line *l = &im->s.lines[i];
 			if (l->block == b && probe(im, l, msg, sizeof(msg))) {
@@ -317,12 +377,12 @@ find_error(struct imp *im, icalcomponent *c, int b, struct fault *f)
 
 				ics_lines_quote(u ? u : "", q, sizeof(q));
 				return line_fault(im, l->lineno, FAULT_INVALID,
-				    f, "%s: \"%s\"", msg, q);
+				    f, "%s%s: %s: \"%s\"", l->name, ev, msg, q);
 			}
 		}
 		error_text(e, msg, sizeof(msg));
-		return line_fault(im, bl->begin, FAULT_INVALID, f, "in %s: %s",
-		    bl->name, msg);
+		return line_fault(im, bl->begin, FAULT_INVALID, f, "in %s%s: %s",
+		    bl->name, ev, msg);
 	}
 	for (icalcomponent *k = icalcomponent_get_first_component(c,
 	    ICAL_ANY_COMPONENT); k; k = icalcomponent_get_next_component(c,
@@ -1289,6 +1349,8 @@ import_read(const struct import_in *in, struct import_result *res,
 		find_error(im, im->root, 0, f);
 		goto fail;
 	}
+	/* What is left is harmless (real_error): not the file's content. */
+	icalcomponent_strip_errors(im->root);
 	if (check_zones(im, f) || read_events(im, f))
 		goto fail;
 	*out = p;
