@@ -666,7 +666,7 @@ parse_span(const struct event_in *in, icaltimezone *z, time_t base_start,
 		return -1;
 	if (in->duration) {
 		if (when_parse_duration(f, "--duration", in->duration,
-		    max_span(in_room), &dur))
+		    EVENT_MAX_SECONDS, &dur))
 			return -1;
 		*end = *start + dur;
 	} else if (in->end) {

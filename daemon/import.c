@@ -230,15 +230,24 @@ warn(struct imp *im, long line, const char *fmt, ...)
 
 /*
  * Whether libical's "No value for NAME property" is about a property that
- * may be empty: RFC 5545 allows an empty TEXT value (Google writes
+ * may be empty.  RFC 5545 allows an empty TEXT value (Google writes
  * "LOCATION:" and "DESCRIPTION:", others an empty "CATEGORIES:"), and
- * producers leave CLASS (Thunderbird), TRANSP and STATUS empty as well;
- * X- and unknown properties are ignored anyway.  Such a property reads as
- * absent.  An empty date, time, duration, rule or number is broken.
+ * producers leave other properties empty that hersteld does not read
+ * (Thunderbird's "CLASS:", Apple's "URL;VALUE=URI:"): such a property
+ * reads as absent.  An empty time, duration, rule or number that the
+ * import or a time zone depends on is broken.
  */
 static int
 may_be_empty(const char *msg)
 {
+	static const icalproperty_kind needed[] = {
+		ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY,
+		ICAL_DURATION_PROPERTY, ICAL_RRULE_PROPERTY,
+		ICAL_EXRULE_PROPERTY, ICAL_EXDATE_PROPERTY,
+		ICAL_RDATE_PROPERTY, ICAL_RECURRENCEID_PROPERTY,
+		ICAL_SEQUENCE_PROPERTY, ICAL_TZOFFSETFROM_PROPERTY,
+		ICAL_TZOFFSETTO_PROPERTY,
+	};
 	char name[64];
 	icalproperty_kind k;
 
@@ -246,13 +255,11 @@ may_be_empty(const char *msg)
 		return 0;
 	if (strcmp(name, "X") == 0)
 		return 1;
-	if ((k = icalproperty_string_to_kind(name)) == ICAL_NO_PROPERTY ||
-	    k == ICAL_X_PROPERTY)
-		return 1;
-	if (k == ICAL_CLASS_PROPERTY || k == ICAL_TRANSP_PROPERTY ||
-	    k == ICAL_STATUS_PROPERTY)
-		return 1;
-	return icalproperty_kind_to_value_kind(k) == ICAL_TEXT_VALUE;
+	k = icalproperty_string_to_kind(name);
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (k == needed[i])
+			return 0;
+	return 1;
 }
 
 /*
