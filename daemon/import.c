@@ -12,16 +12,27 @@
  * Choices, for the man page and for whoever reads this next:
  * - A VEVENT without RECURRENCE-ID is an event keyed by its UID; one with
  *   RECURRENCE-ID changes one occurrence of the series with that UID in
- *   the same file.  An exception whose series is not in the file, or that
- *   is not an occurrence of it, is skipped with a warning (Google leaves
- *   such orphans after "this and following" edits); so is an EXDATE that
- *   is not an occurrence (it excludes nothing).
+ *   the same file, matched by instant, or by the date as written when
+ *   either is all-day (Exchange).  An exception whose series is not in
+ *   the file (Google leaves such orphans after "this and following"
+ *   edits) becomes a single event keyed UID "_R" RECURRENCE-ID
+ *   (read_orphan); one that is not an occurrence of its series is
+ *   skipped with a warning, as is an EXDATE that is not an occurrence.
+ * - No DTEND or DURATION: a timed event ends at its start, an all-day one
+ *   lasts the day.  The store keeps no event without length (end >
+ *   start), so such an event is skipped with a warning, and such a
+ *   changed occurrence is left out of its series.  An occurrence lasts
+ *   at most EVENT_MAX_DAYS (event.c keeps one in a room to a week).
+ * - An empty value reads as absent unless the import needs it
+ *   (may_be_empty); libical's X-LIC-ERRORs never reach the events.
  * - Times: TZID is taken as an IANA id when hersteld knows it (libical's
  *   "/vendor/.../Europe/Amsterdam" prefixes are stripped); any other TZID
  *   must have a VTIMEZONE in the file, which is matched by its UTC offsets
- *   over two years against its X-LIC-LOCATION, the configured zone and the
- *   usual Windows names ("W. Europe Standard Time"), else the file is
- *   refused naming the TZID.  UTC and floating times are read in the
+ *   over two years against its X-LIC-LOCATION, an IANA name at the end of
+ *   the TZID, the configured zone and the usual Windows names ("W. Europe
+ *   Standard Time"); when none matches, the VTIMEZONE's own rules give
+ *   the instants, kept in the configured zone (a series only when no
+ *   occurrence would move there: same_series).  UTC and floating times are read in the
  *   configured zone, which also becomes the event's zone (a series keeps
  *   the wall-clock time of its first occurrence).  Every VTIMEZONE is
  *   checked first (when_check_vtimezone): only yearly rules, years
