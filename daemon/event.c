@@ -632,10 +632,32 @@ series_size(struct fault *f, const char *rrule, time_t start, icaltimezone *z)
 	    (time_t)conf_current()->horizon_days * 86400);
 }
 
-/* start/end from --start, --end/--duration, keeping what is not given. */
+/* The longest occurrence, in a room (a booking) or not (event.h). */
+static long
+max_span(int in_room)
+{
+	return in_room ? EVENT_ROOM_MAX_SECONDS : EVENT_MAX_SECONDS;
+}
+
+static int
+too_long(struct fault *f, int in_room)
+{
+	if (in_room)
+		return fault_set(f, FAULT_INVALID, "an occurrence in a room may "
+		    "last at most %d days (a room booking does)",
+		    EVENT_ROOM_MAX_DAYS);
+	return fault_set(f, FAULT_INVALID, "an occurrence may last at most %d "
+	    "days", EVENT_MAX_DAYS);
+}
+
+/*
+ * start/end from --start, --end/--duration, keeping what is not given;
+ * in_room: the occurrence is held in a room.
+ */
 static int
 parse_span(const struct event_in *in, icaltimezone *z, time_t base_start,
-    time_t base_end, time_t *start, time_t *end, struct fault *f)
+    time_t base_end, int in_room, time_t *start, time_t *end,
+    struct fault *f)
 {
 	long dur = base_end - base_start;
 
@@ -655,9 +677,8 @@ parse_span(const struct event_in *in, icaltimezone *z, time_t base_start,
 			    "--start");
 	} else
 		*end = *start + dur;
-	if (*end - *start > EVENT_MAX_SECONDS)
-		return fault_set(f, FAULT_INVALID, "an occurrence may last at "
-		    "most 7 days");
+	if (*end - *start > max_span(in_room))
+		return too_long(f, in_room);
 	return 0;
 }
 
@@ -845,7 +866,7 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 	    resolve_where(db, in->room, in->location, in->place, &w, f))
 		return -1;
 	z = when_zone(w.timezone);
-	if (parse_span(in, z, 0, 0, &start, &end, f))
+	if (parse_span(in, z, 0, 0, w.room_id != 0, &start, &end, f))
 		return -1;
 	if (in->capacity > 0 && w.room_id && in->capacity > w.room_capacity)
 		return fault_set(f, FAULT_INVALID, "--capacity %ld is more than "
@@ -1055,7 +1076,8 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 		}
 	}
 	z = when_zone(w.timezone);
-	if (parse_span(in, z, ev->start, ev->end, &start, &end, f))
+	if (parse_span(in, z, ev->start, ev->end, w.room_id != 0, &start, &end,
+	    f))
 		return -1;
 	if (capacity > 0 && w.room_id && capacity > w.room_capacity)
 		return fault_set(f, FAULT_INVALID, "--capacity %ld is more than "
@@ -1148,7 +1170,8 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 			    w.room_capacity, ev->capacity);
 	}
 	if (parse_span(in, z, ov ? ov->start : rid,
-	    ov ? ov->end : rid + (ev->end - ev->start), &start, &end, f))
+	    ov ? ov->end : rid + (ev->end - ev->start),
+	    room_id != 0 || ev->room_id != 0, &start, &end, f))
 		return -1;
 	if (bump(db, ev->id, f))
 		return -1;
@@ -1615,8 +1638,7 @@ import_check(const struct event_import *in, struct fault *f)
 		return fault_set(f, FAULT_INVALID, "the event ends before it "
 		    "starts");
 	if (in->end - in->start > EVENT_MAX_SECONDS)
-		return fault_set(f, FAULT_INVALID, "an occurrence may last at "
-		    "most 7 days");
+		return too_long(f, 0);
 	if (*in->rrule && (recur_check(f, in->rrule) ||
 	    recur_check_start(f, in->rrule, in->start, z) ||
 	    series_size(f, in->rrule, in->start, z)))
@@ -1627,8 +1649,38 @@ import_check(const struct event_import *in, struct fault *f)
 		const struct override *o = &in->overrides[i];
 		if (o->end <= o->start || o->end - o->start > EVENT_MAX_SECONDS)
 			return fault_set(f, FAULT_INVALID, "a changed occurrence "
-			    "must end after it starts and last at most 7 days");
+			    "must end after it starts and last at most %d days",
+			    EVENT_MAX_DAYS);
 	}
+	return 0;
+}
+
+/*
+ * An event held here in a room keeps it (import.h): its occurrences, and
+ * a changed one in a room, stay within a room booking's length.
+ */
+static int
+import_too_long_for_room(const struct event *ev, const struct event_import *in,
+    struct fault *f)
+{
+	int any_room = ev->room_id != 0;
+
+	for (int i = 0; i < ev->noverrides; i++)
+		any_room |= ev->overrides[i].room_id != 0;
+	if (!any_room)
+		return 0;
+	if (in->end - in->start > EVENT_ROOM_MAX_SECONDS)
+		return fault_set(f, FAULT_INVALID, "it is held in room %s here, "
+		    "and an occurrence in a room may last at most %d days (a "
+		    "room booking does)", ev->room[0] ? ev->room : "of one of "
+		    "its occurrences", EVENT_ROOM_MAX_DAYS);
+	for (int i = 0; i < in->noverrides; i++)
+		if (in->overrides[i].end - in->overrides[i].start >
+		    EVENT_ROOM_MAX_SECONDS)
+			return fault_set(f, FAULT_INVALID, "it is held in a room "
+			    "here, and a changed occurrence in a room may last at "
+			    "most %d days (a room booking does)",
+			    EVENT_ROOM_MAX_DAYS);
 	return 0;
 }
 
@@ -1848,6 +1900,8 @@ event_import(sqlite3 *db, const struct event_import *in, int64_t only_group,
 		    "events", in->uid);
 		goto done;
 	}
+	if (ev && import_too_long_for_room(ev, in, f))
+		goto done;
 	if (in->noverrides > 0 && (plans = calloc(in->noverrides,
 	    sizeof(*plans))) == NULL) {
 		fault_set(f, FAULT_INTERNAL, "out of memory");

@@ -12,16 +12,27 @@
  * Choices, for the man page and for whoever reads this next:
  * - A VEVENT without RECURRENCE-ID is an event keyed by its UID; one with
  *   RECURRENCE-ID changes one occurrence of the series with that UID in
- *   the same file.  An exception whose series is not in the file, or that
- *   is not an occurrence of it, is skipped with a warning (Google leaves
- *   such orphans after "this and following" edits); so is an EXDATE that
- *   is not an occurrence (it excludes nothing).
+ *   the same file, matched by instant, or by the date as written when
+ *   either is all-day (Exchange).  An exception whose series is not in
+ *   the file (Google leaves such orphans after "this and following"
+ *   edits) becomes a single event keyed UID "_R" RECURRENCE-ID
+ *   (read_orphan); one that is not an occurrence of its series is
+ *   skipped with a warning, as is an EXDATE that is not an occurrence.
+ * - No DTEND or DURATION: a timed event ends at its start, an all-day one
+ *   lasts the day.  The store keeps no event without length (end >
+ *   start), so such an event is skipped with a warning, and such a
+ *   changed occurrence is left out of its series.  An occurrence lasts
+ *   at most EVENT_MAX_DAYS (event.c keeps one in a room to a week).
+ * - An empty value reads as absent unless the import needs it
+ *   (may_be_empty); libical's X-LIC-ERRORs never reach the events.
  * - Times: TZID is taken as an IANA id when hersteld knows it (libical's
  *   "/vendor/.../Europe/Amsterdam" prefixes are stripped); any other TZID
  *   must have a VTIMEZONE in the file, which is matched by its UTC offsets
- *   over two years against its X-LIC-LOCATION, the configured zone and the
- *   usual Windows names ("W. Europe Standard Time"), else the file is
- *   refused naming the TZID.  UTC and floating times are read in the
+ *   over two years against its X-LIC-LOCATION, an IANA name at the end of
+ *   the TZID, the configured zone and the usual Windows names ("W. Europe
+ *   Standard Time"); when none matches, the VTIMEZONE's own rules give
+ *   the instants, kept in the configured zone (a series only when no
+ *   occurrence would move there: same_series).  UTC and floating times are read in the
  *   configured zone, which also becomes the event's zone (a series keeps
  *   the wall-clock time of its first occurrence).  Every VTIMEZONE is
  *   checked first (when_check_vtimezone): only yearly rules, years
@@ -61,9 +72,11 @@
 
 /* A TZID of the file and the IANA zone it came to. */
 struct tzc {
-	char	*tzid;
-	char	 iana[72];
-	int	 utc;			/* plain UTC: read in the default zone */
+	char		*tzid;
+	char		 iana[72];
+	int		 utc;		/* plain UTC: read in the default zone */
+	icaltimezone	*rules;		/* no IANA zone matched: the file's
+					   VTIMEZONE (borrowed from root) */
 };
 
 /* A time property, resolved. */
@@ -72,6 +85,8 @@ struct when_val {
 	int			is_date;
 	char			tz[72];	/* the zone it is read in */
 	icaltimezone		*zone;
+	icaltimezone		*rules;	/* the file's own zone it was read
+					   in (struct tzc), else NULL */
 	time_t			at;	/* the instant (a date: local 00:00) */
 };
 
@@ -86,6 +101,10 @@ struct master {
 	char			 themes[512], tz[72];
 	char			 rrule[RECUR_MAX_LEN + 1];
 	icaltimezone		*zone;
+	icaltimezone		*rules;	/* DTSTART's zone from the file */
+	int			 all_day;	/* DTSTART is a DATE */
+	int			 skipped;	/* not imported (warned) */
+	char			*own_uid;	/* an orphan's UID (owned) */
 	time_t			*exdates;
 	int			 nexdates;
 	struct override		*ovs;
@@ -103,7 +122,10 @@ struct imp {
 	int			 ntzs;
 	struct master		*masters;
 	int			 nmasters;
-	struct master		**byuid;
+	struct master		**byuid;	/* the series, by UID */
+	int			 nbyuid;
+	struct master		**plan;		/* what is written */
+	int			 nplan;
 };
 
 static const char *kinds[] = { "themabijeenkomst", "dialoogsessie",
@@ -218,8 +240,43 @@ warn(struct imp *im, long line, const char *fmt, ...)
 /* ---- libical's errors, put on a line ---- */
 
 /*
+ * Whether libical's "No value for NAME property" is about a property that
+ * may be empty.  RFC 5545 allows an empty TEXT value (Google writes
+ * "LOCATION:" and "DESCRIPTION:", others an empty "CATEGORIES:"), and
+ * producers leave other properties empty that hersteld does not read
+ * (Thunderbird's "CLASS:", Apple's "URL;VALUE=URI:"): such a property
+ * reads as absent.  An empty time, duration, rule or number that the
+ * import or a time zone depends on is broken.
+ */
+static int
+may_be_empty(const char *msg)
+{
+	static const icalproperty_kind needed[] = {
+		ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY,
+		ICAL_DURATION_PROPERTY, ICAL_RRULE_PROPERTY,
+		ICAL_EXRULE_PROPERTY, ICAL_EXDATE_PROPERTY,
+		ICAL_RDATE_PROPERTY, ICAL_RECURRENCEID_PROPERTY,
+		ICAL_SEQUENCE_PROPERTY, ICAL_TZOFFSETFROM_PROPERTY,
+		ICAL_TZOFFSETTO_PROPERTY,
+	};
+	char name[64];
+	icalproperty_kind k;
+
+	if (sscanf(msg, "No value for %63s property", name) != 1)
+		return 0;
+	if (strcmp(name, "X") == 0)
+		return 1;
+	k = icalproperty_string_to_kind(name);
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (k == needed[i])
+			return 0;
+	return 1;
+}
+
+/*
  * Whether an X-LIC-ERROR refuses the file.  An unknown property name is
- * an iana-prop (RFC 5545 3.8.8.2) that we may ignore like an X- one.
+ * an iana-prop (RFC 5545 3.8.8.2) that we may ignore like an X- one; an
+ * empty value that may be empty reads as absent (may_be_empty).
  */
 static int
 real_error(icalproperty *p)
@@ -227,10 +284,16 @@ real_error(icalproperty *p)
 	icalparameter *t = icalproperty_get_first_parameter(p,
 	    ICAL_XLICERRORTYPE_PARAMETER);
 	const char *msg = icalproperty_get_xlicerror(p);
+	icalparameter_xlicerrortype type = t ?
+	    icalparameter_get_xlicerrortype(t) : ICAL_XLICERRORTYPE_NONE;
 
-	return !(t && icalparameter_get_xlicerrortype(t) ==
-	    ICAL_XLICERRORTYPE_PROPERTYPARSEERROR && msg &&
-	    strncmp(msg, "Parse error in property name", 28) == 0);
+	if (msg == NULL)
+		return 1;
+	if (type == ICAL_XLICERRORTYPE_PROPERTYPARSEERROR &&
+	    strncmp(msg, "Parse error in property name", 28) == 0)
+		return 0;
+	return !(type == ICAL_XLICERRORTYPE_VALUEPARSEERROR &&
+	    may_be_empty(msg));
 }
 
 static icalproperty *
@@ -300,16 +363,42 @@ probe(struct imp *im, const struct ics_line *l, char *msg, size_t len)
 	return bad;
 }
 
+/*
+ * " in the event \"TITLE\"" (or its UID) when c is a VEVENT, into out:
+ * which event a broken value belongs to.
+ */
+static void
+event_named(icalcomponent *c, char *out, size_t len)
+{
+	icalproperty *p;
+	const char *s = NULL;
+	char q[80];
+
+	*out = '\0';
+	if (icalcomponent_isa(c) != ICAL_VEVENT_COMPONENT)
+		return;
+	if ((p = icalcomponent_get_first_property(c, ICAL_SUMMARY_PROPERTY)))
+		s = icalproperty_get_summary(p);
+	if ((s == NULL || *s == '\0') && (p = icalcomponent_get_first_property(
+	    c, ICAL_UID_PROPERTY)))
+		s = icalproperty_get_uid(p);
+	if (s == NULL || *s == '\0')
+		return;
+	ics_lines_quote(s, q, sizeof(q));
+	snprintf(out, len, " in the event \"%s\"", q);
+}
+
 /* Refuse with the line of the first error libical found in c (block b). */
 static int
 find_error(struct imp *im, icalcomponent *c, int b, struct fault *f)
 {
 	const struct ics_block *bl = &im->s.blocks[b];
 	icalproperty *e = first_error(c);
-	char msg[300], q[80];
+	char msg[300], q[80], ev[100];
 	int kb = b;
 
 	if (e != NULL) {
+		event_named(c, ev, sizeof(ev));
 		for (size_t i = bl->first; i < bl->last; i++) {
 			const struct ics_line *l = &im->s.lines[i];
 			if (l->block == b && probe(im, l, msg, sizeof(msg))) {
@@ -317,12 +406,12 @@ find_error(struct imp *im, icalcomponent *c, int b, struct fault *f)
 
 				ics_lines_quote(u ? u : "", q, sizeof(q));
 				return line_fault(im, l->lineno, FAULT_INVALID,
-				    f, "%s: \"%s\"", msg, q);
+				    f, "%s%s: %s: \"%s\"", l->name, ev, msg, q);
 			}
 		}
 		error_text(e, msg, sizeof(msg));
-		return line_fault(im, bl->begin, FAULT_INVALID, f, "in %s: %s",
-		    bl->name, msg);
+		return line_fault(im, bl->begin, FAULT_INVALID, f, "in %s%s: %s",
+		    bl->name, ev, msg);
 	}
 	for (icalcomponent *k = icalcomponent_get_first_component(c,
 	    ICAL_ANY_COMPONENT); k; k = icalcomponent_get_next_component(c,
@@ -429,7 +518,7 @@ resolve_tzid(struct imp *im, const char *tzid, long line, int year,
 {
 	struct tzc *z, *nz;
 	icaltimezone *custom;
-	const char *cands[4] = { NULL, NULL, NULL, NULL };
+	const char *cands[16 + sizeof(windows_zones) / sizeof(windows_zones[0])];
 	const char *slash;
 	int nc = 0;
 
@@ -467,14 +556,27 @@ resolve_tzid(struct imp *im, const char *tzid, long line, int year,
 		    "\"%.80s\" is not one hersteld knows, and the file has no "
 		    "VTIMEZONE for it: use an IANA name such as Europe/Amsterdam",
 		    tzid);
-	/* libical reads X-LIC-LOCATION as the zone's location. */
+	/*
+	 * Candidates, each taken only when its offsets are the VTIMEZONE's:
+	 * libical reads X-LIC-LOCATION as the zone's location; a private
+	 * name may end in an IANA one ("custom_America/New_York"); then
+	 * the configured zone, the zone of a Windows name, and the zones
+	 * Windows names stand for.
+	 */
 	if (icaltimezone_get_location(custom))
 		cands[nc++] = icaltimezone_get_location(custom);
+	for (const char *q = tzid; *q && nc < 12; q++)
+		if (q > tzid && strchr("_ -.:", q[-1]) && strchr(q, '/') &&
+		    iana_like(q))
+			cands[nc++] = q;
 	cands[nc++] = im->deftz;
 	for (size_t i = 0; i < sizeof(windows_zones) / sizeof(windows_zones[0]);
 	    i++)
 		if (strcasecmp(tzid, windows_zones[i].windows) == 0)
 			cands[nc++] = windows_zones[i].iana;
+	for (size_t i = 0; i < sizeof(windows_zones) / sizeof(windows_zones[0]);
+	    i++)
+		cands[nc++] = windows_zones[i].iana;
 	for (int i = 0; i < nc; i++) {
 		icaltimezone *known = file_zone(cands[i]);
 
@@ -483,9 +585,17 @@ resolve_tzid(struct imp *im, const char *tzid, long line, int year,
 			return 0;
 		}
 	}
-	return line_fault(im, line, FAULT_INVALID, f, "time zone \"%.80s\" "
-	    "(VTIMEZONE in the file) matches no time zone hersteld knows: "
-	    "export the plan with IANA names such as Europe/Amsterdam", tzid);
+	/*
+	 * No zone we know keeps these times: read them with the file's own
+	 * rules (checked by check_zones) and keep them as instants in the
+	 * configured zone.
+	 */
+	z->rules = custom;
+	snprintf(z->iana, sizeof(z->iana), "%s", im->deftz);
+	warn(im, line, "time zone \"%.80s\" matches no time zone hersteld "
+	    "knows: its times are read with the file's VTIMEZONE and kept as "
+	    "the same moments in %s", tzid, im->deftz);
+	return 0;
 }
 
 static int
@@ -542,6 +652,7 @@ prop_time(struct imp *im, icalproperty *p, const char *what, long line,
 			return 0;
 		}
 		snprintf(w->tz, sizeof(w->tz), "%s", tz->iana);
+		w->rules = tz->rules;
 	}
 	if ((w->zone = when_zone(w->tz)) == NULL)
 		return line_fault(im, line, FAULT_INTERNAL, f, "unknown time "
@@ -554,7 +665,8 @@ prop_time(struct imp *im, icalproperty *p, const char *what, long line,
 			lt.is_date = 0;
 			lt.hour = lt.minute = lt.second = 0;
 		}
-		if (when_from_local(&lf, what, lt, w->zone, &w->at))
+		if (when_from_local(&lf, what, lt, w->rules ? w->rules :
+		    w->zone, &w->at))
 			return relabel(im, line, &lf, f);
 	}
 	return 0;
@@ -562,7 +674,8 @@ prop_time(struct imp *im, icalproperty *p, const char *what, long line,
 
 /*
  * The end of an occurrence that starts at start (w, as written): DTEND,
- * else DURATION, else (a date) the next day.
+ * else DURATION, else (a date) the next day, else (a date and time) the
+ * start itself (RFC 5545 3.6.1).
  */
 static int
 read_end(struct imp *im, icalcomponent *c, int b, const struct when_val *start,
@@ -606,7 +719,8 @@ read_end(struct imp *im, icalcomponent *c, int b, const struct when_val *start,
 			*end = start->at + (time_t)(d.weeks * 7 + d.days) * 86400;
 		} else {
 			icaltime_adjust(&lt, (int)(d.weeks * 7 + d.days), 0, 0, 0);
-			if (when_from_local(&lf, "the end", lt, start->zone, end))
+			if (when_from_local(&lf, "the end", lt, start->rules ?
+			    start->rules : start->zone, end))
 				return relabel(im, ics_lines_line_of(&im->s, b, pd ? "DURATION" :
 				    "DTSTART", NULL), &lf, f);
 		}
@@ -614,8 +728,8 @@ read_end(struct imp *im, icalcomponent *c, int b, const struct when_val *start,
 		*end += exact;
 		return 0;
 	}
-	return line_fault(im, ics_lines_line_of(&im->s, b, "DTSTART", NULL), FAULT_INVALID, f,
-	    "the event has no DTEND or DURATION");
+	*end = start->at;
+	return 0;
 }
 
 /* ---- occurrences of a series of the file ---- */
@@ -645,8 +759,10 @@ is_occurrence(const struct master *m, time_t t)
 }
 
 /*
- * The occurrence w names: the same instant, or (a date) the one on that
- * local day.  0 when there is none.
+ * The occurrence w names: the same instant, or (a date, or any
+ * RECURRENCE-ID of an all-day series, such as Exchange's
+ * "TZID=GMT Standard Time:20200416T000000") the one on the date as
+ * written.  0 when there is none.
  */
 static time_t
 occurrence_of(const struct master *m, const struct when_val *w)
@@ -654,7 +770,8 @@ occurrence_of(const struct master *m, const struct when_val *w)
 	struct icaltimetype day;
 	time_t from, found = 0;
 
-	if (!w->is_date)
+	/* An all-day series: the occurrence on the date as written. */
+	if (!w->is_date && !m->all_day)
 		return is_occurrence(m, w->at) ? w->at : 0;
 	day = w->t;
 	day.is_date = 0;
@@ -836,6 +953,80 @@ check_text(struct imp *im, int b, const char *prop, const char *s, long max,
 
 /* ---- VEVENTs ---- */
 
+/* rid among m's EXDATEs (once). */
+static int
+add_exdate(struct master *m, time_t rid, struct fault *f)
+{
+	time_t *nx;
+
+	for (int i = 0; i < m->nexdates; i++)
+		if (m->exdates[i] == rid)
+			return 0;
+	if ((nx = realloc(m->exdates, (m->nexdates + 1) * sizeof(*nx))) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	m->exdates = nx;
+	m->exdates[m->nexdates++] = rid;
+	return 0;
+}
+
+struct starts {
+	time_t	*v;
+	long	 n;
+};
+
+static int
+keep_start(time_t t, void *arg)
+{
+	struct starts *s = arg;
+
+	s->v[s->n++] = t;
+	return 0;
+}
+
+/*
+ * A series in a zone known only by the file's VTIMEZONE is kept in the
+ * configured zone: only when its occurrences (up to the booking horizon)
+ * are the same moments there as by the file's rules.
+ */
+static int
+same_series(struct imp *im, struct master *m, time_t start, time_t now,
+    long line, struct fault *f)
+{
+	struct starts a = { NULL, 0 }, b = { NULL, 0 };
+	time_t to = (start > now ? start : now) +
+	    (time_t)conf_current()->horizon_days * 86400;
+	long i;
+	int ret = -1;
+
+	if ((a.v = calloc(RECUR_MAX_OCCURRENCES + 1, sizeof(*a.v))) == NULL ||
+	    (b.v = calloc(RECUR_MAX_OCCURRENCES + 1, sizeof(*b.v))) == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		goto done;
+	}
+	recur_expand(m->rrule, start, m->rules, start, to,
+	    RECUR_MAX_OCCURRENCES, keep_start, &a);
+	recur_expand(m->rrule, start, m->zone, start, to,
+	    RECUR_MAX_OCCURRENCES, keep_start, &b);
+	for (i = 0; i < a.n && i < b.n && a.v[i] == b.v[i]; i++)
+		;
+	if (i < a.n || i < b.n) {
+		char when[32];
+
+		when_format_local(i < a.n ? a.v[i] : b.v[i], m->zone, when);
+		line_fault(im, line, FAULT_INVALID, f, "the series \"%.60s\" "
+		    "repeats in a time zone of the file that matches no time "
+		    "zone hersteld knows, and in %s its occurrence near %s "
+		    "would move: export the plan with IANA names such as "
+		    "Europe/Amsterdam", m->title, m->tz, when);
+		goto done;
+	}
+	ret = 0;
+done:
+	free(a.v);
+	free(b.v);
+	return ret;
+}
+
 static int
 read_master(struct imp *im, struct master *m, struct fault *f)
 {
@@ -879,19 +1070,35 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	if (prop_time(im, p, "DTSTART", ics_lines_line_of(&im->s, b, "DTSTART", NULL),
 	    im->deftz, &ws, f) || read_end(im, c, b, &ws, &end, f))
 		return -1;
-	if (end <= ws.at) {
+	if (end < ws.at) {
 		const char *which = icalcomponent_get_first_property(c,
 		    ICAL_DTEND_PROPERTY) ? "DTEND" : "DURATION";
 
 		return line_fault(im, ics_lines_line_of(&im->s, b, which, NULL), FAULT_INVALID,
 		    f, "the event ends before it starts");
 	}
+	if (end == ws.at) {
+		/* The store keeps no event without length (end > start). */
+		warn(im, im->s.blocks[b].begin, "\"%.60s\" (UID %.100s) ends "
+		    "when it starts (%s): hersteld keeps no events without "
+		    "length, so it is skipped%s", m->title, m->uid,
+		    icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY) ?
+		    "DTEND is DTSTART" : icalcomponent_get_first_property(c,
+		    ICAL_DURATION_PROPERTY) ? "its DURATION is 0" : "it has no "
+		    "DTEND or DURATION", icalcomponent_get_first_property(c,
+		    ICAL_RRULE_PROPERTY) ? " with all its occurrences" : "");
+		m->skipped = 1;
+		return 0;
+	}
 	if (end - ws.at > EVENT_MAX_SECONDS)
 		return line_fault(im, ics_lines_line_of(&im->s, b, "DTSTART", NULL),
-		    FAULT_INVALID, f, "the event lasts more than 7 days, "
-		    "hersteld's limit for one occurrence");
+		    FAULT_INVALID, f, "the event lasts more than %d days, "
+		    "hersteld's limit for one occurrence (%d days in a room)",
+		    EVENT_MAX_DAYS, EVENT_ROOM_MAX_DAYS);
 	snprintf(m->tz, sizeof(m->tz), "%s", ws.tz);
 	m->zone = ws.zone;
+	m->rules = ws.rules;
+	m->all_day = ws.is_date;
 
 	m->rrule[0] = '\0';
 	if ((p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY))) {
@@ -916,6 +1123,8 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 		    recur_check_size(&lf, m->rrule, ws.at, m->zone, now, now +
 		    (time_t)conf_current()->horizon_days * 86400))
 			return relabel(im, line, &lf, f);
+		if (m->rules && same_series(im, m, ws.at, now, line, f))
+			return -1;
 	}
 
 	m->ei.uid = m->uid;
@@ -960,15 +1169,8 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 		if (m->nexdates == MAX_EXDATES)
 			return line_fault(im, line, FAULT_INVALID, f, "more than "
 			    "%d EXDATEs in one series", MAX_EXDATES);
-		{
-			time_t *nx = realloc(m->exdates, (m->nexdates + 1) *
-			    sizeof(*nx));
-			if (nx == NULL)
-				return fault_set(f, FAULT_INTERNAL,
-				    "out of memory");
-			m->exdates = nx;
-			m->exdates[m->nexdates++] = rid;
-		}
+		if (add_exdate(m, rid, f))
+			return -1;
 	}
 	if (m->nexdates > 0) {
 		time_t last;
@@ -982,8 +1184,6 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 			    FAULT_INVALID, f, "the EXDATEs leave no occurrence of "
 			    "\"%.60s\"", m->title);
 	}
-	m->ei.exdates = m->exdates;
-	m->ei.nexdates = m->nexdates;
 	return 0;
 }
 
@@ -996,13 +1196,93 @@ uid_cmp(const void *a, const void *b)
 	return strcmp(x->uid, y->uid);
 }
 
+static int
+block_cmp(const void *a, const void *b)
+{
+	const struct master *x = *(struct master *const *)a;
+	const struct master *y = *(struct master *const *)b;
+
+	return (x->block > y->block) - (x->block < y->block);
+}
+
 static struct master *
 master_of(struct imp *im, const char *uid)
 {
 	struct master key = { .uid = uid }, *kp = &key, **hit;
 
-	hit = bsearch(&kp, im->byuid, im->nmasters, sizeof(*im->byuid), uid_cmp);
+	hit = bsearch(&kp, im->byuid, im->nbyuid, sizeof(*im->byuid), uid_cmp);
 	return hit ? *hit : NULL;
+}
+
+/*
+ * A changed occurrence whose series is not in the file (Google leaves
+ * these after "this and following" edits, or exports one calendar of
+ * several): a single event of its own, keyed UID "_R" RECURRENCE-ID in
+ * UTC ("...@google.com_R20270105T180000Z", a date as "_R20270105"), so
+ * that importing the file again finds it again.
+ */
+static int
+read_orphan(struct imp *im, icalcomponent *c, int b, const char *uid,
+    struct fault *f)
+{
+	icalproperty *p = icalcomponent_get_first_property(c,
+	    ICAL_RECURRENCEID_PROPERTY);
+	long line = ics_lines_line_of(&im->s, b, "RECURRENCE-ID", NULL);
+	struct when_val wr;
+	struct master *m;
+	char rid[24], *own;
+	size_t n;
+
+	if (prop_time(im, p, "RECURRENCE-ID", line, im->deftz, &wr, f))
+		return -1;
+	if (text_of(c, ICAL_SUMMARY_PROPERTY) == NULL ||
+	    icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY) == NULL) {
+		warn(im, line, "a changed occurrence of %.100s, a series that is "
+		    "not in the file, is skipped: without its own SUMMARY and "
+		    "DTSTART it is not an event by itself", uid);
+		return 0;
+	}
+	if (wr.is_date)
+		snprintf(rid, sizeof(rid), "%04d%02d%02d", wr.t.year,
+		    wr.t.month, wr.t.day);
+	else {
+		struct tm tm;
+
+		gmtime_r(&wr.at, &tm);
+		strftime(rid, sizeof(rid), "%Y%m%dT%H%M%SZ", &tm);
+	}
+	n = strlen(uid) + strlen(rid) + 3;
+	if (n > sizeof(((struct event *)0)->uid)) {
+		warn(im, line, "a changed occurrence of %.100s, a series that is "
+		    "not in the file, is skipped: its UID is too long to make "
+		    "one of its own", uid);
+		return 0;
+	}
+	if ((own = malloc(n)) == NULL)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	memcpy(own, uid, strlen(uid));
+	memcpy(own + strlen(uid), "_R", 2);
+	memcpy(own + strlen(uid) + 2, rid, strlen(rid) + 1);
+	for (int i = 0; i < im->nmasters; i++)
+		if (strcmp(im->masters[i].uid, own) == 0) {
+			long first = im->masters[i].own_uid ?
+			    ics_lines_line_of(&im->s, im->masters[i].block,
+			    "RECURRENCE-ID", NULL) :
+			    im->s.blocks[im->masters[i].block].begin;
+
+			free(own);
+			return line_fault(im, line, FAULT_INVALID, f, "occurrence "
+			    "%s of %.100s is changed twice (also on line %ld)",
+			    rid, uid, first);
+		}
+	m = &im->masters[im->nmasters++];
+	m->c = c;
+	m->block = b;
+	m->own_uid = own;
+	m->uid = own;
+	warn(im, line, "a changed occurrence of %.100s, a series that is not "
+	    "in the file, is imported as a single event with UID %s", uid, own);
+	return read_master(im, m, f);
 }
 
 /* A VEVENT with RECURRENCE-ID: one occurrence of a series of the file. */
@@ -1031,11 +1311,10 @@ read_override(struct imp *im, icalcomponent *c, int b, const char *uid,
 			return line_fault(im, line, FAULT_INVALID, f,
 			    "RECURRENCE-ID;RANGE=THISANDFUTURE is not supported");
 	}
-	if (m == NULL) {
-		warn(im, line, "a changed occurrence of %.100s, a series that is "
-		    "not in the file, is skipped", uid);
-		return 0;
-	}
+	if (m == NULL)
+		return read_orphan(im, c, b, uid, f);
+	if (m->skipped)
+		return 0;	/* warned with its series */
 	if (m->rrule[0] == '\0') {
 		warn(im, line, "\"%.60s\" does not repeat; its RECURRENCE-ID "
 		    "component is skipped", m->title);
@@ -1101,9 +1380,18 @@ read_override(struct imp *im, icalcomponent *c, int b, const char *uid,
 			goto done;
 	} else
 		o->end = o->start + (m->ei.end - m->ei.start);
-	if (o->end <= o->start || o->end - o->start > EVENT_MAX_SECONDS) {
+	if (o->end < o->start || o->end - o->start > EVENT_MAX_SECONDS) {
 		line_fault(im, line, FAULT_INVALID, f, "the changed occurrence "
-		    "must end after it starts and last at most 7 days");
+		    "must not end before it starts and may last at most %d "
+		    "days", EVENT_MAX_DAYS);
+		goto done;
+	}
+	if (o->end == o->start) {
+		/* As a single event without length: left out (read_master). */
+		warn(im, line, "occurrence %.40s of \"%.60s\" ends when it "
+		    "starts: hersteld keeps no events without length, so it is "
+		    "left out of the series", raw ? raw : "", m->title);
+		ret = add_exdate(m, rid, f);
 		goto done;
 	}
 	/* The series' title is inherited, not copied. */
@@ -1135,9 +1423,11 @@ imp_free(struct imp *im)
 		free(m->exdates);
 		free(m->ovs);
 		free(m->ov_lines);
+		free(m->own_uid);
 	}
 	free(im->masters);
 	free(im->byuid);
+	free(im->plan);
 	for (int i = 0; i < im->ntzs; i++)
 		free(im->tzs[i].tzid);
 	free(im->tzs);
@@ -1156,7 +1446,9 @@ read_events(struct imp *im, struct fault *f)
 	if ((im->masters = calloc((size_t)im->s.nevents + 1,
 	    sizeof(*im->masters))) == NULL ||
 	    (im->byuid = calloc((size_t)im->s.nevents + 1,
-	    sizeof(*im->byuid))) == NULL)
+	    sizeof(*im->byuid))) == NULL ||
+	    (im->plan = calloc((size_t)im->s.nevents + 1,
+	    sizeof(*im->plan))) == NULL)
 		return fault_set(f, FAULT_INTERNAL, "out of memory");
 	/* Pass 1: the series and single events. */
 	for (c = icalcomponent_get_first_component(im->root, ICAL_ANY_COMPONENT);
@@ -1197,6 +1489,7 @@ read_events(struct imp *im, struct fault *f)
 	}
 	for (int i = 0; i < im->nmasters; i++)
 		im->byuid[i] = &im->masters[i];
+	im->nbyuid = im->nmasters;
 	qsort(im->byuid, im->nmasters, sizeof(*im->byuid), uid_cmp);
 	for (int i = 1; i < im->nmasters; i++)
 		if (strcmp(im->byuid[i - 1]->uid, im->byuid[i]->uid) == 0) {
@@ -1226,10 +1519,19 @@ read_events(struct imp *im, struct fault *f)
 		    read_override(im, c, b, icalcomponent_get_uid(c), f))
 			return -1;
 	}
+	/* What is written: the events not skipped, in file order. */
 	for (int i = 0; i < im->nmasters; i++) {
-		im->masters[i].ei.overrides = im->masters[i].ovs;
-		im->masters[i].ei.noverrides = im->masters[i].novs;
+		struct master *m = &im->masters[i];
+
+		m->ei.exdates = m->exdates;
+		m->ei.nexdates = m->nexdates;
+		m->ei.overrides = m->ovs;
+		m->ei.noverrides = m->novs;
+		if (!m->skipped)
+			im->plan[im->nplan++] = m;
 	}
+	if (im->nplan > 1)
+		qsort(im->plan, im->nplan, sizeof(*im->plan), block_cmp);
 	return 0;
 }
 
@@ -1289,6 +1591,8 @@ import_read(const struct import_in *in, struct import_result *res,
 		find_error(im, im->root, 0, f);
 		goto fail;
 	}
+	/* What is left is harmless (real_error): not the file's content. */
+	icalcomponent_strip_errors(im->root);
 	if (check_zones(im, f) || read_events(im, f))
 		goto fail;
 	*out = p;
@@ -1301,14 +1605,14 @@ fail:
 int
 import_plan_size(const struct import_plan *p)
 {
-	return p->im.nmasters;
+	return p->im.nplan;
 }
 
 struct event_import *
 import_plan_event(struct import_plan *p, int i, const char **uid,
     const char **title)
 {
-	struct master *m = &p->im.masters[i];
+	struct master *m = p->im.plan[i];
 
 	*uid = m->uid;
 	*title = m->title;
@@ -1319,7 +1623,7 @@ int
 import_plan_refused(struct import_plan *p, int i, const struct fault *lf,
     struct fault *f)
 {
-	struct master *m = &p->im.masters[i];
+	struct master *m = p->im.plan[i];
 
 	if (lf->kind == FAULT_INTERNAL) {
 		*f = *lf;

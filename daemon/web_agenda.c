@@ -499,7 +499,8 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 	k.to = k.from + AGENDA_DAYS * 86400L;
 	if (reg_counter_open(&k.counter, db))
 		return 500;
-	if (event_each(db, k.from - EVENT_MAX_SECONDS, k.to, take_event, &k,
+	/* event_each finds what is still going on by its span's end. */
+	if (event_each(db, k.from, k.to, take_event, &k,
 	    &f) || k.failed)
 		goto done;
 	if (k.n > 1)

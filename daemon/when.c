@@ -373,7 +373,8 @@ when_from_local(struct fault *f, const char *field, struct icaltimetype local,
 		return fault_set(f, FAULT_INVALID, "%s %04d-%02d-%02d %02d:%02d "
 		    "does not exist in %s (the clocks move forward then)",
 		    field, local.year, local.month, local.day, local.hour,
-		    local.minute, icaltimezone_get_location(zone));
+		    local.minute, icaltimezone_get_location(zone) ?
+		    icaltimezone_get_location(zone) : icaltimezone_get_tzid(zone));
 	}
 	/* A repeated hour maps to its first (summer time) reading. */
 	if (t >= 3600) {

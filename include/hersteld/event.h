@@ -17,7 +17,15 @@
 #define TITLE_MAX_CHARS		200
 #define DESC_MAX_CHARS		10000
 #define PLACE_MAX_CHARS		500
-#define EVENT_MAX_SECONDS	(7L * 86400)	/* one occurrence */
+/*
+ * One occurrence lasts at most a year; one held in a room at most a week,
+ * as a room booking does (BOOKING_MAX_SECONDS: the overlap queries on
+ * booking slots look back that far).
+ */
+#define EVENT_MAX_DAYS		366
+#define EVENT_MAX_SECONDS	((long)EVENT_MAX_DAYS * 86400)
+#define EVENT_ROOM_MAX_DAYS	7
+#define EVENT_ROOM_MAX_SECONDS	((long)EVENT_ROOM_MAX_DAYS * 86400)
 #define EVENT_MAX_EXCEPT	200
 
 struct override {

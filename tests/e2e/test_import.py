@@ -382,7 +382,7 @@ def test_group_and_kind_options(d):
     assert status == 200 and UID_SERIES.encode() in body
 
 
-def test_parts_that_cannot_be_imported_are_skipped_with_a_warning(d):
+def test_parts_that_cannot_be_imported_are_skipped_with_a_warning_and_orphans_come_alone(d):
     extra = PLAN.replace("END:VCALENDAR\n", """BEGIN:VTODO
 UID:todo-1@example
 SUMMARY:Zaal reserveren
@@ -397,12 +397,24 @@ END:VEVENT
 END:VCALENDAR
 """)
     r = do_import(d, crlf(extra), check=True)
-    assert r.out == "5 added, 0 updated, 0 unchanged\n", r
+    # The changed occurrence without its series comes in by itself.
+    assert r.out == "6 added, 0 updated, 0 unchanged\n", r
     warnings = r.err_lines()
     assert len(warnings) == 2, r
     assert "line %d:" % line_of(extra, "BEGIN:VTODO") in warnings[0]
     assert "VTODO skipped" in warnings[0]
     assert "line %d:" % line_of(extra, "RECURRENCE-ID", 3) in warnings[1]
+    assert "single event with UID elders@example_R20270105T180000Z" in \
+        warnings[1], r
+    alone = [o for o in occurrences(d, "2027-01-01", "2027-02-01")]
+    assert [(o["uid"], o["title"], o["start"], o["end"]) for o in alone] == [
+        ("elders@example_R20270105T180000Z", "Uitzondering zonder reeks",
+         "2027-01-05T20:00:00+01:00", "2027-01-05T21:00:00+01:00")], alone
+    # Its UID is stable: the same file again changes nothing.
+    before = d.dump()
+    r = do_import(d, crlf(extra), check=True)
+    assert r.out == "0 added, 0 updated, 6 unchanged\n", r
+    assert d.dump() == before
 
 
 def test_roles_organizer_imports_for_its_own_group_only(d):
