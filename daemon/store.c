@@ -399,8 +399,7 @@ static const char *migrations[STORE_VERSION] = {
 	 * counted on every web form; without this index that count reads
 	 * the whole outbox, sent reminders included.
 	 */
-	"CREATE INDEX outbox_recipient ON outbox(recipient COLLATE NOCASE, "
-	"created);",
+	"CREATE INDEX outbox_recipient ON outbox(recipient COLLATE NOCASE,created);",
 
 	/*
 	 * 14 -> 15: replaced secret feed keys.  A group's or a location's
