@@ -420,8 +420,8 @@ static const char *migrations[STORE_VERSION] = {
 	 * registration, so that the attendee list and the person's own page
 	 * can say so.
 	 */
-	"ALTER TABLE registration ADD COLUMN unmailed INTEGER NOT NULL "
-	"DEFAULT 0;",
+	("ALTER TABLE registration ADD COLUMN unmailed INTEGER NOT NULL "
+	"DEFAULT 0;"),
 };
 
 static char		*db_path;
