@@ -612,3 +612,35 @@ def test_a_slash_in_a_slug_never_acts_on_another_object(d):
             wrong.append("%r: exit %d, database %s" % (
                 args, r.rc, "unchanged" if d.dump() == before else "CHANGED"))
     assert not wrong, "accepted:\n  " + "\n  ".join(wrong)
+
+
+def test_timezone_change_is_refused_while_something_is_planned_there(d):
+    """A location's time zone changes only when nothing to come is planned
+    there: its events, bookings and closures would seem to move."""
+    d.cli("location", "add", "herstelhuis", "--name", "Herstelhuis",
+          check=True)
+    d.cli("room", "add", "herstelhuis/zaal-1", "--name", "Zaal 1",
+          "--capacity", "20", check=True)
+    # Nothing planned: the zone may change.
+    d.cli("location", "edit", "herstelhuis", "--timezone", "Europe/Brussels",
+          check=True)
+    d.cli("location", "edit", "herstelhuis", "--timezone",
+          "Europe/Amsterdam", check=True)
+    r = d.cli("event", "add", "--kind", "themabijeenkomst", "--title", "Avond",
+              "--start", "2027-02-03 19:00", "--duration", "2h", "--room",
+              "herstelhuis/zaal-1", check=True)
+    eid = r.out.strip()
+    before = d.dump()
+    r = d.cli("location", "edit", "herstelhuis", "--timezone",
+              "Europe/London")
+    assert r.rc == 65, r
+    assert "1 coming event(s)" in r.err and "Europe/Amsterdam" in r.err, r
+    assert len(r.err.strip().splitlines()) == 1, r.err
+    assert d.dump() == before
+    # Other changes still go through.
+    d.cli("location", "edit", "herstelhuis", "--name", "Het Herstelhuis",
+          check=True)
+    # Once it is cancelled, nothing is planned any more.
+    d.cli("event", "cancel", eid, "--reason", "verhuisd", check=True)
+    d.cli("location", "edit", "herstelhuis", "--timezone", "Europe/London",
+          check=True)
