@@ -250,13 +250,14 @@ fail:
 
 /*
  * A fault when anything still to come is planned at l: an event there or
- * in one of its rooms, a booking of its rooms, or a closure.
+ * in one of its rooms, or a booking of its rooms.  (A closure is a
+ * period, kept as instants, that stays where it is.)
  */
 static int
 planned_at(sqlite3 *db, const struct location *l, struct fault *f)
 {
 	sqlite3_stmt *st;
-	long n[3] = { 0, 0, 0 };
+	long n[2] = { 0, 0 };
 	int rc;
 
 	if ((st = store_prepare(db, "SELECT (SELECT count(*) FROM event e "
@@ -266,24 +267,23 @@ planned_at(sqlite3 *db, const struct location *l, struct fault *f)
 	    "e.\"end\") > ?2)), (SELECT count(*) FROM booking b WHERE "
 	    "b.status IN ('requested', 'confirmed') AND b.room_id IN (SELECT "
 	    "id FROM room WHERE location_id = ?1) AND EXISTS (SELECT 1 FROM "
-	    "booking_slot s WHERE s.booking_id = b.id AND s.\"end\" > ?2)), "
-	    "(SELECT count(*) FROM closure c WHERE c.location_id = ?1 AND "
-	    "c.\"end\" > ?2)")) == NULL)
+	    "booking_slot s WHERE s.booking_id = b.id AND s.\"end\" > ?2))"))
+	    == NULL)
 		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, l->id);
 	sqlite3_bind_int64(st, 2, clock_now());
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 2; i++)
 			n[i] = sqlite3_column_int64(st, i);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return store_fault(f, db);
-	if (n[0] + n[1] + n[2] == 0)
+	if (n[0] + n[1] == 0)
 		return 0;
 	return fault_set(f, FAULT_CONFLICT, "location %s has %ld coming "
-	    "event(s), %ld booking(s) and %ld closure(s), planned in %s; its "
-	    "time zone can change only when nothing is planned there (cancel "
-	    "or move them first)", l->slug, n[0], n[1], n[2], l->timezone);
+	    "event(s) and %ld booking(s), planned in %s; its time zone can "
+	    "change only when nothing is planned there (cancel or move them "
+	    "first)", l->slug, n[0], n[1], l->timezone);
 }
 
 int
@@ -311,8 +311,8 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	if (location_validate(f, &m, canon))
 		goto fail;
 	/*
-	 * Times at a location are read in its zone (opening hours, closures,
-	 * the rooms' feeds); what is planned there would seem to move.
+	 * Times at a location are read in its zone (opening hours, the
+	 * rooms' feeds); what is planned there would seem to move.
 	 */
 	if (strcmp(m.timezone, l.timezone) != 0 && planned_at(db, &l, f))
 		goto fail;

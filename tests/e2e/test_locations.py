@@ -616,7 +616,7 @@ def test_a_slash_in_a_slug_never_acts_on_another_object(d):
 
 def test_timezone_change_is_refused_while_something_is_planned_there(d):
     """A location's time zone changes only when nothing to come is planned
-    there: its events, bookings and closures would seem to move."""
+    there: its events and bookings would seem to move."""
     d.cli("location", "add", "herstelhuis", "--name", "Herstelhuis",
           check=True)
     d.cli("room", "add", "herstelhuis/zaal-1", "--name", "Zaal 1",
