@@ -18,6 +18,7 @@ static const struct column show_cols[] = {
 	{ "Address", "address", COL_TEXT },
 	{ "Time zone", "timezone", COL_TEXT },
 	{ "Opening hours", "hours", COL_TEXT },
+	{ "Email", "email", COL_TEXT },
 	{ "Created", "created", COL_TIME },
 	{ "Modified", "modified", COL_TIME },
 	{ NULL, NULL, 0 }
@@ -28,20 +29,23 @@ static const struct noun_opt opts[] = {
 	{ "address",	"address",	OPT_STRING,	0 },
 	{ "timezone",	"timezone",	OPT_STRING,	0 },
 	{ "hours",	"hours",	OPT_STRING,	0 },
+	{ "email",	"email",	OPT_STRING,	0 },
 	{ NULL, NULL, 0, 0 }
 };
 
 static const struct verb_spec verbs[] = {
 	{ .name = "add", .kind = VERB_ADD,
 	  .usage = "herstelctl location add SLUG --name NAME "
-	    "[--address A] [--timezone TZ] [--hours \"mon-fri 09:00-22:00\"]" },
+	    "[--address A] [--timezone TZ] [--hours \"mon-fri 09:00-22:00\"] "
+	    "[--email ADDR]" },
 	{ .name = "list", .kind = VERB_LIST,
 	  .usage = "herstelctl location list" },
 	{ .name = "show", .kind = VERB_SHOW,
 	  .usage = "herstelctl location show SLUG" },
 	{ .name = "edit", .kind = VERB_EDIT,
 	  .usage = "herstelctl location edit SLUG [--name NAME] "
-	    "[--address A] [--timezone TZ] [--hours \"mon-fri 09:00-22:00\"]" },
+	    "[--address A] [--timezone TZ] [--hours \"mon-fri 09:00-22:00\"] "
+	    "[--email ADDR]" },
 	{ .name = "remove", .kind = VERB_REMOVE,
 	  .usage = "herstelctl location remove SLUG" },
 	{ .name = NULL }

@@ -31,12 +31,31 @@ may_manage(const struct api_req *r, struct api_resp *resp, int64_t location_id)
 	return -1;
 }
 
+/* "email" may be a string or null (no address); 0 or -1 with a 422. */
+static int
+email_arg(json_t *v, const char **out, struct api_resp *resp)
+{
+	if (v == NULL)
+		return 0;
+	if (json_is_null(v))
+		*out = "";
+	else if (json_is_string(v))
+		*out = json_string_value(v);
+	else {
+		api_error(resp, 422, "invalid", "bad request field: email must "
+		    "be a string or null");
+		return -1;
+	}
+	return 0;
+}
+
 static json_t *
 location_json(const struct location *l)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
 	    "id", (json_int_t)l->id, "slug", l->slug, "name", l->name,
 	    "address", l->address, "timezone", l->timezone, "hours", l->hours,
+	    "email", l->email[0] ? json_string(l->email) : json_null(),
 	    "created", api_time(l->created, l->timezone),
 	    "modified", api_time(l->modified, l->timezone));
 }
@@ -87,9 +106,12 @@ location_add_(const struct api_req *r, struct api_resp *resp)
 	struct fault f = { 0 };
 	int64_t id;
 
-	if (api_unpack(r, resp, "{s:s, s:s, s?s, s?s, s?s}",
+	json_t *email = NULL;
+
+	if (api_unpack(r, resp, "{s:s, s:s, s?s, s?s, s?s, s?o}",
 	    "slug", &in.slug, "name", &in.name, "address", &in.address,
-	    "timezone", &in.timezone, "hours", &in.hours))
+	    "timezone", &in.timezone, "hours", &in.hours, "email", &email) ||
+	    email_arg(email, &in.email, resp))
 		return;
 	if (location_add(db, &in, api_actor(r), &id, &f)) {
 		api_fault(resp, &f);
@@ -111,15 +133,17 @@ location_edit_(const struct api_req *r, struct api_resp *resp)
 	struct location_in in = { 0 };
 	struct location l;
 	struct fault f = { 0 };
+	json_t *email = NULL;
 
 	if (location_get(db, r->seg[1], &l, &f)) {
 		api_fault(resp, &f);
 		return;
 	}
 	if (may_manage(r, resp, l.id) ||
-	    api_unpack(r, resp, "{s?s, s?s, s?s, s?s, s?s}",
+	    api_unpack(r, resp, "{s?s, s?s, s?s, s?s, s?s, s?o}",
 	    "slug", &in.slug, "name", &in.name, "address", &in.address,
-	    "timezone", &in.timezone, "hours", &in.hours))
+	    "timezone", &in.timezone, "hours", &in.hours, "email", &email) ||
+	    email_arg(email, &in.email, resp))
 		return;
 	if (location_edit(db, r->seg[1], &in, api_actor(r), &f)) {
 		api_fault(resp, &f);

@@ -11,6 +11,7 @@
 
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
+#include "hersteld/group.h"
 #include "hersteld/location.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
@@ -146,7 +147,8 @@ in_use(sqlite3 *db, const char *sql, int64_t id, struct fault *f,
 
 /* ---- locations ---- */
 
-#define LOC_COLS "id, slug, name, address, timezone, hours, created, modified"
+#define LOC_COLS "id, slug, name, address, timezone, hours, created, " \
+	"modified, email"
 
 static void
 location_row(sqlite3_stmt *st, void *arg)
@@ -161,6 +163,7 @@ location_row(sqlite3_stmt *st, void *arg)
 	snprintf(l->hours, sizeof(l->hours), "%s", store_text(st, 5));
 	l->created = sqlite3_column_int64(st, 6);
 	l->modified = sqlite3_column_int64(st, 7);
+	snprintf(l->email, sizeof(l->email), "%s", store_text(st, 8));
 }
 
 static int
@@ -191,7 +194,8 @@ location_validate(struct fault *f, const struct location_in *in, char *canon)
 	struct hours h;
 
 	if (text_check(f, "--name", in->name, NAME_MAX_CHARS, 1, 0) ||
-	    text_check(f, "--address", in->address, ADDRESS_MAX_CHARS, 0, 0))
+	    text_check(f, "--address", in->address, ADDRESS_MAX_CHARS, 0, 0) ||
+	    group_email_check(f, "--email", in->email))
 		return -1;
 	if (in->timezone && when_zone(in->timezone) == NULL)
 		return fault_set(f, FAULT_INVALID, "unknown time zone \"%.64s\" "
@@ -215,8 +219,8 @@ location_add(sqlite3 *db, const struct location_in *in, const char *actor,
 	if (store_begin_f(db, f))
 		return -1;
 	if ((st = store_prepare(db, "INSERT INTO location (slug, name, address, "
-	    "timezone, hours, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, "
-	    "?6, ?6)")) == NULL) {
+	    "timezone, hours, created, modified, email) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?6, ?7)")) == NULL) {
 		store_fault(f, db);
 		goto fail;
 	}
@@ -226,6 +230,7 @@ location_add(sqlite3 *db, const struct location_in *in, const char *actor,
 	store_bind_text(st, 4, tz);
 	store_bind_text(st, 5, canon);
 	sqlite3_bind_int64(st, 6, now);
+	store_bind_text(st, 7, in->email ? in->email : "");
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT) {
@@ -308,6 +313,7 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	m.address = in->address ? in->address : l.address;
 	m.timezone = in->timezone ? in->timezone : l.timezone;
 	m.hours = in->hours ? in->hours : l.hours;
+	m.email = in->email ? in->email : l.email;
 	if (location_validate(f, &m, canon))
 		goto fail;
 	/*
@@ -317,7 +323,8 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	if (strcmp(m.timezone, l.timezone) != 0 && planned_at(db, &l, f))
 		goto fail;
 	if ((st = store_prepare(db, "UPDATE location SET name = ?2, address = ?3, "
-	    "timezone = ?4, hours = ?5, modified = ?6 WHERE id = ?1")) == NULL) {
+	    "timezone = ?4, hours = ?5, modified = ?6, email = ?7 WHERE id = ?1"))
+	    == NULL) {
 		store_fault(f, db);
 		goto fail;
 	}
@@ -327,6 +334,7 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	store_bind_text(st, 4, m.timezone);
 	store_bind_text(st, 5, canon);
 	sqlite3_bind_int64(st, 6, clock_now());
+	store_bind_text(st, 7, m.email);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

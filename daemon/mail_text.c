@@ -371,7 +371,7 @@ static int
 is_booking(enum mail_kind k)
 {
 	return k == MAIL_BOOKING_REQUESTED || k == MAIL_BOOKING_CONFIRMED ||
-	    k == MAIL_BOOKING_DECLINED;
+	    k == MAIL_BOOKING_DECLINED || k == MAIL_BOOKING_WAITING;
 }
 
 static void
@@ -488,6 +488,7 @@ static const struct shape {
 	[MAIL_BOOKING_REQUESTED] = { FACTS_BOOKED, ARG_NONE, 0, 0, 0, 0 },
 	[MAIL_BOOKING_CONFIRMED] = { FACTS_BOOKED, ARG_NONE, 0, 0, 0, 0 },
 	[MAIL_BOOKING_DECLINED]	 = { FACTS_BOOKED, ARG_NONE, 0, 1, 0, 0 },
+	[MAIL_BOOKING_WAITING]	 = { FACTS_BOOKED, ARG_NONE, 0, 0, 1, 0 },
 };
 
 /*
@@ -636,6 +637,16 @@ static const struct words texts[][2] = {
 		    NULL, NULL,
 		    "Would you like another time or room? Please make a new "
 		    "request." },
+	},
+	[MAIL_BOOKING_WAITING] = {
+		[NL] = { "Aanvraag wacht op je",
+		    { "Er is een ruimte aangevraagd bij jouw locatie.",
+		    "Keur de aanvraag goed of wijs hem af. De groep krijgt "
+		    "daarover een e-mail." }, NULL, NULL, NULL, NULL },
+		[EN] = { "A request waits for you",
+		    { "A room at your location has been requested.",
+		    "Please approve or decline the request. The group gets an "
+		    "email about it." }, NULL, NULL, NULL, NULL },
 	},
 };
 

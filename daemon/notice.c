@@ -314,6 +314,63 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	return rc;
 }
 
+/*
+ * To the location's address: booking id waits for approval.  again: the
+ * reminder a few days before its date (its own key, so it goes once).
+ */
+int
+notice_booking_waiting(sqlite3 *db, int64_t id, int again, struct fault *f)
+{
+	struct mail_facts mf = { 0 };
+	struct booking b;
+	struct group g;
+	char key[128], room[1700], loc[256] = "", email[EMAIL_MAX_BYTES + 1] = "";
+	char notes[512];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (booking_get(db, id, &b, f))
+		return -1;
+	group_of(db, b.group_id, &g);
+	room[0] = '\0';
+	if ((st = store_prepare(db, "SELECT l.name, r.name, l.email FROM room r "
+	    "JOIN location l ON l.id = r.location_id WHERE r.id = ?1")) == NULL)
+		return store_fault(f, db);
+	sqlite3_bind_int64(st, 1, b.room_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(loc, sizeof(loc), "%s", store_text(st, 0));
+		snprintf(room, sizeof(room), "%s \xe2\x80\x94 %s",
+		    store_text(st, 0), store_text(st, 1));
+		snprintf(email, sizeof(email), "%s", store_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (email[0] == '\0')
+		return 0;
+	/* What to run; the managers use herstelctl. */
+	snprintf(notes, sizeof(notes), "herstelctl booking approve %lld\n"
+	    "herstelctl booking decline %lld --reason \"...\"\n",
+	    (long long)id, (long long)id);
+	mf.kind = MAIL_BOOKING_WAITING;
+	mf.lang = "nl";
+	mf.name = loc;
+	mf.title = b.title;
+	mf.start = b.start;
+	mf.end = b.end;
+	mf.zone = when_zone(b.timezone);
+	mf.rrule = b.rrule;
+	mf.series = b.rrule[0] != '\0';
+	mf.group = g.name;
+	mf.room = room;
+	mf.occurrences = b.held;
+	mf.notes = notes;
+	snprintf(key, sizeof(key), "booking/waiting%s/%lld", again ? "-again" :
+	    "", (long long)id);
+	rc = queue(db, key, "booking", 0, b.event_id, 0, email, loc,
+	    g.email[0] ? g.email : NULL, NULL, &mf, NULL, NULL, clock_now(), 0,
+	    0, -1, -1, f);
+	return rc < 0 ? -1 : 0;
+}
+
 int
 notice_booking(sqlite3 *db, int64_t id, enum mail_kind kind, struct fault *f)
 {

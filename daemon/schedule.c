@@ -91,6 +91,7 @@ hold_room(sqlite3 *db, int64_t id, const struct event_in *in,
 	static const struct booking_viewer admin = { .all = 1 };
 	struct conflicts local = { 0 };
 	struct event *ev;
+	long bid;
 	int rc;
 
 	if ((ev = event_get(db, id, f)) == NULL)
@@ -100,6 +101,11 @@ hold_room(sqlite3 *db, int64_t id, const struct event_in *in,
 	    in && in->refused ? in->refused : &local, f);
 	conflicts_free(&local);
 	event_free(ev);
+	/* A room that needs approval: its location hears of it (once). */
+	if (rc == 0 && (bid = store_count(db, "SELECT coalesce((SELECT id FROM "
+	    "booking WHERE event_id = ?1 AND status = 'requested'), 0)", id))
+	    > 0)
+		rc = notice_booking_waiting(db, bid, 0, f);
 	return rc;
 }
 
@@ -361,7 +367,9 @@ schedule_booking_add(sqlite3 *db, const struct booking_in *in,
 		return 0;
 	}
 	if (notice_booking(db, res->id, strcmp(res->status, "confirmed") == 0 ?
-	    MAIL_BOOKING_CONFIRMED : MAIL_BOOKING_REQUESTED, f)) {
+	    MAIL_BOOKING_CONFIRMED : MAIL_BOOKING_REQUESTED, f) ||
+	    (strcmp(res->status, "requested") == 0 &&
+	    notice_booking_waiting(db, res->id, 0, f))) {
 		store_rollback(db);
 		goto fail;
 	}
@@ -734,6 +742,46 @@ purge_web_requests(sqlite3 *db)
 	store_commit(db);
 }
 
+#define WAITING_AGAIN	(3 * 86400L)	/* a request's reminder: days before */
+
+/*
+ * Booking requests still waiting when their first coming date is near:
+ * their location is mailed once more (notice_booking_waiting, again).
+ */
+static void
+remind_waiting_bookings(sqlite3 *db)
+{
+	struct fault f = { 0 };
+	sqlite3_stmt *st;
+	int64_t ids[256];
+	time_t now = clock_now();
+	int n = 0, rc;
+
+	if (store_begin(db))
+		return;
+	if ((st = store_prepare(db, "SELECT b.id FROM booking b WHERE b.status "
+	    "= 'requested' AND (SELECT min(s.start) FROM booking_slot s WHERE "
+	    "s.booking_id = b.id AND s.start > ?1) <= ?2 ORDER BY b.id "
+	    "LIMIT 256")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now + WAITING_AGAIN);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (int i = 0; i < n; i++)
+		if (notice_booking_waiting(db, ids[i], 1, &f))
+			goto fail;
+	if (store_commit(db) == 0)
+		return;
+fail:
+	log_warnx("booking requests: cannot remind their locations: %s",
+	    f.kind != FAULT_NONE ? f.msg : sqlite3_errmsg(db));
+	store_rollback(db);
+}
+
 static void *
 nightly_main(void *arg)
 {
@@ -751,6 +799,9 @@ nightly_main(void *arg)
 		/* Reminders of what the planning window newly reaches. */
 		if (db != NULL)
 			reg_plan_all(db);
+		/* Requests whose date nears while they still wait. */
+		if (db != NULL)
+			remind_waiting_bookings(db);
 		/* Addresses of web requests nobody confirmed, and link mails. */
 		if (db != NULL)
 			purge_web_requests(db);

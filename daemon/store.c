@@ -422,6 +422,12 @@ static const char *migrations[STORE_VERSION] = {
 	 */
 	("ALTER TABLE registration ADD COLUMN unmailed INTEGER NOT NULL "
 	"DEFAULT 0;"),
+
+	/*
+	 * 16 -> 17: a location's contact address, where its managers hear of
+	 * booking requests that wait for them ('' when none).
+	 */
+	"ALTER TABLE location ADD COLUMN email TEXT NOT NULL DEFAULT '';",
 };
 
 static char		*db_path;

@@ -14,7 +14,6 @@
 #include "hersteld/util.h"
 
 #define GROUP_NAME_MAX_CHARS	200
-#define EMAIL_MAX_BYTES		254	/* RFC 5321 path limit */
 
 struct group {
 	int64_t	id;

@@ -30,11 +30,13 @@ struct location {
 	char	address[ADDRESS_MAX_CHARS * 4 + 1];
 	char	timezone[72];
 	char	hours[256];	/* canonical text; "" = no restriction */
+	char	email[EMAIL_MAX_BYTES + 1];	/* managers' address, or "" */
 	int64_t	created, modified;
 };
 
 struct location_in {
 	const char	*slug, *name, *address, *timezone, *hours;
+	const char	*email;		/* "" clears it on edit */
 };
 
 struct room {

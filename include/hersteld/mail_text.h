@@ -21,7 +21,8 @@ enum mail_kind {
 	MAIL_ANNOUNCEMENT,	/* a followed group published a session */
 	MAIL_BOOKING_REQUESTED,	/* to a group: a room was asked for */
 	MAIL_BOOKING_CONFIRMED,	/* to a group: booked (approved or at once) */
-	MAIL_BOOKING_DECLINED	/* to a group: the request was declined */
+	MAIL_BOOKING_DECLINED,	/* to a group: the request was declined */
+	MAIL_BOOKING_WAITING	/* to a location: a request waits for you */
 };
 
 /*

@@ -55,6 +55,12 @@ void	notice_where(sqlite3 *, int64_t room_id, int64_t location_id,
  * requested, confirmed or declined.  Nothing when the group has no
  * address.  0, or -1 with f filled.
  */
+/*
+ * To the address of the booking's location (none: nothing): a request
+ * waits for approval; again: the reminder before its date, sent once.
+ */
+int	notice_booking_waiting(sqlite3 *, int64_t booking_id, int again,
+	    struct fault *);
 int	notice_booking(sqlite3 *, int64_t booking_id, enum mail_kind,
 	    struct fault *);
 

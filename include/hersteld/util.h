@@ -28,6 +28,8 @@ struct fault {
 int	fault_set(struct fault *, enum fault_kind, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+#define EMAIL_MAX_BYTES		254	/* RFC 5321 path limit */
+
 /* Number of UTF-8 characters in s, or -1 when s is not valid UTF-8. */
 long	utf8_len(const char *s);
 

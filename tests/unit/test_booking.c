@@ -221,8 +221,8 @@ db_setup(void **state)
 {
 	static const struct location_in locs[] = {
 		{ "herstelhuis", "Herstelhuis", "Bijlmerplein 1", ZONE,
-		    "mon-sat 09:00-22:00" },
-		{ "nachtcafe", "Nachtcafe", NULL, ZONE, NULL },
+		    "mon-sat 09:00-22:00", NULL },
+		{ "nachtcafe", "Nachtcafe", NULL, ZONE, NULL, NULL },
 	};
 	static const struct room_in rooms[] = {
 		{ "herstelhuis/zaal-1", "Zaal 1", NULL, 12, 1, 0 },

@@ -390,17 +390,18 @@ test_location_add_refuses_bad_input_and_changes_nothing(void **state)
 		enum fault_kind		 kind;
 		const char		*msg;
 	} cases[] = {
-		{ { "herstelhuis", "Dup", NULL, NULL, NULL }, FAULT_CONFLICT, "already exists" },
-		{ { "Het Huis", "X", NULL, NULL, NULL }, FAULT_INVALID, "is not valid" },
-		{ { "UPPER", "X", NULL, NULL, NULL }, FAULT_INVALID, "is not valid" },
-		{ { "", "X", NULL, NULL, NULL }, FAULT_INVALID, "location is required" },
-		{ { "x", "", NULL, NULL, NULL }, FAULT_INVALID, "--name is required" },
-		{ { "x", NULL, NULL, NULL, NULL }, FAULT_INVALID, "--name is required" },
-		{ { "x", longname, NULL, NULL, NULL }, FAULT_INVALID, "--name is too long" },
-		{ { "x", "\xff\xfe", NULL, NULL, NULL }, FAULT_INVALID, "not valid UTF-8" },
-		{ { "x", "a\nb", NULL, NULL, NULL }, FAULT_INVALID, "control character" },
-		{ { "x", "X", NULL, "Mars/Olympus", NULL }, FAULT_INVALID, "unknown time zone" },
-		{ { "x", "X", NULL, NULL, "mon-fri 17:00-09:00" }, FAULT_INVALID, "closes before it opens" },
+		{ { "herstelhuis", "Dup", NULL, NULL, NULL, NULL }, FAULT_CONFLICT, "already exists" },
+		{ { "Het Huis", "X", NULL, NULL, NULL, NULL }, FAULT_INVALID, "is not valid" },
+		{ { "UPPER", "X", NULL, NULL, NULL, NULL }, FAULT_INVALID, "is not valid" },
+		{ { "", "X", NULL, NULL, NULL, NULL }, FAULT_INVALID, "location is required" },
+		{ { "x", "", NULL, NULL, NULL, NULL }, FAULT_INVALID, "--name is required" },
+		{ { "x", NULL, NULL, NULL, NULL, NULL }, FAULT_INVALID, "--name is required" },
+		{ { "x", longname, NULL, NULL, NULL, NULL }, FAULT_INVALID, "--name is too long" },
+		{ { "x", "\xff\xfe", NULL, NULL, NULL, NULL }, FAULT_INVALID, "not valid UTF-8" },
+		{ { "x", "a\nb", NULL, NULL, NULL, NULL }, FAULT_INVALID, "control character" },
+		{ { "x", "X", NULL, "Mars/Olympus", NULL, NULL }, FAULT_INVALID, "unknown time zone" },
+		{ { "x", "X", NULL, NULL, "mon-fri 17:00-09:00", NULL }, FAULT_INVALID, "closes before it opens" },
+		{ { "x", "X", NULL, NULL, NULL, "beheer" }, FAULT_INVALID, "--email is not a valid email address" },
 	};
 
 	(void)state;
@@ -450,12 +451,12 @@ test_location_edit_refuses_bad_input_and_changes_nothing(void **state)
 		enum fault_kind		 kind;
 		const char		*msg;
 	} cases[] = {
-		{ "nowhere", { NULL, "X", NULL, NULL, NULL }, FAULT_NOTFOUND, "unknown location \"nowhere\"" },
-		{ "herstelhuis", { "other", NULL, NULL, NULL, NULL }, FAULT_INVALID, "cannot be changed" },
-		{ "herstelhuis", { NULL, "", NULL, NULL, NULL }, FAULT_INVALID, "--name is required" },
-		{ "herstelhuis", { NULL, NULL, NULL, "Nowhere/Land", NULL }, FAULT_INVALID, "unknown time zone" },
-		{ "herstelhuis", { NULL, NULL, NULL, NULL, "mon 09:00" }, FAULT_INVALID, "--hours" },
-		{ "herstelhuis", { NULL, "ok", "a\x01", NULL, NULL }, FAULT_INVALID, "--address" },
+		{ "nowhere", { NULL, "X", NULL, NULL, NULL, NULL }, FAULT_NOTFOUND, "unknown location \"nowhere\"" },
+		{ "herstelhuis", { "other", NULL, NULL, NULL, NULL, NULL }, FAULT_INVALID, "cannot be changed" },
+		{ "herstelhuis", { NULL, "", NULL, NULL, NULL, NULL }, FAULT_INVALID, "--name is required" },
+		{ "herstelhuis", { NULL, NULL, NULL, "Nowhere/Land", NULL, NULL }, FAULT_INVALID, "unknown time zone" },
+		{ "herstelhuis", { NULL, NULL, NULL, NULL, "mon 09:00", NULL }, FAULT_INVALID, "--hours" },
+		{ "herstelhuis", { NULL, "ok", "a\x01", NULL, NULL, NULL }, FAULT_INVALID, "--address" },
 	};
 	struct location before_l, after_l;
 	struct fault f = { 0 };

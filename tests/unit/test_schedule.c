@@ -77,7 +77,7 @@ setup(void **state)
 	static const struct group_in g = { "lotgenoten", "Lotgenoten",
 	    "steungroep", "info@example.org", 0 };
 	struct location_in loc = { "herstelhuis", "Herstelhuis", "Bijlmer",
-	    NULL, NULL };
+	    NULL, NULL, NULL };
 	struct room_in room = { "herstelhuis/zaal", "Zaal", NULL, 2, 0, 0 };
 	struct event_in in = { 0 };
 	struct fault f = { 0 };
