@@ -252,6 +252,47 @@ filters(struct html *h, const struct web_req *r, sqlite3 *db)
 	html_raw(h, "</ul>\n</nav>\n");
 }
 
+/*
+ * The filters that are set, as a URL-encoded query without lang, for the
+ * language switch; "" when none is set or they do not fit in len.
+ */
+static void
+filter_query(const struct web_req *r, char *out, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *names[3] = { "kind", "group", "location" };
+	const char *vals[3] = { r->kind, r->group, r->location };
+	const unsigned char *s;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		if (vals[i] == NULL || *vals[i] == '\0')
+			continue;
+		if (n + strlen(names[i]) + 3 > len)
+			goto toolong;
+		n += (size_t)snprintf(out + n, len - n, "%s%s=", n ? "&" : "",
+		    names[i]);
+		for (s = (const unsigned char *)vals[i]; *s; s++) {
+			if (n + 4 > len)
+				goto toolong;
+			if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+			    (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' ||
+			    *s == '_' || *s == '~')
+				out[n++] = (char)*s;
+			else {
+				out[n++] = '%';
+				out[n++] = hex[*s >> 4];
+				out[n++] = hex[*s & 15];
+			}
+		}
+		out[n] = '\0';
+	}
+	return;
+toolong:
+	out[0] = '\0';
+}
+
 /* webcal:// and https:// links of one feed path. */
 static void
 feed_links(struct html *h, const struct web_req *r, const char *label,
@@ -361,7 +402,7 @@ web_agenda(const struct web_req *r, struct html *h)
 	sqlite3 *db = store_db();
 	struct collect k = { 0 };
 	struct fault f = { 0 };
-	char day[64], prev[16] = "", d[16];
+	char day[64], prev[16] = "", d[16], query[1024];
 	int status = 500;
 
 	if (db == NULL)
@@ -375,7 +416,9 @@ web_agenda(const struct web_req *r, struct html *h)
 		goto done;
 	if (k.n > 1)
 		qsort(k.v, k.n, sizeof(*k.v), by_start);
-	web_head(h, r, web_t(r, T_AGENDA), NULL);
+	/* The switch to the other language keeps the filters. */
+	filter_query(r, query, sizeof(query));
+	web_head(h, r, web_t(r, T_AGENDA), query);
 	html_raw(h, "<h1>");
 	html_txt(h, web_t(r, T_AGENDA));
 	html_raw(h, "</h1>\n<p>");
