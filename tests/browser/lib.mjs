@@ -7,6 +7,11 @@
 //
 // Nothing here knows a page of hersteld by name: the page types and the
 // scenarios are tables in journey.mjs.
+//
+// Environment: CHROMIUM (default /usr/bin/chromium), AXE_TAGS (the axe
+// rule tags, comma-separated; default the WCAG 2.1 A and AA ones),
+// BROWSER_STEP_TIMEOUT (ms, default 30000), BROWSER_TIMING=1 (the time
+// of every check on stderr).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,15 +24,22 @@ const require = createRequire(import.meta.url);
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-export const AXE_TAGS = (process.env.AXE_TAGS || 'wcag2a,wcag2aa,wcag21a,wcag21aa').split(',');
+export const AXE_TAGS = (process.env.AXE_TAGS ||
+    'wcag2a,wcag2aa,wcag21a,wcag21aa').split(',');
 export const WIDTHS = [375, 1280];
 
 // How long one action may take: generous, for a daemon under ASan on a
 // busy two-core machine.
-export const STEP_TIMEOUT = Number(process.env.BROWSER_STEP_TIMEOUT || 30000);
+export const STEP_TIMEOUT = Number(process.env.BROWSER_STEP_TIMEOUT ||
+    30000);
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'),
     'utf8');
+// html-validate's recommended rules, less one (.htmlvalidate.json):
+// long-title, which wants a <title> under 70 characters for search
+// results.  A session page's title is the session's own title, as its
+// organiser wrote it, and WCAG asks for a title that describes the page,
+// not a short one: cutting it would hide part of what it says.
 const htmlvalidate = new HtmlValidate(JSON.parse(fs.readFileSync(
     path.join(HERE, '.htmlvalidate.json'), 'utf8')));
 
