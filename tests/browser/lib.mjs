@@ -575,19 +575,17 @@ export class Mailbox {
     this.dir = dir;
   }
 
-  // Every delivered mail, oldest first.
+  // Every delivered mail, oldest first (the daemon names its files by
+  // the time, seconds and microseconds, of a fixed width).
   all() {
     const files = [];
     for (const sub of ['new', 'cur']) {
       const d = path.join(this.dir, sub);
-      if (!fs.existsSync(d))
-        continue;
-      for (const f of fs.readdirSync(d)) {
-        const p = path.join(d, f);
-        files.push({ p, f, t: fs.statSync(p).mtimeMs });
-      }
+      if (fs.existsSync(d))
+        for (const f of fs.readdirSync(d))
+          files.push({ p: path.join(d, f), f });
     }
-    files.sort((a, b) => a.t - b.t || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+    files.sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
     return files.map(({ p }) => ({ file: p, ...parse_mail(
         fs.readFileSync(p)) }));
   }
@@ -598,16 +596,18 @@ export class Mailbox {
   }
 
   // The first mail to address after the first `after` ones whose text
-  // has a link matching re; that link's path (the mail names the
-  // public_url; the browser asks the daemon it tests).
+  // has a link matching re: that link's path (the mail names the
+  // public_url; the browser asks the daemon it tests), the mail, and its
+  // index among the mails to address.
   async link(address, re, after = 0, timeout = STEP_TIMEOUT) {
     const until = Date.now() + timeout;
     for (;;) {
-      for (const m of this.to(address).slice(after)) {
-        const found = m.text.match(re);
+      const mails = this.to(address);
+      for (let i = after; i < mails.length; i++) {
+        const found = mails[i].text.match(re);
         if (found) {
           const u = new URL(found[0]);
-          return { path: u.pathname + u.search, mail: m };
+          return { path: u.pathname + u.search, mail: mails[i], index: i };
         }
       }
       if (Date.now() > until)

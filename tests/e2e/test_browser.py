@@ -16,6 +16,9 @@ harness.now(), and the driver is handed the dates it needs.
 """
 
 import datetime
+import email
+import email.policy
+import glob
 import json
 import os
 import shutil
@@ -148,6 +151,17 @@ def drive(d, scenario):
     return result
 
 
+def mails(d):
+    """The delivered mails, oldest first, read with the modern policy
+    (headers unfolded and decoded)."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(d.maildir, "new", "*"))):
+        with open(path, "rb") as fp:
+            out.append(email.message_from_bytes(fp.read(),
+                                                policy=email.policy.default))
+    return out
+
+
 def types(result):
     return {p["type"] for p in result["pages"]}
 
@@ -221,6 +235,13 @@ def test_browser_markup_in_titles_stays_text_on_every_page_type(d):
     assert {"agenda", "session", "session-cancelled", "register-sent",
             "confirm", "confirmed", "me", "forget", "not-found"} <= \
         types(result), types(result)
+    # The driver read the confirmation mail's subject as Python's email
+    # package does (unfolded, RFC 2047 words decoded, markup as text).
+    who = result["data"]["people"]["parent"]["email"]
+    first = [m for m in mails(d) if who in m["To"]][0]
+    subject = first["Subject"]
+    assert SINGLE in subject, subject
+    assert result["facts"]["confirm_subject"] == subject, result["facts"]
 
 
 def test_browser_every_page_type_passes_axe_and_html_validate(d):
