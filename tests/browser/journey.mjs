@@ -13,7 +13,16 @@
 //
 // Two tables: PAGES (what each page type must be) and SCENARIOS (the
 // steps).  A new page: one line in PAGES, and a step that gets there
-// with s.goto / s.follow / s.submit, which check it on arrival.
+// with s.goto / s.follow / s.submit, which check it on arrival.  For
+// the public list of signals, say:
+//
+//   'signals': { h1: { nl: 'Signalen' } },                  // in PAGES
+//   ['the signals', (s) => s.goto('signals', '/signals')],  // in pages()
+//
+// and its name in PAGE_TYPES of tests/e2e/test_browser.py.  A form is
+// s.fill(locator, text) per field and s.submit(type, button); a new
+// scenario is a function from the seeded data to its steps, named in
+// SCENARIOS and run by one test function.
 
 import fs from 'node:fs';
 
