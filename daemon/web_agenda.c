@@ -4,7 +4,6 @@
  * links, and the calendar feeds to subscribe to.  Cancelled occurrences
  * stay, marked, with their reason.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,45 +275,6 @@ filter_link(struct html *h, const struct web_req *r, const char *which,
 	html_raw(h, "</a></li>\n");
 }
 
-/*
- * The filters as a query ("kind=a&group=b", URL-encoded, without lang),
- * into out; "" when none.
- */
-static void
-filter_query(const struct web_req *r, char *out, size_t len)
-{
-	const char *names[3] = { "kind", "group", "location" };
-	const char *vals[3] = { r->kind, r->group, r->location };
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (int i = 0; i < 3; i++) {
-		const unsigned char *v = (const unsigned char *)vals[i];
-
-		if (v == NULL || *v == '\0')
-			continue;
-		if (used + 16 >= len) {
-			out[0] = '\0';
-			return;
-		}
-		used += snprintf(out + used, len - used, "%s%s=", used ? "&" :
-		    "", names[i]);
-		for (; *v && used + 4 < len; v++) {
-			if (isalnum(*v) || *v == '-' || *v == '_' || *v == '.')
-				out[used++] = (char)*v;
-			else
-				used += snprintf(out + used, len - used,
-				    "%%%02X", *v);
-		}
-		out[used] = '\0';
-		if (used + 1 >= len) {
-			/* Too long to keep: the switch shows everything. */
-			out[0] = '\0';
-			return;
-		}
-	}
-}
-
 struct lists {
 	struct html		*h;
 	const struct web_req	*r;
@@ -366,6 +326,47 @@ filters(struct html *h, const struct web_req *r, sqlite3 *db)
 	filter_link(h, r, "location", NULL, web_t(r, T_ALL), r->location);
 	location_list(db, location_link, &l, &f);
 	html_raw(h, "</ul>\n</nav>\n");
+}
+
+/*
+ * The filters that are set, as a URL-encoded query without lang, for the
+ * language switch; "" when none is set or they do not fit in len.
+ */
+static void
+filter_query(const struct web_req *r, char *out, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *names[3] = { "kind", "group", "location" };
+	const char *vals[3] = { r->kind, r->group, r->location };
+	const unsigned char *s;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		if (vals[i] == NULL || *vals[i] == '\0')
+			continue;
+		if (n + strlen(names[i]) + 3 > len)
+			goto toolong;
+		n += (size_t)snprintf(out + n, len - n, "%s%s=", n ? "&" : "",
+		    names[i]);
+		for (s = (const unsigned char *)vals[i]; *s; s++) {
+			if (n + 4 > len)
+				goto toolong;
+			if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+			    (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' ||
+			    *s == '_' || *s == '~')
+				out[n++] = (char)*s;
+			else {
+				out[n++] = '%';
+				out[n++] = hex[*s >> 4];
+				out[n++] = hex[*s & 15];
+			}
+		}
+		out[n] = '\0';
+	}
+	return;
+toolong:
+	out[0] = '\0';
 }
 
 /* webcal:// and https:// links of one feed path. */
@@ -487,7 +488,7 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 	sqlite3 *db = store_db();
 	struct collect k = { 0 };
 	struct fault f = { 0 };
-	char day[64], prev[16] = "", d[16], query[600];
+	char day[64], prev[16] = "", d[16], query[1024];
 	int status = 500;
 
 	(void)unused;
@@ -513,7 +514,7 @@ web_agenda(const struct web_req *r, const char *unused, struct html *h)
 		html_txt(h, web_t(r, T_GROUP_PAGE_INTRO));
 		html_raw(h, "</p>\n");
 	} else {
-		/* The language switch keeps the filters. */
+		/* The switch to the other language keeps the filters. */
 		filter_query(r, query, sizeof(query));
 		web_head(h, r, web_t(r, T_AGENDA), query);
 		html_raw(h, "<h1>");

@@ -621,7 +621,7 @@ done(const struct web_req *r, const char *token, unsigned int status,
 
 	html_init(&h, WEB_MAX_PAGE);
 	web_head(&h, r, web_t(r, heading), NULL);
-	html_raw(&h, status >= 400 ? "<h1>" : "<h1 role=\"status\">");
+	html_raw(&h, "<h1>");
 	html_txt(&h, web_t(r, heading));
 	html_raw(&h, "</h1>\n");
 	html_raw(&h, status >= 400 ? "<div role=\"alert\"><p>" : "<p>");

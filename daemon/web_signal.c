@@ -213,7 +213,7 @@ web_signal_post(const struct web_req *r)
 	}
 	html_init(&h, WEB_MAX_PAGE);
 	web_head(&h, r, web_t(r, T_SIGNAL_THANKS), NULL);
-	html_raw(&h, "<h1 role=\"status\">");
+	html_raw(&h, "<h1>");
 	html_txt(&h, web_t(r, T_SIGNAL_THANKS));
 	html_raw(&h, "</h1>\n<p>");
 	html_txt(&h, web_t(r, T_SIGNAL_THANKS_TEXT));

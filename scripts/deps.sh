@@ -1,13 +1,16 @@
 #!/bin/sh
 # Install the Debian packages hersteld needs to build, run and test, when
-# they are missing.  Idempotent: does nothing when everything is present.
+# they are missing, and for "check" the browser tests' npm packages
+# (tests/package-lock.json) into tests/node_modules.  Idempotent: does
+# nothing when everything is present.
 set -eu
+cd "$(dirname "$0")/.."
 
 build="pkg-config gcc make libical-dev libcurl4-openssl-dev libsqlite3-dev
 libconfig-dev libmicrohttpd-dev libjansson-dev libssl-dev zlib1g-dev"
 check="libcmocka-dev python3 python3-aiosmtpd python3-icalendar
 python3-recurring-ical-events faketime sqlite3 strace procps clang
-libfuzzer-14-dev"
+libfuzzer-14-dev chromium"
 
 # make bench: wrk, and nginx to serve the same feed as a static file (any
 # Debian flavour of nginx will do; nginx-light when there is none).
@@ -21,19 +24,46 @@ bench)	want="$build $check $bench" ;;
 *)	echo "usage: scripts/deps.sh [check | bench]" >&2; exit 2 ;;
 esac
 
+# The browser tests (tests/browser) drive Debian's chromium with the exact
+# npm packages of tests/package-lock.json: npm ci when tests/node_modules
+# is missing or older than the lock.  Node.js itself comes with the
+# machine (Debian's own is too old for html-validate).
+node_modules() {
+	lock=tests/package-lock.json
+	mark=tests/node_modules/.package-lock.json
+	[ -f "$mark" ] && [ ! "$lock" -nt "$mark" ] && return 0
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "deps: npm not found; the browser tests need Node.js >= 20.19" >&2
+		exit 69
+	fi
+	echo "deps: npm ci in tests/"
+	log=$(mktemp)
+	if ! npm ci --prefix tests --no-audit --no-fund --loglevel=error \
+	    >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		exit 69
+	fi
+	rm -f "$log"
+	touch "$mark"
+}
+
 missing=""
 for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
 
-echo "deps: installing:$missing"
-if [ "$(id -u)" != 0 ]; then
-	echo "deps: not root; run as root: apt-get install$missing" >&2
-	exit 77
+if [ -n "$missing" ]; then
+	echo "deps: installing:$missing"
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: not root; run as root: apt-get install$missing" >&2
+		exit 77
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+
+[ "${1:-}" = "" ] || node_modules

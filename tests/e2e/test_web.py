@@ -258,6 +258,10 @@ def test_web_agenda_filters_by_kind_group_and_location(d):
     # The filters are plain links that keep the other filters.
     _, _, page = get(d, "/?kind=dialoogsessie")
     assert "/?kind=dialoogsessie&location=noord" in page.links, page.links
+    # So does the switch to English.
+    assert "/?kind=dialoogsessie&lang=en" in page.links, page.links
+    _, _, page = get(d, "/?location=noord&group=lotgenoten&lang=en")
+    assert "/?group=lotgenoten&location=noord&lang=nl" in page.links
     # The anonymous group is no filter.
     assert not any("gemeente-ouders" in l for l in page.links)
     # The language switch keeps the filters, and English keeps them on.
