@@ -14,8 +14,10 @@
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
 CC	?= cc
-# What each program links: the daemon sends mail over SMTP with libcurl.
-DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto zlib libcurl
+# What each program links: the daemon sends mail over SMTP with libcurl
+# and tells systemd when it is ready (sd_notify, libsystemd).
+DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto zlib libcurl \
+	libsystemd
 CLI_PKGS    = libcurl jansson
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes

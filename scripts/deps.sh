@@ -4,10 +4,11 @@
 set -eu
 
 build="pkg-config gcc make libical-dev libcurl4-openssl-dev libsqlite3-dev
-libconfig-dev libmicrohttpd-dev libjansson-dev libssl-dev zlib1g-dev"
+libconfig-dev libmicrohttpd-dev libjansson-dev libssl-dev zlib1g-dev
+libsystemd-dev"
 check="libcmocka-dev python3 python3-aiosmtpd python3-icalendar
 python3-recurring-ical-events faketime sqlite3 strace procps clang
-libfuzzer-14-dev"
+libfuzzer-14-dev systemd"
 
 # make bench: wrk, and nginx to serve the same feed as a static file (any
 # Debian flavour of nginx will do; nginx-light when there is none).
