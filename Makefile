@@ -352,6 +352,30 @@ uninstall:
 	    rm -f $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/hersteld 2>/dev/null
 
+# The Debian package (debian/), built with dpkg-buildpackage in a copy of
+# the tree under build/deb, where the .deb and .changes land too (not in
+# the directory above the tree).
+DEB_DIR = build/deb
+DEB_SRC = $(DEB_DIR)/hersteld
+
+deps-package:
+	@scripts/deps.sh package
+
+deb: deps-package
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 sh -c 'for f; do [ -e "$$f" ] || [ -L "$$f" ] && \
+	        printf "%s\0" "$$f"; done' sh | \
+	    tar -c --null -T - -f - | tar -x -C $(DEB_SRC) -f -
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	@ls $(DEB_DIR)/*.deb
+
+# Build, lintian, install, run and talk to the installed daemon, purge:
+# tests/package.sh (root; changes the system while it runs).
+check-package: deb
+	@tests/package.sh $(DEB_DIR)
+
 clean:
 	rm -rf build daemon/hersteld cli/herstelctl
 
@@ -359,4 +383,4 @@ clean:
 	uninstall deb check-package deps-package clean \
 	fuzz fuzz-build fuzz-regress
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -15,11 +15,16 @@ libfuzzer-14-dev systemd"
 bench="wrk"
 [ -x /usr/sbin/nginx ] || bench="$bench nginx-light"
 
+# make deb and make check-package: debhelper and lintian (dpkg-buildpackage
+# is in dpkg-dev; fakeroot for a build that is not run as root).
+package="dpkg-dev debhelper fakeroot lintian"
+
 case "${1:-}" in
 "")	want="$build" ;;
 check)	want="$build $check" ;;
 bench)	want="$build $check $bench" ;;
-*)	echo "usage: scripts/deps.sh [check | bench]" >&2; exit 2 ;;
+package) want="$build $package" ;;
+*)	echo "usage: scripts/deps.sh [check | bench | package]" >&2; exit 2 ;;
 esac
 
 missing=""
