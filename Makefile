@@ -350,7 +350,7 @@ uninstall:
 	! cmp -s conf/hersteld-server.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf || \
 	    rm -f $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf
-	-rmdir $(DESTDIR)$(SYSCONFDIR)/hersteld 2>/dev/null
+	rmdir $(DESTDIR)$(SYSCONFDIR)/hersteld 2>/dev/null || true
 
 # The Debian package (debian/), built with dpkg-buildpackage in a copy of
 # the tree under build/deb, where the .deb and .changes land too (not in

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Install the Debian packages hersteld needs to build, run and test, when
-# they are missing.  Idempotent: does nothing when everything is present.
+# Install the Debian packages hersteld needs to build, run, test and
+# package (scripts/deps.sh [check | bench | package]), when they are
+# missing.  Idempotent: does nothing when everything is present.
 set -eu
 
 build="pkg-config gcc make libical-dev libcurl4-openssl-dev libsqlite3-dev
