@@ -9,13 +9,31 @@
 #   make fuzz       build the libFuzzer harnesses (clang, ASan+UBSan) and run
 #                   each for FUZZ_SECONDS (60); make fuzz-regress replays
 #                   their corpora once, as make check does
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    the programs, man pages, configuration, systemd unit,
+#                   sysusers.d file and bash completion; PREFIX=/usr/local
+#                   DESTDIR= SYSCONFDIR=/etc UNITDIR= (see below);
+#                   make uninstall removes them again
+#   make deb        the Debian package (build/deb/hersteld_*.deb)
+#   make check-package  build it, lintian, install it, run and talk to the
+#                   installed daemon, purge it (as root; not part of check)
 
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+# systemd's own directory for PREFIX=/usr, else the one under PREFIX
+# that systemd also reads (/usr/local/lib/systemd/system).
+SYSTEMD_UNITDIR := $(shell pkg-config --variable=systemdsystemunitdir systemd \
+	2>/dev/null || echo /lib/systemd/system)
+UNITDIR	?= $(if $(filter /usr,$(PREFIX)),$(SYSTEMD_UNITDIR),$(PREFIX)/lib/systemd/system)
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CC	?= cc
-# What each program links: the daemon sends mail over SMTP with libcurl.
-DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto zlib libcurl
+# What each program links: the daemon sends mail over SMTP with libcurl
+# and tells systemd when it is ready (sd_notify, libsystemd).
+DAEMON_PKGS = libical sqlite3 libconfig libmicrohttpd jansson libcrypto zlib libcurl \
+	libsystemd
 CLI_PKGS    = libcurl jansson
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -155,14 +173,20 @@ UNIT_BINS   = $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 
 HERSTELD   ?= daemon/hersteld
 HERSTELCTL ?= cli/herstelctl
+# The bash completion, written from herstelctl's own help.
+COMPLETION = build/herstelctl.bash
 
-all: $(HERSTELD) $(HERSTELCTL)
+all: $(HERSTELD) $(HERSTELCTL) $(COMPLETION)
 
 $(HERSTELD): $(DAEMON_OBJS) $(B)/daemon/main.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 $(HERSTELCTL): $(CLI_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLI_LIBS)
+
+$(COMPLETION): cli/herstelctl scripts/completion.sh cli/completion.bash
+	@mkdir -p $(@D)
+	scripts/completion.sh cli/herstelctl > $@.tmp && mv $@.tmp $@
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -283,23 +307,80 @@ deps-graph: all
 bench: deps-bench all
 	@/usr/bin/python3 tests/bench/bench.py
 
+# What make install puts where; make uninstall removes the same files.
+# An existing $(SYSCONFDIR)/hersteld/hersteld.conf is never overwritten,
+# and removed only while it is still the one installed.
+INSTALLED = \
+	$(SBINDIR)/hersteld \
+	$(BINDIR)/herstelctl \
+	$(MANDIR)/man8/hersteld.8 \
+	$(MANDIR)/man1/herstelctl.1 \
+	$(MANDIR)/man5/hersteld.conf.5 \
+	$(SYSCONFDIR)/hersteld/hersteld.conf.example \
+	$(UNITDIR)/hersteld.service \
+	$(SYSUSERSDIR)/hersteld.conf \
+	$(COMPLETIONDIR)/herstelctl
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(SYSCONFDIR)/hersteld
-	install -m 755 daemon/hersteld $(DESTDIR)$(PREFIX)/sbin/hersteld
-	install -m 755 cli/herstelctl $(DESTDIR)$(PREFIX)/bin/herstelctl
-	install -m 644 man/hersteld.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	install -m 644 man/herstelctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 man/hersteld.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/ 2>/dev/null || \
-	    { install -d $(DESTDIR)$(PREFIX)/share/man/man5 && \
-	      install -m 644 man/hersteld.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/; }
-	install -m 644 conf/hersteld.conf $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf.example
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/hersteld \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(COMPLETIONDIR)
+	install -m 755 daemon/hersteld $(DESTDIR)$(SBINDIR)/hersteld
+	install -m 755 cli/herstelctl $(DESTDIR)$(BINDIR)/herstelctl
+	install -m 644 man/hersteld.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 man/herstelctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/hersteld.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 conf/hersteld.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf.example
+	test -e $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf || \
+	    install -m 644 conf/hersteld-server.conf \
+	        $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf
+	sed -e 's|/usr/sbin/hersteld|$(SBINDIR)/hersteld|g' \
+	    -e 's|/etc/hersteld/|$(SYSCONFDIR)/hersteld/|g' \
+	    conf/hersteld.service > $(DESTDIR)$(UNITDIR)/hersteld.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/hersteld.service
+	install -m 644 conf/hersteld.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/hersteld.conf
+	install -m 644 $(COMPLETION) $(DESTDIR)$(COMPLETIONDIR)/herstelctl
+
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+	! cmp -s conf/hersteld-server.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf || \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/hersteld/hersteld.conf
+	rmdir $(DESTDIR)$(SYSCONFDIR)/hersteld 2>/dev/null || true
+
+# The Debian package (debian/), built with dpkg-buildpackage in a copy of
+# the tree under build/deb, where the .deb and .changes land too (not in
+# the directory above the tree).
+DEB_DIR = build/deb
+DEB_SRC = $(DEB_DIR)/hersteld
+
+deps-package:
+	@scripts/deps.sh package
+
+deb: deps-package
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 sh -c 'for f; do [ -e "$$f" ] || [ -L "$$f" ] && \
+	        printf "%s\0" "$$f"; done' sh | \
+	    tar -c --null -T - -f - | tar -x -C $(DEB_SRC) -f -
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	@ls $(DEB_DIR)/*.deb
+
+# Build, lintian, install, run and talk to the installed daemon, purge:
+# tests/package.sh (root; changes the system while it runs).
+check-package: deb
+	@tests/package.sh $(DEB_DIR)
 
 clean:
 	rm -rf build daemon/hersteld cli/herstelctl
 
-.PHONY: all deps deps-check deps-bench deps-graph run units check bench install clean \
+.PHONY: all deps deps-check deps-bench deps-graph run units check bench install \
+	uninstall deb check-package deps-package clean \
 	fuzz fuzz-build fuzz-regress
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -3,6 +3,9 @@
  * store, listeners, then the main thread waits for signals.  All other
  * threads block the signals we handle, so the main thread takes them
  * synchronously with sigwait(2): no handler, no polling, no races.
+ * Under systemd (Type=notify) it tells the service manager when it is
+ * ready, reloading and stopping; without $NOTIFY_SOCKET those calls do
+ * nothing.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +21,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <systemd/sd-daemon.h>
 
 #include "hersteld/web.h"
 #include "hersteld/booking.h"
@@ -87,8 +91,23 @@ usage(void)
 /* What the daemon actually runs on; a reload cannot change these. */
 static char	*running_db, *running_socket, *running_http;
 
+/*
+ * Tell the service manager (sd_notify(3)); a no-op when $NOTIFY_SOCKET
+ * is unset.  A failure to tell it is logged and otherwise ignored: the
+ * daemon works the same, systemd only learns of it later.
+ */
 static void
-reload(const char *path, int verbose)
+notify(const char *state)
+{
+	int rc;
+
+	if ((rc = sd_notify(0, state)) < 0)
+		log_warnx("sd_notify: %s", strerror(-rc));
+}
+
+/* Read the configuration again; keep the running one when it is bad. */
+static void
+reload_conf(const char *path, int verbose)
 {
 	struct conf *c;
 	char err[1024];
@@ -111,6 +130,26 @@ reload(const char *path, int verbose)
 	feed_shutdown();
 	web_shutdown();
 	log_info("configuration reloaded from %s", path);
+}
+
+static void
+reload(const char *path, int verbose)
+{
+	char state[64];
+	struct timespec ts;
+
+	/*
+	 * RELOADING=1 with the time it began (MONOTONIC_USEC, which newer
+	 * systemd wants for Type=notify-reload); READY=1 when done, also
+	 * when the new file was refused and the old one stays.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)ts.tv_sec * 1000000ULL +
+	    (unsigned long long)ts.tv_nsec / 1000ULL);
+	notify(state);
+	reload_conf(path, verbose);
+	notify("READY=1");
 }
 
 int
@@ -202,6 +241,8 @@ main(int argc, char *argv[])
 	    HERSTELD_VERSION, c->database,
 	    c->listen_socket[0] ? c->listen_socket : "(none)",
 	    c->listen_http[0] ? c->listen_http : "(none)");
+	/* Both listeners answer now: what "started" means to systemd. */
+	notify("READY=1\nSTATUS=answering on the socket and listen.http");
 
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -215,6 +256,7 @@ main(int argc, char *argv[])
 		break;
 	}
 	log_info("shutting down (signal %d)", sig);
+	notify("STOPPING=1");
 	stop_deadline();
 	schedule_nightly_stop();
 	http_stop();

@@ -1,27 +1,34 @@
 #!/bin/sh
-# Install the Debian packages hersteld needs to build, run and test, when
-# they are missing, and for "check" the browser tests' npm packages
+# Install the Debian packages hersteld needs to build, run, test and
+# package (scripts/deps.sh [check | bench | package]), when they are
+# missing, and for "check" the browser tests' npm packages
 # (tests/package-lock.json) into tests/node_modules.  Idempotent: does
 # nothing when everything is present.
 set -eu
 cd "$(dirname "$0")/.."
 
 build="pkg-config gcc make libical-dev libcurl4-openssl-dev libsqlite3-dev
-libconfig-dev libmicrohttpd-dev libjansson-dev libssl-dev zlib1g-dev"
+libconfig-dev libmicrohttpd-dev libjansson-dev libssl-dev zlib1g-dev
+libsystemd-dev"
 check="libcmocka-dev python3 python3-aiosmtpd python3-icalendar
 python3-recurring-ical-events faketime sqlite3 strace procps clang
-libfuzzer-14-dev chromium"
+libfuzzer-14-dev chromium systemd"
 
 # make bench: wrk, and nginx to serve the same feed as a static file (any
 # Debian flavour of nginx will do; nginx-light when there is none).
 bench="wrk"
 [ -x /usr/sbin/nginx ] || bench="$bench nginx-light"
 
+# make deb and make check-package: debhelper and lintian (dpkg-buildpackage
+# is in dpkg-dev; fakeroot for a build that is not run as root).
+package="dpkg-dev debhelper fakeroot lintian"
+
 case "${1:-}" in
 "")	want="$build" ;;
 check)	want="$build $check" ;;
 bench)	want="$build $check $bench" ;;
-*)	echo "usage: scripts/deps.sh [check | bench]" >&2; exit 2 ;;
+package) want="$build $package" ;;
+*)	echo "usage: scripts/deps.sh [check | bench | package]" >&2; exit 2 ;;
 esac
 
 # The browser tests (tests/browser) drive Debian's chromium with the exact
@@ -66,4 +73,6 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-[ "${1:-}" = "" ] || node_modules
+case "${1:-}" in
+check|bench)	node_modules ;;
+esac
