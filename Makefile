@@ -61,6 +61,7 @@ DOOR_SRCS = \
 	daemon/api_import.c \
 	daemon/api_location.c \
 	daemon/api_outbox.c \
+	daemon/api_backup.c \
 	daemon/api_participant.c \
 	daemon/api_report.c \
 	daemon/api_route.c \
@@ -126,6 +127,7 @@ CLI_SRCS = \
 	cli/cmd_attendance.c \
 	cli/cmd_attendees.c \
 	cli/cmd_audit.c \
+	cli/cmd_backup.c \
 	cli/cmd_booking.c \
 	cli/cmd_closure.c \
 	cli/cmd_cohost.c \

@@ -231,5 +231,6 @@ int	cmd_signal(int argc, char **argv);
 int	cmd_attendance(int argc, char **argv);
 int	cmd_report(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);
+int	cmd_backup(int argc, char **argv);
 
 #endif

@@ -43,6 +43,7 @@ static const struct {
 	{ "attendance",	cmd_attendance,	"how many came to a session" },
 	{ "report",	cmd_report,	"accountability: groups and rooms" },
 	{ "audit",	cmd_audit,	"who changed what, when (admin)" },
+	{ "backup",	cmd_backup,	"a consistent copy of the database (admin)" },
 	{ "token",	cmd_token,	"API tokens for remote use" },
 };
 

@@ -12,6 +12,7 @@
 #include "hersteld/store.h"
 
 const struct api_route *const api_route_tables[] = {
+	api_backup_routes,
 	api_booking_routes,
 	api_cocreate_routes,
 	api_event_routes,

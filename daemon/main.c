@@ -7,6 +7,9 @@
  * ready, reloading and stopping; without $NOTIFY_SOCKET those calls do
  * nothing.
  */
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -80,11 +83,14 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: hersteld [-c FILE] [-d] [-n] [-v]\n"
+	    "       hersteld [-c FILE] --restore BACKUP\n"
 	    "  -c FILE  configuration (default: conf/hersteld.conf)\n"
 	    "  -d       stay in the foreground and log to stderr\n"
 	    "           (otherwise detach and log to syslog)\n"
 	    "  -n       check the configuration and exit\n"
-	    "  -v       more logging (debug)\n");
+	    "  -v       more logging (debug)\n"
+	    "  --restore BACKUP  put a backup (herstelctl backup) back as the\n"
+	    "           database; the daemon must be stopped\n");
 	exit(EX_USAGE);
 }
 
@@ -152,25 +158,70 @@ reload(const char *path, int verbose)
 	notify("READY=1");
 }
 
+/*
+ * hersteld --restore FILE: the backup becomes the database.  Refused
+ * while a daemon answers on the socket (it would keep the old database
+ * open and write to it).
+ */
+static int
+restore(struct conf *c, const char *file)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char err[1024];
+	int fd, version, running = 0;
+
+	if (strlen(c->listen_socket) < sizeof(sa.sun_path) &&
+	    (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+		memcpy(sa.sun_path, c->listen_socket,
+		    strlen(c->listen_socket) + 1);
+		running = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		close(fd);
+	}
+	if (running) {
+		fprintf(stderr, "hersteld: a daemon answers on %s; stop it "
+		    "before restoring\n", c->listen_socket);
+		conf_free(c);
+		when_shutdown();
+		return EX_TEMPFAIL;
+	}
+	if (store_restore(file, c->database, &version, err, sizeof(err))) {
+		fprintf(stderr, "hersteld: %s\n", err);
+		conf_free(c);
+		when_shutdown();
+		return EX_DATAERR;
+	}
+	fprintf(stderr, "hersteld: %s restored into %s (schema version %d%s)\n",
+	    file, c->database, version, version < STORE_VERSION ?
+	    "; it is brought up to date when the daemon starts" : "");
+	conf_free(c);
+	when_shutdown();
+	return EX_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
-	const char *path = "conf/hersteld.conf";
+	static const struct option longopts[] = {
+		{ "restore", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *path = "conf/hersteld.conf", *restore_file = NULL;
 	int foreground = 0, check = 0, verbose = 0, ch, sig;
 	struct conf *c;
 	char err[1024];
 	sigset_t set;
 
-	while ((ch = getopt(argc, argv, "c:dnvh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dnvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;
 		case 'd': foreground = 1; break;
 		case 'n': check = 1; break;
 		case 'v': verbose = 1; break;
+		case 'R': restore_file = optarg; break;
 		default: usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (restore_file && (check || foreground)))
 		usage();
 
 	log_init(1, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
@@ -178,6 +229,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "hersteld: %s\n", err);
 		return EX_CONFIG;
 	}
+	if (restore_file)
+		return restore(c, restore_file);
 	if (check) {
 		/* What start-up would refuse with 69, checked the same way. */
 		if (store_check(c->database, err, sizeof(err)) != 0 ||

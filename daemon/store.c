@@ -4,12 +4,18 @@
  * BEGIN IMMEDIATE transaction, so a check and the write it guards are never
  * separated by another writer.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hersteld/clock.h"
 #include "hersteld/log.h"
@@ -942,4 +948,152 @@ store_fault(struct fault *f, sqlite3 *db)
 	default:
 		return fault_set(f, FAULT_INTERNAL, "database error: %s", msg);
 	}
+}
+
+/* Sync path's data (a file) or its entries (a directory); -1 on error. */
+static int
+sync_path(const char *path, int dir)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) |
+	    O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* The result of PRAGMA integrity_check on db: 1 when "ok". */
+static int
+integrity_ok(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL)
+	    != SQLITE_OK) {
+		snprintf(err, errlen, "integrity check: %s", sqlite3_errmsg(db));
+		return 0;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		ok = strcmp(store_text(st, 0), "ok") == 0;
+		if (!ok)
+			snprintf(err, errlen, "integrity check failed: %.200s",
+			    store_text(st, 0));
+	} else
+		snprintf(err, errlen, "integrity check: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return ok;
+}
+
+int
+store_copy(sqlite3 *src, const char *dest, long long *bytes, char *err,
+    size_t errlen)
+{
+	sqlite3 *out = NULL;
+	sqlite3_backup *b;
+	char tmp[4200], dir[4200];
+	struct stat sb;
+	int rc;
+
+	*bytes = 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", dest, (long)getpid()) >=
+	    (int)sizeof(tmp)) {
+		snprintf(err, errlen, "the backup's path is too long");
+		return -1;
+	}
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", tmp, out ? sqlite3_errmsg(out) :
+		    "cannot create it");
+		goto fail;
+	}
+	if ((b = sqlite3_backup_init(out, "main", src, "main")) == NULL) {
+		snprintf(err, errlen, "%s: %s", tmp, sqlite3_errmsg(out));
+		goto fail;
+	}
+	/* All pages in one step: one read snapshot of the source. */
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "%s: %s", tmp, sqlite3_errstr(rc));
+		goto fail;
+	}
+	/* One file on its own: no -wal beside it when it is moved. */
+	if (sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL)
+	    != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", tmp, sqlite3_errmsg(out));
+		goto fail;
+	}
+	if (!integrity_ok(out, err, errlen))
+		goto fail;
+	sqlite3_close_v2(out);
+	out = NULL;
+	snprintf(dir, sizeof(dir), "%s", dest);
+	if (sync_path(tmp, 0) || rename(tmp, dest) != 0 ||
+	    sync_path(dirname(dir), 1)) {
+		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+		goto fail;
+	}
+	if (stat(dest, &sb) == 0)
+		*bytes = (long long)sb.st_size;
+	return 0;
+fail:
+	sqlite3_close_v2(out);
+	unlink(tmp);
+	return -1;
+}
+
+int
+store_restore(const char *file, const char *dbfile, int *version,
+    char *err, size_t errlen)
+{
+	sqlite3 *in = NULL;
+	sqlite3_stmt *st;
+	char side[4200];
+	long long bytes;
+	int rc = -1;
+
+	*version = 0;
+	if (sqlite3_open_v2(file, &in, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", file, in ? sqlite3_errmsg(in) :
+		    "cannot open it");
+		goto done;
+	}
+	if (sqlite3_prepare_v2(in, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: not a hersteld database (%s)", file,
+		    sqlite3_errmsg(in));
+		goto done;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (*version < 1 || *version > STORE_VERSION) {
+		snprintf(err, errlen, "%s: not a hersteld database this version "
+		    "can use (schema version %d; this build knows 1 to %d)",
+		    file, *version, STORE_VERSION);
+		goto done;
+	}
+	if (!integrity_ok(in, err, errlen))
+		goto done;
+	/* The database's own log would be applied to the restored file. */
+	snprintf(side, sizeof(side), "%s-wal", dbfile);
+	if (unlink(side) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", side, strerror(errno));
+		goto done;
+	}
+	snprintf(side, sizeof(side), "%s-shm", dbfile);
+	if (unlink(side) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", side, strerror(errno));
+		goto done;
+	}
+	rc = store_copy(in, dbfile, &bytes, err, errlen);
+done:
+	sqlite3_close_v2(in);
+	return rc;
 }

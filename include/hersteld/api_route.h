@@ -55,6 +55,7 @@ struct api_route {
 };
 
 /* The tables, one per api_* file (each may serve several nouns). */
+extern const struct api_route api_backup_routes[];
 extern const struct api_route api_booking_routes[];
 extern const struct api_route api_cocreate_routes[];
 extern const struct api_route api_event_routes[];

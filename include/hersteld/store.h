@@ -136,4 +136,21 @@ int	 store_finish(sqlite3 *, const char *actor, const char *action,
  */
 int	 store_checkpoint(sqlite3 *);
 
+/*
+ * A consistent copy of src's main database in dest, through SQLite's
+ * backup API (writers go on meanwhile: the copy is one snapshot),
+ * checked with integrity_check, written to a temporary file beside dest,
+ * synced, then renamed over dest.  *bytes: its size.  0, or -1 with err.
+ */
+int	store_copy(sqlite3 *src, const char *dest, long long *bytes,
+	    char *err, size_t errlen);
+/*
+ * Put the backup file back as the database at dbfile (the daemon must
+ * not run): its schema must be one this build knows and it must pass
+ * integrity_check; the database's -wal and -shm files go.  *version:
+ * the backup's schema version.  0, or -1 with err.
+ */
+int	store_restore(const char *file, const char *dbfile, int *version,
+	    char *err, size_t errlen);
+
 #endif
