@@ -69,7 +69,7 @@ conf_free(struct conf *c)
 	free(c->public_url); free(c->uid_host); free(c->listen_socket);
 	free(c->listen_http); free(c->http_host); free(c->smtp_url);
 	free(c->smtp_from); free(c->smtp_username);
-	free(c->smtp_password_file); free(c->maildir);
+	free(c->smtp_password_file); free(c->maildir); free(c->backup_dir);
 	for (int i = 0; i < c->web_nproxies; i++)
 		free(c->web_proxies[i]);
 	free(c);
@@ -141,6 +141,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	c->smtp_username = dup_setting(&cfg, "smtp.username", "", &bad, &badkey);
 	c->smtp_password_file = dup_setting(&cfg, "smtp.password_file", "", &bad, &badkey);
 	c->maildir = dup_setting(&cfg, "maildir", "var/mail", &bad, &badkey);
+	c->backup_dir = dup_setting(&cfg, "backup.dir", "", &bad, &badkey);
 	if (bad)
 		BAD(bad, "%s must be a string", badkey);
 	if (c->database[0] == '\0')
@@ -350,6 +351,14 @@ conf_load(const char *path, char *err, size_t errlen)
 	    c->web_mails_per_day > 100)
 		BAD(line ? line : line_of(&cfg, "web.mails_per_day"),
 		    "web.mails_per_day must be a number from 1 to 100");
+	if ((line = int_setting(&cfg, "backup.keep", 14, &c->backup_keep)) ||
+	    c->backup_keep < 1 || c->backup_keep > 1000)
+		BAD(line ? line : line_of(&cfg, "backup.keep"),
+		    "backup.keep must be a number of copies from 1 to 1000");
+	if (c->backup_dir[0] != '\0' && (c->backup_dir[0] != '/' ||
+	    strlen(c->backup_dir) > 3900))
+		BAD(line_of(&cfg, "backup.dir"), "backup.dir must be an absolute "
+		    "directory (at most 3900 bytes)");
 	c->log_level = LOG_LVL_INFO;
 	if ((s = config_lookup(&cfg, "log_level")) != NULL) {
 		v = config_setting_get_string(s);

@@ -58,12 +58,16 @@
  *                   the log is checkpointed (again, should a reader have
  *                   kept it busy after an erasure)
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
@@ -744,6 +748,67 @@ purge_web_requests(sqlite3 *db)
 
 #define WAITING_AGAIN	(3 * 86400L)	/* a request's reminder: days before */
 
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * backup.dir: tonight's copy of the database, hersteld-YYYY-MM-DD.db
+ * (the configured zone's date; the same night twice replaces it), and
+ * only the newest backup.keep copies of that name are kept.
+ */
+static void
+nightly_backup(sqlite3 *db)
+{
+	const struct conf *c = conf_current();
+	char path[4200], err[512], day[16], *names[1024];
+	struct dirent *de;
+	long long bytes;
+	DIR *dir;
+	int n = 0;
+
+	if (c->backup_dir[0] == '\0')
+		return;
+	/* Made when missing, for the daemon's user alone. */
+	if (mkdir(c->backup_dir, 0700) != 0 && errno != EEXIST) {
+		log_warnx("backup: none made: %s: %s", c->backup_dir,
+		    strerror(errno));
+		return;
+	}
+	when_format_date(clock_now(), when_zone(c->timezone), day);
+	snprintf(path, sizeof(path), "%s/hersteld-%s.db", c->backup_dir, day);
+	if (store_copy(db, path, &bytes, err, sizeof(err))) {
+		log_warnx("backup: none made: %s", err);
+		return;
+	}
+	log_info("backup: %s (%lld bytes)", path, bytes);
+	if ((dir = opendir(c->backup_dir)) == NULL)
+		return;
+	while ((de = readdir(dir)) != NULL && n < 1024) {
+		size_t len = strlen(de->d_name);
+
+		/* Only the daemon's own copies: hersteld-YYYY-MM-DD.db */
+		if (len == 22 && strncmp(de->d_name, "hersteld-", 9) == 0 &&
+		    strcmp(de->d_name + 19, ".db") == 0 &&
+		    (names[n] = strdup(de->d_name)) != NULL)
+			n++;
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(names[0]), by_name);
+	for (int i = 0; i < n; i++) {
+		if (i < n - c->backup_keep) {
+			snprintf(path, sizeof(path), "%s/%s", c->backup_dir,
+			    names[i]);
+			if (unlink(path) != 0)
+				log_warnx("backup: cannot remove %s: %s", path,
+				    strerror(errno));
+		}
+		free(names[i]);
+	}
+}
+
 /*
  * Booking requests still waiting when their first coming date is near:
  * their location is mailed once more (notice_booking_waiting, again).
@@ -799,6 +864,9 @@ nightly_main(void *arg)
 		/* Reminders of what the planning window newly reaches. */
 		if (db != NULL)
 			reg_plan_all(db);
+		/* The night's copy of the database, when configured. */
+		if (db != NULL)
+			nightly_backup(db);
 		/* Requests whose date nears while they still wait. */
 		if (db != NULL)
 			remind_waiting_bookings(db);

@@ -45,6 +45,9 @@ struct conf {
 	int		 web_confirm_hours;	/* a confirmation link's life */
 	int		 web_post_per_minute;	/* per client address */
 	int		 web_mails_per_day;	/* confirmation mails per address */
+	/* backup: a nightly copy of the database ("" dir: none) */
+	char		*backup_dir;
+	int		 backup_keep;		/* copies kept */
 };
 
 /*

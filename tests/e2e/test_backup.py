@@ -102,3 +102,50 @@ def test_backup_and_restore_refuse_bad_input_and_change_nothing(d):
         assert r.rc == 65 and "schema version 0" in r.err, r
         assert open(d.db, "rb").read() == before
         d.start()
+
+
+def test_nightly_backup_keeps_the_newest_copies():
+    """backup.dir: the night's round (which also runs at start) writes
+    hersteld-YYYY-MM-DD.db, and only backup.keep copies stay."""
+    import datetime
+    import zoneinfo
+    ams = zoneinfo.ZoneInfo("Europe/Amsterdam")
+    with tempfile.TemporaryDirectory() as tmp:
+        stamp = os.path.join(tmp, "faketime")
+        backups = os.path.join(tmp, "kopieen")
+        os.mkdir(backups)
+        # Someone else's file in the directory stays untouched.
+        with open(os.path.join(backups, "notities.txt"), "w") as fp:
+            fp.write("niet van hersteld\n")
+        now = harness.now(ams).replace(hour=12, minute=0, second=0,
+                                       microsecond=0)
+        harness.set_faketime(stamp, now)
+        with harness.Daemon(autostart=False,
+                            env=harness.faketime_env(stamp)) as d:
+            d.rewrite_config(d.config_text() +
+                             '\nbackup = { dir = "%s"; keep = 2; };\n' %
+                             backups)
+            days = []
+            for i in range(3):
+                day = now + datetime.timedelta(days=i)
+                harness.set_faketime(stamp, day)
+                d.start()
+                add_location(d, i)
+                name = "hersteld-%s.db" % day.date().isoformat()
+                days.append(name)
+                d.wait_log("backup: %s" % os.path.join(backups, name))
+                d.stop()
+            assert sorted(os.listdir(backups)) == sorted(
+                days[1:] + ["notities.txt"]), os.listdir(backups)
+            con = sqlite3.connect("file:%s?mode=ro" % os.path.join(
+                backups, days[-1]), uri=True)
+            try:
+                assert con.execute("PRAGMA integrity_check").fetchone() == \
+                    ("ok",)
+            finally:
+                con.close()
+            # A bad setting: the daemon refuses to start, naming it.
+            d.rewrite_config(d.config_text() +
+                             '\nbackup = { dir = "relatief"; };\n')
+            r = d.hersteld_cmd("-n", "-c", d.conf)
+            assert r.rc == 78 and "backup.dir" in r.err, r
