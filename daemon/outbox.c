@@ -628,6 +628,8 @@ int
 outbox_start(void)
 {
 	stopping = 0;
+	/* Alive from its start: /healthz need not wait for its first round. */
+	metrics_heartbeat();
 	if (pthread_create(&thread, NULL, deliver_main, NULL) != 0)
 		return -1;
 	running = 1;
