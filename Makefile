@@ -114,6 +114,7 @@ UTIL_SRCS = \
 	daemon/log.c \
 	daemon/mail.c \
 	daemon/mail_text.c \
+	daemon/metrics.c \
 	daemon/rfc5322.c \
 	daemon/smtp.c \
 	daemon/util.c \
@@ -159,6 +160,7 @@ UNIT_TESTS = \
 	html \
 	location \
 	mail \
+	metrics \
 	outbox \
 	recur \
 	registration \

@@ -17,6 +17,7 @@
 #include "hersteld/group.h"
 #include "hersteld/location.h"
 #include "hersteld/log.h"
+#include "hersteld/metrics.h"
 #include "hersteld/recur.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
@@ -453,6 +454,7 @@ booking_insert(sqlite3 *db, const struct booking_in *in,
 			    "of %d occurrence(s); nothing was booked (use "
 			    "--skip-conflicts to book the others)", in->room,
 			    found.n, s.n);
+		metrics_count_refusal();
 		*refused = found;
 		memset(&found, 0, sizeof(found));
 		goto fail;
@@ -1185,6 +1187,7 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
 				    "for %d occurrence(s) of this event; nothing "
 				    "was changed", blocking);
 			found.n = blocking;
+			metrics_count_refusal();
 			*refused = found;
 			memset(&found, 0, sizeof(found));
 			goto fail;

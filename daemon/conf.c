@@ -68,6 +68,7 @@ conf_free(struct conf *c)
 	free(c->path); free(c->database); free(c->timezone);
 	free(c->public_url); free(c->uid_host); free(c->listen_socket);
 	free(c->listen_http); free(c->http_host); free(c->smtp_url);
+	free(c->metrics_listen); free(c->metrics_host);
 	free(c->smtp_from); free(c->smtp_username);
 	free(c->smtp_password_file); free(c->maildir); free(c->backup_dir);
 	for (int i = 0; i < c->web_nproxies; i++)
@@ -90,6 +91,45 @@ parse_hhmm(const char *s, int *out)
 	if (h > 23 || m > 59)
 		return -1;
 	*out = h * 60 + m;
+	return 0;
+}
+
+/*
+ * HOST:PORT of the setting what (e.g. listen.http) into a new *host (an
+ * IPv6 address loses its brackets) and *port; 0, or -1 with msg.
+ */
+static int
+host_port(const char *text, char **host, unsigned short *port,
+    const char *what, const char *example, char *msg, size_t len)
+{
+	const char *colon = strrchr(text, ':');
+	long p;
+	char *end;
+
+	if (colon == NULL || colon == text) {
+		snprintf(msg, len, "%s must be HOST:PORT, e.g. 127.0.0.1:%s",
+		    what, example);
+		return -1;
+	}
+	p = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || p < 1 || p > 65535) {
+		snprintf(msg, len, "%s: bad port \"%s\"", what, colon + 1);
+		return -1;
+	}
+	*port = (unsigned short)p;
+	if ((*host = strndup(text, colon - text)) == NULL) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	if ((*host)[0] == '[') {	/* [::1]:8080 */
+		size_t n = strlen(*host);
+		if ((*host)[n - 1] != ']') {
+			snprintf(msg, len, "%s: bad IPv6 address", what);
+			return -1;
+		}
+		memmove(*host, *host + 1, n - 2);
+		(*host)[n - 2] = '\0';
+	}
 	return 0;
 }
 
@@ -119,6 +159,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	const char *badkey = NULL, *v;
 	int bad = 0, line;
 	struct fault f = { 0 };
+	char msg[256];
 
 	config_init(&cfg);
 	if (!config_read_file(&cfg, path)) {
@@ -136,6 +177,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	c->public_url = dup_setting(&cfg, "public_url", "http://localhost:8080", &bad, &badkey);
 	c->listen_socket = dup_setting(&cfg, "listen.socket", "var/hersteld.sock", &bad, &badkey);
 	c->listen_http = dup_setting(&cfg, "listen.http", "", &bad, &badkey);
+	c->metrics_listen = dup_setting(&cfg, "metrics.listen", "", &bad, &badkey);
 	c->smtp_url = dup_setting(&cfg, "smtp.url", "", &bad, &badkey);
 	c->smtp_from = dup_setting(&cfg, "smtp.from", "hersteld <noreply@localhost>", &bad, &badkey);
 	c->smtp_username = dup_setting(&cfg, "smtp.username", "", &bad, &badkey);
@@ -178,28 +220,20 @@ conf_load(const char *path, char *err, size_t errlen)
 			c->public_url[strlen(c->public_url) - 1] = '\0';
 	}
 
-	if (c->listen_http[0] != '\0') {
-		char *colon = strrchr(c->listen_http, ':');
-		long port;
-		char *end;
-
-		s = config_lookup(&cfg, "listen.http");
-		line = s ? config_setting_source_line(s) : 0;
-		if (colon == NULL || colon == c->listen_http)
-			BAD(line, "listen.http must be HOST:PORT, e.g. 127.0.0.1:8080");
-		port = strtol(colon + 1, &end, 10);
-		if (colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535)
-			BAD(line, "listen.http: bad port \"%s\"", colon + 1);
-		c->http_port = (unsigned short)port;
-		c->http_host = strndup(c->listen_http, colon - c->listen_http);
-		if (c->http_host[0] == '[') {	/* [::1]:8080 */
-			size_t n = strlen(c->http_host);
-			if (c->http_host[n - 1] != ']')
-				BAD(line, "listen.http: bad IPv6 address");
-			memmove(c->http_host, c->http_host + 1, n - 2);
-			c->http_host[n - 2] = '\0';
-		}
-	}
+	if (c->listen_http[0] != '\0' && host_port(c->listen_http,
+	    &c->http_host, &c->http_port, "listen.http", "8080", msg,
+	    sizeof(msg)) != 0)
+		BAD(line_of(&cfg, "listen.http"), "%s", msg);
+	/* Prometheus figures and the health check on their own address. */
+	if (c->metrics_listen[0] != '\0' && host_port(c->metrics_listen,
+	    &c->metrics_host, &c->metrics_port, "metrics.listen", "9187", msg,
+	    sizeof(msg)) != 0)
+		BAD(line_of(&cfg, "metrics.listen"), "%s", msg);
+	if (c->metrics_listen[0] != '\0' && c->listen_http[0] != '\0' &&
+	    strcmp(c->metrics_host, c->http_host) == 0 &&
+	    c->metrics_port == c->http_port)
+		BAD(line_of(&cfg, "metrics.listen"), "metrics.listen must not be "
+		    "the address of listen.http (%s)", c->listen_http);
 
 	/*
 	 * Limits of listen.http: a client address may hold this many

@@ -25,6 +25,7 @@
 #include "hersteld/event.h"
 #include "hersteld/feed.h"
 #include "hersteld/log.h"
+#include "hersteld/metrics.h"
 #include "hersteld/participant.h"
 #include "hersteld/proto.h"
 #include "hersteld/rfc5322.h"
@@ -1386,6 +1387,7 @@ feed_get(const char *path, struct fault *f)
 		e->doc->refs++;
 		d = e->doc;
 		pthread_mutex_unlock(&cache_lock);
+		metrics_count_feed(1);
 		return &d->pub;
 	}
 	pthread_mutex_unlock(&cache_lock);
@@ -1396,6 +1398,7 @@ feed_get(const char *path, struct fault *f)
 	}
 	if ((fresh = feed_render_path(db, path, now, f)) == NULL)
 		return NULL;
+	metrics_count_feed(0);
 	d = (struct doc *)fresh;
 
 	pthread_mutex_lock(&cache_lock);

@@ -32,6 +32,7 @@
 #include "hersteld/feed.h"
 #include "hersteld/http.h"
 #include "hersteld/log.h"
+#include "hersteld/metrics.h"
 #include "hersteld/participant.h"
 #include "hersteld/proto.h"
 #include "hersteld/store.h"
@@ -41,6 +42,8 @@
 struct listener {
 	struct MHD_Daemon	*mhd;
 	int			 is_socket;	/* the admin's door */
+	int			 is_metrics;	/* metrics.listen: /metrics, /healthz */
+	const char		*what;		/* its setting, for messages */
 	char			*path;		/* socket path to unlink */
 	MHD_socket		 pending_close;	/* listen fd after quiesce */
 	int			 fd;		/* listening socket, or -1 */
@@ -56,6 +59,7 @@ struct request {
 	int			 seen;	/* the access handler has had it */
 	int			 nul;	/* the raw URI encodes a NUL byte */
 	int			 web;	/* a web page (web.h) on listen.http */
+	enum metrics_class	 cls;	/* for hersteld_http_requests_total */
 	struct principal	 who;
 };
 
@@ -83,8 +87,13 @@ static struct {
 static unsigned int	 per_client = 32;
 
 static struct listener	 unix_l = { .is_socket = 1, .fd = -1,
+			    .what = "listen.socket",
 			    .pending_close = MHD_INVALID_SOCKET },
-			 tcp_l = { .fd = -1, .pending_close = MHD_INVALID_SOCKET };
+			 tcp_l = { .fd = -1, .what = "listen.http",
+			    .pending_close = MHD_INVALID_SOCKET },
+			 metrics_l = { .is_metrics = 1, .fd = -1,
+			    .what = "metrics.listen",
+			    .pending_close = MHD_INVALID_SOCKET };
 static pthread_mutex_t	 active_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 active_cond = PTHREAD_COND_INITIALIZER;
 static int		 active;
@@ -379,6 +388,70 @@ http_feed_path(const char *url)
 	    strncmp(url, "/freebusy/", 10) == 0;
 }
 
+/* ---- monitoring ---- */
+
+/* Whether url is answered by serve_monitoring. */
+static int
+monitoring_path(const char *url)
+{
+	return strcmp(url, "/metrics") == 0 || strcmp(url, "/healthz") == 0;
+}
+
+/* GET /metrics (Prometheus text) or /healthz ("ok", or 503 and why). */
+static enum MHD_Result
+serve_monitoring(struct MHD_Connection *c, const char *method,
+    const char *url)
+{
+	struct MHD_Response *rs;
+	struct dynbuf b = { .max = 1024 * 1024 };
+	enum MHD_Result ret;
+	char why[300];
+
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return send_text(c, 405, "use GET\n");
+	if (strcmp(url, "/healthz") == 0) {
+		if (metrics_health(store_db(), why, sizeof(why)) == 0)
+			return send_text(c, 200, "ok\n");
+		log_warnx("healthz: %s", why);
+		dynbuf_printf(&b, "%s\n", why);
+		if (b.err != DYNBUF_OK) {
+			free(b.p);
+			return send_text(c, 503, "unhealthy\n");
+		}
+		rs = MHD_create_response_from_buffer(b.len, b.p,
+		    MHD_RESPMEM_MUST_FREE);
+		if (rs == NULL) {
+			free(b.p);
+			return MHD_NO;
+		}
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    "text/plain; charset=utf-8");
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-store");
+		ret = MHD_queue_response(c, 503, rs);
+		MHD_destroy_response(rs);
+		return ret;
+	}
+	if (store_db() == NULL || metrics_render(store_db(), &b) != 0) {
+		log_warnx("metrics: cannot read the figures%s%s",
+		    store_db() ? ": " : "",
+		    store_db() ? sqlite3_errmsg(store_db()) : "");
+		free(b.p);
+		return send_text(c, 500, "cannot read the figures\n");
+	}
+	rs = MHD_create_response_from_buffer(b.len, b.p, MHD_RESPMEM_MUST_FREE);
+	if (rs == NULL) {
+		free(b.p);
+		return MHD_NO;
+	}
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    METRICS_CONTENT_TYPE);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, rs);
+	MHD_destroy_response(rs);
+	return ret;
+}
+
 /* ---- the request deadline of listen.http ---- */
 
 static void
@@ -624,7 +697,9 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	struct api_resp resp = { 0 };
 	enum MHD_Result ret;
 	char logged[512];
-	int api = strncmp(url, API_PREFIX, strlen(API_PREFIX)) == 0 &&
+	/* metrics.listen answers two paths and nothing else. */
+	int api = !l->is_metrics &&
+	    strncmp(url, API_PREFIX, strlen(API_PREFIX)) == 0 &&
 	    (url[strlen(API_PREFIX)] == '/' || url[strlen(API_PREFIX)] == '\0');
 
 	if (r == NULL) {
@@ -635,6 +710,10 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (!r->seen) {
 		r->seen = 1;
+		r->web = !api && l == &tcp_l && web_path(url);
+		r->cls = api ? METRICS_API : r->web ? METRICS_WEB :
+		    l != &metrics_l && http_feed_path(url) ? METRICS_FEED :
+		    METRICS_OTHER;
 		pthread_mutex_lock(&active_lock);
 		active++;
 		pthread_mutex_unlock(&active_lock);
@@ -663,7 +742,6 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 		 * Check the token on the headers, so that nobody without one
 		 * makes the daemon read (and hold) a request body.
 		 */
-		r->web = !api && !l->is_socket && web_path(url);
 		if (r->web && announced_too_big(c, WEB_MAX_BODY)) {
 			watch_disarm(conn_of(c));
 			r->too_big = 1;
@@ -716,6 +794,12 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	watch_disarm(conn_of(c));
 	if (r->web)
 		return web_answer(c, method, url, r->body, r->len, r->too_big);
+	/* Monitoring: the admin's socket and metrics.listen, not listen.http. */
+	if (l != &tcp_l && monitoring_path(url))
+		return serve_monitoring(c, method, url);
+	if (l->is_metrics)
+		return send_text(c, 404, "not found (this address answers "
+		    "/metrics and /healthz)\n");
 	if (!api) {
 		if (strncmp(url, "/unsubscribe/", 13) == 0)
 			return serve_unsubscribe(c, method, url + 13);
@@ -747,10 +831,15 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct request *r = *con_cls;
+	const union MHD_ConnectionInfo *ci;
 	struct conn *k;
 	int seen;
 
 	(void)cls; (void)toe;
+	/* Counted here, one place for every answer that went out. */
+	if (r != NULL && r->seen && (ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_HTTP_STATUS)) != NULL)
+		metrics_count_http(r->cls, ci->http_status);
 	/* A kept-alive connection now owes its next request in time. */
 	if ((k = conn_of(c)) != NULL)
 		watch_arm(k);
@@ -789,9 +878,29 @@ check_socket_path(const char *path, char *err, size_t errlen)
 	return path_dir_check("listen.socket", path, err, errlen);
 }
 
-/* listen.http's address; *ai is new, free with freeaddrinfo(). */
+/* A TCP address: the setting what, its text, and what conf made of it. */
+struct tcp_addr {
+	const char	*what, *text, *host;
+	unsigned short	 port;
+};
+
+static struct tcp_addr
+http_addr(const struct conf *c)
+{
+	return (struct tcp_addr){ "listen.http", c->listen_http, c->http_host,
+	    c->http_port };
+}
+
+static struct tcp_addr
+metrics_addr(const struct conf *c)
+{
+	return (struct tcp_addr){ "metrics.listen", c->metrics_listen,
+	    c->metrics_host, c->metrics_port };
+}
+
+/* a's address; *ai is new, free with freeaddrinfo(). */
 static int
-resolve_http(const struct conf *c, struct addrinfo **ai, char *err,
+resolve_tcp(struct tcp_addr a, struct addrinfo **ai, char *err,
     size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
@@ -799,9 +908,9 @@ resolve_http(const struct conf *c, struct addrinfo **ai, char *err,
 	char port[8];
 	int rc;
 
-	snprintf(port, sizeof(port), "%u", c->http_port);
-	if ((rc = getaddrinfo(c->http_host, port, &hints, ai)) != 0) {
-		snprintf(err, errlen, "listen.http %s: %s", c->listen_http,
+	snprintf(port, sizeof(port), "%u", a.port);
+	if ((rc = getaddrinfo(a.host, port, &hints, ai)) != 0) {
+		snprintf(err, errlen, "%s %s: %s", a.what, a.text,
 		    gai_strerror(rc));
 		*ai = NULL;
 		return -1;
@@ -818,7 +927,12 @@ http_check(const struct conf *c, char *err, size_t errlen)
 	    check_socket_path(c->listen_socket, err, errlen) != 0)
 		return -1;
 	if (c->listen_http[0] != '\0') {
-		if (resolve_http(c, &ai, err, errlen) != 0)
+		if (resolve_tcp(http_addr(c), &ai, err, errlen) != 0)
+			return -1;
+		freeaddrinfo(ai);
+	}
+	if (c->metrics_listen[0] != '\0') {
+		if (resolve_tcp(metrics_addr(c), &ai, err, errlen) != 0)
 			return -1;
 		freeaddrinfo(ai);
 	}
@@ -856,18 +970,18 @@ fail:
 }
 
 static int
-open_tcp(const struct conf *c, int *family, char *err, size_t errlen)
+open_tcp(struct tcp_addr a, int *family, char *err, size_t errlen)
 {
 	struct addrinfo *ai = NULL;
 	int fd = -1, one = 1;
 
-	if (resolve_http(c, &ai, err, errlen) != 0)
+	if (resolve_tcp(a, &ai, err, errlen) != 0)
 		return -1;
 	*family = ai->ai_family;
 	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
 	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
-		snprintf(err, errlen, "listen.http %s: %s", c->listen_http,
+		snprintf(err, errlen, "%s %s: %s", a.what, a.text,
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -888,7 +1002,14 @@ http_listen(const struct conf *c, char *err, size_t errlen)
 		unix_l.path = strdup(c->listen_socket);
 	}
 	if (c->listen_http[0] != '\0' &&
-	    (tcp_l.fd = open_tcp(c, &tcp_l.family, err, errlen)) < 0) {
+	    (tcp_l.fd = open_tcp(http_addr(c), &tcp_l.family, err,
+	    errlen)) < 0) {
+		http_stop();
+		return -1;
+	}
+	if (c->metrics_listen[0] != '\0' &&
+	    (metrics_l.fd = open_tcp(metrics_addr(c), &metrics_l.family, err,
+	    errlen)) < 0) {
 		http_stop();
 		return -1;
 	}
@@ -909,6 +1030,8 @@ start_one(struct listener *l, unsigned int pool, char *err, size_t errlen)
 	 * The API answers quickly; a small pool covers SQLite busy waits.
 	 * The admin's socket is not an IP door: no per-client limit and no
 	 * request deadline there (MHD lets non-IP addresses through anyway).
+	 * metrics.listen has the per-client limit but no deadline: it is
+	 * meant for a scraper on a private address.
 	 */
 	l->mhd = MHD_start_daemon(flags, 0, NULL, NULL, answer, l,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)l->fd,
@@ -921,11 +1044,13 @@ start_one(struct listener *l, unsigned int pool, char *err, size_t errlen)
 	    /* For the socket the list ends here. */
 	    l->is_socket ? MHD_OPTION_END : MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    per_client,
-	    MHD_OPTION_NOTIFY_CONNECTION, notify_conn, NULL,
+	    /* For metrics.listen it ends here. */
+	    l->is_metrics ? MHD_OPTION_END : MHD_OPTION_NOTIFY_CONNECTION,
+	    notify_conn, NULL,
 	    MHD_OPTION_END);
 	if (l->mhd == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server on %s",
-		    l->is_socket ? "listen.socket" : "listen.http");
+		    l->what);
 		return -1;
 	}
 	return 0;
@@ -941,7 +1066,8 @@ http_start(char *err, size_t errlen)
 		return -1;
 	}
 	if (start_one(&unix_l, 2, err, errlen) ||
-	    start_one(&tcp_l, 4, err, errlen)) {
+	    start_one(&tcp_l, 4, err, errlen) ||
+	    start_one(&metrics_l, 1, err, errlen)) {
 		http_stop();
 		return -1;
 	}
@@ -973,6 +1099,7 @@ http_stop(void)
 
 	stop_one(&unix_l);
 	stop_one(&tcp_l);
+	stop_one(&metrics_l);
 	/* Requests in flight finish; wait at most ten seconds for them. */
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 10;
@@ -990,9 +1117,15 @@ http_stop(void)
 		MHD_stop_daemon(tcp_l.mhd);
 		tcp_l.mhd = NULL;
 	}
+	if (metrics_l.mhd) {
+		MHD_stop_daemon(metrics_l.mhd);
+		metrics_l.mhd = NULL;
+	}
 	watch_stop();
 	if (unix_l.pending_close != MHD_INVALID_SOCKET)
 		close(unix_l.pending_close);
 	if (tcp_l.pending_close != MHD_INVALID_SOCKET)
 		close(tcp_l.pending_close);
+	if (metrics_l.pending_close != MHD_INVALID_SOCKET)
+		close(metrics_l.pending_close);
 }

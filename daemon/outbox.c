@@ -18,6 +18,7 @@
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
 #include "hersteld/log.h"
+#include "hersteld/metrics.h"
 #include "hersteld/outbox.h"
 #include "hersteld/rfc5322.h"
 #include "hersteld/smtp.h"
@@ -266,6 +267,7 @@ fail:
 
 struct claimed {
 	int64_t		 id;
+	char		 kind[16];
 	char		*recipient;
 	char		*message;
 	int		 quiet;		/* packed, see outbox_queue */
@@ -310,7 +312,8 @@ claim(sqlite3 *db, time_t now, struct claimed *v)
 	sqlite3_finalize(st);
 	st = NULL;
 	if ((st = store_prepare(db, "SELECT id, recipient, message, quiet, "
-	    "coalesce(first_attempt, ?1), attempts, first_attempt IS NULL "
+	    "coalesce(first_attempt, ?1), attempts, first_attempt IS NULL, "
+	    "kind "
 	    "FROM outbox "
 	    "WHERE status = 'pending' AND next_attempt <= ?1 "
 	    "ORDER BY next_attempt, id LIMIT ?2")) == NULL ||
@@ -331,6 +334,7 @@ claim(sqlite3 *db, time_t now, struct claimed *v)
 		c->first = sqlite3_column_int64(st, 4);
 		c->attempts = sqlite3_column_int(st, 5) + 1;
 		c->first_now = sqlite3_column_int(st, 6);
+		snprintf(c->kind, sizeof(c->kind), "%s", store_text(st, 7));
 		n++;
 		if (c->recipient == NULL || c->message == NULL)
 			goto fail;
@@ -432,7 +436,16 @@ record(sqlite3 *db, struct claimed *v, int n, time_t now)
 	sqlite3_finalize(failed);
 	sqlite3_finalize(again);
 	sqlite3_finalize(untried);
-	return store_commit(db);
+	if (store_commit(db))
+		return -1;
+	/* Counted once recorded: what the outbox says is what is counted. */
+	for (int i = 0; i < n; i++)
+		if (v[i].done && v[i].outcome == SMTP_SENT)
+			metrics_count_mail(v[i].kind, 1);
+		else if (v[i].done && (v[i].outcome == SMTP_PERMANENT ||
+		    now - v[i].first >= OUTBOX_GIVE_UP))
+			metrics_count_mail(v[i].kind, 0);
+	return 0;
 fail:
 	log_warnx("outbox: cannot record outcomes: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(sent);
@@ -488,6 +501,8 @@ outbox_deliver(sqlite3 *db)
 			    v[i].message, strlen(v[i].message), clock_now(),
 			    v[i].err, sizeof(v[i].err));
 			v[i].done = 1;
+			/* A slow server is not a dead thread. */
+			metrics_heartbeat();
 			if (v[i].outcome == SMTP_PERMANENT)
 				log_warnx("outbox: message %lld refused: %s",
 				    (long long)v[i].id, v[i].err);
@@ -579,22 +594,29 @@ deliver_main(void *arg)
 	recover(db);
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
-		time_t next;
+		time_t next, now;
 
 		kicked = 0;
 		pthread_mutex_unlock(&lock);
+		metrics_heartbeat();
 		next = outbox_deliver(db);
 		pthread_mutex_lock(&lock);
-		if (stopping || kicked)
-			continue;
-		if (next == 0)
-			pthread_cond_wait(&cond, &lock);
-		else if (next > clock_now()) {
-			struct timespec until = { .tv_sec = next };
+		/*
+		 * Sleep until the next message is due or something is
+		 * queued; wake at least every METRICS_HEARTBEAT_EVERY seconds
+		 * only to show the thread is alive (/healthz).
+		 */
+		for (;;) {
+			struct timespec until = { 0 };
 
-			while (!stopping && !kicked && pthread_cond_timedwait(
-			    &cond, &lock, &until) != ETIMEDOUT)
-				;
+			metrics_heartbeat();
+			now = clock_now();
+			if (stopping || kicked || (next != 0 && next <= now))
+				break;
+			until.tv_sec = now + METRICS_HEARTBEAT_EVERY;
+			if (next != 0 && next < until.tv_sec)
+				until.tv_sec = next;
+			pthread_cond_timedwait(&cond, &lock, &until);
 		}
 	}
 	pthread_mutex_unlock(&lock);
@@ -606,6 +628,8 @@ int
 outbox_start(void)
 {
 	stopping = 0;
+	/* Alive from its start: /healthz need not wait for its first round. */
+	metrics_heartbeat();
 	if (pthread_create(&thread, NULL, deliver_main, NULL) != 0)
 		return -1;
 	running = 1;

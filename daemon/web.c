@@ -17,6 +17,7 @@
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/log.h"
+#include "hersteld/metrics.h"
 #include "hersteld/store.h"
 #include "hersteld/web.h"
 
@@ -243,8 +244,10 @@ cached(struct web_req *r, render_fn render, const char *arg)
 		return web_message(r, 404, T_NOT_FOUND, T_NOT_FOUND_TEXT);
 	switch (cache_get(key, gen, now, inm, &b, etag)) {
 	case 2:
+		metrics_count_page(1);
 		return not_modified(r->c, etag);
 	case 1:
+		metrics_count_page(1);
 		return web_send_kept(r->c, 200, b->data, b->len, etag,
 		    body_release, b);
 	}
@@ -258,6 +261,7 @@ cached(struct web_req *r, render_fn render, const char *arg)
 	}
 	if (html_finish(&h, &text, &len) != HTML_OK)
 		return web_message(r, 500, T_ERROR, T_ERROR_TEXT);
+	metrics_count_page(0);
 	/* The generation and the moment name this rendering. */
 	snprintf(etag, sizeof(etag), "\"w%llx-%llx-%s\"",
 	    (unsigned long long)gen, (unsigned long long)now,

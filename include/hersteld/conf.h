@@ -23,6 +23,9 @@ struct conf {
 	unsigned short	 http_port;
 	int		 http_per_client;	/* connections per client address */
 	int		 http_request_timeout;	/* seconds to receive a request */
+	char		*metrics_listen;	/* "" when none */
+	char		*metrics_host;
+	unsigned short	 metrics_port;
 	char		*smtp_url;
 	char		*smtp_from;
 	int		 smtp_starttls;
