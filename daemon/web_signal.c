@@ -99,8 +99,17 @@ render(const struct web_req *r, struct html *h, const char *cat,
 	web_lang_param(h, r, 0);
 	html_raw(h, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_attr(h, token);
-	html_raw(h, "\">\n<fieldset");
-	web_field_attrs(h, e, ne, "category", NULL, 0);
+	/*
+	 * The radios are the group's fields: the fieldset has an id for the
+	 * summary's link but no name of its own (it would be a second
+	 * control named "category"), and is the radiogroup that can be
+	 * marked invalid.
+	 */
+	html_raw(h, "\">\n<fieldset id=\"category\" role=\"radiogroup\"");
+	for (int i = 0; i < ne; i++)
+		if (strcmp(e[i].field, "category") == 0)
+			html_raw(h, " aria-describedby=\"category-error\" "
+			    "aria-invalid=\"true\"");
 	html_raw(h, ">\n<legend>");
 	html_txt(h, web_t(r, T_SIGNAL_ABOUT));
 	html_raw(h, "</legend>\n");
