@@ -226,8 +226,13 @@ web_signal_post(const struct web_req *r)
 	html_txt(&h, web_t(r, T_SIGNAL_THANKS));
 	html_raw(&h, "</h1>\n<p>");
 	html_txt(&h, web_t(r, T_SIGNAL_THANKS_TEXT));
-	html_raw(&h, "</p>\n<p><a href=\"/signals");
-	web_lang_param(&h, r, 0);
+	/*
+	 * This page's own address is /signals (the form's): a link to
+	 * /signals#done would only look for #done here.  A query of its own
+	 * makes it another address, so the list is loaded.
+	 */
+	html_raw(&h, "</p>\n<p><a href=\"/signals?done");
+	web_lang_param(&h, r, 1);
 	html_raw(&h, "#done\">");
 	html_txt(&h, web_t(r, T_SIGNALS_DONE));
 	html_raw(&h, "</a></p>\n");
