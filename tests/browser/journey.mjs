@@ -14,13 +14,15 @@
 // Two tables: PAGES (what each page type must be) and SCENARIOS (the
 // steps).  A new page: one line in PAGES, and a step that gets there
 // with s.goto / s.follow / s.submit, which check it on arrival.  For
-// the public list of signals, say:
+// the list of signals, say:
 //
-//   'signals': { h1: { nl: 'Signalen' } },                  // in PAGES
+//   'signals': { h1: { nl: 'Wat loop je tegenaan?' } },     // in PAGES
 //   ['the signals', (s) => s.goto('signals', '/signals')],  // in pages()
 //
 // and its name in PAGE_TYPES of tests/e2e/test_browser.py.  A form is
-// s.fill(locator, text) per field and s.submit(type, button); a new
+// s.fill(locator, text) per field, s.choose(radio) per group of radios
+// and s.submit(type, button); a refused form's page type checks its
+// summary and fields with check: refused; a new
 // scenario is a function from the seeded data to its steps, named in
 // SCENARIOS and run by one test function.
 

@@ -262,6 +262,8 @@ def test_browser_the_same_journey_by_keyboard_with_visible_focus(d):
     # (lib.mjs); nothing was clicked.
     facts = result["facts"]
     assert facts["Tab"] > 20 and facts["Shift+Tab"] >= 1, facts
+    # The signal's category was chosen with the arrow keys.
+    assert facts["ArrowDown"] >= 1, facts
 
 
 def test_browser_english_switch_keeps_the_filters(d):
