@@ -99,8 +99,17 @@ render(const struct web_req *r, struct html *h, const char *cat,
 	web_lang_param(h, r, 0);
 	html_raw(h, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_attr(h, token);
-	html_raw(h, "\">\n<fieldset");
-	web_field_attrs(h, e, ne, "category", NULL, 0);
+	/*
+	 * The radios are the group's fields: the fieldset has an id for the
+	 * summary's link but no name of its own (it would be a second
+	 * control named "category"), and is the radiogroup that can be
+	 * marked invalid.
+	 */
+	html_raw(h, "\">\n<fieldset id=\"category\" role=\"radiogroup\"");
+	for (int i = 0; i < ne; i++)
+		if (strcmp(e[i].field, "category") == 0)
+			html_raw(h, " aria-describedby=\"category-error\" "
+			    "aria-invalid=\"true\"");
 	html_raw(h, ">\n<legend>");
 	html_txt(h, web_t(r, T_SIGNAL_ABOUT));
 	html_raw(h, "</legend>\n");
@@ -217,8 +226,13 @@ web_signal_post(const struct web_req *r)
 	html_txt(&h, web_t(r, T_SIGNAL_THANKS));
 	html_raw(&h, "</h1>\n<p>");
 	html_txt(&h, web_t(r, T_SIGNAL_THANKS_TEXT));
-	html_raw(&h, "</p>\n<p><a href=\"/signals");
-	web_lang_param(&h, r, 0);
+	/*
+	 * This page's own address is /signals (the form's): a link to
+	 * /signals#done would only look for #done here.  A query of its own
+	 * makes it another address, so the list is loaded.
+	 */
+	html_raw(&h, "</p>\n<p><a href=\"/signals?done");
+	web_lang_param(&h, r, 1);
 	html_raw(&h, "#done\">");
 	html_txt(&h, web_t(r, T_SIGNALS_DONE));
 	html_raw(&h, "</a></p>\n");

@@ -14,13 +14,15 @@
 // Two tables: PAGES (what each page type must be) and SCENARIOS (the
 // steps).  A new page: one line in PAGES, and a step that gets there
 // with s.goto / s.follow / s.submit, which check it on arrival.  For
-// the public list of signals, say:
+// the list of signals, say:
 //
-//   'signals': { h1: { nl: 'Signalen' } },                  // in PAGES
+//   'signals': { h1: { nl: 'Wat loop je tegenaan?' } },     // in PAGES
 //   ['the signals', (s) => s.goto('signals', '/signals')],  // in pages()
 //
 // and its name in PAGE_TYPES of tests/e2e/test_browser.py.  A form is
-// s.fill(locator, text) per field and s.submit(type, button); a new
+// s.fill(locator, text) per field, s.choose(radio) per group of radios
+// and s.submit(type, button); a refused form's page type checks its
+// summary and fields with check: refused; a new
 // scenario is a function from the seeded data to its steps, named in
 // SCENARIOS and run by one test function.
 
@@ -29,6 +31,40 @@ import fs from 'node:fs';
 import { Mailbox, Result, Session, launch, log } from './lib.mjs';
 
 // ---- the page types ----
+
+// A refused form (422): the problems listed at the top in an alert, each
+// a link to its field, and every field it names marked invalid and
+// described by its own error (FIELD-error).
+async function refused(s, v) {
+  const bad = await s.page.evaluate(() => {
+    const out = [];
+    const links = [...document.querySelectorAll('[role=alert] a[href^="#"]')];
+    if (links.length === 0)
+      out.push('no link to a field in an alert');
+    for (const a of links) {
+      const id = a.getAttribute('href').slice(1);
+      const f = document.getElementById(id);
+      if (!f) {
+        out.push(`the summary links to #${id}, which is not there`);
+        continue;
+      }
+      const err = document.getElementById(`${id}-error`);
+      if (!err || !err.textContent.trim())
+        out.push(`#${id} has no ${id}-error`);
+      const field = f.matches('input, textarea, select') ? f :
+          f.querySelector('input, textarea, select');
+      if (f.getAttribute('aria-invalid') !== 'true' &&
+          field?.getAttribute('aria-invalid') !== 'true')
+        out.push(`#${id} is not marked invalid`);
+      if (f.matches('input, textarea, select') && !(f.getAttribute(
+          'aria-describedby') || '').split(/\s+/).includes(`${id}-error`))
+        out.push(`#${id} is not described by its error`);
+    }
+    return out;
+  });
+  for (const b of bad)
+    v.fail(b);
+}
 //
 // status: the HTTP status it answers with (200 when absent);
 // h1: what its heading says, per language;
@@ -57,6 +93,26 @@ export const PAGES = {
   'link-sent': { h1: { nl: 'Kijk in je e-mail' } },
   'forbidden': { status: 403, h1: { nl: 'Formulier niet geaccepteerd' } },
   'not-found': { status: 404, h1: { nl: 'Niet gevonden', en: 'Not found' } },
+  'signals': { h1: { nl: 'Wat loop je tegenaan?',
+                     en: 'What are you running into?' } },
+  'signals-thanks': { h1: { nl: 'Dank je wel', en: 'Thank you' } },
+  'signals-refused': { status: 422, h1: { nl: 'Wat loop je tegenaan?' },
+                       check: refused },
+  // A group's secret page: its heading is the group's name.
+  'group-page': {},
+  'group-session': {},
+  // A proposal open for ideas: its topics with votes, no registration.
+  'ideas': { check: async (s, v) => {
+    if (await $(s, 'form[action*="/register"]').count())
+      v.fail('a proposal offers a registration form');
+  } },
+  'me-followed': { h1: { nl: 'Je volgt de groep',
+                         en: 'You follow the group' } },
+  'me-voted': { h1: { nl: 'Je stem is geteld',
+                      en: 'Your vote is counted' } },
+  'me-suggested': { h1: { nl: 'Dank je voor je voorstel' } },
+  'me-refused': { status: 422, h1: { nl: 'Jouw pagina', en: 'Your page' },
+                  check: refused },
 };
 
 // ---- the steps ----
@@ -95,6 +151,39 @@ function register(who, title, outcome) {
       s.vars.me = (await s.mail.link(who.email, ME_LINK,
           s.vars.mails)).path;
     }],
+  ];
+}
+
+// From the personal page: follow a group, then raise a signal through
+// the header's navigation.
+function follow_and_signal(d) {
+  const g = d.follow, sig = d.signal;
+  return [
+    ['follow a group', (s) => s.submit('me-followed',
+        $(s, `form[action*="/follow"]:has(input[name=group]` +
+            `[value="${g.slug}"]) button`))],
+    ['back to the personal page', (s) => s.follow('me',
+        $(s, 'main a[href^="/me/"]')),
+      async (s) => {
+        const leave = $(s, `form[action*="/unfollow"]:has(` +
+            `input[name=group][value="${g.slug}"]) button`);
+        if (!(await leave.isVisible()))
+          throw new Error('no "Niet meer volgen" for the group followed');
+        s.result.facts.follows = await $(s, 'form[action*="/unfollow"] ' +
+            'input[name=group]').evaluateAll((l) => l.map((i) => i.value));
+      }],
+    ['open "Wat loop je tegenaan?" from the header', (s) => s.follow(
+        'signals', $(s, 'header nav a[href^="/signals"]')),
+      (s) => s.sees(sig.closed_note)],
+    ['choose what it is about and write it down', async (s) => {
+      await s.choose($(s, `input[name=category][value="${sig.category}"]`));
+      await s.fill($(s, '#text'), sig.text);
+    }],
+    ['send the signal', (s) => s.submit('signals-thanks',
+        $(s, 'form[action^="/signals"] button[type=submit]'))],
+    ['what was done with the signals', (s) => s.follow('signals',
+        $(s, 'main a[href*="/signals"]')),
+      (s) => s.misses(sig.text)],
   ];
 }
 
@@ -144,6 +233,9 @@ function journey(d) {
         s.result.facts.dates = await $(s, 'input[name=date]')
             .evaluateAll((l) => l.map((i) => i.value).filter((v) => v));
       }],
+    ...follow_and_signal(d),
+    ['back to the personal page by its link', (s) => s.goto('me',
+        s.vars.me)],
     ['ask to be forgotten', (s) => s.follow('forget',
         $(s, 'main a[href*="/forget"]'))],
     ['say yes', (s) => s.submit('forgotten',
@@ -249,9 +341,136 @@ function hostile(d) {
   ];
 }
 
+// The anonymous group's secret page: its sessions with counts and no
+// names, and a registration through it.
+function group(d) {
+  const c = d.circle, who = d.people.parent, member = d.people.member;
+  const below = (s) => {
+    if (!s.path().startsWith(c.page + '/sessions/'))
+      throw new Error(`${s.path()} is not below the group's page`);
+  };
+  const nameless = async (s) => {
+    for (const t of [member.name, member.email, who.name, who.email])
+      await s.misses(t);
+  };
+  return [
+    ['open the group\'s page', (s) => s.goto('group-page', c.page),
+      async (s) => {
+        const h1 = (await $(s, 'h1').textContent()).trim();
+        if (h1 !== c.name)
+          throw new Error(`its heading says ${JSON.stringify(h1)}`);
+        await s.sees(c.title);
+        await s.sees('1 aangemeld');
+        await nameless(s);
+      }],
+    ['open its session', (s) => s.follow('group-session',
+        $(s, `main a[href^="${c.page}/sessions/"]`).first()),
+      async (s) => {
+        below(s);
+        await s.sees(c.title);
+        if (!(await $(s, `form[action^="${c.page}/sessions/"]` +
+            '[action$="/register"]').count()))
+          throw new Error('its form does not post below the group\'s page');
+      }],
+    ...register(who, c.title, 'confirmed'),
+    ['the page counts one more, and names nobody', (s) => s.goto(
+        'group-page', c.page),
+      async (s) => {
+        await s.sees('2 aangemeld');
+        await nameless(s);
+      }],
+    ['its session names nobody either', (s) => s.follow('group-session',
+        $(s, `main a[href^="${c.page}/sessions/"]`).first()),
+      async (s) => {
+        below(s);
+        await nameless(s);
+      }],
+  ];
+}
+
+// A proposal open for ideas: from the agenda's "Denk mee" to its page,
+// then, with a personal link asked for on /link, a vote and a
+// suggestion, the blank one refused at its field first.
+function ideas(d) {
+  const p = d.proposal, who = d.people.member;
+  const field = `#suggest-${p.id}`;
+  return [
+    ['open the agenda', (s) => s.goto('agenda', '/'),
+      async (s) => {
+        await s.sees('Denk mee');
+        await s.sees(p.title);
+      }],
+    ['open the proposal under "Denk mee"', (s) => s.follow('ideas',
+        $(s, `section[aria-labelledby=ideas] ` +
+            `a[href^="${session_href(p.uid)}"]`)),
+      (s) => s.sees(`${p.topic} \u00b7 0 stemmen`)],
+    ['ask for a personal link', (s) => s.follow('link',
+        $(s, 'header nav a[href^="/link"]'))],
+    ['give the address', async (s) => {
+      // The mails it had before (its registration's) hold an older link.
+      s.vars.mails = s.mail.to(who.email).length;
+      await s.fill($(s, '#email'), who.email);
+      await s.submit('link-sent', $(s, 'form button[type=submit]'));
+    }],
+    ['the link in the mail', async (s) => {
+      s.vars.me = (await s.mail.link(who.email, ME_LINK,
+          s.vars.mails)).path;
+    }],
+    ['open the personal page', (s) => s.goto('me', s.vars.me),
+      async (s) => {
+        await s.sees(p.title);
+        await s.sees(p.topic);
+      }],
+    ['vote for the topic', (s) => s.submit('me-voted',
+        $(s, 'form[action*="/vote"] button'))],
+    ['back to the personal page', (s) => s.follow('me',
+        $(s, 'main a[href^="/me/"]')),
+      async (s) => {
+        await s.sees('je hebt gestemd');
+        if (await $(s, 'form[action*="/vote"]').count())
+          throw new Error('the vote is offered again');
+      }],
+    ['suggest nothing but spaces', async (s) => {
+      await s.fill($(s, field), '   ');
+      await s.submit('me-refused', $(s,
+          `form[action*="/suggest"]:has(${field}) button`));
+    }, (s) => s.sees('Schrijf het onderwerp op.')],
+    ['the summary\'s link leads to the field', async (s) => {
+      // By the keyboard, whatever the scenario's mode: the link is
+      // reached with Tab and followed with Enter.
+      await s.focus($(s, `[role=alert] a[href="${field}"]`));
+      await s.page.keyboard.press('Enter');
+      await s.page.waitForFunction((id) => document.activeElement?.id ===
+          id, field.slice(1), { timeout: 5000 });
+      await s.focus_visible();
+      const f = await $(s, field).evaluate((el) => ({
+        invalid: el.getAttribute('aria-invalid'),
+        described: (el.getAttribute('aria-describedby') || '').split(' ')
+            .map((id) => document.getElementById(id)?.textContent.trim()),
+      }));
+      if (f.invalid !== 'true' ||
+          !f.described.includes('Schrijf het onderwerp op.'))
+        throw new Error(`the field says ${JSON.stringify(f)}`);
+      s.result.facts.refused_field = f;
+    }],
+    ['write the suggestion', async (s) => {
+      await s.fill($(s, field), p.suggestion);
+      await s.submit('me-suggested', $(s,
+          `form[action*="/suggest"]:has(${field}) button`));
+    }],
+    ['the proposal counts the vote', (s) => s.goto('ideas',
+        session_href(p.uid)),
+      async (s) => {
+        await s.sees(`${p.topic} \u00b7 1 stem`);
+        // Shown only once an organiser lets it through.
+        await s.misses(p.suggestion);
+      }],
+  ];
+}
+
 // Every page type once, for axe and html-validate.
 function pages(d) {
-  const who = d.people.parent;
+  const who = d.people.parent, p = d.proposal;
   return [
     ['agenda', (s) => s.goto('agenda', '/')],
     ['filtered agenda', (s) => s.goto('agenda-filtered',
@@ -272,6 +491,22 @@ function pages(d) {
     ...register(who, d.single.title, 'confirmed'),
     ['the used link', (s) => s.goto('link-used', s.vars.confirm)],
     ['personal page', (s) => s.goto('me', s.vars.me)],
+    ['follow a group', (s) => s.submit('me-followed',
+        $(s, 'form[action*="/follow"] button').first())],
+    ['personal page', (s) => s.goto('me', s.vars.me)],
+    ['vote', (s) => s.submit('me-voted',
+        $(s, 'form[action*="/vote"] button').first())],
+    ['personal page', (s) => s.goto('me', s.vars.me)],
+    ['a blank suggestion', async (s) => {
+      await s.fill($(s, `#suggest-${p.id}`), ' ');
+      await s.submit('me-refused', $(s, 'form[action*="/suggest"] button'));
+    }],
+    ['a suggestion', async (s) => {
+      await s.fill($(s, `#suggest-${p.id}`), p.suggestion);
+      await s.submit('me-suggested',
+          $(s, 'form[action*="/suggest"] button'));
+    }],
+    ['personal page', (s) => s.goto('me', s.vars.me)],
     ['forget page', (s) => s.follow('forget',
         $(s, 'main a[href*="/forget"]'))],
     ['link page', (s) => s.goto('link', '/link')],
@@ -289,6 +524,25 @@ function pages(d) {
     }],
     ['a session that is not there', (s) => s.goto('not-found',
         '/sessions/no-such-session')],
+    ['signals', (s) => s.goto('signals', '/signals')],
+    ['a signal with nothing in it', async (s) => {
+      await $(s, 'form[action^="/signals"]').evaluate((f) => {
+        f.noValidate = true;
+      });
+      await s.submit('signals-refused', $(s,
+          'form[action^="/signals"] button[type=submit]'));
+    }],
+    ['a signal', async (s) => {
+      await s.choose($(s, 'input[name=category]').first());
+      await s.fill($(s, '#text'), d.signal.text);
+      await s.submit('signals-thanks', $(s,
+          'form[action^="/signals"] button[type=submit]'));
+    }],
+    ['a group\'s page', (s) => s.goto('group-page', d.circle.page)],
+    ['its session', (s) => s.follow('group-session',
+        $(s, `main a[href^="${d.circle.page}/sessions/"]`).first())],
+    ['a proposal open for ideas', (s) => s.goto('ideas',
+        session_href(p.uid))],
   ];
 }
 
@@ -300,6 +554,8 @@ export const SCENARIOS = {
   waitlist: { steps: waitlist },
   hostile: { steps: hostile },
   pages: { steps: pages },
+  group: { steps: group },
+  ideas: { steps: ideas },
 };
 
 // ---- the run ----

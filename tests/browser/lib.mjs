@@ -361,6 +361,28 @@ export class Session {
     });
   }
 
+  // Choose a radio button.  A group of radios is one stop of Tab (the
+  // checked one, or the first when none is): the keyboard goes there
+  // and moves through the group with the arrow keys.
+  async choose(locator) {
+    if (this.mode === 'keyboard') {
+      const name = await locator.getAttribute('name');
+      const group = this.page.locator(`input[type=radio][name="${name}"]`);
+      const checked = group.and(this.page.locator(':checked'));
+      await this.focus((await checked.count()) ? checked : group.first());
+      for (let i = 0; i < await group.count() &&
+          !(await locator.isChecked()); i++) {
+        await this.page.keyboard.press('ArrowDown');
+        this.result.facts.ArrowDown = (this.result.facts.ArrowDown || 0) +
+            1;
+        await this.focus_visible();
+      }
+    } else
+      await locator.check();
+    if (!(await locator.isChecked()))
+      throw new Error(`${locator} is not chosen`);
+  }
+
   // Write value into a text field, replacing what was there.
   async fill(locator, value) {
     if (this.mode === 'keyboard') {

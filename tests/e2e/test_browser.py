@@ -4,9 +4,11 @@ herstelctl.  Every page the browser reaches is checked with axe-core
 (WCAG 2.1 A and AA: no violation) and html-validate (its recommended
 rules: no error), and photographed full-page at 375 and 1280 px under
 build/screenshots/SCENARIO/.  The scenarios: a parent's whole journey
-with the mouse and again with the keyboard only, the switch to English,
-the waiting list of a full session, markup in titles staying text, and
-every page type once.
+(agenda to forget me, following a group and raising a signal on the
+way) with the mouse and again with the keyboard only, the switch to
+English, the waiting list of a full session, markup in titles staying
+text, an anonymous group's secret page, a proposal open for ideas (a
+vote, a refused and a kept suggestion), and every page type once.
 
 A browser that cannot start fails the test: it is installed by
 scripts/deps.sh check (make check), with tests/node_modules.
@@ -41,13 +43,21 @@ CANCELLED = "Gaat niet door <b>vet</b>"
 REASON = "ziekte & <script>alert(3)</script>"
 SMALL = "Kleine kring"
 NAME = 'Anne "Moeder" & <i>co</i>'
+CIRCLE = "Kring van <b>ons</b>"
+MEMBER = "Anna Jansen"
+PROPOSAL = "Samen plannen: <em>wat</em> willen jullie?"
+TOPIC = "Brieven van de UHT & <bewind>"
+SIGNAL_TEXT = "Het buurtteam belt niet terug & <b>niemand</b> weet waarom"
+CLOSED_NOTE = "Besproken met de UHT: brieven komen nu op tijd"
 
 # The page types every scenario together must have checked, and the
 # ones the "pages" scenario reaches by itself.
 PAGE_TYPES = {"agenda", "agenda-filtered", "session", "session-cancelled",
               "register-sent", "bad-input", "confirm", "confirmed",
               "link-used", "me", "forget", "link", "forbidden",
-              "link-sent", "not-found"}
+              "link-sent", "not-found", "signals", "signals-thanks",
+              "signals-refused", "group-page", "group-session", "ideas",
+              "me-followed", "me-voted", "me-suggested", "me-refused"}
 
 
 def day(n, hhmm="19:00"):
@@ -92,6 +102,30 @@ def seed(d, scenario):
     d.cli("event", "cancel", cancelled, "--reason", REASON, check=True)
     small, small_uid = event(d, "themabijeenkomst", SMALL, day(8),
                              "--location", "noord", "--capacity", "1")
+    # An anonymous group, its session with one member registered, and
+    # its secret page.
+    d.cli("group", "add", "gemeente-ouders", "--name", "Gemeente-ouders",
+          "--anonymous", check=True)
+    circle, circle_uid = event(d, "themabijeenkomst", CIRCLE, day(3),
+                               "--location", "noord", "--group",
+                               "gemeente-ouders")
+    member = "%s-lid@example.org" % scenario
+    d.cli("participant", "add", "--email", member, "--name", MEMBER,
+          check=True)
+    d.cli("register", circle, member, check=True)
+    page = urllib.parse.urlsplit(d.cli("group", "page", "gemeente-ouders",
+                                       check=True).out.strip()).path
+    # A proposal open for ideas, with one topic.
+    proposal, proposal_uid = event(d, "dialoogsessie", PROPOSAL, day(20),
+                                   "--group", "steungroep-zuidoost",
+                                   "--propose")
+    d.cli("topic", "suggest", proposal, TOPIC, check=True)
+    d.cli("topic", "ideas", proposal, "on", check=True)
+    # A signal closed with a public note.
+    d.cli("signal", "add", "De brieven komen te laat", "--category",
+          "uht", check=True)
+    d.cli("signal", "close", "1", "--note", CLOSED_NOTE, "--public",
+          check=True)
     return {
         "kind": "steungroep", "group": "steungroep-zuidoost",
         "location": "herstelhuis",
@@ -102,11 +136,21 @@ def seed(d, scenario):
         "cancelled": {"uid": cancelled_uid, "title": CANCELLED,
                       "reason": REASON},
         "small": {"id": small, "uid": small_uid, "title": SMALL},
+        "follow": {"slug": "steungroep-zuidoost",
+                   "name": 'Steungroep "Zuidoost" & co'},
+        "circle": {"uid": circle_uid, "title": CIRCLE, "page": page,
+                   "name": "Gemeente-ouders"},
+        "proposal": {"id": proposal, "uid": proposal_uid,
+                     "title": PROPOSAL, "topic": TOPIC,
+                     "suggestion": "Hoe vraag ik mijn dossier op?"},
+        "signal": {"category": "buurtteam", "text": SIGNAL_TEXT,
+                   "closed_note": CLOSED_NOTE},
         "people": {
             "parent": {"email": "%s-ouder@example.org" % scenario,
                        "name": NAME},
             "second": {"email": "%s-tweede@example.org" % scenario,
                        "name": "Bram"},
+            "member": {"email": member, "name": MEMBER},
         },
     }
 
@@ -181,8 +225,16 @@ def journey_done(d, result):
     who = data["people"]["parent"]["email"]
     assert {"agenda", "agenda-filtered", "session", "register-sent",
             "confirm", "confirmed", "me", "me-saved", "me-unregistered",
-            "forget", "forgotten", "not-found"} <= types(result), types(result)
+            "me-followed", "signals", "signals-thanks", "forget",
+            "forgotten", "not-found"} <= types(result), types(result)
     facts = result["facts"]
+    # The group was followed (the page offered to leave it) ...
+    assert facts["follows"] == [data["follow"]["slug"]], facts
+    # ... and the signal is stored as the form sent it, nothing of who
+    # sent it with it.
+    assert d.sqlite("SELECT category, text, group_id, event_id FROM signal "
+                    "WHERE text = ?", (data["signal"]["text"],)) == \
+        [(data["signal"]["category"], data["signal"]["text"], None, None)]
     assert facts["remind"] == "3d,2h" and facts["quiet"] == "22:00-07:00", facts
     dates = data["series"]["dates"]
     sit_out = data["series"]["sit_out"]
@@ -192,7 +244,10 @@ def journey_done(d, result):
     # Forgotten: the CLI does not know the address, the files hold none
     # of it.
     assert d.cli("participant", "show", who).rc != 0
-    assert d.sqlite("SELECT count(*) FROM registration") == [(0,)]
+    # The one registration left is the group member's, seeded.
+    assert d.sqlite("SELECT p.email FROM registration r LEFT JOIN "
+                    "participant p ON p.id = r.participant_id") == \
+        [(data["people"]["member"]["email"],)]
     no_trace(d, who)
 
 
@@ -207,6 +262,8 @@ def test_browser_the_same_journey_by_keyboard_with_visible_focus(d):
     # (lib.mjs); nothing was clicked.
     facts = result["facts"]
     assert facts["Tab"] > 20 and facts["Shift+Tab"] >= 1, facts
+    # The signal's category was chosen with the arrow keys.
+    assert facts["ArrowDown"] >= 1, facts
 
 
 def test_browser_english_switch_keeps_the_filters(d):
@@ -244,7 +301,41 @@ def test_browser_markup_in_titles_stays_text_on_every_page_type(d):
     assert result["facts"]["confirm_subject"] == subject, result["facts"]
 
 
+def test_browser_anonymous_group_page_counts_and_registers_without_names(d):
+    result = drive(d, "group")
+    assert {"group-page", "group-session", "register-sent", "confirm",
+            "confirmed"} <= types(result), types(result)
+    data = result["data"]
+    # Every page of the group was below its secret address.
+    for p in result["pages"]:
+        if p["type"].startswith("group-"):
+            assert p["url"].startswith(data["circle"]["page"]), p
+    who = data["people"]["parent"]["email"]
+    assert d.sqlite("SELECT r.status FROM registration r JOIN participant p "
+                    "ON p.id = r.participant_id JOIN event e ON e.id = "
+                    "r.event_id WHERE e.uid = ? AND p.email = ?",
+                    (data["circle"]["uid"], who)) == [("going",)]
+
+
+def test_browser_ideas_from_the_agenda_to_a_vote_and_a_suggestion(d):
+    result = drive(d, "ideas")
+    assert {"agenda", "ideas", "link", "link-sent", "me", "me-voted",
+            "me-refused", "me-suggested"} <= types(result), types(result)
+    data = result["data"]["proposal"]
+    topics = {t["text"]: t for t in d.cli("--json", "topic", "list",
+                                          data["id"], check=True).json()}
+    assert topics[data["topic"]]["votes"] == 1, topics
+    # The suggestion waits for an organiser; the blank one left nothing.
+    assert topics[data["suggestion"]]["shown"] is False, topics
+    assert len(topics) == 2, topics
+
+
+@harness.nostart
 def test_browser_every_page_type_passes_axe_and_html_validate(d):
+    # The daemon's clock is pinned: its minute never ends, and the limit
+    # of forms per client counts every form of the run (a dozen here).
+    d.rewrite_config(d.config_text(web="{ post_per_minute = 100; }"))
+    d.start()
     result = drive(d, "pages")
     assert types(result) == PAGE_TYPES, types(result) ^ PAGE_TYPES
     for p in result["pages"]:
