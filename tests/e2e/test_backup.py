@@ -10,6 +10,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import time
 
 import harness
 
@@ -37,8 +38,11 @@ def test_backup_under_write_load_restores_every_acknowledged_write(d):
         t = threading.Thread(target=writer)
         t.start()
         try:
+            # time.sleep, not a timed wait on a lock: under the date
+            # guard this process runs under libfaketime, whose timed
+            # waits do not come back.
             while len(acked) < 50:
-                threading.Event().wait(0.01)
+                time.sleep(0.01)
             before = list(acked)
             r = d.cli("backup", backup, check=True)
             assert "backup written to %s" % backup in r.out, r
