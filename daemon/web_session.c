@@ -124,9 +124,10 @@ date_item(const struct occurrence *o, void *arg)
 }
 
 struct topics {
-	struct html		*h;
+	struct html		*h;	/* NULL: count them only */
 	const struct web_req	*r;
 	int			 ideas;	/* a proposal open for ideas */
+	int			 n;	/* topics shown */
 };
 
 /*
@@ -142,6 +143,10 @@ topic_item(const struct topic *t, void *arg)
 	if (k->ideas ? !t->shown || strcmp(t->status, "rejected") == 0 :
 	    strcmp(t->status, "accepted") != 0)
 		return 0;
+	if (h == NULL) {
+		k->n++;
+		return 0;
+	}
 	html_raw(h, "<li>");
 	html_txt(h, t->text);
 	if (k->ideas) {
@@ -152,6 +157,16 @@ topic_item(const struct topic *t, void *arg)
 	}
 	html_raw(h, "</li>\n");
 	return 0;
+}
+
+/* How many groups co-host event id (0 also when it cannot be read). */
+static long
+cohost_count(sqlite3 *db, int64_t id)
+{
+	long n = store_count(db, "SELECT count(*) FROM cohost WHERE "
+	    "event_id = ?1", id);
+
+	return n > 0 ? n : 0;
 }
 
 static int
@@ -385,11 +400,18 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 		html_txt(h, ev->description);
 		html_raw(h, "</p>\n");
 	}
-	html_raw(h, "<section aria-labelledby=\"topics\">\n<h2 id=\"topics\">");
-	html_txt(h, web_t(r, T_TOPICS));
-	html_raw(h, "</h2>\n<ul>\n");
+	/* A heading only over something: a proposal's, or topics taken. */
+	k.h = NULL;
 	topic_list(db, ev->id, topic_item, &k, &f);
-	html_raw(h, "</ul>\n");
+	if (k.ideas || k.n > 0) {
+		k.h = h;
+		html_raw(h, "<section aria-labelledby=\"topics\">\n"
+		    "<h2 id=\"topics\">");
+		html_txt(h, web_t(r, T_TOPICS));
+		html_raw(h, "</h2>\n<ul>\n");
+		topic_list(db, ev->id, topic_item, &k, &f);
+		html_raw(h, "</ul>\n");
+	}
 	if (k.ideas) {
 		html_raw(h, "<p>");
 		html_txt(h, web_t(r, T_IDEAS_INTRO));
@@ -401,12 +423,16 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 		html_txt(h, web_t(r, T_LINK));
 		html_raw(h, "</a></p>\n");
 	}
-	html_raw(h, "</section>\n<section aria-labelledby=\"with\">\n"
-	    "<h2 id=\"with\">");
-	html_txt(h, web_t(r, T_WITH));
-	html_raw(h, "</h2>\n<ul>\n");
-	cohost_list(db, ev->id, cohost_item, h, &f);
-	html_raw(h, "</ul>\n</section>\n");
+	if (k.ideas || k.n > 0)
+		html_raw(h, "</section>\n");
+	if (cohost_count(db, ev->id) > 0) {
+		html_raw(h, "<section aria-labelledby=\"with\">\n"
+		    "<h2 id=\"with\">");
+		html_txt(h, web_t(r, T_WITH));
+		html_raw(h, "</h2>\n<ul>\n");
+		cohost_list(db, ev->id, cohost_item, h, &f);
+		html_raw(h, "</ul>\n</section>\n");
+	}
 	/* The event's own .ics is there for public sessions only. */
 	if (strcmp(ev->visibility, "public") == 0) {
 		html_raw(h, "<p><a href=\"/events/");

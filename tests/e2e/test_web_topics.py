@@ -177,3 +177,21 @@ def test_web_refused_suggestion_and_settings_say_so_at_their_field(d):
     assert attrs["remind"].get("value") == "straks"
     assert "#remind" in page.links
     assert d.dump() == before
+
+
+def test_web_session_shows_topic_and_cohost_headings_only_over_something(d):
+    w.setup(d)
+    eid, uid = w.event(d, "Gewone avond", w.day(5), "--group", "lotgenoten")
+
+    def headings():
+        _, _, page = w.get(d, w.session_path(uid))
+        return page, [a.get("id") for t, a in page.tags if t == "h2"]
+
+    page, ids = headings()
+    assert "topics" not in ids and "with" not in ids, ids
+    d.cli("group", "add", "uht", "--name", "UHT", "--kind", "partner",
+          check=True)
+    d.cli("cohost", "add", eid, "--group", "uht", check=True)
+    page, ids = headings()
+    assert "with" in ids and "topics" not in ids, ids
+    assert "UHT" in page.all_text
