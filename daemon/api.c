@@ -285,3 +285,20 @@ fault:
 	api_fault(resp, &f);
 	return -1;
 }
+
+int
+api_email_arg(json_t *v, const char **out, struct api_resp *resp)
+{
+	if (v == NULL)
+		return 0;
+	if (json_is_null(v))
+		*out = "";
+	else if (json_is_string(v))
+		*out = json_string_value(v);
+	else {
+		api_error(resp, 422, "invalid", "bad request field: email must "
+		    "be a string or null");
+		return -1;
+	}
+	return 0;
+}

@@ -49,24 +49,6 @@ group_answer(struct api_resp *resp, sqlite3 *db, const char *slug,
 	resp->json = group_json(&g);
 }
 
-/* "email" may be a string or null (no address); 0 or -1 with a 422. */
-static int
-email_arg(json_t *v, const char **out, struct api_resp *resp)
-{
-	if (v == NULL)
-		return 0;
-	if (json_is_null(v))
-		*out = "";
-	else if (json_is_string(v))
-		*out = json_string_value(v);
-	else {
-		api_error(resp, 422, "invalid", "bad request field: email must "
-		    "be a string or null");
-		return -1;
-	}
-	return 0;
-}
-
 static void
 list(const struct api_req *r, struct api_resp *resp)
 {
@@ -95,7 +77,7 @@ add(const struct api_req *r, struct api_resp *resp)
 	if (api_unpack(r, resp, "{s:s, s:s, s?s, s?o, s?b}",
 	    "slug", &in.slug, "name", &in.name, "kind", &in.kind,
 	    "email", &email, "anonymous", &in.anonymous) ||
-	    email_arg(email, &in.email, resp))
+	    api_email_arg(email, &in.email, resp))
 		return;
 	if (group_add(db, &in, api_actor(r), &id, &f)) {
 		api_fault(resp, &f);
@@ -132,7 +114,7 @@ edit(const struct api_req *r, struct api_resp *resp)
 	if (api_unpack(r, resp, "{s?s, s?s, s?s, s?o, s?b}",
 	    "slug", &in.slug, "name", &in.name, "kind", &in.kind,
 	    "email", &email, "anonymous", &in.anonymous) ||
-	    email_arg(email, &in.email, resp))
+	    api_email_arg(email, &in.email, resp))
 		return;
 	if (in.anonymous >= 0 && r->who->role != ROLE_ADMIN) {
 		api_error(resp, 403, "forbidden", "only an admin may "

@@ -31,24 +31,6 @@ may_manage(const struct api_req *r, struct api_resp *resp, int64_t location_id)
 	return -1;
 }
 
-/* "email" may be a string or null (no address); 0 or -1 with a 422. */
-static int
-email_arg(json_t *v, const char **out, struct api_resp *resp)
-{
-	if (v == NULL)
-		return 0;
-	if (json_is_null(v))
-		*out = "";
-	else if (json_is_string(v))
-		*out = json_string_value(v);
-	else {
-		api_error(resp, 422, "invalid", "bad request field: email must "
-		    "be a string or null");
-		return -1;
-	}
-	return 0;
-}
-
 static json_t *
 location_json(const struct location *l)
 {
@@ -111,7 +93,7 @@ location_add_(const struct api_req *r, struct api_resp *resp)
 	if (api_unpack(r, resp, "{s:s, s:s, s?s, s?s, s?s, s?o}",
 	    "slug", &in.slug, "name", &in.name, "address", &in.address,
 	    "timezone", &in.timezone, "hours", &in.hours, "email", &email) ||
-	    email_arg(email, &in.email, resp))
+	    api_email_arg(email, &in.email, resp))
 		return;
 	if (location_add(db, &in, api_actor(r), &id, &f)) {
 		api_fault(resp, &f);
@@ -143,7 +125,7 @@ location_edit_(const struct api_req *r, struct api_resp *resp)
 	    api_unpack(r, resp, "{s?s, s?s, s?s, s?s, s?s, s?o}",
 	    "slug", &in.slug, "name", &in.name, "address", &in.address,
 	    "timezone", &in.timezone, "hours", &in.hours, "email", &email) ||
-	    email_arg(email, &in.email, resp))
+	    api_email_arg(email, &in.email, resp))
 		return;
 	if (location_edit(db, r->seg[1], &in, api_actor(r), &f)) {
 		api_fault(resp, &f);

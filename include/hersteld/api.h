@@ -31,6 +31,11 @@ void	api_fault(struct api_resp *, const struct fault *);
  * json_unpack format; 0, or -1 with a 422 in resp.
  */
 int	api_unpack(const struct api_req *, struct api_resp *, const char *fmt, ...);
+/*
+ * An "email" member (v, NULL when absent) as a string or null (no
+ * address: *out = ""); 0, or -1 with a 422 in resp.
+ */
+int	api_email_arg(json_t *v, const char **out, struct api_resp *resp);
 
 /* The actor name for the audit trail. */
 const char *api_actor(const struct api_req *);
