@@ -175,7 +175,15 @@ def test_a_feed_and_the_agenda_render_once_then_come_from_the_cache(d):
             before["hersteld_%s_renders_total" % what] == 1, (what, m)
         assert m["hersteld_%s_cache_hits_total" % what] - \
             before["hersteld_%s_cache_hits_total" % what] == 1, (what, m)
+    # A request is counted when the server has finished sending it, which
+    # may be just after the client read the answer: wait for the count.
     key = 'hersteld_http_requests_total{class="%s",code="200"}'
+    deadline = time.monotonic() + 5
+    while (get(m, key % "feed") - get(before, key % "feed") < 2 or
+           get(m, key % "web") - get(before, key % "web") < 2) and \
+            time.monotonic() < deadline:
+        time.sleep(0.05)
+        m = metrics(d)
     assert get(m, key % "feed") - get(before, key % "feed") == 2, m
     assert get(m, key % "web") - get(before, key % "web") == 2, m
 
