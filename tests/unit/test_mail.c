@@ -331,7 +331,7 @@ test_every_kind_in_both_languages_names_title_and_date(void **state)
 
 	(void)state;
 	for (size_t l = 0; l < N(langs); l++)
-		for (int k = MAIL_CONFIRMATION; k <= MAIL_BOOKING_WAITING; k++) {
+		for (int k = MAIL_CONFIRMATION; k <= MAIL_KIND_LAST; k++) {
 			struct mail_facts f = facts(k, langs[l]);
 			char *subject = NULL, *body = NULL, what[64];
 
