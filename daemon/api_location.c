@@ -468,11 +468,12 @@ hit_json(const struct closure_hit *x)
 	if (x->noffers == 0 && n < sizeof(text))
 		snprintf(text + n, sizeof(text) - n, "; no other room free");
 	text_sanitize(text);
-	o = json_pack("{s:s, s:o, s:I, s:s, s:o, s:o, s:s, s:o, s:s, s:I, "
+	o = json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:I, "
 	    "s:I, s:I, s:o, s:s}",
 	    "kind", h->event_id ? "event" : "booking",
 	    "event", h->event_id ? json_integer(h->event_id) : json_null(),
-	    "booking", (json_int_t)h->booking_id,
+	    "booking", h->booking_id ? json_integer(h->booking_id) :
+	    json_null(),
 	    "occurrence", day,
 	    "start", api_time(h->start, h->timezone),
 	    "end", api_time(h->end, h->timezone),

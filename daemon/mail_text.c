@@ -652,11 +652,11 @@ static const struct words texts[][2] = {
 	},
 	[MAIL_BOOKING_CLOSED] = {
 		[NL] = { "Afgelast",
-		    { "De ruimte is op dat moment niet beschikbaar. Daarom "
-		    "gaat dit niet door." }, NULL, NULL, NULL,
+		    { "De plek is op dat moment niet beschikbaar. Daarom gaat "
+		    "dit niet door." }, NULL, NULL, NULL,
 		    "Wil je een van deze ruimtes? Doe dan een nieuwe aanvraag." },
 		[EN] = { "Cancelled",
-		    { "The room is not available at that time. So this will "
+		    { "The place is not available at that time. So this will "
 		    "not take place." }, NULL, NULL, NULL,
 		    "Would you like one of these rooms? Please make a new "
 		    "request." },

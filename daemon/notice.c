@@ -431,13 +431,20 @@ notice_closed(sqlite3 *db, const struct held_slot *h, int64_t closure_id,
 	group_of(db, h->group_id, &g);
 	if (g.email[0] == '\0')
 		return 0;
-	if ((st = store_prepare(db, "SELECT l.name, r.name, l.email FROM room r "
-	    "JOIN location l ON l.id = r.location_id WHERE r.id = ?1")) == NULL)
+	/* An event at the location without a room: the location alone. */
+	if ((st = store_prepare(db, h->room_id ? "SELECT l.name, r.name, "
+	    "l.email FROM room r JOIN location l ON l.id = r.location_id "
+	    "WHERE r.id = ?1" : "SELECT name, '', email FROM location "
+	    "WHERE id = ?2")) == NULL)
 		return store_fault(f, db);
-	sqlite3_bind_int64(st, 1, h->room_id);
+	if (h->room_id)
+		sqlite3_bind_int64(st, 1, h->room_id);
+	else
+		sqlite3_bind_int64(st, 2, h->location_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(room, sizeof(room), "%s \xe2\x80\x94 %s",
-		    store_text(st, 0), store_text(st, 1));
+		snprintf(room, sizeof(room), "%s%s%s", store_text(st, 0),
+		    *store_text(st, 1) ? " \xe2\x80\x94 " : "",
+		    store_text(st, 1));
 		snprintf(reply, sizeof(reply), "%s", store_text(st, 2));
 	}
 	sqlite3_finalize(st);
@@ -454,9 +461,9 @@ notice_closed(sqlite3 *db, const struct held_slot *h, int64_t closure_id,
 	mf.told = told;
 	mf.rooms = rooms;
 	/* One message per closure and occurrence. */
-	snprintf(key, sizeof(key), "booking/closed/%lld/%lld/%lld",
+	snprintf(key, sizeof(key), "booking/closed/%lld/%lld/%lld/%lld",
 	    (long long)closure_id, (long long)h->booking_id,
-	    (long long)h->recurrence_id);
+	    (long long)h->event_id, (long long)h->recurrence_id);
 	rc = queue(db, key, "booking", 0, h->event_id, 0, g.email, g.name,
 	    reply[0] ? reply : NULL, NULL, &mf, NULL, NULL, clock_now(), 0, 0,
 	    -1, -1, f);

@@ -526,6 +526,116 @@ hit_counts(sqlite3 *db, struct closure_hit *x, struct fault *f)
 	return 0;
 }
 
+struct located {
+	struct held_slots	*out;
+	const struct event	*ev;
+	time_t			 from, to, now;
+	int			 err;
+};
+
+static int
+push_located(const struct occurrence *o, void *arg)
+{
+	struct located *x = arg;
+	struct held_slot *nv, *h;
+
+	/* Over, called off, or in a room (held, so found with the rooms). */
+	if (o->cancelled || o->start >= x->to || o->end <= x->from ||
+	    o->end <= x->now || (o->room && *o->room))
+		return 0;
+	if ((nv = realloc(x->out->v, (x->out->n + 1) * sizeof(*nv))) == NULL) {
+		x->err = 1;
+		return 1;
+	}
+	x->out->v = nv;
+	h = &nv[x->out->n++];
+	memset(h, 0, sizeof(*h));
+	h->event_id = x->ev->id;
+	h->group_id = x->ev->group_id;
+	h->location_id = x->ev->location_id;
+	h->recurrence_id = o->recurrence_id ? o->recurrence_id : o->start;
+	h->start = o->start;
+	h->end = o->end;
+	snprintf(h->room, sizeof(h->room), "%s", x->ev->location);
+	snprintf(h->group, sizeof(h->group), "%s", x->ev->group);
+	snprintf(h->title, sizeof(h->title), "%s", o->title);
+	snprintf(h->timezone, sizeof(h->timezone), "%s", x->ev->timezone);
+	h->series = x->ev->rrule[0] != '\0';
+	return 0;
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct held_slot *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+}
+
+/*
+ * The occurrences of events at location p->l without a room (they hold
+ * none) in p's period that have not ended, added to out in order of
+ * start: a closure of the whole location calls them off too.
+ */
+static int
+located_events(sqlite3 *db, const struct closure_plan *p,
+    struct held_slots *out, struct fault *f)
+{
+	struct located x = { out, NULL, p->from, p->to, clock_now(), 0 };
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	int n = 0, rc, ret = -1;
+
+	if ((st = store_prepare(db, "SELECT id FROM event WHERE location_id = ?1 "
+	    "AND room_id IS NULL AND status != 'cancelled' AND start < ?3 AND "
+	    "(rrule != '' AND span_end IS NULL OR coalesce(span_end, \"end\") "
+	    "> ?2) ORDER BY id")) == NULL)
+		return store_fault(f, db);
+	sqlite3_bind_int64(st, 1, p->l.id);
+	sqlite3_bind_int64(st, 2, p->from);
+	sqlite3_bind_int64(st, 3, p->to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *nv = realloc(ids, (n + 1) * sizeof(*nv));
+
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		ids = nv;
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return rc == SQLITE_NOMEM ? fault_set(f, FAULT_INTERNAL,
+		    "out of memory") : store_fault(f, db);
+	}
+	for (int i = 0; i < n; i++) {
+		struct event *ev;
+
+		if ((ev = event_get(db, ids[i], f)) == NULL)
+			goto done;
+		x.ev = ev;
+		/* An occurrence lasts at most EVENT_MAX_SECONDS. */
+		rc = event_occurrences(ev, p->from - EVENT_MAX_SECONDS, p->to,
+		    push_located, &x) < 0 || x.err;
+		event_free(ev);
+		if (rc) {
+			fault_set(f, FAULT_INTERNAL, "cannot expand event %lld",
+			    (long long)ids[i]);
+			goto done;
+		}
+	}
+	if (out->n > 1)
+		qsort(out->v, (size_t)out->n, sizeof(*out->v), by_start);
+	ret = 0;
+done:
+	free(ids);
+	return ret;
+}
+
 /* The offers of x as the group's mail lists them, one a line. */
 static void
 offer_lines(const struct closure_hit *x, char *out, size_t len)
@@ -619,7 +729,9 @@ schedule_closure_add(sqlite3 *db, const struct closure_in *in,
 		return -1;
 	if (closure_resolve(db, in, &res->plan, f) ||
 	    booking_held_in(db, res->plan.l.id, res->plan.room_id,
-	    res->plan.from, res->plan.to, &held, f))
+	    res->plan.from, res->plan.to, &held, f) ||
+	    (res->plan.room_id == 0 && located_events(db, &res->plan, &held,
+	    f)))
 		goto fail;
 	if (held.n > 0 && (res->v = calloc((size_t)held.n,
 	    sizeof(*res->v))) == NULL) {

@@ -94,6 +94,13 @@ def test_closure_over_a_weekly_series_with_registrants():
             assert "waiting list" in d.cli(
                 "register", str(eid), "dirk@example.org", "--occurrence",
                 days[3].isoformat(), check=True).out
+            # An event at the house without a room holds none, but the
+            # house's closure calls it off too.
+            open_day = int(d.cli(
+                "event", "add", "--kind", "overig", "--title", "Open dag",
+                "--start", "%s 13:00" % days[2], "--duration", "3h",
+                "--location", "herstelhuis", "--group", GROUP,
+                check=True).out.strip())
             bid = int(d.cli("book", ROOM, "--start", "%s 10:00" % days[2],
                             "--duration", "2h", "--title", "Voorbereiding",
                             "--group", GROUP, check=True).out.strip())
@@ -114,8 +121,11 @@ def test_closure_over_a_weekly_series_with_registrants():
                         "--dry-run", check=True).json()
             assert dry["dry_run"] is True
             hits = dry["affected"]
-            assert [h["kind"] for h in hits] == ["booking", "event"], hits
-            booking, ev = hits
+            assert [h["kind"] for h in hits] == ["booking", "event",
+                                                 "event"], hits
+            booking, located, ev = hits
+            assert located["event"] == open_day and located["booking"] is \
+                None and located["room"] == "herstelhuis", located
             assert booking["booking"] == bid and booking["group"] == GROUP
             assert ev["event"] == eid and ev["group"] == GROUP
             assert ev["occurrence"] == days[2].isoformat(), ev
@@ -127,7 +137,7 @@ def test_closure_over_a_weekly_series_with_registrants():
                 ["buurthuis/zaal"], booking
             text = d.cli("closure", "add", "herstelhuis", *period,
                          "--dry-run", check=True).out
-            assert "2 occurrence(s) held in that period" in text, text
+            assert "3 occurrence(s) held in that period" in text, text
             assert "2 registered, 1 waiting" in text, text
             assert "free instead: buurthuis/zaal (50)" in text, text
             assert d.dump() == before
@@ -136,11 +146,11 @@ def test_closure_over_a_weekly_series_with_registrants():
             r = d.cli("closure", "add", "herstelhuis", *period)
             assert r.rc == EX_DATAERR, r
             lines = r.err_lines()
-            assert lines[0].startswith("herstelctl: herstelhuis is held 2 "
+            assert lines[0].startswith("herstelctl: herstelhuis is held 3 "
                                        "time(s) in that period"), r
             assert "--cancel-affected" in lines[0] and "--keep" in lines[0]
-            assert len(lines) == 3 and "free instead: buurthuis/zaal" in \
-                lines[2], r
+            assert len(lines) == 4 and "free instead: buurthuis/zaal" in \
+                lines[3], r
             assert d.dump() == before
             # The three ways are one choice.
             r = d.cli("closure", "add", "herstelhuis", *period, "--dry-run",
@@ -153,14 +163,14 @@ def test_closure_over_a_weekly_series_with_registrants():
             r = d.cli("closure", "add", "herstelhuis", *period,
                       "--cancel-affected", check=True)
             cid = int(r.out.strip())
-            assert "cancelled 2 occurrence(s)" in r.err, r
-            got = wait_mail(sink, 5, mark)
+            assert "cancelled 3 occurrence(s)" in r.err, r
+            got = wait_mail(sink, 6, mark)
             time.sleep(1.0)
             got = sink.messages()[mark:]
             to = sorted(a for m in got for a in m.rcpts)
             assert to == sorted(["anna@example.org", "bram@example.org",
                                  "cor@example.org", GROUP_ADDR,
-                                 GROUP_ADDR]), to
+                                 GROUP_ADDR, GROUP_ADDR]), to
             for who in ("anna", "bram", "cor"):
                 m, = sink.to(who + "@example.org")[-1:]
                 assert m.msg["Subject"].startswith(
@@ -177,6 +187,9 @@ def test_closure_over_a_weekly_series_with_registrants():
                 assert m.msg["Reply-To"] == "beheer@example.org"
             assert any("Iedereen die zich had aangemeld (3)" in m.text()
                        for m in group), [m.text() for m in group]
+            assert d.sqlite("SELECT status, cancel_reason FROM event WHERE "
+                            "id = ?", (open_day,)) == \
+                [("cancelled", "Waterschade")]
             # The occurrence's waiting list is empty; the next one's is not.
             assert d.sqlite("SELECT p.email FROM registration r JOIN "
                             "participant p ON p.id = r.participant_id "
@@ -198,10 +211,10 @@ def test_closure_over_a_weekly_series_with_registrants():
                 text = body.decode().replace("\r\n ", "")
                 assert "SUMMARY:Afgelast: Lotgenotengroep" in text, text
                 assert "DESCRIPTION:Afgelast: Waterschade" in text, text
-                assert text.count("STATUS:CANCELLED") == 1, text
+                assert text.count("STATUS:CANCELLED") == 2, text
             audit = d.cli("--json", "audit", "list", check=True).json()
             assert any(a["action"] == "closure.add" and
-                       "2 held, cancelled" in (a.get("detail") or "")
+                       "3 held, cancelled" in (a.get("detail") or "")
                        for a in audit), audit
             assert any(a["action"] == "event.cancel" and
                        "closure %d" % cid in (a.get("detail") or "")
