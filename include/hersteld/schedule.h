@@ -99,8 +99,9 @@ void	closure_result_free(struct closure_result *);
 
 /*
  * Add a closure of a location or a room (location.h).  Every occurrence
- * held in its period (held_slot: bookings and the bookings of events)
- * is listed in res with its registrations and the rooms free instead
+ * held in its period that has not ended (held_slot: bookings and the
+ * bookings of events; for a whole location also the events there without
+ * a room, with booking_id 0) is listed in res with its registrations and the rooms free instead
  * (availability_elsewhere); mode says what happens to them.  With
  * CLOSURE_CANCEL each is called off in this one transaction: an event's
  * occurrence is cancelled with the closure's reason (its registrants and
