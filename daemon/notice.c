@@ -417,3 +417,55 @@ notice_booking(sqlite3 *db, int64_t id, enum mail_kind kind, struct fault *f)
 	    NULL, &mf, NULL, NULL, clock_now(), 0, 0, -1, -1, f);
 	return rc < 0 ? -1 : 0;
 }
+
+int
+notice_closed(sqlite3 *db, const struct held_slot *h, int64_t closure_id,
+    const char *reason, long told, const char *rooms, struct fault *f)
+{
+	struct mail_facts mf = { 0 };
+	struct group g;
+	char key[128], room[1700] = "", reply[EMAIL_MAX_BYTES + 1] = "";
+	sqlite3_stmt *st;
+	int rc;
+
+	group_of(db, h->group_id, &g);
+	if (g.email[0] == '\0')
+		return 0;
+	/* An event at the location without a room: the location alone. */
+	if ((st = store_prepare(db, h->room_id ? "SELECT l.name, r.name, "
+	    "l.email FROM room r JOIN location l ON l.id = r.location_id "
+	    "WHERE r.id = ?1" : "SELECT name, '', email FROM location "
+	    "WHERE id = ?2")) == NULL)
+		return store_fault(f, db);
+	if (h->room_id)
+		sqlite3_bind_int64(st, 1, h->room_id);
+	else
+		sqlite3_bind_int64(st, 2, h->location_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(room, sizeof(room), "%s%s%s", store_text(st, 0),
+		    *store_text(st, 1) ? " \xe2\x80\x94 " : "",
+		    store_text(st, 1));
+		snprintf(reply, sizeof(reply), "%s", store_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	mf.kind = MAIL_BOOKING_CLOSED;
+	mf.lang = "nl";
+	mf.name = g.name;
+	mf.title = h->title;
+	mf.start = h->start;
+	mf.end = h->end;
+	mf.zone = when_zone(h->timezone);
+	mf.group = g.name;
+	mf.room = room;
+	mf.reason = reason;
+	mf.told = told;
+	mf.rooms = rooms;
+	/* One message per closure and occurrence. */
+	snprintf(key, sizeof(key), "booking/closed/%lld/%lld/%lld/%lld",
+	    (long long)closure_id, (long long)h->booking_id,
+	    (long long)h->event_id, (long long)h->recurrence_id);
+	rc = queue(db, key, "booking", 0, h->event_id, 0, g.email, g.name,
+	    reply[0] ? reply : NULL, NULL, &mf, NULL, NULL, clock_now(), 0, 0,
+	    -1, -1, f);
+	return rc < 0 ? -1 : 0;
+}

@@ -654,6 +654,31 @@ reg_room_grew(sqlite3 *db, int64_t room_id, struct fault *f)
 	return promote_each(db, evs, n, f);
 }
 
+/* ---- an occurrence that is called off ---- */
+
+long
+reg_going_at(sqlite3 *db, int64_t event_id, time_t rid)
+{
+	return taken_at(db, event_id, rid);
+}
+
+long
+reg_waiting_at(sqlite3 *db, int64_t event_id, time_t rid)
+{
+	return query_long(db, "SELECT count(*) FROM registration WHERE "
+	    "event_id = ?1 AND status = 'waitlist' AND (occurrence = ?2 OR "
+	    "occurrence = 0)", event_id, rid);
+}
+
+int
+reg_waiting_drop(sqlite3 *db, int64_t event_id, time_t rid, struct fault *f)
+{
+	if (exec2(db, "DELETE FROM registration WHERE event_id = ?1 AND "
+	    "occurrence = ?2 AND status = 'waitlist'", event_id, rid))
+		return store_fault(f, db);
+	return 0;
+}
+
 /* ---- attendees ---- */
 
 int
