@@ -130,6 +130,12 @@ that the limits do not shape the figures, as its output says):
      both, then times the same session pages from the cache;
  24. prints its own summary.
 
+Then the import part, with its own daemon and temporary directory:
+ 25. refuses 9.9 MB files past a cap (one folded DESCRIPTION of 9.5 M
+     characters; ten DESCRIPTIONs of 1 M characters on one line each)
+     through herstelctl import and through POST /api/v1/import, against a
+     small plan that is accepted; prints the medians and what was said.
+
 Environment:
   HERSTELD            daemon binary (default daemon/hersteld)
   HERSTELCTL          CLI binary (default cli/herstelctl)
@@ -138,10 +144,13 @@ Environment:
   BENCH_SERIES        of which weekly series (default 1000)
   BENCH_RUNS          CLI runs per command (default 50)
   BENCH_KEEP          1: keep the temporary directories (for inspection)
-  BENCH_ONLY          events | booking | feeds | mail | reports | web: run
-                      only that part (also the flag --only PART; a list
-                      like "events,feeds" works too); default all six
+  BENCH_ONLY          events | booking | feeds | mail | reports | web |
+                      import: run only that part (also the flag --only
+                      PART; a list like "events,feeds" works too); default
+                      all seven
   BENCH_REPORT_RUNS   timed runs per report, API and CLI (default 5)
+  BENCH_IMPORT_RUNS   runs per file of the import part, herstelctl and API
+                      (default 3)
   BENCH_BOOKING_RUNS  dry-run requests per room and case (default 200)
   BENCH_BOOK_CLI_RUNS herstelctl book runs per room (default 30)
   BENCH_BOOKING_SMALL occurrences in room A (default 1000)
@@ -2637,6 +2646,105 @@ def bench_reports(hersteld, ctl, keep):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+# ---- import: refusing what is too large ----------------------------------
+#
+# Its own daemon and temp dir.  Files of 9.9 MB that must be refused: one
+# VEVENT with one folded DESCRIPTION (past the 1 MiB line cap), and ten
+# VEVENTs each with a DESCRIPTION of 1,000,000 characters on one line
+# (under the line cap, far past the 10,000 characters of a description).
+# Each is refused through herstelctl import and through POST /api/v1/import
+# on the socket (the JSON a client other than herstelctl sends); a small
+# plan that is accepted is the baseline.
+
+IM_EVENT = ("BEGIN:VEVENT\r\nUID:%s@bench.example\r\nDTSTAMP:20261101T1200"
+            "00Z\r\nDTSTART:20270105T100000Z\r\nDTEND:20270105T110000Z\r\n"
+            "SUMMARY:Groot\r\n%s\r\nEND:VEVENT\r\n")
+
+
+def im_calendar(events):
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//import//NL"
+            "\r\n" + "".join(events) + "END:VCALENDAR\r\n")
+
+
+def im_files(tmp):
+    line = "DESCRIPTION:" + "a" * 9500000
+    folded = "\r\n ".join(line[i:i + 74] for i in range(0, len(line), 74))
+    files = [
+        ("one folded DESCRIPTION of 9.5 M chars",
+         im_calendar([IM_EVENT % ("groot", folded)])),
+        ("ten DESCRIPTIONs of 1 M chars, one line each",
+         im_calendar([IM_EVENT % ("groot-%d" % i, "DESCRIPTION:" +
+                                  "b" * 1000000) for i in range(10)])),
+        ("accepted: 20 events (baseline)",
+         im_calendar([IM_EVENT % ("klein-%d" % i, "DESCRIPTION:kort")
+                      for i in range(20)])),
+    ]
+    res = []
+    for i, (what, text) in enumerate(files):
+        path = os.path.join(tmp, "plan-%d.ics" % i)
+        with open(path, "w", newline="") as f:
+            f.write(text)
+        res.append((what, path, text))
+    return res
+
+
+def bench_import(hersteld, ctl, keep):
+    runs = env_int("BENCH_IMPORT_RUNS", 3)
+    tmp = tempfile.mkdtemp(prefix="hersteld-bench-import-")
+    proc = None
+    try:
+        proc, sock, log, port = start_daemon(hersteld, tmp, 730)
+        out("hersteld bench, import: %s" % hersteld)
+        out("  temp dir %s" % tmp)
+        rows = []
+        for what, path, text in im_files(tmp):
+            body = json.dumps({"ics": text})
+            cli, api_ms, said = [], [], ""
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                r = subprocess.run([ctl, "--socket", sock, "import", path],
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+                cli.append((time.perf_counter() - t0) * 1000.0)
+                said = (r.stderr or r.stdout).decode("utf-8",
+                                                     "replace").strip()
+                said = "exit %d: %s" % (r.returncode, said[-110:])
+                api = Api(sock)
+                t0 = time.perf_counter()
+                api.conn.request("POST", "/api/v1/import", body.encode(),
+                                 {"Content-Type": "application/json"})
+                resp = api.conn.getresponse()
+                resp.read()
+                api_ms.append((time.perf_counter() - t0) * 1000.0)
+                api.close()
+            rows.append((what, os.path.getsize(path), statistics.median(cli),
+                         statistics.median(api_ms), resp.status, said))
+        out("=" * 72)
+        out("import: refusing files past a cap (goal: a 9.9 MB single-"
+            "property file under 1 s)")
+        for what, size, cli, api_ms, status, said in rows:
+            out("  %s, %.1f MB" % (what, size / 1e6))
+            out("    herstelctl median %7.1f ms   API (JSON) median %7.1f ms"
+                " -> %d" % (cli, api_ms, status))
+            out("    %s" % said)
+        out("=" * 72)
+        return 0
+    except KeyboardInterrupt:
+        out("bench: interrupted")
+        return 130
+    except Exception as e:          # report, then clean up
+        out("bench: import part failed: %s" % e)
+        if proc is not None:
+            out("daemon log:\n" + tail(os.path.join(tmp, "hersteld.log")))
+        return 1
+    finally:
+        stop(proc)
+        if keep:
+            out("bench: kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 # ---- web: the parents' pages, the agenda side by side with nginx ---------
 #
 # Its own daemon and temp dir, with web.post_per_minute and
@@ -3268,10 +3376,10 @@ def bench_web(hersteld, ctl, keep):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-PARTS = ("events", "booking", "feeds", "mail", "reports", "web")
+PARTS = ("events", "booking", "feeds", "mail", "reports", "web", "import")
 RUN = {"events": "bench_events", "booking": "bench_booking",
        "feeds": "bench_feeds", "web": "bench_web", "mail": "bench_mail",
-       "reports": "bench_reports"}
+       "reports": "bench_reports", "import": "bench_import"}
 
 
 def main():
