@@ -96,7 +96,9 @@ Then the reports part, with its own daemon and temporary directory:
      (104,000 occurrences, each a confirmed booking slot), then 2,000
      participants, registrations and attendance counts by SQL;
  20. times `report groups` and `report rooms` over 2027: the API over a
-     kept-alive connection and herstelctl end to end (goal: under 1 s).
+     kept-alive connection (asked again: the kept answer), the API right
+     after a change (a new participant: computed afresh, and checked to
+     be the same rows) and herstelctl end to end (goal: under 250 ms).
 
 Then the web part, with its own daemon and temporary directory (needs
 wrk and nginx, like the feeds part; web.post_per_minute 10000 and
@@ -2612,6 +2614,18 @@ def bench_reports(hersteld, ctl, keep):
                 t = time.perf_counter()
                 api.call("GET", url)
                 samples.append((time.perf_counter() - t) * 1000.0)
+            # Each after a change (a new participant): the store's
+            # generation moves and no kept answer may be used.
+            changed = []
+            for i in range(runs):
+                api.post("/participants", {"email": "rp-%s-%d@example.org"
+                                           % (name, i)})
+                t = time.perf_counter()
+                status, again = api.call("GET", url)
+                changed.append((time.perf_counter() - t) * 1000.0)
+                if status != 200 or json.loads(again) != rows:
+                    raise RuntimeError("GET %s after a change: %d, or "
+                                       "other rows" % (url, status))
             cli = []
             for _ in range(runs):
                 dt, _ = run_cli([ctl, "--socket", sock, "report", name,
@@ -2619,15 +2633,17 @@ def bench_reports(hersteld, ctl, keep):
                                  "%d-12-31" % RP_YEAR])
                 cli.append(dt)
             res[name] = (statistics.median(samples), max(samples),
-                         statistics.median(cli), note)
+                         statistics.median(changed), statistics.median(cli),
+                         note)
         api.close()
         out("=" * 72)
-        out("reports over %d (goal: under 1 s each)" % RP_YEAR)
+        out("reports over %d (goal: under 250 ms each)" % RP_YEAR)
         for name in ("groups", "rooms"):
-            med, worst, cli, note = res[name]
+            med, worst, changed, cli, note = res[name]
             out("  report %-6s  API median %7.1f ms  max %7.1f ms  "
-                "herstelctl median %7.1f ms  (%s)" % (name, med, worst, cli,
-                                                    note))
+                "after a change %7.1f ms  herstelctl median %7.1f ms"
+                % (name, med, worst, changed, cli))
+            out("                 (%s)" % note)
         out("=" * 72)
         return 0
     except KeyboardInterrupt:
