@@ -98,6 +98,7 @@ DOMAIN_SRCS = \
 	daemon/outbox.c \
 	daemon/participant.c \
 	daemon/recur.c \
+	daemon/recur_memo.c \
 	daemon/registration.c \
 	daemon/report.c \
 	daemon/report_cache.c \
