@@ -347,9 +347,16 @@ expand_one(time_t rid, void *arg)
 	return x->out->oom;
 }
 
-/* Append the occurrences of ev overlapping [from, to) to out. */
+typedef long expand_fn(const char *, time_t, icaltimezone *, time_t, time_t,
+    long, int (*)(time_t, void *), void *);
+
+/*
+ * Append the occurrences of ev overlapping [from, to) to out, its rule
+ * expanded by expand (recur_expand, or its memo).
+ */
 static int
-collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
+collect_by(const struct event *ev, time_t from, time_t to,
+    struct occ_list *out, expand_fn *expand)
 {
 	struct expand_ctx x = { ev, out, from, to };
 	long dur = ev->end - ev->start;
@@ -361,7 +368,7 @@ collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
 			occ_push(out, &o);
 		return out->oom ? -1 : 0;
 	}
-	if (recur_expand(ev->rrule, ev->start, ev->zone,
+	if (expand(ev->rrule, ev->start, ev->zone,
 	    from - dur, to, 100000, expand_one, &x) < 0)
 		return -1;
 	/* Occurrences moved into the window from outside it. */
@@ -379,14 +386,21 @@ collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
 	return out->oom ? -1 : 0;
 }
 
-long
-event_occurrences(const struct event *ev, time_t from, time_t to,
-    int (*cb)(const struct occurrence *, void *), void *arg)
+static int
+collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
+{
+	return collect_by(ev, from, to, out, recur_expand);
+}
+
+static long
+occurrences_by(const struct event *ev, time_t from, time_t to,
+    int (*cb)(const struct occurrence *, void *), void *arg,
+    expand_fn *expand)
 {
 	struct occ_list l = { 0 };
 	long n;
 
-	if (collect(ev, from, to, &l)) {
+	if (collect_by(ev, from, to, &l, expand)) {
 		free(l.v);
 		return -1;
 	}
@@ -399,6 +413,20 @@ event_occurrences(const struct event *ev, time_t from, time_t to,
 		}
 	free(l.v);
 	return n;
+}
+
+long
+event_occurrences(const struct event *ev, time_t from, time_t to,
+    int (*cb)(const struct occurrence *, void *), void *arg)
+{
+	return occurrences_by(ev, from, to, cb, arg, recur_expand);
+}
+
+long
+event_occurrences_memo(const struct event *ev, time_t from, time_t to,
+    int (*cb)(const struct occurrence *, void *), void *arg)
+{
+	return occurrences_by(ev, from, to, cb, arg, recur_expand_memo);
 }
 
 int

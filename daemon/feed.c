@@ -12,6 +12,7 @@
  * session vanish without a word, which is what people were let down by.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1199,6 +1200,25 @@ struct doc {
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*http_free)(void *);
+
+void
+feed_set_http_free(void (*fn)(void *))
+{
+	http_free = fn;
+}
+
+static void
+doc_free(struct doc *d)
+{
+	void *h = atomic_load(&d->pub.http);
+
+	if (h != NULL && http_free != NULL)
+		http_free(h);
+	free(d->pub.body);
+	free(d->pub.gz);
+	free(d);
+}
 
 static struct entry {
 	char		*path;
@@ -1218,11 +1238,8 @@ doc_unref(struct doc *d)
 	pthread_mutex_lock(&cache_lock);
 	last = --d->refs == 0;
 	pthread_mutex_unlock(&cache_lock);
-	if (last) {
-		free(d->pub.body);
-		free(d->pub.gz);
-		free(d);
-	}
+	if (last)
+		doc_free(d);
 }
 
 void
@@ -1410,11 +1427,8 @@ feed_get(const char *path, struct fault *f)
 	if (e == NULL) {
 		e = lru;
 		free(e->path);
-		if (e->doc && --e->doc->refs == 0) {
-			free(e->doc->pub.body);
-			free(e->doc->pub.gz);
-			free(e->doc);
-		}
+		if (e->doc && --e->doc->refs == 0)
+			doc_free(e->doc);
 		e->doc = NULL;
 		e->path = strdup(path);
 	}
@@ -1427,11 +1441,8 @@ feed_get(const char *path, struct fault *f)
 		d->pub.last_modified = e->doc->pub.last_modified;
 	else if (e->doc && d->pub.last_modified <= e->doc->pub.last_modified)
 		d->pub.last_modified = e->doc->pub.last_modified + 1;
-	if (e->doc && --e->doc->refs == 0) {
-		free(e->doc->pub.body);
-		free(e->doc->pub.gz);
-		free(e->doc);
-	}
+	if (e->doc && --e->doc->refs == 0)
+		doc_free(e->doc);
 	e->doc = d;
 	e->generation = gen;
 	e->day = day;
@@ -1446,11 +1457,8 @@ feed_shutdown(void)
 {
 	pthread_mutex_lock(&cache_lock);
 	for (int i = 0; i < CACHE_MAX; i++) {
-		if (cache[i].doc && --cache[i].doc->refs == 0) {
-			free(cache[i].doc->pub.body);
-			free(cache[i].doc->pub.gz);
-			free(cache[i].doc);
-		}
+		if (cache[i].doc && --cache[i].doc->refs == 0)
+			doc_free(cache[i].doc);
 		free(cache[i].path);
 		memset(&cache[i], 0, sizeof(cache[i]));
 	}

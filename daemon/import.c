@@ -70,6 +70,13 @@
 #define MAX_EXDATES	1000			/* of one series */
 #define CANCELLED_PREFIX "Afgelast: "		/* what feed.c writes */
 
+/* The early caps of ics_caps.h are the fields' own (event.h). */
+_Static_assert(ICS_CAP_TITLE == TITLE_MAX_CHARS, "SUMMARY cap");
+_Static_assert(ICS_CAP_DESC == DESC_MAX_CHARS, "DESCRIPTION cap");
+_Static_assert(ICS_CAP_PLACE == PLACE_MAX_CHARS, "LOCATION cap");
+_Static_assert(ICS_CAP_SLACK >= sizeof(CANCELLED_PREFIX) - 1 + 500 + 2,
+    "what a cancelled event adds");
+
 /* A TZID of the file and the IANA zone it came to. */
 struct tzc {
 	char		*tzid;
@@ -1558,6 +1565,7 @@ import_read(const struct import_in *in, struct import_result *res,
 	im->s.len = in->len;
 	im->s.max_line = IMPORT_MAX_LINE;
 	im->s.max_events = IMPORT_MAX_EVENTS;
+	im->s.text_caps = 1;
 	im->deftz = conf_current()->timezone;
 	if (in->len > IMPORT_MAX_BYTES) {
 		fault_set(f, FAULT_INVALID, "the file is larger than 10 MiB");

@@ -262,5 +262,8 @@ void	event_occurrence(const struct event *, time_t rid, struct occurrence *);
  */
 long	event_occurrences(const struct event *, time_t from, time_t to,
 	    int (*cb)(const struct occurrence *, void *), void *);
+/* The same, the rule expanded through recur_expand_memo (recur.h). */
+long	event_occurrences_memo(const struct event *, time_t from, time_t to,
+	    int (*cb)(const struct occurrence *, void *), void *);
 
 #endif

@@ -39,7 +39,12 @@ struct feed_doc {
 	char		 etag_gz[44];	/* the gzip form's own: "\"<hash>-gz\"" */
 	time_t		 last_modified;
 	int		 private_;	/* a secret link: Cache-Control private */
+	/* The HTTP layer's answers for it, made once; freed with it. */
+	_Atomic(void *)	 http;
 };
+
+/* How the HTTP layer's answers of a document are freed (at start-up). */
+void		 feed_set_http_free(void (*)(void *));
 
 /*
  * The document at path, rendered or from the cache; NULL with f
