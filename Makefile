@@ -100,6 +100,7 @@ DOMAIN_SRCS = \
 	daemon/recur.c \
 	daemon/registration.c \
 	daemon/report.c \
+	daemon/retention.c \
 	daemon/signal.c \
 	daemon/token.c \
 	daemon/topic.c
