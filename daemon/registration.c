@@ -1142,13 +1142,10 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 		if ((part = event_get(db, new_id, f)) == NULL)
 			goto done;
 		/*
-		 * The later part takes the registrations for its
-		 * occurrences; those for the whole series hold for both.
+		 * The later part took the registrations for its occurrences
+		 * (event.c, split); those for the whole series hold for both.
 		 */
-		if (exec2(db, "UPDATE registration SET event_id = ?2 WHERE "
-		    "event_id = ?1 AND occurrence >= (SELECT start FROM event "
-		    "WHERE id = ?2)", before->id, new_id) ||
-		    exec3(db, "INSERT INTO registration (event_id, "
+		if (exec3(db, "INSERT INTO registration (event_id, "
 		    "participant_id, occurrence, status, created, modified) "
 		    "SELECT ?2, participant_id, 0, status, created, ?3 "
 		    "FROM registration WHERE event_id = ?1 "

@@ -447,6 +447,14 @@ static const char *migrations[STORE_VERSION] = {
 	"  going INTEGER NOT NULL DEFAULT 0,"
 	"  sitout INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (event_id, occurrence));",
+
+	/*
+	 * 18 -> 19: the UID under which a registration for one occurrence
+	 * is in the person's calendar, once it is no longer the one its
+	 * event and occurrence make (NULL): the series was split, or its
+	 * start moved, after the calendar got it.
+	 */
+	"ALTER TABLE registration ADD COLUMN cal_uid TEXT;",
 };
 
 static char		*db_path;
