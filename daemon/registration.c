@@ -1040,18 +1040,18 @@ series_changed(const struct event *b, const struct event *a)
  */
 static int
 occ_news(sqlite3 *db, const struct event *before, const struct event *after,
-    time_t rid, time_t *old, char *old_where, size_t len)
+    time_t rid_before, time_t rid, time_t *old, char *old_where, size_t len)
 {
 	struct occurrence ob, oa;
 	char wa[2400];
 
-	event_occurrence(before, rid, &ob);
+	event_occurrence(before, rid_before, &ob);
 	event_occurrence(after, rid, &oa);
 	*old = 0;
 	old_where[0] = '\0';
 	if (oa.cancelled)
 		return ob.cancelled ? 0 : 1;
-	occ_where(db, before, rid, old_where, len);
+	occ_where(db, before, rid_before, old_where, len);
 	occ_where(db, after, rid, wa, sizeof(wa));
 	if (ob.start != oa.start || ob.end != oa.end)
 		*old = ob.start;
@@ -1102,7 +1102,7 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 				return -1;
 			if (out)
 				continue;
-			news = occ_news(db, before, after, rid, &old, wb,
+			news = occ_news(db, before, after, rid, rid, &old, wb,
 			    sizeof(wb));
 			if (news && tell(db, news == 1 ? MAIL_CANCELLATION :
 			    MAIL_CHANGE, &p, after, rid, 1, old, wb[0] ? wb :
@@ -1113,12 +1113,20 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 	}
 	{
 		struct occurrence oa;
+		time_t rid = w->occurrence;
 
 		event_occurrence(after, w->occurrence, &oa);
 		if (oa.end <= now)
 			return 0;
-		news = occ_news(db, before, after, w->occurrence, &old, wb,
-		    sizeof(wb));
+		/*
+		 * A new start of the series moved the registration's key
+		 * along (event.c, shift_keys): before, it was that much
+		 * earlier or later.
+		 */
+		if (before->rrule[0] && after->rrule[0])
+			rid -= after->start - before->start;
+		news = occ_news(db, before, after, rid, w->occurrence, &old,
+		    wb, sizeof(wb));
 		if (news)
 			return tell(db, news == 1 ? MAIL_CANCELLATION :
 			    MAIL_CHANGE, &p, after, w->occurrence, 0, old,
