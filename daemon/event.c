@@ -942,7 +942,8 @@ bump(sqlite3 *db, int64_t id, struct fault *f)
 /*
  * Shift exdates, overrides and the registrations for one occurrence of
  * id by delta (its start moved); those registrations keep the UID their
- * calendar entry has.
+ * calendar entry has.  The counts of removed ones (retention.c) move
+ * along, so that the reports find them at the occurrence.
  */
 static int
 shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
@@ -959,6 +960,11 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 		"FROM event WHERE id = ?1)") ", occurrence = occurrence + ?2 + "
 		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
 		"UPDATE registration SET occurrence = occurrence - "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
+		"4000000000000000000",
+		"UPDATE registration_count SET occurrence = occurrence + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
+		"UPDATE registration_count SET occurrence = occurrence - "
 		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
 		"4000000000000000000",
 		"UPDATE event_exdate SET recurrence_id = recurrence_id + ?2 + "
@@ -1225,7 +1231,8 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
  * event (new UID) carries rid and everything after, with the exdates,
  * overrides and registrations for one occurrence that belong to it (the
  * latter keep the UID their calendar entry has; registrations for the
- * whole series are copied by reg_event_changed).  The new part starts at
+ * whole series are copied by reg_event_changed), and the counts kept of
+ * removed ones.  The new part starts at
  * ev's SEQUENCE raised by one, as ev's own does: the entries it takes
  * over must be newer than what calendars hold.  The new id goes to
  * *new_id.
@@ -1273,6 +1280,8 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 			"UPDATE registration SET cal_uid = " REG_CAL_UID(
 			"(SELECT uid FROM event WHERE id = ?1)") ", event_id = ?2 "
 			"WHERE event_id = ?1 AND occurrence >= ?3",
+			"UPDATE registration_count SET event_id = ?2 WHERE "
+			"event_id = ?1 AND occurrence >= ?3",
 			"UPDATE event SET rrule = ?4, sequence = sequence + 1, "
 			"modified = ?5 WHERE id = ?1",
 		};
