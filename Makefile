@@ -102,6 +102,7 @@ DOMAIN_SRCS = \
 	daemon/registration.c \
 	daemon/report.c \
 	daemon/report_cache.c \
+	daemon/retention.c \
 	daemon/signal.c \
 	daemon/token.c \
 	daemon/topic.c

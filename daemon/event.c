@@ -960,7 +960,19 @@ bump(sqlite3 *db, int64_t id, struct fault *f)
 	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
-/* Shift exdates and overrides of id by delta (its start moved). */
+/*
+ * The UID a calendar knows a registration for one occurrence by: the one
+ * its event and occurrence make (feed_occurrence_uid) until it moves.
+ */
+#define REG_CAL_UID(event_uid) "coalesce(cal_uid, strftime(" \
+	"'%Y%m%dT%H%M%SZ-', occurrence, 'unixepoch') || " event_uid ")"
+
+/*
+ * Shift exdates, overrides and the registrations for one occurrence of
+ * id by delta (its start moved); those registrations keep the UID their
+ * calendar entry has.  The counts of removed ones (retention.c) move
+ * along, so that the reports find them at the occurrence.
+ */
 static int
 shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 {
@@ -972,6 +984,17 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 	 * so foreign keys hold throughout).
 	 */
 	static const char *sql[] = {
+		"UPDATE registration SET cal_uid = " REG_CAL_UID("(SELECT uid "
+		"FROM event WHERE id = ?1)") ", occurrence = occurrence + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
+		"UPDATE registration SET occurrence = occurrence - "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
+		"4000000000000000000",
+		"UPDATE registration_count SET occurrence = occurrence + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
+		"UPDATE registration_count SET occurrence = occurrence - "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
+		"4000000000000000000",
 		"UPDATE event_exdate SET recurrence_id = recurrence_id + ?2 + "
 		"4611686018427387904 WHERE event_id = ?1",
 		"UPDATE event_exdate SET recurrence_id = recurrence_id - "
@@ -981,7 +1004,7 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 		"UPDATE event_override SET recurrence_id = recurrence_id - "
 		"4611686018427387904 WHERE event_id = ?1",
 	};
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		sqlite3_stmt *st = store_prepare(db, sql[i]);
 		int rc;
 		if (st == NULL)
@@ -1233,8 +1256,14 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 
 /*
  * Split ev at occurrence rid (index n > 0): ev ends before it, and a new
- * event (new UID) carries rid and everything after, with the exdates and
- * overrides that belong to it.  The new id goes to *new_id.
+ * event (new UID) carries rid and everything after, with the exdates,
+ * overrides and registrations for one occurrence that belong to it (the
+ * latter keep the UID their calendar entry has; registrations for the
+ * whole series are copied by reg_event_changed), and the counts kept of
+ * removed ones.  The new part starts at
+ * ev's SEQUENCE raised by one, as ev's own does: the entries it takes
+ * over must be newer than what calendars hold.  The new id goes to
+ * *new_id.
  */
 static int
 split(sqlite3 *db, const struct event *ev, time_t rid, long n,
@@ -1257,7 +1286,8 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 	    "sequence, cancel_reason, created, modified) SELECT ?2, kind, title, "
 	    "description, themes, group_id, room_id, location_id, place, "
 	    "timezone, ?3, ?3 + (\"end\" - start), ?4, capacity, visibility, "
-	    "status, 0, cancel_reason, ?5, ?5 FROM event WHERE id = ?1")) == NULL)
+	    "status, sequence + 1, cancel_reason, ?5, ?5 FROM event "
+	    "WHERE id = ?1")) == NULL)
 		goto internal;
 	sqlite3_bind_int64(st, 1, ev->id);
 	store_bind_text(st, 2, uid);
@@ -1275,10 +1305,15 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 			"event_id = ?1 AND recurrence_id >= ?3",
 			"UPDATE event_override SET event_id = ?2 WHERE "
 			"event_id = ?1 AND recurrence_id >= ?3",
+			"UPDATE registration SET cal_uid = " REG_CAL_UID(
+			"(SELECT uid FROM event WHERE id = ?1)") ", event_id = ?2 "
+			"WHERE event_id = ?1 AND occurrence >= ?3",
+			"UPDATE registration_count SET event_id = ?2 WHERE "
+			"event_id = ?1 AND occurrence >= ?3",
 			"UPDATE event SET rrule = ?4, sequence = sequence + 1, "
 			"modified = ?5 WHERE id = ?1",
 		};
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < sizeof(move) / sizeof(move[0]); i++) {
 			if ((st = store_prepare(db, move[i])) == NULL)
 				goto internal;
 			sqlite3_bind_int64(st, 1, ev->id);

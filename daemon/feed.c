@@ -395,7 +395,8 @@ set_description(icalcomponent *ve, const char *desc, const char *reason,
 	free(buf);
 }
 
-static void	emit_occ(struct render *, const struct event *, time_t, int);
+static void	emit_occ(struct render *, const struct event *, time_t, int,
+		    const char *);
 
 /*
  * An occurrence of a series that starts in a repeated hour, unchanged:
@@ -413,7 +414,7 @@ spell_out(const struct occurrence *o, void *arg)
 	if (o->recurrence_id && ev->zone &&
 	    event_override(ev, o->recurrence_id) == NULL &&
 	    when_ambiguous(o->recurrence_id, ev->zone))
-		emit_occ(r, ev, o->recurrence_id, 0);
+		emit_occ(r, ev, o->recurrence_id, 0, NULL);
 	return 0;
 }
 
@@ -519,10 +520,12 @@ feed_occurrence_uid(const struct event *ev, time_t rid, char *out, size_t len)
 /*
  * One occurrence of ev: as an instance of the series (RECURRENCE-ID), or
  * alone, under a UID of its own (what a registration for one occurrence
- * put in someone's calendar).
+ * put in someone's calendar): cal_uid, the one the registration keeps
+ * since its occurrence moved (NULL: feed_occurrence_uid's).
  */
 static void
-emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
+emit_occ(struct render *r, const struct event *ev, time_t rid, int alone,
+    const char *cal_uid)
 {
 	icalcomponent *ve = icalcomponent_new_vevent();
 	const struct override *ov = event_override(ev, rid);
@@ -534,7 +537,10 @@ emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
 	cancelled = o.cancelled;
 	add_common(r, ve, ev, o.sequence);
 	if (alone) {
-		feed_occurrence_uid(ev, rid, uid, sizeof(uid));
+		if (cal_uid)
+			snprintf(uid, sizeof(uid), "%s", cal_uid);
+		else
+			feed_occurrence_uid(ev, rid, uid, sizeof(uid));
 		icalcomponent_set_uid(ve, uid);
 	} else if (ev->rrule[0]) {
 		icalproperty *p = icalproperty_new_recurrenceid(local_in(r, rid,
@@ -575,9 +581,9 @@ emit_personal(struct render *r, int64_t participant_id, struct fault *f)
 	 * What they go to (not what they wait for), each event once;
 	 * 'cancelled' rows are a series registrant sitting one out.
 	 */
-	if ((st = store_prepare(r->db, "SELECT event_id, occurrence, status "
-	    "FROM registration WHERE participant_id = ?1 AND status != "
-	    "'waitlist' ORDER BY event_id, occurrence")) == NULL)
+	if ((st = store_prepare(r->db, "SELECT event_id, occurrence, status, "
+	    "cal_uid FROM registration WHERE participant_id = ?1 AND status "
+	    "!= 'waitlist' ORDER BY event_id, occurrence")) == NULL)
 		return fault_set(f, FAULT_INTERNAL, "database error");
 	sqlite3_bind_int64(st, 1, participant_id);
 	struct event *ev = NULL;
@@ -628,7 +634,8 @@ emit_personal(struct render *r, int64_t participant_id, struct fault *f)
 		} else if (occ == 0)
 			series = 1;
 		else if (strcmp(ev->status, "proposed") != 0)
-			emit_occ(r, ev, occ, 1);
+			emit_occ(r, ev, occ, 1, sqlite3_column_type(st, 3) ==
+			    SQLITE_NULL ? NULL : store_text(st, 3));
 	}
 	sqlite3_finalize(st);
 	free(skip);
@@ -1342,9 +1349,32 @@ fail:
 	return NULL;
 }
 
+/* ev without the occurrences in skip (a person's sit-outs). */
+static void
+emit_event_skipping(struct render *r, const struct event *ev,
+    const time_t *skip, int nskip)
+{
+	struct event copy = *ev;
+	time_t *all;
+
+	if (nskip <= 0 || (all = calloc(ev->nexdates + nskip,
+	    sizeof(*all))) == NULL) {
+		emit_event(r, ev);
+		return;
+	}
+	if (ev->nexdates)
+		memcpy(all, ev->exdates, ev->nexdates * sizeof(*all));
+	memcpy(all + ev->nexdates, skip, nskip * sizeof(*all));
+	copy.exdates = all;
+	copy.nexdates = ev->nexdates + nskip;
+	emit_event(r, &copy);
+	free(all);
+}
+
 char *
 feed_imip(sqlite3 *db, const struct event *ev, time_t occurrence, int alone,
-    const char *method, const char *attendee, struct fault *f)
+    const char *method, const char *attendee, const struct feed_person *who,
+    struct fault *f)
 {
 	struct render r = { .db = db, .now = clock_now(), .attendee = attendee };
 	icalproperty_method m;
@@ -1366,9 +1396,10 @@ feed_imip(sqlite3 *db, const struct event *ev, time_t occurrence, int alone,
 	    "//NL"), icalproperty_new_calscale("GREGORIAN"),
 	    icalproperty_new_method(m), (void *)0);
 	if (occurrence == 0)
-		emit_event(&r, ev);
+		emit_event_skipping(&r, ev, who ? who->skip : NULL,
+		    who ? who->nskip : 0);
 	else
-		emit_occ(&r, ev, occurrence, alone);
+		emit_occ(&r, ev, occurrence, alone, who ? who->cal_uid : NULL);
 	for (int i = 0; i < r.nzones; i++)
 		icalcomponent_add_component(r.cal, icalcomponent_new_clone(
 		    icaltimezone_get_component(r.zones[i].zone)));

@@ -178,6 +178,53 @@ done:
 	return rc;
 }
 
+#define MAX_SKIP	512
+
+/*
+ * What p's calendar holds of ev: for a registration for one occurrence,
+ * the UID it keeps since that occurrence moved (a split, a new start);
+ * for the whole series, the occurrences p sits out, so that a new copy
+ * of the series leaves them out as their calendar did.
+ */
+static int
+person_of(sqlite3 *db, const struct notice *n, struct feed_person *who,
+    char *uid, size_t uidlen, time_t *skip, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(who, 0, sizeof(*who));
+	if (n->kind == MAIL_ANNOUNCEMENT)
+		return 0;
+	if (n->occurrence && !n->series) {
+		if ((st = store_prepare(db, "SELECT cal_uid FROM registration "
+		    "WHERE event_id = ?1 AND participant_id = ?2 AND "
+		    "occurrence = ?3 AND cal_uid IS NOT NULL")) == NULL)
+			return store_fault(f, db);
+		sqlite3_bind_int64(st, 3, n->occurrence);
+	} else if (n->occurrence == 0 && n->ev->rrule[0]) {
+		if ((st = store_prepare(db, "SELECT occurrence FROM registration "
+		    "WHERE event_id = ?1 AND participant_id = ?2 AND "
+		    "occurrence != 0 AND status = 'cancelled' ORDER BY "
+		    "occurrence LIMIT ?3")) == NULL)
+			return store_fault(f, db);
+		sqlite3_bind_int(st, 3, MAX_SKIP);
+	} else
+		return 0;
+	sqlite3_bind_int64(st, 1, n->ev->id);
+	sqlite3_bind_int64(st, 2, n->p->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n->occurrence) {
+			snprintf(uid, uidlen, "%s", store_text(st, 0));
+			who->cal_uid = uid;
+		} else
+			skip[who->nskip++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	who->skip = skip;
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
+}
+
 int
 notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 {
@@ -301,10 +348,20 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 		 * in their calendar; a series registration the whole series.
 		 */
 		int alone = n->occurrence && !n->series;
+		struct feed_person who;
+		char uid[200];
+		time_t *skip;
 
-		if ((ics = feed_imip(db, ev, n->occurrence, alone, method,
-		    n->kind == MAIL_ANNOUNCEMENT ? NULL : p->email, f)) == NULL)
+		if ((skip = calloc(MAX_SKIP, sizeof(*skip))) == NULL)
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		if (person_of(db, n, &who, uid, sizeof(uid), skip, f) ||
+		    (ics = feed_imip(db, ev, n->occurrence, alone, method,
+		    n->kind == MAIL_ANNOUNCEMENT ? NULL : p->email, &who,
+		    f)) == NULL) {
+			free(skip);
 			return -1;
+		}
+		free(skip);
 	}
 	rc = queue(db, key, kind_column(n->kind), p->id, ev->id, n->occurrence,
 	    p->email, p->name, g.email, unsub, &mf, ics, method, due,

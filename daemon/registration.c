@@ -1065,18 +1065,18 @@ series_changed(const struct event *b, const struct event *a)
  */
 static int
 occ_news(sqlite3 *db, const struct event *before, const struct event *after,
-    time_t rid, time_t *old, char *old_where, size_t len)
+    time_t rid_before, time_t rid, time_t *old, char *old_where, size_t len)
 {
 	struct occurrence ob, oa;
 	char wa[2400];
 
-	event_occurrence(before, rid, &ob);
+	event_occurrence(before, rid_before, &ob);
 	event_occurrence(after, rid, &oa);
 	*old = 0;
 	old_where[0] = '\0';
 	if (oa.cancelled)
 		return ob.cancelled ? 0 : 1;
-	occ_where(db, before, rid, old_where, len);
+	occ_where(db, before, rid_before, old_where, len);
 	occ_where(db, after, rid, wa, sizeof(wa));
 	if (ob.start != oa.start || ob.end != oa.end)
 		*old = ob.start;
@@ -1127,7 +1127,7 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 				return -1;
 			if (out)
 				continue;
-			news = occ_news(db, before, after, rid, &old, wb,
+			news = occ_news(db, before, after, rid, rid, &old, wb,
 			    sizeof(wb));
 			if (news && tell(db, news == 1 ? MAIL_CANCELLATION :
 			    MAIL_CHANGE, &p, after, rid, 1, old, wb[0] ? wb :
@@ -1138,12 +1138,20 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 	}
 	{
 		struct occurrence oa;
+		time_t rid = w->occurrence;
 
 		event_occurrence(after, w->occurrence, &oa);
 		if (oa.end <= now)
 			return 0;
-		news = occ_news(db, before, after, w->occurrence, &old, wb,
-		    sizeof(wb));
+		/*
+		 * A new start of the series moved the registration's key
+		 * along (event.c, shift_keys): before, it was that much
+		 * earlier or later.
+		 */
+		if (before->rrule[0] && after->rrule[0])
+			rid -= after->start - before->start;
+		news = occ_news(db, before, after, rid, w->occurrence, &old,
+		    wb, sizeof(wb));
 		if (news)
 			return tell(db, news == 1 ? MAIL_CANCELLATION :
 			    MAIL_CHANGE, &p, after, w->occurrence, 0, old,
@@ -1167,13 +1175,10 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 		if ((part = event_get(db, new_id, f)) == NULL)
 			goto done;
 		/*
-		 * The later part takes the registrations for its
-		 * occurrences; those for the whole series hold for both.
+		 * The later part took the registrations for its occurrences
+		 * (event.c, split); those for the whole series hold for both.
 		 */
-		if (exec2(db, "UPDATE registration SET event_id = ?2 WHERE "
-		    "event_id = ?1 AND occurrence >= (SELECT start FROM event "
-		    "WHERE id = ?2)", before->id, new_id) ||
-		    exec3(db, "INSERT INTO registration (event_id, "
+		if (exec3(db, "INSERT INTO registration (event_id, "
 		    "participant_id, occurrence, status, created, modified) "
 		    "SELECT ?2, participant_id, 0, status, created, ?3 "
 		    "FROM registration WHERE event_id = ?1 "

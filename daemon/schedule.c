@@ -60,8 +60,10 @@
  *                   mails for today)
  *   nightly (03:00) booked series are extended to the horizon; reminders
  *                   are planned as far as the planning window reaches;
- *                   web requests whose link expired or was used, and old
- *                   link mails, are dropped;
+ *                   registrations, check-ins and sent mail of sessions
+ *                   that ended over retention.days ago go (their counts
+ *                   stay for the reports); web requests whose link
+ *                   expired or was used, and old link mails, are dropped;
  *                   the log is checkpointed (again, should a reader have
  *                   kept it busy after an erasure)
  */
@@ -85,6 +87,7 @@
 #include "hersteld/notice.h"
 #include "hersteld/optin.h"
 #include "hersteld/registration.h"
+#include "hersteld/retention.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/token.h"
@@ -1066,6 +1069,29 @@ purge_web_requests(sqlite3 *db)
 	store_commit(db);
 }
 
+/*
+ * Registrations, check-ins and sent mail of sessions that ended more
+ * than retention.days ago (retention.c); the reports keep their counts.
+ */
+static void
+purge_old_sessions(sqlite3 *db)
+{
+	struct retention_done done;
+	struct fault f = { 0 };
+	time_t cutoff = clock_now() -
+	    (time_t)conf_current()->retention_days * 86400;
+
+	if (retention_purge(db, cutoff, &done, &f)) {
+		log_warnx("retention: cannot remove old registrations: %s",
+		    f.msg);
+		return;
+	}
+	log_info("retention: %ld registration(s), %ld check-in(s) and %ld "
+	    "message(s) of sessions that ended over %d days ago removed",
+	    done.registrations, done.checkins, done.messages,
+	    conf_current()->retention_days);
+}
+
 #define WAITING_AGAIN	(3 * 86400L)	/* a request's reminder: days before */
 
 static int
@@ -1190,6 +1216,9 @@ nightly_main(void *arg)
 		/* Requests whose date nears while they still wait. */
 		if (db != NULL)
 			remind_waiting_bookings(db);
+		/* What is kept of people past retention.days. */
+		if (db != NULL)
+			purge_old_sessions(db);
 		/* Addresses of web requests nobody confirmed, and link mails. */
 		if (db != NULL)
 			purge_web_requests(db);
