@@ -434,6 +434,15 @@ static const char *migrations[STORE_VERSION] = {
 	 * booking requests that wait for them ('' when none).
 	 */
 	"ALTER TABLE location ADD COLUMN email TEXT NOT NULL DEFAULT '';",
+
+	/*
+	 * 17 -> 18: the extra dates of a series (RDATE), as original starts
+	 * in UTC; an occurrence each besides the rule's.
+	 */
+	("CREATE TABLE event_rdate ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  start INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, start));"),
 };
 
 static char		*db_path;
