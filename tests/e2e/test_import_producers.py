@@ -50,6 +50,10 @@ PRODUCERS = [
         "times are read with the file's VTIMEZONE and kept as the same "
         "moments in Europe/Amsterdam",
     ]),
+    # RRULE with RDATEs (one also a rule's occurrence, one taken out by
+    # EXDATE, one changed by RECURRENCE-ID, one in UTC, one in another
+    # zone), and RDATEs without RRULE
+    ("nextcloud_rdate.ics", 2, []),
     ("thunderbird.ics", 2, []),
     ("orphan.ics", 2, [
         "a changed occurrence of 0rph4n5e71e5abcdef012345@google.com, a "
