@@ -1354,7 +1354,7 @@ split_rules(const struct event *ev, time_t rid, long n, char **head,
 		*tail = recur_rest(ev->rrule, n);
 	} else {
 		recur_expand(ev->rrule, ev->start, ev->zone, rid,
-		    (time_t)1 << 40, 1, stop_at_one, &later);
+		    (time_t)1 << 40, 100000, stop_at_one, &later);
 		if (later != 0) {
 			when_format_date(rid, ev->zone, day);
 			return fault_set(f, FAULT_INVALID, "--following %s is "
