@@ -362,11 +362,12 @@ RDATE_ONLY = "5e6f7081-92a3-4b4c-9d5e-6f708192a3b4"
 
 def feed_occurrences(body, uids):
     """(start, end, title) of what recurring-ical-events expands from the
-    feed for uids, in the window."""
+    feed for uids, in the window (a cancelled one's title without the
+    "Afgelast: " the feed puts before it)."""
     cal = icalendar.Calendar.from_ical(body)
     frm, to = (datetime.date.fromisoformat(x) for x in WINDOW)
     return sorted((instant(ev["DTSTART"].dt), instant(ev["DTEND"].dt),
-                   str(ev["SUMMARY"]))
+                   str(ev["SUMMARY"]).removeprefix("Afgelast: "))
                   for ev in recurring_ical_events.of(cal).between(frm, to)
                   if str(ev["UID"]) in uids)
 
