@@ -1047,8 +1047,7 @@ bump(sqlite3 *db, int64_t id, struct fault *f)
 	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
-/* Shift exdates, overrides and extra dates of id by delta (its start
- * moved). */
+/* Shift exdates and overrides of id by delta (its start moved). */
 static int
 shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 {
@@ -1068,10 +1067,6 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 		"4611686018427387904 WHERE event_id = ?1",
 		"UPDATE event_override SET recurrence_id = recurrence_id - "
 		"4611686018427387904 WHERE event_id = ?1",
-		"UPDATE event_rdate SET start = start + ?2 + "
-		"4611686018427387904 WHERE event_id = ?1",
-		"UPDATE event_rdate SET start = start - "
-		"4611686018427387904 WHERE event_id = ?1",
 	};
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		sqlite3_stmt *st = store_prepare(db, sql[i]);
@@ -1086,6 +1081,52 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 			return store_fault(f, db);
 	}
 	return 0;
+}
+
+/* t's local wall-clock time in z as seconds, as if it were UTC. */
+static time_t
+wall(time_t t, icaltimezone *z)
+{
+	struct icaltimetype lt = when_local(t, z);
+
+	lt.zone = NULL;
+	return icaltime_as_timet(lt);
+}
+
+/*
+ * Move the extra dates (RDATE) of ev with its first occurrence, now at
+ * start in zone z: each keeps its wall-clock distance from it, as the
+ * rule's occurrences do across a change of summer time.  One that would
+ * fall in a skipped hour moves by the same seconds as the start.
+ */
+static int
+shift_rdates(sqlite3 *db, const struct event *ev, time_t start,
+    icaltimezone *z, struct fault *f)
+{
+	time_t step = wall(start, z) - wall(ev->start, ev->zone);
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	if (ev->nrdates == 0 || (start == ev->start && z == ev->zone))
+		return 0;
+	if (store_exec_id(db, "DELETE FROM event_rdate WHERE event_id = ?1",
+	    ev->id) || (st = store_prepare(db, "INSERT OR IGNORE INTO "
+	    "event_rdate (event_id, start) VALUES (?1, ?2)")) == NULL)
+		return store_fault(f, db);
+	for (int i = 0; i < ev->nrdates && rc == SQLITE_DONE; i++) {
+		struct icaltimetype lt = icaltime_from_timet_with_zone(
+		    wall(ev->rdates[i], ev->zone) + step, 0, NULL);
+		time_t t;
+
+		if (when_from_local(NULL, "", lt, z, &t))
+			t = ev->rdates[i] + (start - ev->start);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int64(st, 2, t);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 /*
@@ -1251,6 +1292,7 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 			return store_fault(f, db);
 	} else if (follow_series(db, ev, start, end, f) ||
 	    shift_keys(db, ev->id, (long)(start - ev->start), f) ||
+	    shift_rdates(db, ev, start, z, f) ||
 	    prune_keys(db, ev->id, f))
 		return -1;
 	if (add_exdates(db, ev->id, in, rrule, f) ||

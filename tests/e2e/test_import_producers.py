@@ -441,6 +441,14 @@ def test_extra_dates_can_be_picked_changed_and_split_off(d):
                    ("2027-04-13", "Inloopochtend (nieuw)"),
                    ("2027-04-20", "Inloopochtend (nieuw)")], occ
     assert occ[1]["id"] == occ[2]["id"] != occ[0]["id"], occ
+    # Moved across the start of summer time, an extra date keeps its
+    # wall-clock distance from the start: 10:00 stays 10:00.
+    d.cli("event", "edit", str(occ[1]["id"]), "--start", "2027-03-23 10:00",
+          check=True)
+    occ = d.cli("--json", "event", "list", "--from", "2027-03-22", "--to",
+                "2027-04-01", check=True).json()
+    assert [o["start"] for o in occ if o["title"] == "Inloopochtend (nieuw)"
+            ] == ["2027-03-23T10:00:00+01:00", "2027-03-30T10:00:00+02:00"], occ
     # And the feed still says the same as the list.
     status, _, body = d.http("GET", "/feeds/public.ics")
     listed_all = listed(d, {RDATE_SERIES, RDATE_ONLY} | {
