@@ -404,6 +404,14 @@ def test_extra_dates_come_back_out_in_the_feed_as_rrule_and_rdate(d):
     assert "2027-02-04T19:00:00+01:00" in ev["extra"], ev
     r = d.cli("event", "show", str(eid), check=True)
     assert "Also on" in r.out, r
+    # The feed imported back is what is there: nothing changes.
+    before = d.dump()
+    back = os.path.join(d.dir, "feed.ics")
+    with open(back, "wb") as fp:
+        fp.write(body)
+    r = d.cli("import", back, check=True)
+    assert r.out == "0 added, 0 updated, 2 unchanged\n", r
+    assert d.dump() == before
 
 
 def test_extra_dates_can_be_picked_changed_and_split_off(d):
@@ -491,3 +499,23 @@ def test_rdate_periods_give_their_start_and_length(d):
     ], occ
     r = d.cli("import", path, check=True)
     assert r.out == "0 added, 0 updated, 1 unchanged\n", r
+
+
+def test_an_event_with_extra_dates_holds_its_room_on_each_of_them(d):
+    d.cli("import", fixture(d, "nextcloud_rdate.ics"), check=True)
+    occ = d.cli("--json", "event", "list", "--from", "2027-04-01", "--to",
+                "2027-05-01", check=True).json()
+    assert len(occ) == 3 and occ[0]["uid"] == RDATE_ONLY, occ
+    d.cli("location", "add", "herstelhuis", "--name", "Herstelhuis",
+          check=True)
+    d.cli("room", "add", "herstelhuis/zaal-1", "--name", "Zaal 1",
+          "--capacity", "20", check=True)
+    d.cli("event", "edit", str(occ[0]["id"]), "--room", "herstelhuis/zaal-1",
+          check=True)
+    slots = d.sqlite("SELECT s.start, s.\"end\" FROM booking_slot s JOIN "
+                     "booking b ON b.id = s.booking_id WHERE b.event_id = ?",
+                     (occ[0]["id"],))
+    want = [(int(datetime.datetime.fromisoformat(o["start"]).timestamp()),
+             int(datetime.datetime.fromisoformat(o["end"]).timestamp()))
+            for o in occ]
+    assert sorted(slots) == want, (slots, want)
