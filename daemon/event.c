@@ -812,13 +812,14 @@ occurrence_on_event(const char *field, const char *s, const struct event *ev,
     time_t *rid, long *index, struct fault *f)
 {
 	struct fault rule = { 0 }, ignore = { 0 };
+	char when[32];
 	int y, m, d;
 
 	if (occurrence_on(field, s, ev->rrule, ev->start, ev->zone, rid, index,
 	    &rule) == 0)
 		return 0;
 	if (ev->nrdates > 0 && when_parse_date(&ignore, field, s, ev->zone,
-	    &y, &m, &d) == 0)
+	    &y, &m, &d) == 0) {
 		for (int i = 0; i < ev->nrdates; i++) {
 			struct icaltimetype lt = when_local(ev->rdates[i],
 			    ev->zone);
@@ -829,6 +830,11 @@ occurrence_on_event(const char *field, const char *s, const struct event *ev,
 				return 0;
 			}
 		}
+		when_format_local(ev->start, ev->zone, when);
+		return fault_set(f, FAULT_INVALID, "%s %s is not an occurrence "
+		    "of this series (it starts %s, repeats %s and has %d extra "
+		    "dates)", field, s, when, ev->rrule, ev->nrdates);
+	}
 	if (f->kind == FAULT_NONE)
 		*f = rule;
 	return -1;
@@ -1068,7 +1074,7 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 		"UPDATE event_override SET recurrence_id = recurrence_id - "
 		"4611686018427387904 WHERE event_id = ?1",
 	};
-	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+	for (size_t i = 0; i < 4; i++) {
 		sqlite3_stmt *st = store_prepare(db, sql[i]);
 		int rc;
 		if (st == NULL)
@@ -1405,7 +1411,7 @@ split_rules(const struct event *ev, time_t rid, long n, char **head,
 			    day);
 		}
 		*head = strdup(ev->rrule);
-		*tail = strdup("FREQ=DAILY;COUNT=1");
+		*tail = strdup(EVENT_RDATE_ONLY_RULE);
 	}
 	if (*head == NULL || *tail == NULL) {
 		free(*head);

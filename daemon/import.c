@@ -80,7 +80,6 @@
 #include "hersteld/when.h"
 
 #define MAX_EXDATES	1000			/* of one series */
-#define RDATE_ONLY_RULE	"FREQ=DAILY;COUNT=1"	/* RDATE without RRULE */
 #define CANCELLED_PREFIX "Afgelast: "		/* what feed.c writes */
 
 /* A TZID of the file and the IANA zone it came to. */
@@ -1176,9 +1175,10 @@ read_rdates(struct imp *im, struct master *m, const struct when_val *ws,
 	}
 	if (m->nrdates > 1)
 		qsort(m->rdates, m->nrdates, sizeof(*m->rdates), time_cmp);
-	/* RDATE alone: see RDATE_ONLY_RULE in the opening comment. */
+	/* RDATE alone: see the opening comment. */
 	if (m->nrdates > 0 && m->rrule[0] == '\0')
-		snprintf(m->rrule, sizeof(m->rrule), "%s", RDATE_ONLY_RULE);
+		snprintf(m->rrule, sizeof(m->rrule), "%s",
+		    EVENT_RDATE_ONLY_RULE);
 	return 0;
 }
 

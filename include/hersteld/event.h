@@ -29,6 +29,12 @@
 #define EVENT_MAX_EXCEPT	200
 /* Extra dates (RDATE) of one series, as many as EXDATEs of an import. */
 #define EVENT_MAX_RDATES	1000
+/*
+ * The rule of a series of extra dates alone: DTSTART is always the first
+ * occurrence (RFC 5545 3.8.5.2), so with it the occurrences are DTSTART
+ * and the extra dates, as without a rule.
+ */
+#define EVENT_RDATE_ONLY_RULE	"FREQ=DAILY;COUNT=1"
 
 struct override {
 	time_t	recurrence_id;		/* original start (UTC) */

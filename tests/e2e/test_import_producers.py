@@ -439,6 +439,13 @@ def test_extra_dates_can_be_picked_changed_and_split_off(d):
     assert r.rc == EX_DATAERR and len(r.err_lines()) == 1, r
     assert "extra date (RDATE)" in r.err, r
     assert d.dump() == before
+    # A date that is neither the rule's nor an extra date.
+    r = d.cli("event", "edit", only, "--occurrence", "2027-04-14", "--title",
+              "X")
+    assert r.rc == EX_DATAERR and len(r.err_lines()) == 1, r
+    assert "--occurrence 2027-04-14 is not an occurrence of this series (it "\
+        "starts 2027-04-06 10:00, repeats FREQ=DAILY;COUNT=1 and has 2 "\
+        "extra dates)" in r.err, r
     # After the rule's end, an extra date starts the new part.
     d.cli("event", "edit", only, "--following", "2027-04-13", "--title",
           "Inloopochtend (nieuw)", check=True)
