@@ -57,7 +57,8 @@
  *   where DTSTART has a time (or the other way round), or before DTSTART,
  *   is refused.  RDATE;VALUE=PERIOD is an occurrence at the period's
  *   start lasting the period (a changed occurrence when its length is
- *   not the series', unless a RECURRENCE-ID component changes it).  An
+ *   not the series', unless a RECURRENCE-ID component changes it), as
+ *   RFC 5545 3.8.5.2 has it; libical 3.0 skips such values.  An
  *   event with RDATE and no RRULE is a series by the rule FREQ=DAILY;
  *   COUNT=1: DTSTART is always its first instance (RFC 5545 3.8.5.2), so
  *   the instances are the same.
