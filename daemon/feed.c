@@ -413,9 +413,32 @@ spell_out(const struct occurrence *o, void *arg)
 
 	if (o->recurrence_id && ev->zone &&
 	    event_override(ev, o->recurrence_id) == NULL &&
+	    !event_is_rdate(ev, o->recurrence_id) &&
 	    when_ambiguous(o->recurrence_id, ev->zone))
 		emit_occ(r, ev, o->recurrence_id, 0, NULL);
 	return 0;
+}
+
+/*
+ * The extra dates (RDATE) of a series, in its zone like its EXDATEs; one
+ * in an hour the clocks repeat in UTC, as instant_in writes a DTSTART
+ * (spell_out leaves it alone: it is no local time of the rule's).
+ */
+static void
+add_rdates(struct render *r, icalcomponent *ve, const struct event *ev)
+{
+	for (int i = 0; i < ev->nrdates; i++) {
+		struct icaldatetimeperiodtype dp = { 0 };
+		icalproperty *p;
+
+		dp.time = instant_in(r, ev->rdates[i], ev->timezone);
+		dp.period = icalperiodtype_null_period();
+		p = icalproperty_new_rdate(dp);
+		if (!icaltime_is_utc(dp.time))
+			icalproperty_add_parameter(p,
+			    icalparameter_new_tzid(ev->timezone));
+		icalcomponent_add_property(ve, p);
+	}
 }
 
 /*
@@ -471,6 +494,7 @@ emit_event(struct render *r, const struct event *ev)
 			    icalparameter_new_tzid(ev->timezone));
 			icalcomponent_add_property(ve, p);
 		}
+		add_rdates(r, ve, ev);
 	}
 	icalcomponent_add_component(r->cal, ve);
 	r->events++;
@@ -676,6 +700,9 @@ series_inside(const struct event *ev, time_t from, time_t to)
 
 	for (int i = 0; i < ev->noverrides; i++)
 		if (ev->overrides[i].start < to && ev->overrides[i].end > from)
+			return 1;
+	for (int i = 0; i < ev->nrdates; i++)
+		if (ev->rdates[i] < to && first_inside(ev->rdates[i], &p))
 			return 1;
 	recur_expand(ev->rrule, ev->start, ev->zone, from - (ev->end -
 	    ev->start), to, 100000, first_inside, &p);

@@ -270,7 +270,9 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	mf.end = o.end;
 	mf.zone = ev->zone;
 	mf.series = n->series && n->occurrence == 0 && ev->rrule[0];
-	mf.rrule = ev->rrule;
+	/* A rule with extra dates (RDATE) reads wrong in words ("elke dag"
+	 * for one of extra dates alone): the dates in the mail say it. */
+	mf.rrule = ev->nrdates ? "" : ev->rrule;
 	mf.where = where;
 	mf.group = g.name;
 	mf.lead = n->lead;

@@ -1050,10 +1050,13 @@ series_changed(const struct event *b, const struct event *a)
 	if (b->start != a->start || b->end != a->end ||
 	    strcmp(b->rrule, a->rrule) != 0 || b->room_id != a->room_id ||
 	    b->location_id != a->location_id || strcmp(b->place, a->place) ||
-	    b->nexdates != a->nexdates)
+	    b->nexdates != a->nexdates || b->nrdates != a->nrdates)
 		return 1;
 	for (int i = 0; i < a->nexdates; i++)
 		if (b->exdates[i] != a->exdates[i])
+			return 1;
+	for (int i = 0; i < a->nrdates; i++)
+		if (b->rdates[i] != a->rdates[i])
 			return 1;
 	return 0;
 }

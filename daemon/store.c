@@ -455,6 +455,15 @@ static const char *migrations[STORE_VERSION] = {
 	 * start moved, after the calendar got it.
 	 */
 	"ALTER TABLE registration ADD COLUMN cal_uid TEXT;",
+
+	/*
+	 * 19 -> 20: the extra dates of a series (RDATE), as original starts
+	 * in UTC; an occurrence each besides the rule's.
+	 */
+	("CREATE TABLE event_rdate ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  start INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, start));"),
 };
 
 static char		*db_path;
