@@ -281,14 +281,19 @@ fail:
  * The guarantees are those of a single thread: a message is marked sent
  * only by a recording made after its 250; what a crash leaves claimed
  * ('sending') goes out again at start-up, which duplicates only what was
- * handed over and not yet recorded (what was sent during one recording,
- * and never more than RING); SIGTERM lets the send under way finish,
- * records every outcome and puts back what was not tried.
+ * handed over and not yet recorded: the sender waits rather than get
+ * UNRECORDED_MAX outcomes ahead of the recording, so that is at most
+ * UNRECORDED_MAX messages and the one on the wire, as when one thread
+ * recorded after every 16.  Recording every RECORD_EVERY keeps that wait
+ * for a recording slower than sending the other half.  SIGTERM lets the
+ * send under way finish, records every outcome and puts back what was
+ * not tried.
  */
 #define RING		256	/* claimed messages at most */
 #define CLAIM_BATCH	64	/* messages claimed at once */
 #define CLAIM_AHEAD	64	/* claim again when fewer wait to be sent */
-#define RECORD_EVERY	16	/* outcomes per recording while sending */
+#define RECORD_EVERY	8	/* outcomes per recording while sending */
+#define UNRECORDED_MAX	16	/* sent and not yet recorded, at most */
 
 struct claimed {
 	int64_t		 id;
@@ -566,7 +571,8 @@ send_main(void *arg)
 	for (;;) {
 		struct claimed *c;
 
-		while (p->snd == p->end && !p->no_more && !stopping) {
+		while (((p->snd == p->end && !p->no_more) ||
+		    p->snd - p->rec >= UNRECORDED_MAX) && !stopping) {
 			/* Waiting: what was sent need not wait any longer. */
 			pthread_cond_signal(&to_claimer);
 			pthread_cond_wait(&to_sender, &plock);
@@ -645,6 +651,7 @@ step(sqlite3 *db, struct pipeline *p, pthread_t *sender, int *started)
 		release(p, from, n);
 		pthread_mutex_lock(&plock);
 		p->rec += n;
+		pthread_cond_signal(&to_sender);
 		return 1;
 	}
 	if (!*started && p->no_more)
