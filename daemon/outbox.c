@@ -283,11 +283,10 @@ fail:
  * ('sending') goes out again at start-up, which duplicates only what was
  * handed over and not yet recorded: the sender waits rather than get
  * UNRECORDED_MAX outcomes ahead of the recording, so that is at most
- * UNRECORDED_MAX messages and the one on the wire, as when one thread
- * recorded after every 16.  Recording every RECORD_EVERY keeps that wait
- * for a recording slower than sending the other half.  SIGTERM lets the
- * send under way finish, records every outcome and puts back what was
- * not tried.
+ * UNRECORDED_MAX messages and the one on the wire.  Recording every
+ * RECORD_EVERY leaves that wait to a recording slower than sending the
+ * other RECORD_EVERY messages.  SIGTERM lets the send under way finish,
+ * records every outcome and puts back what was not tried.
  */
 #define RING		256	/* claimed messages at most */
 #define CLAIM_BATCH	64	/* messages claimed at once */
