@@ -760,7 +760,10 @@ def test_mail_sigkill_mid_burst_loses_nothing(d):
               "(outbox then %r), %d delivered, %d lost, %d duplicate(s)" %
               (n, at_kill, states, len(set(ids)), len(lost), dup))
         assert not lost, lost
-        assert dup <= 17, dup
+        # At most what was sent and not yet recorded: the sender stays
+        # within 64 outcomes of the recording (outbox.c), and one on the
+        # wire.
+        assert dup <= 65, dup
         assert len({m.message_id for m in sink.messages()[:mark]}) == n
 
 
