@@ -99,7 +99,9 @@ void	outbox_kick(void);
 /*
  * Send every message due now; returns the time the next one is due, 0
  * when none is pending.  The delivery thread's work, also called by
- * tests.
+ * tests, one call at a time: it claims and records on the connection
+ * given while a thread of its own, without a connection, does the
+ * sending, so that the server never waits for the database.
  */
 time_t	outbox_deliver(sqlite3 *);
 

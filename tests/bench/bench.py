@@ -75,22 +75,35 @@ reminders.lead [ "1h" ]):
      fresh tokens) and a registration for each with python sqlite3, and
      starts it again: its start-up planning queues one reminder per
      participant, all due at the same second (checked in the outbox);
- 16. while they wait, measures the sink's own capacity: the first stored
-     reminder (with a Date header in front, as the daemon sends it) sent
-     BENCH_MAIL_MESSAGES times by python smtplib over one connection, each
-     copy with its own Message-ID and recipient of the same lengths
-     (stopped 8 s before the due moment if still running);
- 17. at the due moment the daemon delivers; prints messages/s from the
-     first arrival to the last (and from the due second), CPU of daemon
-     and sink, the daemon's storage writes, and the pauses between
-     arrivals by their place in the delivery cycle (claims of 64, an
-     outcome-recording transaction after every 16), which shows what the
-     database work costs;
- 18. measures the plain sender again with the first reminder as received,
-     then prints the ratio hersteld/plain (both plain runs together;
-     goal 0.9 or better), lost (queued recipients that received nothing)
-     and duplicated (Message-IDs received more than once) counts (goal 0
-     and 0), and the outbox's reminders by status at the end.
+ 16. then runs, one after the other: plain, hersteld, plain, hersteld,
+     ..., plain (BENCH_MAIL_RUNS hersteld runs, default 3).  A plain
+     run is the sink's own capacity: the first stored reminder (with a
+     Date header in front, as the daemon sends it) sent
+     BENCH_MAIL_MESSAGES times by python smtplib over one connection,
+     each copy with its own Message-ID and recipient of the same lengths
+     (the first, while the reminders wait, stopped 8 s before the due
+     moment if still running).  The first hersteld run is the reminders
+     falling due; each later one queues the same messages again under
+     new keys (python sqlite3, Message-IDs marked with the run, due a
+     few seconds on) and sends the daemon SIGHUP so that it looks again.
+     Per hersteld run: messages/s from the first arrival to the last
+     (and from the due second), CPU of daemon and sink, how busy the
+     sink was kept (its CPU / the span), the daemon's storage writes,
+     the pauses between arrivals by their place in a cycle of claims of
+     64 and recordings after every 16 (where the single-threaded
+     delivery paused), lost and duplicated messages;
+ 17. then times BENCH_MAIL_CONFIRMATIONS (default 20) single confirmation
+     mails, one at a time: a participant registers through the API and
+     the sink notes the mail just before its 250; commit -> 250 lies
+     between (arrival - the API's answer) and (arrival - the request);
+ 18. prints the rate ratio and the busy ratio hersteld/plain, each
+     hersteld run against the mean of the plain runs on either side of
+     it, as the median of the runs with every run's figure (the spread;
+     goal 0.95 or better for both), the load average before each run,
+     lost (queued recipients that received nothing) and duplicated
+     (Message-IDs received more than once) counts (goal 0 and 0), the
+     outbox's reminders by status at the end and the confirmation
+     latency (median, p90, max).
 
 Then the reports part, with its own daemon and temporary directory:
  19. seeds 50 groups, 20 rooms (4 locations without opening hours) and
@@ -185,6 +198,8 @@ Environment:
                       (default 30; the due moment is on a whole minute)
   BENCH_MAIL_TIMEOUT  seconds after the due moment to wait for delivery
                       (default 120)
+  BENCH_MAIL_RUNS     hersteld runs, each between two plain ones (default 3)
+  BENCH_MAIL_CONFIRMATIONS  single confirmation mails timed (default 20)
 
 Python 3 standard library only; run by /usr/bin/python3 (make bench).
 """
@@ -1941,8 +1956,9 @@ ML_LEAD_S = 3600
 # measuring does not share a GIL with it.  It records, per message
 # accepted, the arrival time, the Message-ID, the envelope recipients and
 # the size, and keeps the first message to each recipient domain; it
-# answers commands on stdin: "count", "dump PATH" (JSON records), "sample
-# DOMAIN PATH" (the first message to DOMAIN), "quit".
+# answers commands on stdin: "count", "dump PATH" (JSON records), "last"
+# (the last record, JSON), "sample DOMAIN PATH" (the first message to
+# DOMAIN), "quit".
 ML_SINK_SRC = r'''
 import json, logging, re, sys, time
 from aiosmtpd.controller import Controller
@@ -1985,6 +2001,8 @@ for line in sys.stdin:
         with open(path, "wb") as f:
             f.write(first.get(dom.lower(), b""))
         print("ok", flush=True)
+    elif cmd == "last":
+        print(json.dumps(recs[-1] if recs else None), flush=True)
     elif cmd == "quit":
         break
 c.stop()
@@ -2189,11 +2207,213 @@ def ml_outbox(db):
                            "kind = 'reminder' GROUP BY status").fetchall())
 
 
+def ml_settle(tmp, timeout=10.0):
+    """Waits (read-only) until no reminder is pending or sending; the
+    reminders by status."""
+    db = bk_db(tmp)
+    try:
+        t_end = time.time() + timeout
+        while True:
+            st = ml_outbox(db)
+            if (not st.get("pending") and not st.get("sending")) or \
+                    time.time() > t_end:
+                return st
+            time.sleep(0.2)
+    finally:
+        db.close()
+
+
+def ml_clone(tmp, rows, run, due):
+    """The reminders of the first run queued again for run RUN, due at
+    DUE: the same messages to the same recipients under new keys, each
+    Message-ID marked with the run in place of its first three characters
+    (every message keeps its size), written with python sqlite3 while the
+    daemon runs; the daemon looks again on SIGHUP."""
+    import sqlite3
+    mid = re.compile(r"^(Message-ID:[ \t]*<)[^\r\n]{3}", re.I | re.M)
+    tag = "r%d." % run
+    now = int(time.time())
+    db = sqlite3.connect(os.path.join(tmp, "hersteld.db"), timeout=30)
+    try:
+        with db:
+            db.executemany(
+                "INSERT INTO outbox (key, kind, participant_id, event_id, "
+                "occurrence, recipient, subject, message, quiet, due, "
+                "next_attempt, created, expires) VALUES (?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?)",
+                ((r[0] + ":bench-run-%d" % run, r[1], r[2], r[3], r[4], r[5],
+                  r[6], mid.sub(lambda m: m.group(1) + tag, r[7], count=1),
+                  r[8], due, due, now, r[9]) for r in rows))
+    finally:
+        db.close()
+
+
+def ml_gaps(dt, span):
+    """Where the time between arrivals goes: the pauses before each
+    message by their place in the cycle of the single-threaded delivery
+    (claims of 64, a recording after every 16), and the stalls (pauses
+    longer than 5 times the median); prints them, returns the time the
+    pauses after 16 and 64 add beyond the usual one."""
+    gaps = {"inside a group of 16": [], "after 16 (record)": [],
+            "after 64 (record + claim)": []}
+    allg = []
+    for k in range(1, len(dt)):
+        g = dt[k] - dt[k - 1]
+        allg.append(g)
+        key = ("after 64 (record + claim)" if k % 64 == 0 else
+               "after 16 (record)" if k % 16 == 0 else
+               "inside a group of 16")
+        gaps[key].append(g)
+    inside = gaps["inside a group of 16"]
+    usual = statistics.median(inside) if inside else 0.0
+    extra = sum(g - usual for key in ("after 16 (record)",
+                                      "after 64 (record + claim)")
+                for g in gaps[key])
+    for key, v in gaps.items():
+        if v:
+            out("    pause before a message %-26s median %6.2f ms, "
+                "mean %6.2f ms, %4.1f s in all (%2.0f%%)"
+                % (key + ":", 1000 * statistics.median(v),
+                   1000 * statistics.mean(v), sum(v),
+                   100 * sum(v) / span if span else 0))
+    med = statistics.median(allg) if allg else 0.0
+    long_ = [g for g in allg if g > 5 * med]
+    out("    beyond the usual pause, those after 16 and 64 add %.2f s "
+        "(%.0f%% of the span); %d pauses over 5x the median (%.2f ms) "
+        "take %.2f s in all"
+        % (extra, 100 * extra / span if span else 0, len(long_),
+           1000 * med, sum(long_)))
+    return extra
+
+
+def ml_daemon_run(sink, proc, tmp, log, due, n, recipients, label):
+    """One delivery by the daemon of n reminders due at DUE (time.time()):
+    waits for them at the sink, lets the outbox settle and prints the
+    figures; a dict."""
+    out("")
+    out("== %s: delivery by hersteld (due %s)" % (
+        label, time.strftime("%H:%M:%S", time.localtime(due))))
+    base = sink.count()
+    while time.time() < due - 0.5:
+        time.sleep(max(0.0, min(0.5, due - 0.5 - time.time())))
+    cpu_d0, cpu_s0, io0 = ml_cpu(proc.pid), ml_cpu(sink.proc.pid), \
+        ml_io(proc.pid)
+    deadline = due + env_int("BENCH_MAIL_TIMEOUT", 120)
+    last, last_change = -1, time.time()
+    while time.time() < deadline:
+        time.sleep(0.25)
+        got = sink.count() - base
+        if got != last:
+            last, last_change = got, time.time()
+        if got >= n or time.time() - last_change > 30:
+            break
+        if proc.poll() is not None:
+            raise RuntimeError("hersteld died while sending:\n" + tail(log))
+    cpu_d1, cpu_s1, io1 = ml_cpu(proc.pid), ml_cpu(sink.proc.pid), \
+        ml_io(proc.pid)
+    st_end = ml_settle(tmp)
+    dump = os.path.join(tmp, "sink-%s.json" % label.replace(" ", "-"))
+    sink.ask("dump " + dump)
+    with open(dump) as f:
+        drecs = [r for r in json.load(f)[base:] if not (
+            r[2] and r[2][0].endswith("@" + ML_PLAIN_DOMAIN))]
+    if not drecs:
+        raise RuntimeError("no reminder reached the sink:\n" + tail(log))
+    dt = sorted(r[0] for r in drecs)
+    nd, span, rate = ml_rate(dt)
+    res = {"rate": rate, "n": nd, "span": span, "outbox": st_end,
+           "from_due": nd / (dt[-1] - due) if dt[-1] > due else 0.0,
+           "first_ms": (dt[0] - due) * 1000}
+    got, mids = {}, {}
+    for r in drecs:
+        for a in r[2]:
+            got[a] = got.get(a, 0) + 1
+        mids[r[1]] = mids.get(r[1], 0) + 1
+    res["lost"] = len(set(recipients) - set(got))
+    res["dup"] = sum(c - 1 for c in mids.values() if c > 1)
+    res["dup_rcpt"] = sum(c - 1 for c in got.values() if c > 1)
+    res["no_mid"] = mids.get("", 0)
+    cpu_d = cpu_d1 - cpu_d0 if None not in (cpu_d0, cpu_d1) else None
+    cpu_s = cpu_s1 - cpu_s0 if None not in (cpu_s0, cpu_s1) else None
+    res["busy"] = cpu_s / span if cpu_s is not None and span > 0 else None
+    res["sink_cpu"] = cpu_s
+    out("  %d messages arrived; the first %.0f ms after the due second, "
+        "the last %.1f s after it" % (nd, res["first_ms"], dt[-1] - due))
+    out("  %.0f messages/s from the first arrival to the last "
+        "(%.0f/s counted from the due second)" % (rate, res["from_due"]))
+    if cpu_d is not None and span > 0:
+        out("  CPU while sending: hersteld %.2f s (%.0f%% of one core, "
+            "%.0f us per message), the sink %.2f s (%.0f%%: how busy "
+            "hersteld kept it)" % (cpu_d, 100 * cpu_d / span,
+                                   1e6 * cpu_d / nd, cpu_s,
+                                   100 * cpu_s / span))
+    if io0 and io1:
+        w = io1.get("write_bytes", 0) - io0.get("write_bytes", 0)
+        out("  hersteld's storage writes while sending: %.1f MB (%.1f kB "
+            "per message; the delivery thread commits with "
+            "synchronous=NORMAL)" % (w / 1e6, w / 1e3 / nd))
+    res["bookkeeping_s"] = ml_gaps(dt, span)
+    out("  lost %d, duplicated %d (recipients twice %d, without a "
+        "Message-ID %d); outbox reminders then: %s"
+        % (res["lost"], res["dup"], res["dup_rcpt"], res["no_mid"],
+           ", ".join("%s %d" % kv for kv in sorted(st_end.items()))))
+    return res
+
+
+def ml_confirmations(sink, sock, event_id, k):
+    """The latency of single confirmation mails, one at a time with the
+    outbox otherwise idle: a participant registers through the API, whose
+    transaction queues the confirmation and commits before the answer;
+    the sink notes the message just before it answers 250.  [(arrival -
+    answer, arrival - request)]: the commit -> 250 time lies between the
+    two."""
+    api = Api(sock)
+    lat = []
+    try:
+        for i in range(k):
+            who = "bevestiging-%03d@%s" % (i + 1, ML_DOMAIN)
+            api.post("/participants", {"email": who, "remind": "none",
+                                       "quiet": "none"})
+            base = sink.count()
+            t0 = time.time()
+            status, text = api.call("POST", "/events/%d/register"
+                                    % event_id, {"participant": who})
+            t1 = time.time()
+            if status not in (200, 201):
+                raise RuntimeError("registering %s -> %d %s" % (
+                    who, status, text[:300].decode("utf-8", "replace")))
+            t_end = t1 + 30
+            while sink.count() <= base:
+                if time.time() > t_end:
+                    raise RuntimeError("no confirmation mail to %s within "
+                                       "30 s" % who)
+                time.sleep(0.002)
+            rec = json.loads(sink.ask("last"))
+            if who not in rec[2]:
+                raise RuntimeError("the sink's last message went to %s, "
+                                   "not %s" % (rec[2], who))
+            lat.append((rec[0] - t1, rec[0] - t0))
+            time.sleep(0.2)       # the outbox records it and goes idle
+    finally:
+        api.close()
+    return lat
+
+
+def ml_spread(v, fmt="%.2f"):
+    """The median of v and the values themselves: the spread."""
+    return ("median " + fmt + " (%s)") % (statistics.median(v), " ".join(
+        fmt % x for x in v))
+
+
 def bench_mail(hersteld, ctl, keep):
     n = env_int("BENCH_MAIL_MESSAGES", 10000)
     margin = env_int("BENCH_MAIL_MARGIN", 30)
+    runs = env_int("BENCH_MAIL_RUNS", 3)
+    n_confirm = env_int("BENCH_MAIL_CONFIRMATIONS", 20)
     if n < 2:
         sys.exit("bench: BENCH_MAIL_MESSAGES must be at least 2")
+    if not 1 <= runs <= 9:
+        sys.exit("bench: BENCH_MAIL_RUNS must be 1 to 9")
     tmp = tempfile.mkdtemp(prefix="hersteld-bench-mail-")
     proc = sink = None
     res = {}
@@ -2207,6 +2427,8 @@ def bench_mail(hersteld, ctl, keep):
         out("  temp dir %s, pid %d; aiosmtpd sink (own process, pid %d) on "
             "127.0.0.1:%d; smtp.retry 60, reminders.lead [\"%s\"]"
             % (tmp, proc.pid, sink.proc.pid, sink.port, ML_LEAD))
+        out("  load average at the start: %s" % " ".join(
+            "%.2f" % x for x in os.getloadavg()))
 
         # ---- queue ---------------------------------------------------
         # The event starts on a whole minute, lead + margin from now or
@@ -2273,9 +2495,13 @@ def bench_mail(hersteld, ctl, keep):
             avg = db.execute("SELECT avg(length(CAST(message AS BLOB))) "
                              "FROM outbox WHERE kind = 'reminder'"
                              ).fetchone()[0] or 0
-            recipients = [r[0] for r in db.execute(
-                "SELECT recipient FROM outbox WHERE kind = 'reminder' AND "
-                "next_attempt = ?", (due,))]
+            # What later runs queue again (ml_clone).
+            rows = db.execute(
+                "SELECT key, kind, participant_id, event_id, occurrence, "
+                "recipient, subject, message, quiet, expires FROM outbox "
+                "WHERE kind = 'reminder' AND next_attempt = ?",
+                (due,)).fetchall()
+            recipients = [r[5] for r in rows]
         finally:
             db.close()
         res["queued"] = queued
@@ -2290,203 +2516,114 @@ def bench_mail(hersteld, ctl, keep):
             raise RuntimeError("only %d of %d reminders queued before they "
                                "fell due" % (queued, n))
 
-        # ---- the plain sender, first run (while waiting) ---------------
-        # The message as the daemon will send it: it puts Date in front.
+        # ---- interleaved runs ----------------------------------------
+        # plain, hersteld, plain, hersteld, ..., plain: each hersteld run
+        # is compared with the plain runs on either side of it, which
+        # saw about the same machine.  The plain sender sends the
+        # message as the daemon does: with Date in front.
         import email.utils
-        plain = []
+        pre = ("Date: %s\r\n" % email.utils.formatdate(
+            localtime=True)).encode() + bytes(stored)
+        out("")
+        out("== %d hersteld runs between %d runs of python smtplib over one "
+            "connection (the sink's own capacity), %d messages each like "
+            "the first reminder (%d bytes, own Message-ID and recipient "
+            "each)" % (runs, runs + 1, n, len(pre)))
+        timeline = []             # ("plain" | "hersteld", result)
+        loads = []
         if due - time.time() > 15:
-            pre = ("Date: %s\r\n" % email.utils.formatdate(
-                localtime=True)).encode() + bytes(stored)
             out("")
-            out("== the sink's own capacity, run 1 of 2 (while the reminders "
-                "wait): %d messages like the first reminder (%d bytes, own "
-                "Message-ID and recipient each), python smtplib over one "
-                "connection, stopped 8 s before the due moment"
-                % (n, len(pre)))
-            plain.append(ml_plain_run(sink, tmp, pre, rcpt0, n, "plain1",
-                                      due - 8))
-
-        # ---- the daemon delivers -------------------------------------
-        out("")
-        out("== delivery by hersteld (libcurl, one connection per batch "
-            "of claimed messages)")
-        base = sink.count()
-        while time.time() < due - 0.5:
-            time.sleep(max(0.0, min(0.5, due - 0.5 - time.time())))
-        cpu_d0, cpu_s0, io0 = ml_cpu(proc.pid), ml_cpu(sink.proc.pid), \
-            ml_io(proc.pid)
-        deadline = due + env_int("BENCH_MAIL_TIMEOUT", 120)
-        last, last_change = -1, time.time()
-        while time.time() < deadline:
-            time.sleep(0.25)
-            got = sink.count() - base
-            if got != last:
-                last, last_change = got, time.time()
-            if got >= n or time.time() - last_change > 30:
-                break
-            if proc.poll() is not None:
-                raise RuntimeError("hersteld died while sending:\n"
-                                   + tail(log))
-        cpu_d1, cpu_s1, io1 = ml_cpu(proc.pid), ml_cpu(sink.proc.pid), \
-            ml_io(proc.pid)
-        # Let it record the last outcomes.
-        db = bk_db(tmp)
-        try:
-            t_end = time.time() + 10
-            while time.time() < t_end:
-                st = ml_outbox(db)
-                if not st.get("pending") and not st.get("sending"):
-                    break
-                time.sleep(0.2)
-        finally:
-            db.close()
-
-        # What the daemon delivered, before the plain sender adds to it.
-        dump = os.path.join(tmp, "sink-daemon.json")
-        sink.ask("dump " + dump)
-        with open(dump) as f:
-            drecs = [r for r in json.load(f) if not (
-                r[2] and r[2][0].endswith("@" + ML_PLAIN_DOMAIN))]
-        if not drecs:
-            raise RuntimeError("no reminder reached the sink:\n" + tail(log))
-        st_end = None
-        db = bk_db(tmp)
-        try:
-            st_end = ml_outbox(db)
-        finally:
-            db.close()
-        dt = sorted(r[0] for r in drecs)
-        nd, span_d, rate_d = ml_rate(dt)
-        res["daemon"] = rate_d
-        res["from_due"] = nd / (dt[-1] - due) if dt[-1] > due else 0.0
-        got = {}
-        mids = {}
-        for r in drecs:
-            for a in r[2]:
-                got[a] = got.get(a, 0) + 1
-            mids[r[1]] = mids.get(r[1], 0) + 1
-        res["lost"] = len(set(recipients) - set(got))
-        res["dup"] = sum(c - 1 for c in mids.values() if c > 1)
-        res["dup_rcpt"] = sum(c - 1 for c in got.values() if c > 1)
-        res["no_mid"] = mids.get("", 0)
-        res["sink_us"] = 1e6 * (cpu_s1 - cpu_s0) / nd \
-            if None not in (cpu_s0, cpu_s1) else None
-        res["sink_busy"] = (cpu_s1 - cpu_s0) / span_d \
-            if None not in (cpu_s0, cpu_s1) and span_d > 0 else None
-        cpu_d = (cpu_d1 - cpu_d0) if None not in (cpu_d0, cpu_d1) else None
-        cpu_sd = (cpu_s1 - cpu_s0) if None not in (cpu_s0, cpu_s1) else None
-        out("  %d messages arrived; the first %.0f ms after the due second, "
-            "the last %.1f s after it" % (nd, (dt[0] - due) * 1000,
-                                          dt[-1] - due))
-        out("  %.0f messages/s from the first arrival to the last "
-            "(%.0f/s counted from the due second)" % (rate_d,
-                                                      res["from_due"]))
-        if cpu_d is not None and span_d > 0:
-            out("  CPU while sending: hersteld %.2f s (%.0f%% of one core, "
-                "%.0f us per message), the sink %.2f s (%.0f%%)"
-                % (cpu_d, 100 * cpu_d / span_d, 1e6 * cpu_d / nd, cpu_sd,
-                   100 * cpu_sd / span_d))
-        if io0 and io1:
-            w = io1.get("write_bytes", 0) - io0.get("write_bytes", 0)
-            out("  hersteld's storage writes while sending: %.1f MB (%.1f kB "
-                "per message; the delivery thread commits with synchronous=NORMAL)"
-                % (w / 1e6, w / 1e3 / nd))
-        # Where the time goes: the pause before each message, by its
-        # place in the daemon's cycle (claims of 64, a recording
-        # transaction after every 16).
-        gaps = {"inside a group of 16": [], "after 16 (record)": [],
-                "after 64 (record + claim)": []}
-        for k in range(1, len(dt)):
-            g = dt[k] - dt[k - 1]
-            key = ("after 64 (record + claim)" if k % 64 == 0 else
-                   "after 16 (record)" if k % 16 == 0 else
-                   "inside a group of 16")
-            gaps[key].append(g)
-        inside = gaps["inside a group of 16"]
-        usual = statistics.median(inside) if inside else 0.0
-        extra = sum(g - usual for key in ("after 16 (record)",
-                                          "after 64 (record + claim)")
-                    for g in gaps[key])
-        res["bookkeeping_s"] = extra
-        for key, v in gaps.items():
-            if v:
-                out("    pause before a message %-26s median %6.2f ms, "
-                    "mean %6.2f ms, %4.1f s in all (%2.0f%%)"
-                    % (key + ":", 1000 * statistics.median(v),
-                       1000 * statistics.mean(v), sum(v),
-                       100 * sum(v) / span_d if span_d else 0))
-        out("    beyond the usual pause, those after 16 and 64 add %.2f s "
-            "(%.0f%% of the span): the recording and claiming transactions"
-            % (extra, 100 * extra / span_d if span_d else 0))
-
-        # ---- the plain sender, second run ----------------------------
-        sample = os.path.join(tmp, "sample.eml")
-        sink.ask("sample %s %s" % (ML_DOMAIN, sample))
-        with open(sample, "rb") as f:
-            template = f.read()
-        rcpt1 = drecs[0][2][0] if drecs[0][2] else ""
-        out("")
-        out("== the sink's own capacity, run %d of %d (after hersteld): %d "
-            "messages like the first reminder (%d bytes as received), python "
-            "smtplib over one connection" % (len(plain) + 1, len(plain) + 1,
-                                             n, len(template)))
-        plain.append(ml_plain_run(sink, tmp, template, rcpt1, n, "plain2"))
-        rates = [x[0] for x in plain]
-        n_all = sum(max(x[1] - 1, 0) for x in plain)
-        span_all = sum(x[2] for x in plain)
-        # The runs before and after together: the sink's capacity around
-        # the daemon's run (one alone is at the mercy of a noisy machine).
-        rate_p = n_all / span_all if span_all > 0 else 0.0
-        res["ratio"] = rate_d / rate_p if rate_p else 0.0
-
+            out("== plain 1 (while the reminders wait; stopped 8 s before "
+                "the due moment)")
+            loads.append(os.getloadavg()[0])
+            timeline.append(("plain", ml_plain_run(
+                sink, tmp, pre, rcpt0, n, "plain1", due - 8)))
+        for r in range(1, runs + 1):
+            if r > 1:
+                due = int(time.time()) + 4
+                ml_clone(tmp, rows, r, due)
+                proc.send_signal(signal.SIGHUP)
+            loads.append(os.getloadavg()[0])
+            timeline.append(("hersteld", ml_daemon_run(
+                sink, proc, tmp, log, due, n, recipients,
+                "hersteld %d" % r)))
+            k = sum(1 for t in timeline if t[0] == "plain") + 1
+            out("")
+            out("== plain %d" % k)
+            loads.append(os.getloadavg()[0])
+            timeline.append(("plain", ml_plain_run(
+                sink, tmp, pre, rcpt0, n, "plain%d" % k)))
         if proc.poll() is not None:
             raise RuntimeError("hersteld died during the bench:\n" + tail(log))
 
+        # ---- a single confirmation -----------------------------------
+        out("")
+        out("== %d single confirmation mails, one at a time (register "
+            "through the API -> 250 at the sink)" % n_confirm)
+        lat = ml_confirmations(sink, sock, ev["id"], n_confirm) \
+            if n_confirm > 0 else []
+
         # ---- summary -------------------------------------------------
+        rate_r, busy_r, h_rates, p_rates = [], [], [], []
+        h_runs = []
+        for i, (who, x) in enumerate(timeline):
+            if who != "hersteld":
+                p_rates.append(x[0])
+                continue
+            h_runs.append(x)
+            h_rates.append(x["rate"])
+            nb = [timeline[j][1] for j in (i - 1, i + 1)
+                  if 0 <= j < len(timeline) and timeline[j][0] == "plain"]
+            pr = statistics.mean(y[0] for y in nb)
+            rate_r.append(x["rate"] / pr if pr else 0.0)
+            pb = [y[4] / y[2] for y in nb if y[4] is not None and y[2] > 0]
+            if x["busy"] is not None and pb and statistics.mean(pb) > 0:
+                busy_r.append(x["busy"] / statistics.mean(pb))
+        p_busy = [y[4] / y[2] for who, y in timeline if who == "plain" and
+                  y[4] is not None and y[2] > 0]
         out("")
         out("=" * 72)
         out("SUMMARY, mail (figures only; nothing here is asserted)")
         out("  %d reminders due at one moment, to an aiosmtpd sink on "
-            "loopback" % n)
-        out("    hersteld                          %7.0f messages/s  "
-            "(%.0f/s from the due second)" % (rate_d, res["from_due"]))
-        out("    plain smtplib, one connection     %7.0f messages/s  "
-            "(the sink's own capacity%s)" % (rate_p, "; runs %s together"
-                                             % " and ".join("%.0f" % x
-                                                            for x in rates)
-                                             if len(rates) > 1 else ""))
-        out("    ratio hersteld/plain              %7.2f      goal >= 0.9  %s"
-            % (res["ratio"], "met" if res["ratio"] >= 0.9 else "NOT MET"))
-        if len(rates) > 1:
-            out("      (against each plain run: %s)" % ", ".join(
-                "%.2f" % (rate_d / x if x else 0) for x in rates))
-        per = [x[3] for x in plain[:-1]] + [res["sink_us"] / 1e6 if
-                                            res["sink_us"] is not None
-                                            else None] + [plain[-1][3]]
-        if None not in per:
-            out("    the sink's CPU per message, %s: %s us (about the same "
-                "work each time: a spread means the machine's speed changed "
-                "between the runs)" % (
-                    "plain / hersteld / plain" if len(plain) > 1 else
-                    "hersteld / plain",
-                    " / ".join("%.0f" % (1e6 * x) for x in per)))
-        if res["sink_busy"] is not None and \
-                None not in [x[4] for x in plain] and span_all > 0:
-            busy_p = sum(x[4] for x in plain) / span_all
-            out("    the sink kept busy (its CPU / the span): hersteld %.0f%%, "
-                "plain %.0f%%; ratio %.2f (unlike the rates, this does not "
-                "move with the machine's speed)" % (
-                    100 * res["sink_busy"], 100 * busy_p,
-                    res["sink_busy"] / busy_p if busy_p else 0))
+            "loopback; %d hersteld runs interleaved with %d plain ones; "
+            "load average (1 min) before each run: %s"
+            % (n, len(h_rates), len(p_rates),
+               " ".join("%.1f" % x for x in loads)))
+        out("    hersteld                  messages/s  %s"
+            % ml_spread(h_rates, "%.0f"))
+        out("    plain smtplib, one conn.  messages/s  %s"
+            % ml_spread(p_rates, "%.0f"))
+        if rate_r:
+            m = statistics.median(rate_r)
+            out("    rate ratio hersteld/plain (each run against the plain "
+                "runs around it)  %s  goal >= 0.95  %s"
+                % (ml_spread(rate_r), "met" if m >= 0.95 else "NOT MET"))
+        if busy_r:
+            m = statistics.median(busy_r)
+            out("    busy ratio (the sink's CPU / the span; hersteld %s, "
+                "plain %s)  %s  goal >= 0.95  %s"
+                % (" ".join("%.0f%%" % (100 * x["busy"]) for x in h_runs
+                            if x["busy"] is not None),
+                   " ".join("%.0f%%" % (100 * x) for x in p_busy),
+                   ml_spread(busy_r), "met" if m >= 0.95 else "NOT MET"))
+        out("    bookkeeping pauses (after 16 and 64) per hersteld run: %s s"
+            % " ".join("%.2f" % x["bookkeeping_s"] for x in h_runs))
+        lost = sum(x["lost"] for x in h_runs)
+        dup = sum(x["dup"] for x in h_runs)
         out("    lost                              %7d      goal 0  %s"
-            % (res["lost"], "met" if res["lost"] == 0 else "NOT MET"))
+            % (lost, "met" if lost == 0 else "NOT MET"))
         out("    duplicated (Message-ID twice)     %7d      goal 0  %s"
-            % (res["dup"], "met" if res["dup"] == 0 else "NOT MET"))
-        if res["dup_rcpt"] or res["no_mid"]:
-            out("    recipients reached twice %d, messages without a "
-                "Message-ID %d" % (res["dup_rcpt"], res["no_mid"]))
+            % (dup, "met" if dup == 0 else "NOT MET"))
         out("    outbox (reminders) at the end     %s" % ", ".join(
-            "%s %d" % kv for kv in sorted((st_end or {}).items())))
+            "%s %d" % kv for kv in sorted(h_runs[-1]["outbox"].items())))
+        if lat:
+            lo = sorted(1000 * x[0] for x in lat)
+            hi = sorted(1000 * x[1] for x in lat)
+            out("  a single confirmation, commit -> 250: median %.1f-%.1f "
+                "ms, p90 %.1f-%.1f ms, max %.1f-%.1f ms (%d mails; from "
+                "the API's answer - from the request)"
+                % (statistics.median(lo), statistics.median(hi),
+                   pct(lo, 90), pct(hi, 90), lo[-1], hi[-1], len(lat)))
         out("  start-up planning of %d reminders     %7.1f s"
             % (res["queued"], res["plan_s"]))
         out("=" * 72)

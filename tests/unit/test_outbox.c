@@ -1,7 +1,8 @@
 /*
- * Unit tests for the outbox's quiet hours (outbox_quiet) and the
+ * Unit tests for the outbox's quiet hours (outbox_quiet), the
  * participant's wishes as written on the command line (lead times and
- * quiet hours).  Times are in Europe/Amsterdam: UTC+1 in winter, UTC+2 in
+ * quiet hours), and delivery (outbox_deliver) into a Maildir, which runs
+ * the same claiming, sending and recording as over SMTP.  Times are in Europe/Amsterdam: UTC+1 in winter, UTC+2 in
  * summer; summer time starts on 2027-03-28 (02:00 -> 03:00).
  */
 #include <stdarg.h>
@@ -10,13 +11,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "hersteld/clock.h"
+#include "hersteld/conf.h"
 #include "hersteld/outbox.h"
 #include "hersteld/participant.h"
 #include "hersteld/when.h"
+#include "testlib.h"
 
 static icaltimezone *ams;
 
@@ -179,6 +185,165 @@ test_quiet_text_is_parsed(void **state)
 	}
 }
 
+/* ---- delivery ---- */
+
+/* More than the pipeline's ring holds, so that it wraps. */
+#define DELIVER_N	300
+
+static char deliver_dir[300], deliver_conf[400], deliver_mail[400];
+
+/* The fixture's database with a configuration delivering into maildir. */
+static sqlite3 *
+deliver_setup(const char *maildir)
+{
+	char err[1024];
+	struct conf *c;
+	sqlite3 *db;
+	FILE *fp;
+
+	assert_int_equal(testlib_conf(), 0);
+	snprintf(deliver_dir, sizeof(deliver_dir), "%s", testlib_dbpath());
+	*strrchr(deliver_dir, '/') = '\0';
+	snprintf(deliver_conf, sizeof(deliver_conf), "%s/deliver.conf",
+	    deliver_dir);
+	snprintf(deliver_mail, sizeof(deliver_mail), "%s/%s", deliver_dir,
+	    maildir);
+	assert_non_null(fp = fopen(deliver_conf, "w"));
+	fprintf(fp, "database = \"%s\";\ntimezone = \"Europe/Amsterdam\";\n"
+	    "listen = { socket = \"%s/s\"; };\nmaildir = \"%s\";\n",
+	    testlib_dbpath(), deliver_dir, deliver_mail);
+	fclose(fp);
+	c = conf_load(deliver_conf, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("conf_load: %s", err);
+	conf_install(c);
+	assert_non_null(db = testlib_open());
+	return db;
+}
+
+static void
+deliver_queue(sqlite3 *db, int n)
+{
+	struct outbox_new m = { .kind = "reminder", .subject = "Herinnering",
+	    .quiet_from = -1, .quiet_to = -1 };
+	char key[32], to[64];
+	struct fault f;
+
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "test:%d", i);
+		snprintf(to, sizeof(to), "ouder%03d@example.org", i);
+		m.key = key;
+		m.recipient = to;
+		m.message = "Subject: Herinnering\r\n\r\nTot morgen.\r\n";
+		m.due = clock_now();
+		assert_int_equal(outbox_queue(db, &m, &f), 1);
+	}
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+}
+
+static int
+deliver_count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Files in dir (removed when rm), or -1 when there is no dir. */
+static int
+deliver_files(const char *dir, int rm)
+{
+	char path[800];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (rm)
+			unlink(path);
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+deliver_cleanup(sqlite3 *db)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	char path[500];
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", deliver_mail, subs[i]);
+		deliver_files(path, 1);
+		rmdir(path);
+	}
+	rmdir(deliver_mail);
+	unlink(deliver_mail);
+	unlink(deliver_conf);
+	testlib_cleanup(db);
+}
+
+static void
+test_deliver_sends_each_message_once_and_records_it(void **state)
+{
+	char path[500];
+	sqlite3 *db;
+
+	(void)state;
+	db = deliver_setup("mail");
+	deliver_queue(db, DELIVER_N);
+	/* Nothing is left pending: no next time. */
+	assert_int_equal(outbox_deliver(db), 0);
+	assert_int_equal(deliver_count(db, "SELECT count(*) FROM outbox WHERE "
+	    "status = 'sent' AND attempts = 1 AND message = '' AND sent > 0"),
+	    DELIVER_N);
+	snprintf(path, sizeof(path), "%s/new", deliver_mail);
+	assert_int_equal(deliver_files(path, 0), DELIVER_N);
+	deliver_cleanup(db);
+}
+
+static void
+test_deliver_puts_back_what_it_did_not_try(void **state)
+{
+	sqlite3 *db;
+	FILE *fp;
+	int n;
+
+	(void)state;
+	/* A file where the Maildir should be: the first try says why. */
+	db = deliver_setup("blocked");
+	assert_non_null(fp = fopen(deliver_mail, "w"));
+	fclose(fp);
+	deliver_queue(db, DELIVER_N);
+	/* Those not claimed before the failure are due still. */
+	assert_true(outbox_deliver(db) <= clock_now());
+	assert_int_equal(deliver_count(db, "SELECT count(*) FROM outbox WHERE "
+	    "status = 'pending' AND attempts = 1 AND first_attempt > 0 AND "
+	    "last_error LIKE 'maildir %: Not a directory'"), 1);
+	/* The claimed rest as they were, saying why they wait. */
+	n = deliver_count(db, "SELECT count(*) FROM outbox WHERE status = "
+	    "'pending' AND attempts = 0 AND first_attempt IS NULL AND "
+	    "next_attempt > due AND "
+	    "last_error LIKE 'not tried: maildir %: Not a directory'");
+	assert_true(n >= 1);
+	assert_int_equal(n + deliver_count(db, "SELECT count(*) FROM outbox "
+	    "WHERE status = 'pending' AND attempts = 0 AND first_attempt IS "
+	    "NULL AND next_attempt = due AND last_error = ''"), DELIVER_N - 1);
+	deliver_cleanup(db);
+}
+
 static int
 setup(void **state)
 {
@@ -207,6 +372,8 @@ main(void)
 		cmocka_unit_test(test_leads_are_parsed_and_sorted),
 		cmocka_unit_test(test_leads_refuse_garbage),
 		cmocka_unit_test(test_quiet_text_is_parsed),
+		cmocka_unit_test(test_deliver_sends_each_message_once_and_records_it),
+		cmocka_unit_test(test_deliver_puts_back_what_it_did_not_try),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
