@@ -242,6 +242,46 @@ instant_in(struct render *r, time_t t, const char *tzid)
 	return local_in(r, t, tzid);
 }
 
+/*
+ * A day event's times are its dates: DATE values, which calendars show
+ * in the all-day row (t is the start of a local date in tzid).
+ */
+static struct icaltimetype
+date_in(time_t t, const char *tzid)
+{
+	struct icaltimetype lt = when_local(t, when_zone(tzid));
+
+	lt.is_date = 1;
+	lt.hour = lt.minute = lt.second = 0;
+	lt.zone = NULL;
+	return lt;
+}
+
+/* DTSTART, DTEND: instant_in, or a day event's date. */
+static struct icaltimetype
+ev_instant(struct render *r, const struct event *ev, time_t t)
+{
+	return ev->days ? date_in(t, ev->timezone) : instant_in(r, t,
+	    ev->timezone);
+}
+
+/* RECURRENCE-ID, EXDATE, a series' DTSTART: local_in, or the date. */
+static struct icaltimetype
+ev_local(struct render *r, const struct event *ev, time_t t)
+{
+	return ev->days ? date_in(t, ev->timezone) : local_in(r, t,
+	    ev->timezone);
+}
+
+/* A TZID for a property of ev that local_in filled (none on a date). */
+static void
+ev_tzid(const struct event *ev, icalproperty *p)
+{
+	if (ev->days == 0)
+		icalproperty_add_parameter(p, icalparameter_new_tzid(
+		    ev->timezone));
+}
+
 /* Exact seconds as a DURATION in hours, minutes and seconds ("PT26H"):
  * days would be nominal and grow or shrink by an hour across a change. */
 static struct icaldurationtype
@@ -409,7 +449,7 @@ spell_out(const struct occurrence *o, void *arg)
 	struct render *r = arg;
 	const struct event *ev = o->ev;
 
-	if (o->recurrence_id && ev->zone &&
+	if (o->recurrence_id && ev->zone && ev->days == 0 &&
 	    event_override(ev, o->recurrence_id) == NULL &&
 	    when_ambiguous(o->recurrence_id, ev->zone))
 		emit_occ(r, ev, o->recurrence_id, 0);
@@ -430,11 +470,9 @@ emit_event(struct render *r, const struct event *ev)
 	add_common(r, ve, ev, ev->sequence);
 	set_summary(ve, ev->title, cancelled);
 	set_description(ve, ev->description, ev->cancel_reason, cancelled);
-	if (ev->rrule[0] == '\0') {
-		icalcomponent_set_dtstart(ve, instant_in(r, ev->start,
-		    ev->timezone));
-		icalcomponent_set_dtend(ve, instant_in(r, ev->end,
-		    ev->timezone));
+	if (ev->rrule[0] == '\0' || ev->days) {
+		icalcomponent_set_dtstart(ve, ev_instant(r, ev, ev->start));
+		icalcomponent_set_dtend(ve, ev_instant(r, ev, ev->end));
 	} else {
 		/*
 		 * The RRULE repeats DTSTART's local time, so it stays local.
@@ -461,12 +499,19 @@ emit_event(struct render *r, const struct event *ev)
 		struct icalrecurrencetype rule;
 
 		rule = icalrecurrencetype_from_string(ev->rrule);
+		/* A DATE start takes a DATE UNTIL (RFC 5545 3.3.10). */
+		if (ev->days && !icaltime_is_null_time(rule.until) &&
+		    !rule.until.is_date) {
+			time_t u = rule.until.zone ? icaltime_as_timet_with_zone(
+			    rule.until, rule.until.zone) :
+			    icaltime_as_timet_with_zone(rule.until, ev->zone);
+			rule.until = date_in(u, ev->timezone);
+		}
 		icalcomponent_add_property(ve, icalproperty_new_rrule(rule));
 		for (int i = 0; i < ev->nexdates; i++) {
-			icalproperty *p = icalproperty_new_exdate(local_in(r,
-			    ev->exdates[i], ev->timezone));
-			icalproperty_add_parameter(p,
-			    icalparameter_new_tzid(ev->timezone));
+			icalproperty *p = icalproperty_new_exdate(ev_local(r, ev,
+			    ev->exdates[i]));
+			ev_tzid(ev, p);
 			icalcomponent_add_property(ve, p);
 		}
 	}
@@ -483,17 +528,15 @@ emit_event(struct render *r, const struct event *ev)
 		{
 			/* libical adds no TZID here: name the zone ourselves. */
 			icalproperty *rid = icalproperty_new_recurrenceid(
-			    local_in(r, o->recurrence_id, ev->timezone));
-			icalproperty_add_parameter(rid,
-			    icalparameter_new_tzid(ev->timezone));
+			    ev_local(r, ev, o->recurrence_id));
+			ev_tzid(ev, rid);
 			icalcomponent_add_property(oc, rid);
 		}
 		set_summary(oc, o->title[0] ? o->title : ev->title, oc_cancelled);
 		set_description(oc, ev->description, o->cancelled ?
 		    o->cancel_reason : ev->cancel_reason, oc_cancelled);
-		icalcomponent_set_dtstart(oc, instant_in(r, o->start,
-		    ev->timezone));
-		icalcomponent_set_dtend(oc, instant_in(r, o->end, ev->timezone));
+		icalcomponent_set_dtstart(oc, ev_instant(r, ev, o->start));
+		icalcomponent_set_dtend(oc, ev_instant(r, ev, o->end));
 		place_text(r, o->room_id ? o->room_id : ev->room_id,
 		    ev->location_id, o->room_id ? "" : ev->place, where,
 		    sizeof(where));
@@ -536,17 +579,16 @@ emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
 		feed_occurrence_uid(ev, rid, uid, sizeof(uid));
 		icalcomponent_set_uid(ve, uid);
 	} else if (ev->rrule[0]) {
-		icalproperty *p = icalproperty_new_recurrenceid(local_in(r, rid,
-		    ev->timezone));
-		icalproperty_add_parameter(p, icalparameter_new_tzid(
-		    ev->timezone));
+		icalproperty *p = icalproperty_new_recurrenceid(ev_local(r, ev,
+		    rid));
+		ev_tzid(ev, p);
 		icalcomponent_add_property(ve, p);
 	}
 	set_summary(ve, o.title, cancelled);
 	set_description(ve, ev->description, ov && ov->cancelled ?
 	    ov->cancel_reason : ev->cancel_reason, cancelled);
-	icalcomponent_set_dtstart(ve, instant_in(r, o.start, ev->timezone));
-	icalcomponent_set_dtend(ve, instant_in(r, o.end, ev->timezone));
+	icalcomponent_set_dtstart(ve, ev_instant(r, ev, o.start));
+	icalcomponent_set_dtend(ve, ev_instant(r, ev, o.end));
 	place_text(r, ov && ov->room_id ? ov->room_id : ev->room_id,
 	    ev->location_id, ov && ov->room_id ? "" : ev->place, where,
 	    sizeof(where));
@@ -838,8 +880,8 @@ emit_at_location(const struct occurrence *o, void *arg)
 	else
 		snprintf(summary, sizeof(summary), "%s", o->title);
 	set_summary(ve, summary, o->cancelled);
-	icalcomponent_set_dtstart(ve, instant_in(r, o->start, ev->timezone));
-	icalcomponent_set_dtend(ve, instant_in(r, o->end, ev->timezone));
+	icalcomponent_set_dtstart(ve, ev_instant(r, ev, o->start));
+	icalcomponent_set_dtend(ve, ev_instant(r, ev, o->end));
 	place_text(r, 0, ev->location_id, "", where, sizeof(where));
 	if (*where)
 		icalcomponent_set_location(ve, where);

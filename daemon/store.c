@@ -434,6 +434,14 @@ static const char *migrations[STORE_VERSION] = {
 	 * booking requests that wait for them ('' when none).
 	 */
 	"ALTER TABLE location ADD COLUMN email TEXT NOT NULL DEFAULT '';",
+
+	/*
+	 * 17 -> 18: day events.  days = 0: the event has times; days = N:
+	 * it lasts N whole dates, start and end being the local midnights
+	 * that begin its first date and follow its last (its occurrences,
+	 * and their overrides, likewise).
+	 */
+	"ALTER TABLE event ADD COLUMN days INTEGER NOT NULL DEFAULT 0;",
 };
 
 static char		*db_path;
