@@ -1,8 +1,8 @@
 #!/bin/sh
 # Install the Debian packages hersteld needs to build, run, test and
 # package (scripts/deps.sh [check | bench | package]), when they are
-# missing, and for "check" the browser tests' npm packages
-# (tests/package-lock.json) into tests/node_modules.  Idempotent: does
+# missing, and for "check" the npm packages of the browser tests and of
+# the ical.js feed test (tests/package-lock.json) into tests/node_modules.  Idempotent: does
 # nothing when everything is present.
 set -eu
 cd "$(dirname "$0")/.."
@@ -31,16 +31,17 @@ package) want="$build $package" ;;
 *)	echo "usage: scripts/deps.sh [check | bench | package]" >&2; exit 2 ;;
 esac
 
-# The browser tests (tests/browser) drive Debian's chromium with the exact
-# npm packages of tests/package-lock.json: npm ci when tests/node_modules
-# is missing or older than the lock.  Node.js itself comes with the
+# The browser tests (tests/browser) drive Debian's chromium, and the feed
+# test reads the feeds with ical.js (tests/ical), with the exact npm
+# packages of tests/package-lock.json: npm ci when tests/node_modules is
+# missing or older than the lock.  Node.js itself comes with the
 # machine (Debian's own is too old for html-validate).
 node_modules() {
 	lock=tests/package-lock.json
 	mark=tests/node_modules/.package-lock.json
 	[ -f "$mark" ] && [ ! "$lock" -nt "$mark" ] && return 0
 	if ! command -v npm >/dev/null 2>&1; then
-		echo "deps: npm not found; the browser tests need Node.js >= 20.19" >&2
+		echo "deps: npm not found; the browser and ical.js tests need Node.js >= 20.19" >&2
 		exit 69
 	fi
 	echo "deps: npm ci in tests/"
