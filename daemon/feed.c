@@ -273,6 +273,55 @@ ev_local(struct render *r, const struct event *ev, time_t t)
 	    ev->timezone);
 }
 
+/*
+ * The local time the RRULE gives an occurrence whose time the clocks
+ * skip (02:30 on the day summer time starts): the series' time of day on
+ * rid's date, which does not exist, while rid itself is read an hour
+ * later (RFC 5545 3.3.5).  1 and *lt when rid is such an occurrence.
+ */
+static int
+in_gap(const struct event *ev, time_t rid, struct icaltimetype *lt)
+{
+	struct icaltimetype first, day;
+	time_t t;
+
+	if (ev->days || ev->rrule[0] == '\0' || ev->zone == NULL)
+		return 0;
+	first = when_local(ev->start, ev->zone);
+	day = when_local(rid, ev->zone);
+	day.hour = first.hour;
+	day.minute = first.minute;
+	day.second = first.second;
+	if (when_from_local(NULL, "", day, ev->zone, &t) == 0)
+		return 0;
+	{
+		struct icaltimetype later = day;
+
+		icaltime_adjust(&later, 0, 1, 0, 0);
+		if (when_from_local(NULL, "", later, ev->zone, &t) != 0 ||
+		    t != rid)
+			return 0;
+	}
+	*lt = day;
+	return 1;
+}
+
+/*
+ * RECURRENCE-ID and EXDATE of ev's occurrence rid: the local time its
+ * RRULE gives it, which clients match it by (see in_gap), or the date.
+ */
+static struct icaltimetype
+ev_rid(struct render *r, const struct event *ev, time_t rid)
+{
+	struct icaltimetype lt;
+
+	if (in_gap(ev, rid, &lt)) {
+		lt.zone = plain_zone(r, ev->timezone);
+		return lt;
+	}
+	return ev_local(r, ev, rid);
+}
+
 /* A TZID for a property of ev that local_in filled (none on a date). */
 static void
 ev_tzid(const struct event *ev, icalproperty *p)
@@ -437,11 +486,13 @@ set_description(icalcomponent *ve, const char *desc, const char *reason,
 static void	emit_occ(struct render *, const struct event *, time_t, int);
 
 /*
- * An occurrence of a series that starts in a repeated hour, unchanged:
- * written out as a RECURRENCE-ID component with its start in UTC, since
- * clients that read the RRULE's local time as the other instant would
- * show it an hour off.  Its RECURRENCE-ID stays the RRULE's own local
- * time, which every client matches with the occurrence it made of it.
+ * An occurrence of a series that starts in a repeated hour, or at a time
+ * the clocks skip, unchanged: written out as a RECURRENCE-ID component
+ * with its start as it is, since clients that read the RRULE's local
+ * time as the other instant (or, in a gap, with the offset after it, as
+ * ical.js does) would show it an hour off.  Its RECURRENCE-ID stays the
+ * RRULE's own local time, which every client matches with the occurrence
+ * it made of it.
  */
 static int
 spell_out(const struct occurrence *o, void *arg)
@@ -449,9 +500,12 @@ spell_out(const struct occurrence *o, void *arg)
 	struct render *r = arg;
 	const struct event *ev = o->ev;
 
+	struct icaltimetype lt;
+
 	if (o->recurrence_id && ev->zone && ev->days == 0 &&
 	    event_override(ev, o->recurrence_id) == NULL &&
-	    when_ambiguous(o->recurrence_id, ev->zone))
+	    (when_ambiguous(o->recurrence_id, ev->zone) ||
+	    in_gap(ev, o->recurrence_id, &lt)))
 		emit_occ(r, ev, o->recurrence_id, 0);
 	return 0;
 }
@@ -509,7 +563,7 @@ emit_event(struct render *r, const struct event *ev)
 		}
 		icalcomponent_add_property(ve, icalproperty_new_rrule(rule));
 		for (int i = 0; i < ev->nexdates; i++) {
-			icalproperty *p = icalproperty_new_exdate(ev_local(r, ev,
+			icalproperty *p = icalproperty_new_exdate(ev_rid(r, ev,
 			    ev->exdates[i]));
 			ev_tzid(ev, p);
 			icalcomponent_add_property(ve, p);
@@ -528,7 +582,7 @@ emit_event(struct render *r, const struct event *ev)
 		{
 			/* libical adds no TZID here: name the zone ourselves. */
 			icalproperty *rid = icalproperty_new_recurrenceid(
-			    ev_local(r, ev, o->recurrence_id));
+			    ev_rid(r, ev, o->recurrence_id));
 			ev_tzid(ev, rid);
 			icalcomponent_add_property(oc, rid);
 		}
@@ -579,7 +633,7 @@ emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
 		feed_occurrence_uid(ev, rid, uid, sizeof(uid));
 		icalcomponent_set_uid(ve, uid);
 	} else if (ev->rrule[0]) {
-		icalproperty *p = icalproperty_new_recurrenceid(ev_local(r, ev,
+		icalproperty *p = icalproperty_new_recurrenceid(ev_rid(r, ev,
 		    rid));
 		ev_tzid(ev, p);
 		icalcomponent_add_property(ve, p);
