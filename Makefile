@@ -98,8 +98,11 @@ DOMAIN_SRCS = \
 	daemon/outbox.c \
 	daemon/participant.c \
 	daemon/recur.c \
+	daemon/recur_memo.c \
 	daemon/registration.c \
 	daemon/report.c \
+	daemon/report_cache.c \
+	daemon/retention.c \
 	daemon/signal.c \
 	daemon/token.c \
 	daemon/topic.c

@@ -65,6 +65,14 @@ const char *out_cell(json_t *obj, const struct column *col, char *buf,
 	"day (\"next tuesday +2w\").  See TIMES in herstelctl(1)."
 
 /*
+ * closure add, and room edit --out-of-service (room_only: the operand
+ * must be LOC/ROOM): argv[0] is the verb, the options as closure add
+ * takes them; prints what the closure hits.
+ */
+int	closure_add_argv(int argc, char **argv, const char *usage,
+	    int room_only);
+
+/*
  * Usage errors: print "herstelctl: NOUN VERB: message" and the usage line,
  * exit 64.
  */

@@ -52,6 +52,7 @@ static const struct column show_cols[] = {
 	{ "When", "start", COL_SPAN },
 	{ "Repeats", "repeat", COL_TEXT },
 	{ "Except", "except", COL_LIST },
+	{ "Also on", "extra", COL_LIST },
 	{ "Room", "room", COL_TEXT },
 	{ "Location", "location", COL_TEXT },
 	{ "Place", "place", COL_TEXT },

@@ -2,19 +2,23 @@
  * herstelctl import FILE.ics [--group G] [--kind K]
  *
  * Reads the file ("-": standard input), refuses what the daemon would
- * refuse anyway before sending 10 MiB (too large, not UTF-8), and sends it
+ * refuse anyway before sending 10 MiB (too large, not UTF-8, a content
+ * line or an event's text past its cap: ics_caps.h), and sends it
  * as {"ics", "group", "kind"} to POST /api/v1/import.  Prints "N added,
  * M updated, K unchanged" and any warnings (skipped parts of the file) on
  * stderr; --json prints the daemon's answer.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 
 #include "cli.h"
+#include "hersteld/ics_caps.h"
 #include "hersteld/proto.h"
 
 #define USAGE "herstelctl import FILE.ics [--group G] [--kind K]\n" \
@@ -159,6 +163,153 @@ lf_only(char *s, size_t n)
 	return w;
 }
 
+/* Up to ICS_DEPTH nested components are followed; deeper ones are the
+ * daemon's to refuse. */
+#define ICS_DEPTH	8
+
+/* The innermost component open, as the lines say: "" when unknown. */
+struct nest {
+	char	name[ICS_DEPTH][32];
+	int	depth;			/* may pass ICS_DEPTH */
+};
+
+static void
+nest_line(struct nest *n, const char *u)
+{
+	size_t len;
+
+	if (strncasecmp(u, "BEGIN:", 6) == 0) {
+		if (n->depth < ICS_DEPTH) {
+			len = strcspn(u + 6, ";:\t ");
+			snprintf(n->name[n->depth], sizeof(n->name[0]), "%.*s",
+			    (int)len, u + 6);
+			for (char *p = n->name[n->depth]; *p; p++)
+				*p = (char)toupper((unsigned char)*p);
+		}
+		n->depth++;
+	} else if (strncasecmp(u, "END:", 4) == 0 && n->depth > 0)
+		n->depth--;
+}
+
+static const char *
+nest_top(const struct nest *n)
+{
+	return n->depth > 0 && n->depth <= ICS_DEPTH ?
+	    n->name[n->depth - 1] : "";
+}
+
+/* The value of an unfolded content line: after the first ':' that is not
+ * inside a quoted parameter value; NULL when there is none. */
+static const char *
+value_of(const char *u)
+{
+	int quoted = 0;
+
+	for (; *u; u++)
+		if (*u == '"')
+			quoted = !quoted;
+		else if (*u == ':' && !quoted)
+			return u + 1;
+	return NULL;
+}
+
+/*
+ * One logical line [off, end) of t, starting on line `line`: past a cap?
+ * buf (ICS_CAP_LINE + 1 bytes) takes it unfolded.  0, or -1 with msg.
+ */
+static int
+line_capped(const char *t, size_t off, size_t end, long line, char *buf,
+    struct nest *n, char *msg, size_t msglen)
+{
+	size_t k = 0;
+	char name[32];
+	const char *v;
+	long cap, chars;
+
+	if (end - off > ICS_CAP_LINE) {
+		snprintf(msg, msglen, "line %ld: a content line longer than 1 "
+		    "MiB (an attachment?): leave it out of the file", line);
+		return -1;
+	}
+	for (size_t i = off; i < end; i++) {
+		if (t[i] == '\r' && i + 1 < end && t[i + 1] == '\n')
+			continue;
+		if (t[i] == '\n') {
+			i++;		/* the fold's space or tab */
+			continue;
+		}
+		buf[k++] = t[i];
+	}
+	buf[k] = '\0';
+	nest_line(n, buf);
+	k = strspn(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-");
+	if (k == 0 || k >= sizeof(name) || strcmp(nest_top(n), "VEVENT") != 0)
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		name[i] = (char)toupper((unsigned char)buf[i]);
+	name[k] = '\0';
+	if ((cap = ics_cap_of(name)) < 0 || (v = value_of(buf + k)) == NULL ||
+	    (chars = ics_text_chars(v)) <= cap + ICS_CAP_SLACK)
+		return 0;
+	snprintf(msg, msglen, "line %ld: %s is too long: %ld characters, at "
+	    "most %ld", line, name, chars, cap);
+	return -1;
+}
+
+/*
+ * The first content line past a cap of ics_caps.h, read as the daemon
+ * reads them (ics_lines.c): it refuses the same line with the same words,
+ * but only after the whole file has been sent and parsed.  Lines of other
+ * faults are left to the daemon.  0, or an exit code with msg.
+ */
+static int
+first_capped(const char *t, size_t len, char *msg, size_t msglen)
+{
+	const char *p = t, *end = t + len;
+	size_t cur_off = 0, cur_end = 0;
+	long lineno = 0, cur_line = 0;
+	struct nest n = { .depth = 0 };
+	char *buf;
+	int have = 0, rc = 0;
+
+	if ((buf = malloc(ICS_CAP_LINE + 1)) == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return EX_OSERR;
+	}
+	if (len >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end && rc == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *ce = nl ? nl : end;
+
+		if (ce > p && ce[-1] == '\r')
+			ce--;
+		lineno++;
+		if (ce > p && (*p == ' ' || *p == '\t') && have) {
+			cur_end = (size_t)(ce - t);
+			/* Past the cap before the line is whole. */
+			if (cur_end - cur_off > ICS_CAP_LINE)
+				rc = line_capped(t, cur_off, cur_end, cur_line,
+				    buf, &n, msg, msglen);
+		} else {
+			if (have)
+				rc = line_capped(t, cur_off, cur_end, cur_line,
+				    buf, &n, msg, msglen);
+			have = ce > p;
+			cur_off = (size_t)(p - t);
+			cur_end = (size_t)(ce - t);
+			cur_line = lineno;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (rc == 0 && have)
+		rc = line_capped(t, cur_off, cur_end, cur_line, buf, &n, msg,
+		    msglen);
+	free(buf);
+	return rc ? EX_DATAERR : 0;
+}
+
 /* What s takes as a JSON string, as jansson writes it. */
 static size_t
 json_size(const char *s, size_t n)
@@ -214,7 +365,10 @@ cmd_import(int argc, char **argv)
 	}
 	if (text != NULL) {
 		len = lf_only(text, len);
-		if (json_size(text, len) + 1024 > API_MAX_IMPORT) {
+		if ((code = first_capped(text, len, msg, sizeof(msg))) != 0) {
+			free(text);
+			text = NULL;
+		} else if (json_size(text, len) + 1024 > API_MAX_IMPORT) {
 			snprintf(msg, sizeof(msg), "too large to send once encoded "
 			    "(more than 10 MiB); split the plan into smaller "
 			    "files");

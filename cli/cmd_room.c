@@ -13,6 +13,8 @@
 #define USAGE_AVAIL "herstelctl room availability LOC/ROOM --from T --to T"
 #define USAGE_FIND "herstelctl room find LOC --start T (--end T | " \
 	"--duration D) [--capacity N] [--accessible]"
+#define USAGE_OOS "herstelctl room edit LOC/ROOM --out-of-service FROM TO " \
+	"--reason TEXT [--dry-run | --cancel-affected | --keep]"
 
 static const struct column list_cols[] = {
 	{ "ROOM", "room", COL_TEXT },
@@ -153,7 +155,8 @@ static const struct verb_spec verbs[] = {
 	{ .name = "edit", .kind = VERB_EDIT,
 	  .usage = "herstelctl room edit LOC/ROOM [--name NAME] "
 	    "[--capacity N] [--accessible | --not-accessible] "
-	    "[--features a,b] [--needs-approval | --no-approval]" },
+	    "[--features a,b] [--needs-approval | --no-approval]\n  "
+	    USAGE_OOS },
 	{ .name = "remove", .kind = VERB_REMOVE,
 	  .usage = "herstelctl room remove LOC/ROOM" },
 	{ .name = "availability", .kind = VERB_CALL,
@@ -178,8 +181,55 @@ static const struct noun_spec room = {
 	.verbs = verbs,
 };
 
+/*
+ * room edit LOC/ROOM --out-of-service FROM TO --reason TEXT: a closure
+ * of the room, as closure add makes it (argv from the noun on).
+ */
+static int
+out_of_service(int argc, char **argv)
+{
+	char **v;
+	int n = 0, seen = 0;
+
+	if ((v = calloc((size_t)argc + 2, sizeof(*v))) == NULL) {
+		fprintf(stderr, "herstelctl: out of memory\n");
+		return EX_OSERR;
+	}
+	v[n++] = argv[1];
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--from") == 0 ||
+		    strncmp(argv[i], "--from=", 7) == 0 ||
+		    strcmp(argv[i], "--to") == 0 ||
+		    strncmp(argv[i], "--to=", 5) == 0)
+			usage_error(USAGE_OOS, "%s does not apply here; give "
+			    "--out-of-service FROM TO", argv[i]);
+		if (strcmp(argv[i], "--out-of-service") != 0) {
+			v[n++] = argv[i];
+			continue;
+		}
+		if (seen++)
+			usage_error(USAGE_OOS, "--out-of-service is given twice");
+		if (i + 2 >= argc)
+			usage_error(USAGE_OOS, "--out-of-service needs FROM and "
+			    "TO");
+		/* FROM and TO become the closure's --from and --to. */
+		v[n++] = "--from";
+		v[n++] = argv[++i];
+		v[n++] = "--to";
+		v[n++] = argv[++i];
+	}
+	v[n] = NULL;
+	n = closure_add_argv(n, v, USAGE_OOS, 1);
+	free(v);
+	return n;
+}
+
 int
 cmd_room(int argc, char **argv)
 {
+	if (argc > 2 && strcmp(argv[1], "edit") == 0)
+		for (int i = 2; i < argc; i++)
+			if (strcmp(argv[i], "--out-of-service") == 0)
+				return out_of_service(argc, argv);
 	return noun_run(&room, argc, argv);
 }

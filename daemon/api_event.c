@@ -110,12 +110,15 @@ push_next(const struct occurrence *o, void *arg)
 static json_t *
 event_json(const struct event *ev)
 {
-	json_t *j, *ex = json_array(), *ov = json_array();
+	json_t *j, *ex = json_array(), *ov = json_array(), *rd = json_array();
 	struct next_ctx next = { json_array(), 5 };
 	time_t now = clock_now();
 
 	for (int i = 0; i < ev->nexdates; i++)
 		json_array_append_new(ex, date_of(ev->exdates[i], ev->zone));
+	/* The extra dates (RDATE) a series has besides its rule's. */
+	for (int i = 0; i < ev->nrdates; i++)
+		json_array_append_new(rd, api_time_z(ev->rdates[i], ev->zone));
 	for (int i = 0; i < ev->noverrides; i++) {
 		const struct override *o = &ev->overrides[i];
 		json_array_append_new(ov, with_days(json_pack("{s:o, s:o, s:o, "
@@ -129,7 +132,8 @@ event_json(const struct event *ev)
 	}
 	event_occurrences(ev, now, now + 3660L * 86400, push_next, &next);
 	j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, "
-	    "s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:i, s:s, s:o, s:o, s:o}",
+	    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:i, s:s, s:o, s:o, "
+	    "s:o}",
 	    "id", (json_int_t)ev->id, "uid", ev->uid, "kind", ev->kind,
 	    "title", ev->title, "description", ev->description,
 	    "themes", api_tags(ev->themes), "group", str_or_null(ev->group),
@@ -137,7 +141,8 @@ event_json(const struct event *ev)
 	    "place", str_or_null(ev->place), "timezone", ev->timezone,
 	    "start", api_time_z(ev->start, ev->zone),
 	    "end", api_time_z(ev->end, ev->zone),
-	    "repeat", str_or_null(ev->rrule), "except", ex, "overrides", ov,
+	    "repeat", str_or_null(ev->rrule), "except", ex, "extra", rd,
+	    "overrides", ov,
 	    "capacity", ev->capacity > 0 ? json_integer(ev->capacity) : json_null(),
 	    "visibility", ev->visibility, "status", ev->status,
 	    "sequence", ev->sequence, "cancel_reason", ev->cancel_reason,

@@ -18,6 +18,7 @@
 #include "hersteld/location.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
+#include "hersteld/when.h"
 
 static int
 may_manage(const struct api_req *r, struct api_resp *resp, int64_t location_id)
@@ -410,21 +411,118 @@ closure_list_(const struct api_req *r, struct api_resp *resp)
 	resp->json = a;
 }
 
+/* "2026-12-01 19:00-21:00" in zone tz, as conflicts read. */
+static void
+span_text(time_t start, time_t end, const char *tz, char *out, size_t len)
+{
+	icaltimezone *z = when_zone(tz);
+	char a[32], b[32];
+
+	if (z == NULL)
+		z = icaltimezone_get_utc_timezone();
+	when_format_local(start, z, a);
+	when_format_local(end, z, b);
+	if (strncmp(a, b, 10) == 0)
+		snprintf(out, len, "%s-%s", a, b + 11);
+	else
+		snprintf(out, len, "%s - %s", a, b);
+}
+
+/*
+ * One occurrence a closure hits, for people ("text", one line) and for
+ * programs.
+ */
+static json_t *
+hit_json(const struct closure_hit *x)
+{
+	const struct held_slot *h = &x->h;
+	char when[80], text[2048], day[16];
+	json_t *o, *offers = json_array();
+	size_t n;
+
+	span_text(h->start, h->end, h->timezone, when, sizeof(when));
+	when_format_date(h->recurrence_id, when_zone(h->timezone), day);
+	n = (size_t)snprintf(text, sizeof(text), "%s %s: ", when, h->room);
+	if (h->event_id)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "event %lld \"%.200s\"", (long long)h->event_id, h->title);
+	else
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "booking %lld%s%.200s%s", (long long)h->booking_id,
+		    h->title[0] ? " \"" : "", h->title, h->title[0] ? "\"" : "");
+	if (h->group[0] && n < sizeof(text))
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " (%s)",
+		    h->group);
+	if (h->event_id && n < sizeof(text))
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", %ld "
+		    "registered, %ld waiting", x->going, x->waiting);
+	for (int i = 0; i < x->noffers; i++) {
+		if (n < sizeof(text))
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s "
+			    "(%ld)", i ? ", " : "; free instead: ",
+			    x->offers[i].room, x->offers[i].capacity);
+		json_array_append_new(offers, json_pack("{s:s, s:s, s:I}",
+		    "room", x->offers[i].room, "name", x->offers[i].name,
+		    "capacity", (json_int_t)x->offers[i].capacity));
+	}
+	if (x->noffers == 0 && n < sizeof(text))
+		snprintf(text + n, sizeof(text) - n, "; no other room free");
+	text_sanitize(text);
+	o = json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:I, "
+	    "s:I, s:I, s:o, s:s}",
+	    "kind", h->event_id ? "event" : "booking",
+	    "event", h->event_id ? json_integer(h->event_id) : json_null(),
+	    "booking", h->booking_id ? json_integer(h->booking_id) :
+	    json_null(),
+	    "occurrence", day,
+	    "start", api_time(h->start, h->timezone),
+	    "end", api_time(h->end, h->timezone),
+	    "title", h->title,
+	    "group", h->group[0] ? json_string(h->group) : json_null(),
+	    "room", h->room,
+	    "registered", (json_int_t)x->going,
+	    "waiting", (json_int_t)x->waiting,
+	    "size", (json_int_t)x->size,
+	    "free_rooms", offers,
+	    "text", text);
+	return o;
+}
+
+static json_t *
+hits_json(const struct closure_result *res)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < res->n; i++)
+		json_array_append_new(a, hit_json(&res->v[i]));
+	return a;
+}
+
 static void
 closure_add_(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	struct closure_in in = { 0 };
+	struct closure_result res;
 	struct closure c;
 	struct location l;
 	struct fault f = { 0 };
+	enum closure_mode mode = CLOSURE_ASK;
+	int dry = 0, cancel = 0, keep = 0;
 	char loc[64];
-	int64_t id, locid;
 
-	if (api_unpack(r, resp, "{s:s, s:s, s:s, s:s}", "target",
-	    &in.target, "from", &in.from, "to", &in.to, "reason",
-	    &in.reason))
+	if (api_unpack(r, resp, "{s:s, s:s, s:s, s:s, s?b, s?b, s?b}",
+	    "target", &in.target, "from", &in.from, "to", &in.to, "reason",
+	    &in.reason, "dry_run", &dry, "cancel_affected", &cancel, "keep",
+	    &keep))
 		return;
+	if (dry + cancel + keep > 1) {
+		api_error(resp, 422, "invalid", "give one of --dry-run, "
+		    "--cancel-affected and --keep");
+		return;
+	}
+	mode = dry ? CLOSURE_DRY_RUN : cancel ? CLOSURE_CANCEL : keep ?
+	    CLOSURE_KEEP : CLOSURE_ASK;
 	snprintf(loc, sizeof(loc), "%.*s",
 	    (int)strcspn(in.target, "/"), in.target);
 	if (location_get(db, loc, &l, &f)) {
@@ -433,13 +531,36 @@ closure_add_(const struct api_req *r, struct api_resp *resp)
 	}
 	if (may_manage(r, resp, l.id))
 		return;
-	if (closure_add(db, &in, api_actor(r), &id, &locid, &f) ||
-	    closure_get(db, id, &c, &f)) {
+	if (schedule_closure_add(db, &in, mode, api_actor(r), &res, &f)) {
 		api_fault(resp, &f);
+		/* A refusal lists what the closure would hit. */
+		if (f.kind == FAULT_CONFLICT && res.n > 0)
+			json_object_set_new(json_object_get(resp->json,
+			    "error"), "details", hits_json(&res));
+		closure_result_free(&res);
+		return;
+	}
+	if (mode == CLOSURE_DRY_RUN) {
+		resp->status = 200;
+		resp->json = json_pack("{s:b, s:s, s:o, s:o, s:s, s:o}",
+		    "dry_run", 1, "target", in.target,
+		    "from", api_time(res.plan.from, res.plan.l.timezone),
+		    "to", api_time(res.plan.to, res.plan.l.timezone),
+		    "reason", in.reason, "affected", hits_json(&res));
+		closure_result_free(&res);
+		return;
+	}
+	if (closure_get(db, res.id, &c, &f)) {
+		api_fault(resp, &f);
+		closure_result_free(&res);
 		return;
 	}
 	resp->status = 201;
 	resp->json = closure_json(&c);
+	json_object_set_new(resp->json, "affected", hits_json(&res));
+	json_object_set_new(resp->json, "cancelled",
+	    json_boolean(res.cancelled));
+	closure_result_free(&res);
 }
 
 static void

@@ -25,6 +25,7 @@
 #include "hersteld/group.h"
 #include "hersteld/location.h"
 #include "hersteld/report.h"
+#include "hersteld/report_cache.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -218,7 +219,7 @@ report_groups_api(const struct api_req *r, struct api_resp *resp)
 	}
 	to = api_next_day(to, z);
 	rows = json_array();
-	if (report_groups(db, from, to, only, push_group, rows, &f)) {
+	if (report_groups_cached(db, from, to, only, push_group, rows, &f)) {
 		json_decref(rows);
 		api_fault(resp, &f);
 		return;
@@ -255,7 +256,7 @@ report_rooms_api(const struct api_req *r, struct api_resp *resp)
 		only = r->who->location_id;
 	}
 	rows = json_array();
-	if (report_rooms(db, &d, only, push_room, rows, &f)) {
+	if (report_rooms_cached(db, &d, only, push_room, rows, &f)) {
 		json_decref(rows);
 		api_fault(resp, &f);
 		return;

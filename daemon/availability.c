@@ -167,6 +167,52 @@ done:
 	return ret;
 }
 
+/*
+ * The rooms free for s that hold capacity (step-free when accessible): of
+ * location only_loc, or of every location with prefer_loc's first; cb as
+ * for availability_find, up to max of them (0: all).
+ */
+static int
+rooms_free(sqlite3 *db, const struct slot *s, long capacity, int accessible,
+    int64_t only_loc, int64_t prefer_loc, int max,
+    int (*cb)(const char *, const char *, long, void *), void *arg,
+    struct fault *f)
+{
+	struct booking_viewer all = { .all = 1 };
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if ((st = store_prepare(db, "SELECT r.id, l.slug || '/' || r.slug, "
+	    "r.name, r.capacity FROM room r JOIN location l ON "
+	    "l.id = r.location_id WHERE (?1 = 0 OR r.location_id = ?1) AND "
+	    "r.capacity >= ?2 AND (?3 = 0 OR r.accessible = 1) "
+	    "ORDER BY r.location_id != ?4, r.capacity, l.slug, r.slug")) == NULL)
+		return store_fault(f, db);
+	sqlite3_bind_int64(st, 1, only_loc);
+	sqlite3_bind_int64(st, 2, capacity);
+	sqlite3_bind_int(st, 3, accessible != 0);
+	sqlite3_bind_int64(st, 4, prefer_loc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct conflicts c = { 0 };
+
+		if (booking_check(db, sqlite3_column_int64(st, 0), s, 1, 0, &all,
+		    &c, f)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (c.n == 0 && (cb(store_text(st, 1), store_text(st, 2),
+		    sqlite3_column_int(st, 3), arg) || (max && ++n >= max))) {
+			conflicts_free(&c);
+			break;
+		}
+		conflicts_free(&c);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fault(f, db);
+	return 0;
+}
+
 int
 availability_find(sqlite3 *db, const char *loc, const char *start, const char *end,
     const char *duration, long capacity, int accessible,
@@ -174,12 +220,9 @@ availability_find(sqlite3 *db, const char *loc, const char *start, const char *e
     struct fault *f)
 {
 	struct location l;
-	struct booking_viewer all = { .all = 1 };
-	sqlite3_stmt *st;
 	struct slot s;
 	icaltimezone *z;
 	long dur;
-	int rc;
 
 	if (location_get(db, loc, &l, f))
 		return -1;
@@ -206,30 +249,18 @@ availability_find(sqlite3 *db, const char *loc, const char *start, const char *e
 	if (capacity < 0 || capacity > 100000)
 		return fault_set(f, FAULT_INVALID, "--capacity must be a whole "
 		    "number from 1 to 100000");
-	if ((st = store_prepare(db, "SELECT r.id, r.slug, r.name, r.capacity "
-	    "FROM room r WHERE r.location_id = ?1 AND r.capacity >= ?2 "
-	    "AND (?3 = 0 OR r.accessible = 1) ORDER BY r.capacity, r.slug")) == NULL)
-		return store_fault(f, db);
-	sqlite3_bind_int64(st, 1, l.id);
-	sqlite3_bind_int64(st, 2, capacity);
-	sqlite3_bind_int(st, 3, accessible != 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct conflicts c = { 0 };
-		char ref[130];
+	return rooms_free(db, &s, capacity, accessible, l.id, l.id, 0, cb, arg,
+	    f);
+}
 
-		if (booking_check(db, sqlite3_column_int64(st, 0), &s, 1, 0, &all,
-		    &c, f)) {
-			sqlite3_finalize(st);
-			return -1;
-		}
-		snprintf(ref, sizeof(ref), "%s/%s", l.slug, store_text(st, 1));
-		if (c.n == 0 && cb(ref, store_text(st, 2),
-		    sqlite3_column_int(st, 3), arg)) {
-			conflicts_free(&c);
-			break;
-		}
-		conflicts_free(&c);
-	}
-	sqlite3_finalize(st);
-	return 0;
+int
+availability_elsewhere(sqlite3 *db, time_t start, time_t end, long capacity,
+    int64_t location_id, int max,
+    int (*cb)(const char *, const char *, long, void *), void *arg,
+    struct fault *f)
+{
+	struct slot s = { start, start, end };
+
+	return rooms_free(db, &s, capacity > 0 ? capacity : 1, 0, 0,
+	    location_id, max, cb, arg, f);
 }

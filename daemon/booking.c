@@ -769,14 +769,33 @@ slot_on(sqlite3 *db, const struct booking *b, const char *date, time_t *rid,
 }
 
 int
+booking_release(sqlite3 *db, const struct booking *b, time_t rid,
+    const char *note, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (rid == 0)
+		return set_booking(db, b->id, "cancelled", note, f);
+	if ((st = store_prepare(db, "UPDATE booking_slot SET state = "
+	    "'cancelled', note = ?3 WHERE booking_id = ?1 AND "
+	    "recurrence_id = ?2")) == NULL)
+		return store_fault(f, db);
+	sqlite3_bind_int64(st, 1, b->id);
+	sqlite3_bind_int64(st, 2, rid);
+	store_bind_text(st, 3, note ? note : "");
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
+}
+
+int
 booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
     struct fault *f)
 {
 	struct booking b;
-	sqlite3_stmt *st;
 	char state[12], detail[64], day[16];
 	time_t rid;
-	int rc;
 
 	if (begin_change(db, id, &b, "cancel", NULL, f))
 		return -1;
@@ -786,7 +805,7 @@ booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
 		goto fail;
 	}
 	if (date == NULL) {
-		if (set_booking(db, id, "cancelled", NULL, f))
+		if (booking_release(db, &b, 0, NULL, f))
 			goto fail;
 		return finish(db, actor, "booking.cancel", &b, NULL, f);
 	}
@@ -800,24 +819,85 @@ booking_cancel(sqlite3 *db, int64_t id, const char *date, const char *actor,
 		    "(%s)", date, state);
 		goto fail;
 	}
-	if ((st = store_prepare(db, "UPDATE booking_slot SET state = "
-	    "'cancelled' WHERE booking_id = ?1 AND recurrence_id = ?2")) == NULL) {
-		store_fault(f, db);
+	if (booking_release(db, &b, rid, "", f))
 		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, rid);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_fault(f, db);
-		goto fail;
-	}
 	snprintf(detail, sizeof(detail), "occurrence %s", date);
 	return finish(db, actor, "booking.cancel", &b, detail, f);
 fail:
 	store_rollback(db);
 	return -1;
+}
+
+void
+held_slots_free(struct held_slots *h)
+{
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+int
+booking_held_in(sqlite3 *db, int64_t location_id, int64_t room_id,
+    time_t from, time_t to, struct held_slots *out, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* A slot lasts at most a week: the index range starts that early. */
+	if ((st = store_prepare(db, "SELECT s.booking_id, "
+	    "coalesce(b.event_id, 0), coalesce(b.group_id, 0), s.room_id, "
+	    "r.location_id, s.recurrence_id, s.start, s.\"end\", "
+	    "l.slug || '/' || r.slug, coalesce(g.slug, ''), "
+	    "coalesce(e.title, b.title), b.timezone, "
+	    "coalesce(e.rrule, b.rrule) != '', r.capacity "
+	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
+	    "JOIN room r ON r.id = s.room_id "
+	    "JOIN location l ON l.id = r.location_id "
+	    "LEFT JOIN grp g ON g.id = b.group_id "
+	    "LEFT JOIN event e ON e.id = b.event_id "
+	    "WHERE s.state = 'held' AND b.status IN ('requested', 'confirmed') "
+	    "AND r.location_id = ?1 AND (?2 = 0 OR s.room_id = ?2) "
+	    "AND s.start < ?4 AND s.start > ?3 - 604800 AND s.\"end\" > ?3 "
+	    "AND s.\"end\" > ?5 ORDER BY s.start, s.booking_id")) == NULL)
+		return store_fault(f, db);
+	sqlite3_bind_int64(st, 1, location_id);
+	sqlite3_bind_int64(st, 2, room_id);
+	sqlite3_bind_int64(st, 3, from);
+	sqlite3_bind_int64(st, 4, to);
+	sqlite3_bind_int64(st, 5, clock_now());
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct held_slot *nv, *h;
+
+		if ((nv = realloc(out->v, (out->n + 1) * sizeof(*nv))) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		out->v = nv;
+		h = &out->v[out->n++];
+		memset(h, 0, sizeof(*h));
+		h->booking_id = sqlite3_column_int64(st, 0);
+		h->event_id = sqlite3_column_int64(st, 1);
+		h->group_id = sqlite3_column_int64(st, 2);
+		h->room_id = sqlite3_column_int64(st, 3);
+		h->location_id = sqlite3_column_int64(st, 4);
+		h->recurrence_id = sqlite3_column_int64(st, 5);
+		h->start = sqlite3_column_int64(st, 6);
+		h->end = sqlite3_column_int64(st, 7);
+		snprintf(h->room, sizeof(h->room), "%s", store_text(st, 8));
+		snprintf(h->group, sizeof(h->group), "%s", store_text(st, 9));
+		snprintf(h->title, sizeof(h->title), "%s", store_text(st, 10));
+		snprintf(h->timezone, sizeof(h->timezone), "%s",
+		    store_text(st, 11));
+		h->series = sqlite3_column_int(st, 12);
+		h->capacity = sqlite3_column_int(st, 13);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	held_slots_free(out);
+	if (rc == SQLITE_NOMEM)
+		return fault_set(f, FAULT_INTERNAL, "out of memory");
+	return store_fault(f, db);
 }
 
 int

@@ -389,6 +389,11 @@ conf_load(const char *path, char *err, size_t errlen)
 	    c->backup_keep < 1 || c->backup_keep > 1000)
 		BAD(line ? line : line_of(&cfg, "backup.keep"),
 		    "backup.keep must be a number of copies from 1 to 1000");
+	if ((line = int_setting(&cfg, "retention.days", 365,
+	    &c->retention_days)) || c->retention_days < 1 ||
+	    c->retention_days > 36500)
+		BAD(line ? line : line_of(&cfg, "retention.days"),
+		    "retention.days must be a number of days from 1 to 36500");
 	if (c->backup_dir[0] != '\0' && (c->backup_dir[0] != '/' ||
 	    strlen(c->backup_dir) > 3900))
 		BAD(line_of(&cfg, "backup.dir"), "backup.dir must be an absolute "

@@ -6,6 +6,7 @@
  * and run in one transaction with their audit row; changes that matter to
  * attendees (time, place, cancellation) bump SEQUENCE.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ event_free(struct event *ev)
 		return;
 	free(ev->description);
 	free(ev->exdates);
+	free(ev->rdates);
 	free(ev->overrides);
 	free(ev);
 }
@@ -59,7 +61,7 @@ event_free(struct event *ev)
  */
 struct loader {
 	sqlite3		*db;
-	sqlite3_stmt	*ev, *ex, *ov;
+	sqlite3_stmt	*ev, *ex, *ov, *rd;
 };
 
 static void
@@ -68,6 +70,7 @@ loader_close(struct loader *l)
 	sqlite3_finalize(l->ev);
 	sqlite3_finalize(l->ex);
 	sqlite3_finalize(l->ov);
+	sqlite3_finalize(l->rd);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -86,7 +89,9 @@ loader_open(struct loader *l, sqlite3 *db, struct fault *f)
 	    "o.cancel_reason, o.sequence FROM event_override o "
 	    "LEFT JOIN room r ON r.id = o.room_id "
 	    "LEFT JOIN location rl ON rl.id = r.location_id "
-	    "WHERE o.event_id = ?1 ORDER BY o.recurrence_id")) == NULL) {
+	    "WHERE o.event_id = ?1 ORDER BY o.recurrence_id")) == NULL ||
+	    (l->rd = store_prepare(db, "SELECT start FROM event_rdate "
+	    "WHERE event_id = ?1 ORDER BY start")) == NULL) {
 		loader_close(l);
 		return store_fault(f, db);
 	}
@@ -142,6 +147,27 @@ load_extras(struct loader *l, struct event *ev, struct fault *f)
 	if (rc != SQLITE_DONE)
 		return store_fault(f, l->db);
 	return 0;
+}
+
+static int
+load_rdates(struct loader *l, struct event *ev, struct fault *f)
+{
+	sqlite3_stmt *st = l->rd;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, ev->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		time_t *nr = realloc(ev->rdates, (ev->nrdates + 1) * sizeof(*nr));
+		if (nr == NULL) {
+			sqlite3_reset(st);
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		}
+		ev->rdates = nr;
+		ev->rdates[ev->nrdates++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, l->db);
 }
 
 static struct event *
@@ -202,7 +228,7 @@ load(struct loader *l, int64_t id, struct fault *f)
 		    "%s", (long long)id, ev->timezone);
 		goto fail;
 	}
-	if (load_extras(l, ev, f))
+	if (load_extras(l, ev, f) || load_rdates(l, ev, f))
 		goto fail;
 	return ev;
 fail:
@@ -367,13 +393,57 @@ expand_one(time_t rid, void *arg)
 	return x->out->oom;
 }
 
-/* Append the occurrences of ev overlapping [from, to) to out. */
+int
+event_is_rdate(const struct event *ev, time_t rid)
+{
+	for (int i = 0; i < ev->nrdates; i++)
+		if (ev->rdates[i] == rid)
+			return 1;
+	return 0;
+}
+
+/*
+ * The extra dates (RDATE) of x->ev that start in [from, x->to), after the
+ * rule's occurrences from out->v[first] on were pushed: an extra date that
+ * is also one of those is the same occurrence and comes once.  One that
+ * is not pushed there is not in the window (or excluded, or moved out of
+ * it) either way.
+ */
 static int
-collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
+expand_rdates(struct expand_ctx *x, time_t from, size_t first)
+{
+	const struct event *ev = x->ev;
+
+	for (int i = 0; i < ev->nrdates; i++) {
+		time_t rid = ev->rdates[i];
+		int dup = 0;
+
+		if (rid < from || rid >= x->to)
+			continue;
+		for (size_t k = first; k < x->out->n && !dup; k++)
+			dup = x->out->v[k].ev == ev &&
+			    x->out->v[k].recurrence_id == rid;
+		if (!dup && expand_one(rid, x))
+			return -1;
+	}
+	return 0;
+}
+
+typedef long expand_fn(const char *, time_t, icaltimezone *, time_t, time_t,
+    long, int (*)(time_t, void *), void *);
+
+/*
+ * Append the occurrences of ev overlapping [from, to) to out, its rule
+ * expanded by expand (recur_expand, or its memo).
+ */
+static int
+collect_by(const struct event *ev, time_t from, time_t to,
+    struct occ_list *out, expand_fn *expand)
 {
 	struct expand_ctx x = { ev, out, from, to };
 	/* A day event's days may be an hour longer than its first. */
 	long dur = ev->end - ev->start + (ev->days > 0 ? 3600 : 0);
+	size_t first = out->n;
 	struct occurrence o;
 
 	if (ev->rrule[0] == '\0') {
@@ -382,8 +452,9 @@ collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
 			occ_push(out, &o);
 		return out->oom ? -1 : 0;
 	}
-	if (recur_expand(ev->rrule, ev->start, ev->zone,
-	    from - dur, to, 100000, expand_one, &x) < 0)
+	if (expand(ev->rrule, ev->start, ev->zone,
+	    from - dur, to, 100000, expand_one, &x) < 0 ||
+	    expand_rdates(&x, from - dur, first))
 		return -1;
 	/* Occurrences moved into the window from outside it. */
 	for (int i = 0; i < ev->noverrides; i++) {
@@ -400,14 +471,21 @@ collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
 	return out->oom ? -1 : 0;
 }
 
-long
-event_occurrences(const struct event *ev, time_t from, time_t to,
-    int (*cb)(const struct occurrence *, void *), void *arg)
+static int
+collect(const struct event *ev, time_t from, time_t to, struct occ_list *out)
+{
+	return collect_by(ev, from, to, out, recur_expand);
+}
+
+static long
+occurrences_by(const struct event *ev, time_t from, time_t to,
+    int (*cb)(const struct occurrence *, void *), void *arg,
+    expand_fn *expand)
 {
 	struct occ_list l = { 0 };
 	long n;
 
-	if (collect(ev, from, to, &l)) {
+	if (collect_by(ev, from, to, &l, expand)) {
 		free(l.v);
 		return -1;
 	}
@@ -420,6 +498,20 @@ event_occurrences(const struct event *ev, time_t from, time_t to,
 		}
 	free(l.v);
 	return n;
+}
+
+long
+event_occurrences(const struct event *ev, time_t from, time_t to,
+    int (*cb)(const struct occurrence *, void *), void *arg)
+{
+	return occurrences_by(ev, from, to, cb, arg, recur_expand);
+}
+
+long
+event_occurrences_memo(const struct event *ev, time_t from, time_t to,
+    int (*cb)(const struct occurrence *, void *), void *arg)
+{
+	return occurrences_by(ev, from, to, cb, arg, recur_expand_memo);
 }
 
 int
@@ -818,6 +910,46 @@ occurrence_on(const char *field, const char *s, const char *rrule,
 	return 0;
 }
 
+/* The index occurrence_on_event gives an extra date the rule lacks. */
+#define RDATE_INDEX	LONG_MAX
+
+/*
+ * occurrence_on for ev, its extra dates (RDATE) included: the rule's
+ * occurrence on date s, else an extra date on it (*index RDATE_INDEX).
+ */
+static int
+occurrence_on_event(const char *field, const char *s, const struct event *ev,
+    time_t *rid, long *index, struct fault *f)
+{
+	struct fault rule = { 0 }, ignore = { 0 };
+	char when[32];
+	int y, m, d;
+
+	if (occurrence_on(field, s, ev->rrule, ev->start, ev->zone, rid, index,
+	    &rule) == 0)
+		return 0;
+	if (ev->nrdates > 0 && when_parse_date(&ignore, field, s, ev->zone,
+	    &y, &m, &d) == 0) {
+		for (int i = 0; i < ev->nrdates; i++) {
+			struct icaltimetype lt = when_local(ev->rdates[i],
+			    ev->zone);
+			if (lt.year == y && lt.month == m && lt.day == d) {
+				*rid = ev->rdates[i];
+				if (index)
+					*index = RDATE_INDEX;
+				return 0;
+			}
+		}
+		when_format_local(ev->start, ev->zone, when);
+		return fault_set(f, FAULT_INVALID, "%s %s is not an occurrence "
+		    "of this series (it starts %s, repeats %s and has %d extra "
+		    "dates)", field, s, when, ev->rrule, ev->nrdates);
+	}
+	if (f->kind == FAULT_NONE)
+		*f = rule;
+	return -1;
+}
+
 /* span_end of an event: end of its last occurrence; 0 when open-ended. */
 static int
 span_end(sqlite3 *db, int64_t id, struct fault *f)
@@ -834,6 +966,10 @@ span_end(sqlite3 *db, int64_t id, struct fault *f)
 		bounded = recur_last(ev->rrule, ev->start,
 		    ev->zone, &last);
 		end = bounded == 1 ? event_end_of(ev, last) : 0;
+		/* The extra dates are in order: the last one may be later. */
+		if (end && ev->nrdates > 0 &&
+		    event_end_of(ev, ev->rdates[ev->nrdates - 1]) > end)
+			end = event_end_of(ev, ev->rdates[ev->nrdates - 1]);
 		for (int i = 0; end && i < ev->noverrides; i++)
 			if (ev->overrides[i].end > end)
 				end = ev->overrides[i].end;
@@ -852,30 +988,43 @@ span_end(sqlite3 *db, int64_t id, struct fault *f)
 
 static int
 add_exdates(sqlite3 *db, int64_t id, const struct event_in *in,
-    const char *rrule, time_t start, icaltimezone *z, struct fault *f)
+    const char *rrule, struct fault *f)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
+	struct event *ev;
 	time_t rid;
-	int rc;
+	int ret = -1;
 
 	if (in->nexcept > 0 && (rrule == NULL || *rrule == '\0'))
 		return fault_set(f, FAULT_INVALID, "--except needs a series "
 		    "(--repeat)");
+	if (in->nexcept == 0)
+		return 0;
+	/* As written by now (rule, start, zone), with its extra dates. */
+	if ((ev = event_get(db, id, f)) == NULL)
+		return -1;
+	if ((st = store_prepare(db, "INSERT OR IGNORE INTO event_exdate "
+	    "(event_id, recurrence_id) VALUES (?1, ?2)")) == NULL) {
+		store_fault(f, db);
+		goto done;
+	}
 	for (int i = 0; i < in->nexcept; i++) {
-		if (occurrence_on("--except", in->except[i], rrule, start, z,
-		    &rid, NULL, f))
-			return -1;
-		if ((st = store_prepare(db, "INSERT OR IGNORE INTO event_exdate "
-		    "(event_id, recurrence_id) VALUES (?1, ?2)")) == NULL)
-			return store_fault(f, db);
+		if (occurrence_on_event("--except", in->except[i], ev, &rid,
+		    NULL, f))
+			goto done;
+		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, rid);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return store_fault(f, db);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			store_fault(f, db);
+			goto done;
+		}
 	}
-	return 0;
+	ret = 0;
+done:
+	sqlite3_finalize(st);
+	event_free(ev);
+	return ret;
 }
 
 /* A series must keep at least one occurrence. */
@@ -995,7 +1144,7 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 	if (rc != SQLITE_DONE)
 		return store_fault(f, db);
 	*id = sqlite3_last_insert_rowid(db);
-	if (add_exdates(db, *id, in, in->rrule, start, z, f) ||
+	if (add_exdates(db, *id, in, in->rrule, f) ||
 	    (in->nexcept && check_not_empty(db, *id, f)) ||
 	    span_end(db, *id, f))
 		return -1;
@@ -1020,7 +1169,19 @@ bump(sqlite3 *db, int64_t id, struct fault *f)
 	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
-/* Shift exdates and overrides of id by delta (its start moved). */
+/*
+ * The UID a calendar knows a registration for one occurrence by: the one
+ * its event and occurrence make (feed_occurrence_uid) until it moves.
+ */
+#define REG_CAL_UID(event_uid) "coalesce(cal_uid, strftime(" \
+	"'%Y%m%dT%H%M%SZ-', occurrence, 'unixepoch') || " event_uid ")"
+
+/*
+ * Shift exdates, overrides and the registrations for one occurrence of
+ * id by delta (its start moved); those registrations keep the UID their
+ * calendar entry has.  The counts of removed ones (retention.c) move
+ * along, so that the reports find them at the occurrence.
+ */
 static int
 shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 {
@@ -1032,6 +1193,17 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 	 * so foreign keys hold throughout).
 	 */
 	static const char *sql[] = {
+		"UPDATE registration SET cal_uid = " REG_CAL_UID("(SELECT uid "
+		"FROM event WHERE id = ?1)") ", occurrence = occurrence + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
+		"UPDATE registration SET occurrence = occurrence - "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
+		"4000000000000000000",
+		"UPDATE registration_count SET occurrence = occurrence + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
+		"UPDATE registration_count SET occurrence = occurrence - "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
+		"4000000000000000000",
 		"UPDATE event_exdate SET recurrence_id = recurrence_id + ?2 + "
 		"4611686018427387904 WHERE event_id = ?1",
 		"UPDATE event_exdate SET recurrence_id = recurrence_id - "
@@ -1041,7 +1213,7 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 		"UPDATE event_override SET recurrence_id = recurrence_id - "
 		"4611686018427387904 WHERE event_id = ?1",
 	};
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		sqlite3_stmt *st = store_prepare(db, sql[i]);
 		int rc;
 		if (st == NULL)
@@ -1054,6 +1226,52 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 			return store_fault(f, db);
 	}
 	return 0;
+}
+
+/* t's local wall-clock time in z as seconds, as if it were UTC. */
+static time_t
+wall(time_t t, icaltimezone *z)
+{
+	struct icaltimetype lt = when_local(t, z);
+
+	lt.zone = NULL;
+	return icaltime_as_timet(lt);
+}
+
+/*
+ * Move the extra dates (RDATE) of ev with its first occurrence, now at
+ * start in zone z: each keeps its wall-clock distance from it, as the
+ * rule's occurrences do across a change of summer time.  One that would
+ * fall in a skipped hour moves by the same seconds as the start.
+ */
+static int
+shift_rdates(sqlite3 *db, const struct event *ev, time_t start,
+    icaltimezone *z, struct fault *f)
+{
+	time_t step = wall(start, z) - wall(ev->start, ev->zone);
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	if (ev->nrdates == 0 || (start == ev->start && z == ev->zone))
+		return 0;
+	if (store_exec_id(db, "DELETE FROM event_rdate WHERE event_id = ?1",
+	    ev->id) || (st = store_prepare(db, "INSERT OR IGNORE INTO "
+	    "event_rdate (event_id, start) VALUES (?1, ?2)")) == NULL)
+		return store_fault(f, db);
+	for (int i = 0; i < ev->nrdates && rc == SQLITE_DONE; i++) {
+		struct icaltimetype lt = icaltime_from_timet_with_zone(
+		    wall(ev->rdates[i], ev->zone) + step, 0, NULL);
+		time_t t;
+
+		if (when_from_local(NULL, "", lt, z, &t))
+			t = ev->rdates[i] + (start - ev->start);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int64(st, 2, t);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 /*
@@ -1128,6 +1346,9 @@ prune_keys(sqlite3 *db, int64_t id, struct fault *f)
 			time_t found;
 			struct fault ignore = { 0 };
 
+			/* An extra date (RDATE) stays one. */
+			if (ev->rrule[0] && event_is_rdate(ev, rid))
+				continue;
 			when_format_date(rid, z, date);
 			if (ev->rrule[0] && occurrence_on("", date, ev->rrule,
 			    ev->start, z, &found, NULL, &ignore) == 0 &&
@@ -1239,13 +1460,15 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	if (*rrule == '\0') {
 		if (store_exec_id(db, "DELETE FROM event_exdate WHERE event_id = ?1",
 		    ev->id) || store_exec_id(db, "DELETE FROM event_override "
-		    "WHERE event_id = ?1", ev->id))
+		    "WHERE event_id = ?1", ev->id) || store_exec_id(db,
+		    "DELETE FROM event_rdate WHERE event_id = ?1", ev->id))
 			return store_fault(f, db);
 	} else if (follow_series(db, ev, &sp, z, f) ||
 	    shift_keys(db, ev->id, (long)(start - ev->start), f) ||
+	    shift_rdates(db, ev, start, z, f) ||
 	    prune_keys(db, ev->id, f))
 		return -1;
-	if (add_exdates(db, ev->id, in, rrule, start, z, f) ||
+	if (add_exdates(db, ev->id, in, rrule, f) ||
 	    (*rrule && check_not_empty(db, ev->id, f)))
 		return -1;
 	return span_end(db, ev->id, f);
@@ -1332,10 +1555,62 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 	return span_end(db, ev->id, f);
 }
 
+static int
+stop_at_one(time_t t, void *arg)
+{
+	*(time_t *)arg = t;
+	return 1;
+}
+
+/*
+ * The rules of the two parts of ev split at rid (index n, RDATE_INDEX for
+ * an extra date the rule lacks); new strings in *head and *tail.  At an
+ * extra date the new part starts there with only the extra dates after it
+ * (FREQ=DAILY;COUNT=1 as for an import, see import.c): that is only the
+ * same series when the rule has nothing after it.
+ */
+static int
+split_rules(const struct event *ev, time_t rid, long n, char **head,
+    char **tail, struct fault *f)
+{
+	time_t later = 0;
+	char day[16];
+
+	*head = *tail = NULL;
+	if (n != RDATE_INDEX) {
+		*head = recur_truncate(ev->rrule, rid);
+		*tail = recur_rest(ev->rrule, n);
+	} else {
+		recur_expand(ev->rrule, ev->start, ev->zone, rid,
+		    (time_t)1 << 40, 100000, stop_at_one, &later);
+		if (later != 0) {
+			when_format_date(rid, ev->zone, day);
+			return fault_set(f, FAULT_INVALID, "--following %s is "
+			    "an extra date (RDATE) of the series and its rule "
+			    "repeats after it: give a date the rule repeats on",
+			    day);
+		}
+		*head = strdup(ev->rrule);
+		*tail = strdup(EVENT_RDATE_ONLY_RULE);
+	}
+	if (*head == NULL || *tail == NULL) {
+		free(*head);
+		free(*tail);
+		return fault_set(f, FAULT_INTERNAL, "cannot split the series");
+	}
+	return 0;
+}
+
 /*
  * Split ev at occurrence rid (index n > 0): ev ends before it, and a new
- * event (new UID) carries rid and everything after, with the exdates and
- * overrides that belong to it.  The new id goes to *new_id.
+ * event (new UID) carries rid and everything after, with the exdates,
+ * overrides, extra dates and registrations for one occurrence that
+ * belong to it (the latter keep the UID their calendar entry has;
+ * registrations for the whole series are copied by reg_event_changed),
+ * and the counts kept of removed ones.  The new part starts at
+ * ev's SEQUENCE raised by one, as ev's own does: the entries it takes
+ * over must be newer than what calendars hold.  The new id goes to
+ * *new_id.
  */
 static int
 split(sqlite3 *db, const struct event *ev, time_t rid, long n,
@@ -1347,17 +1622,14 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 
 	if (make_uid(uid, sizeof(uid)))
 		return fault_set(f, FAULT_INTERNAL, "no randomness available");
-	if ((head = recur_truncate(ev->rrule, rid)) == NULL ||
-	    (tail = recur_rest(ev->rrule, n)) == NULL) {
-		free(head);
-		return fault_set(f, FAULT_INTERNAL, "cannot split the series");
-	}
+	if (split_rules(ev, rid, n, &head, &tail, f))
+		return -1;
 	if ((st = store_prepare(db, "INSERT INTO event (uid, kind, title, "
 	    "description, themes, group_id, room_id, location_id, place, "
 	    "timezone, start, \"end\", rrule, capacity, visibility, status, "
 	    "sequence, cancel_reason, created, modified, days) SELECT ?2, kind, "
 	    "title, description, themes, group_id, room_id, location_id, place, "
-	    "timezone, ?3, ?6, ?4, capacity, visibility, status, 0, "
+	    "timezone, ?3, ?6, ?4, capacity, visibility, status, sequence + 1, "
 	    "cancel_reason, ?5, ?5, days FROM event WHERE id = ?1")) == NULL)
 		goto internal;
 	sqlite3_bind_int64(st, 1, ev->id);
@@ -1377,10 +1649,20 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 			"event_id = ?1 AND recurrence_id >= ?3",
 			"UPDATE event_override SET event_id = ?2 WHERE "
 			"event_id = ?1 AND recurrence_id >= ?3",
+			"UPDATE registration SET cal_uid = " REG_CAL_UID(
+			"(SELECT uid FROM event WHERE id = ?1)") ", event_id = ?2 "
+			"WHERE event_id = ?1 AND occurrence >= ?3",
+			"UPDATE registration_count SET event_id = ?2 WHERE "
+			"event_id = ?1 AND occurrence >= ?3",
+			"UPDATE event_rdate SET event_id = ?2 WHERE "
+			"event_id = ?1 AND start >= ?3",
+			/* The new part's start is no extra date of it. */
+			"DELETE FROM event_rdate WHERE event_id = ?2 AND "
+			"start = ?3",
 			"UPDATE event SET rrule = ?4, sequence = sequence + 1, "
 			"modified = ?5 WHERE id = ?1",
 		};
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < sizeof(move) / sizeof(move[0]); i++) {
 			if ((st = store_prepare(db, move[i])) == NULL)
 				goto internal;
 			sqlite3_bind_int64(st, 1, ev->id);
@@ -1418,8 +1700,7 @@ pick(const struct event *ev, const struct event_in *in, time_t *rid, long *n,
 	if (ev->rrule[0] == '\0')
 		return fault_set(f, FAULT_INVALID, "event %lld is not a series; "
 		    "leave out %s", (long long)ev->id, field);
-	if (occurrence_on(field, date, ev->rrule, ev->start,
-	    ev->zone, rid, n, f))
+	if (occurrence_on_event(field, date, ev, rid, n, f))
 		return -1;
 	if (is_exdate(ev, *rid))
 		return fault_set(f, FAULT_INVALID, "%s %s was excluded from the "
@@ -1667,6 +1948,49 @@ same_exdates(const struct event *ev, const time_t *v, int n)
 	return same;
 }
 
+/* Whether the extra dates of ev are exactly the n in v (any order). */
+static int
+same_rdates(const struct event *ev, const time_t *v, int n)
+{
+	time_t *sorted;
+	int same = 1;
+
+	if (ev->nrdates != n)
+		return 0;
+	if (n == 0)
+		return 1;
+	if ((sorted = malloc(n * sizeof(*sorted))) == NULL)
+		return 0;
+	memcpy(sorted, v, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), time_cmp);
+	for (int i = 0; i < n && same; i++)
+		same = sorted[i] == ev->rdates[i];
+	free(sorted);
+	return same;
+}
+
+static int
+insert_rdates(sqlite3 *db, int64_t id, const time_t *v, int n,
+    struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	if (n == 0)
+		return 0;
+	if ((st = store_prepare(db, "INSERT OR IGNORE INTO event_rdate "
+	    "(event_id, start) VALUES (?1, ?2)")) == NULL)
+		return store_fault(f, db);
+	for (int i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, v[i]);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
+}
+
 /* What one override of the file comes to against the stored one. */
 struct ov_plan {
 	const struct override	*in;
@@ -1774,8 +2098,16 @@ import_check(const struct event_import *in, struct fault *f)
 	    recur_check_start(f, in->rrule, in->start, z) ||
 	    series_size(f, in->rrule, in->start, z)))
 		return -1;
-	if (*in->rrule == '\0' && (in->nexdates || in->noverrides))
+	if (*in->rrule == '\0' && (in->nexdates || in->noverrides ||
+	    in->nrdates))
 		return fault_set(f, FAULT_INVALID, "exceptions need a series");
+	if (in->nrdates > EVENT_MAX_RDATES)
+		return fault_set(f, FAULT_INVALID, "more than %d extra dates "
+		    "(RDATE) in one series", EVENT_MAX_RDATES);
+	for (int i = 0; i < in->nrdates; i++)
+		if (in->rdates[i] < in->start)
+			return fault_set(f, FAULT_INVALID, "an extra date (RDATE) "
+			    "before the start of the series");
 	for (int i = 0; i < in->noverrides; i++) {
 		const struct override *o = &in->overrides[i];
 		if (o->end <= o->start || o->end - o->start > EVENT_MAX_SECONDS)
@@ -1873,7 +2205,8 @@ import_insert(sqlite3 *db, const struct event_import *in,
 	if (rc != SQLITE_DONE)
 		return store_fault(f, db);
 	*id = sqlite3_last_insert_rowid(db);
-	if (insert_exdates(db, *id, in->exdates, in->nexdates, f))
+	if (insert_exdates(db, *id, in->exdates, in->nexdates, f) ||
+	    insert_rdates(db, *id, in->rdates, in->nrdates, f))
 		return -1;
 	for (int i = 0; i < in->noverrides; i++) {
 		plans[i].sequence = in->overrides[i].sequence;
@@ -1919,6 +2252,7 @@ import_update(sqlite3 *db, const struct event *ev,
 	    strcmp(place, ev->place) != 0 || strcmp(tz, ev->timezone) != 0 ||
 	    rrule != ev->rrule ||
 	    !same_exdates(ev, in->exdates, in->nexdates) ||
+	    !same_rdates(ev, in->rdates, in->nrdates) ||
 	    (strcmp(status, "cancelled") == 0) !=
 	    (strcmp(ev->status, "cancelled") == 0) || ov_changed || gone;
 	seq = matters ? ev->sequence + 1 : ev->sequence;
@@ -1976,6 +2310,10 @@ import_update(sqlite3 *db, const struct event *ev,
 	if (!same_exdates(ev, in->exdates, in->nexdates) &&
 	    (store_exec_id(db, "DELETE FROM event_exdate WHERE event_id = ?1",
 	    ev->id) || insert_exdates(db, ev->id, in->exdates, in->nexdates, f)))
+		return store_fault(f, db);
+	if (!same_rdates(ev, in->rdates, in->nrdates) &&
+	    (store_exec_id(db, "DELETE FROM event_rdate WHERE event_id = ?1",
+	    ev->id) || insert_rdates(db, ev->id, in->rdates, in->nrdates, f)))
 		return store_fault(f, db);
 	for (int i = 0; gone && i < ev->noverrides; i++) {
 		int found = 0;

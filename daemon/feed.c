@@ -12,6 +12,7 @@
  * session vanish without a word, which is what people were let down by.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,7 +484,8 @@ set_description(icalcomponent *ve, const char *desc, const char *reason,
 	free(buf);
 }
 
-static void	emit_occ(struct render *, const struct event *, time_t, int);
+static void	emit_occ(struct render *, const struct event *, time_t, int,
+		    const char *);
 
 /*
  * An occurrence of a series that starts in a repeated hour, or at a time
@@ -504,10 +506,33 @@ spell_out(const struct occurrence *o, void *arg)
 
 	if (o->recurrence_id && ev->zone && ev->days == 0 &&
 	    event_override(ev, o->recurrence_id) == NULL &&
+	    !event_is_rdate(ev, o->recurrence_id) &&
 	    (when_ambiguous(o->recurrence_id, ev->zone) ||
 	    in_gap(ev, o->recurrence_id, &lt)))
-		emit_occ(r, ev, o->recurrence_id, 0);
+		emit_occ(r, ev, o->recurrence_id, 0, NULL);
 	return 0;
+}
+
+/*
+ * The extra dates (RDATE) of a series, in its zone like its EXDATEs; one
+ * in an hour the clocks repeat in UTC, as instant_in writes a DTSTART
+ * (spell_out leaves it alone: it is no local time of the rule's).
+ */
+static void
+add_rdates(struct render *r, icalcomponent *ve, const struct event *ev)
+{
+	for (int i = 0; i < ev->nrdates; i++) {
+		struct icaldatetimeperiodtype dp = { 0 };
+		icalproperty *p;
+
+		dp.time = ev_instant(r, ev, ev->rdates[i]);
+		dp.period = icalperiodtype_null_period();
+		p = icalproperty_new_rdate(dp);
+		if (!dp.time.is_date && !icaltime_is_utc(dp.time))
+			icalproperty_add_parameter(p,
+			    icalparameter_new_tzid(ev->timezone));
+		icalcomponent_add_property(ve, p);
+	}
 }
 
 /*
@@ -568,6 +593,7 @@ emit_event(struct render *r, const struct event *ev)
 			ev_tzid(ev, p);
 			icalcomponent_add_property(ve, p);
 		}
+		add_rdates(r, ve, ev);
 	}
 	icalcomponent_add_component(r->cal, ve);
 	r->events++;
@@ -615,10 +641,12 @@ feed_occurrence_uid(const struct event *ev, time_t rid, char *out, size_t len)
 /*
  * One occurrence of ev: as an instance of the series (RECURRENCE-ID), or
  * alone, under a UID of its own (what a registration for one occurrence
- * put in someone's calendar).
+ * put in someone's calendar): cal_uid, the one the registration keeps
+ * since its occurrence moved (NULL: feed_occurrence_uid's).
  */
 static void
-emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
+emit_occ(struct render *r, const struct event *ev, time_t rid, int alone,
+    const char *cal_uid)
 {
 	icalcomponent *ve = icalcomponent_new_vevent();
 	const struct override *ov = event_override(ev, rid);
@@ -630,7 +658,10 @@ emit_occ(struct render *r, const struct event *ev, time_t rid, int alone)
 	cancelled = o.cancelled;
 	add_common(r, ve, ev, o.sequence);
 	if (alone) {
-		feed_occurrence_uid(ev, rid, uid, sizeof(uid));
+		if (cal_uid)
+			snprintf(uid, sizeof(uid), "%s", cal_uid);
+		else
+			feed_occurrence_uid(ev, rid, uid, sizeof(uid));
 		icalcomponent_set_uid(ve, uid);
 	} else if (ev->rrule[0]) {
 		icalproperty *p = icalproperty_new_recurrenceid(ev_rid(r, ev,
@@ -670,9 +701,9 @@ emit_personal(struct render *r, int64_t participant_id, struct fault *f)
 	 * What they go to (not what they wait for), each event once;
 	 * 'cancelled' rows are a series registrant sitting one out.
 	 */
-	if ((st = store_prepare(r->db, "SELECT event_id, occurrence, status "
-	    "FROM registration WHERE participant_id = ?1 AND status != "
-	    "'waitlist' ORDER BY event_id, occurrence")) == NULL)
+	if ((st = store_prepare(r->db, "SELECT event_id, occurrence, status, "
+	    "cal_uid FROM registration WHERE participant_id = ?1 AND status "
+	    "!= 'waitlist' ORDER BY event_id, occurrence")) == NULL)
 		return fault_set(f, FAULT_INTERNAL, "database error");
 	sqlite3_bind_int64(st, 1, participant_id);
 	struct event *ev = NULL;
@@ -723,7 +754,8 @@ emit_personal(struct render *r, int64_t participant_id, struct fault *f)
 		} else if (occ == 0)
 			series = 1;
 		else if (strcmp(ev->status, "proposed") != 0)
-			emit_occ(r, ev, occ, 1);
+			emit_occ(r, ev, occ, 1, sqlite3_column_type(st, 3) ==
+			    SQLITE_NULL ? NULL : store_text(st, 3));
 	}
 	sqlite3_finalize(st);
 	free(skip);
@@ -764,6 +796,9 @@ series_inside(const struct event *ev, time_t from, time_t to)
 
 	for (int i = 0; i < ev->noverrides; i++)
 		if (ev->overrides[i].start < to && ev->overrides[i].end > from)
+			return 1;
+	for (int i = 0; i < ev->nrdates; i++)
+		if (ev->rdates[i] < to && first_inside(ev->rdates[i], &p))
 			return 1;
 	recur_expand(ev->rrule, ev->start, ev->zone, from - (ev->end -
 	    ev->start), to, 100000, first_inside, &p);
@@ -1295,6 +1330,25 @@ struct doc {
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*http_free)(void *);
+
+void
+feed_set_http_free(void (*fn)(void *))
+{
+	http_free = fn;
+}
+
+static void
+doc_free(struct doc *d)
+{
+	void *h = atomic_load(&d->pub.http);
+
+	if (h != NULL && http_free != NULL)
+		http_free(h);
+	free(d->pub.body);
+	free(d->pub.gz);
+	free(d);
+}
 
 static struct entry {
 	char		*path;
@@ -1314,11 +1368,8 @@ doc_unref(struct doc *d)
 	pthread_mutex_lock(&cache_lock);
 	last = --d->refs == 0;
 	pthread_mutex_unlock(&cache_lock);
-	if (last) {
-		free(d->pub.body);
-		free(d->pub.gz);
-		free(d);
-	}
+	if (last)
+		doc_free(d);
 }
 
 void
@@ -1421,9 +1472,32 @@ fail:
 	return NULL;
 }
 
+/* ev without the occurrences in skip (a person's sit-outs). */
+static void
+emit_event_skipping(struct render *r, const struct event *ev,
+    const time_t *skip, int nskip)
+{
+	struct event copy = *ev;
+	time_t *all;
+
+	if (nskip <= 0 || (all = calloc(ev->nexdates + nskip,
+	    sizeof(*all))) == NULL) {
+		emit_event(r, ev);
+		return;
+	}
+	if (ev->nexdates)
+		memcpy(all, ev->exdates, ev->nexdates * sizeof(*all));
+	memcpy(all + ev->nexdates, skip, nskip * sizeof(*all));
+	copy.exdates = all;
+	copy.nexdates = ev->nexdates + nskip;
+	emit_event(r, &copy);
+	free(all);
+}
+
 char *
 feed_imip(sqlite3 *db, const struct event *ev, time_t occurrence, int alone,
-    const char *method, const char *attendee, struct fault *f)
+    const char *method, const char *attendee, const struct feed_person *who,
+    struct fault *f)
 {
 	struct render r = { .db = db, .now = clock_now(), .attendee = attendee };
 	icalproperty_method m;
@@ -1445,9 +1519,10 @@ feed_imip(sqlite3 *db, const struct event *ev, time_t occurrence, int alone,
 	    "//NL"), icalproperty_new_calscale("GREGORIAN"),
 	    icalproperty_new_method(m), (void *)0);
 	if (occurrence == 0)
-		emit_event(&r, ev);
+		emit_event_skipping(&r, ev, who ? who->skip : NULL,
+		    who ? who->nskip : 0);
 	else
-		emit_occ(&r, ev, occurrence, alone);
+		emit_occ(&r, ev, occurrence, alone, who ? who->cal_uid : NULL);
 	for (int i = 0; i < r.nzones; i++)
 		icalcomponent_add_component(r.cal, icalcomponent_new_clone(
 		    icaltimezone_get_component(r.zones[i].zone)));
@@ -1506,11 +1581,8 @@ feed_get(const char *path, struct fault *f)
 	if (e == NULL) {
 		e = lru;
 		free(e->path);
-		if (e->doc && --e->doc->refs == 0) {
-			free(e->doc->pub.body);
-			free(e->doc->pub.gz);
-			free(e->doc);
-		}
+		if (e->doc && --e->doc->refs == 0)
+			doc_free(e->doc);
 		e->doc = NULL;
 		e->path = strdup(path);
 	}
@@ -1523,11 +1595,8 @@ feed_get(const char *path, struct fault *f)
 		d->pub.last_modified = e->doc->pub.last_modified;
 	else if (e->doc && d->pub.last_modified <= e->doc->pub.last_modified)
 		d->pub.last_modified = e->doc->pub.last_modified + 1;
-	if (e->doc && --e->doc->refs == 0) {
-		free(e->doc->pub.body);
-		free(e->doc->pub.gz);
-		free(e->doc);
-	}
+	if (e->doc && --e->doc->refs == 0)
+		doc_free(e->doc);
 	e->doc = d;
 	e->generation = gen;
 	e->day = day;
@@ -1542,11 +1611,8 @@ feed_shutdown(void)
 {
 	pthread_mutex_lock(&cache_lock);
 	for (int i = 0; i < CACHE_MAX; i++) {
-		if (cache[i].doc && --cache[i].doc->refs == 0) {
-			free(cache[i].doc->pub.body);
-			free(cache[i].doc->pub.gz);
-			free(cache[i].doc);
-		}
+		if (cache[i].doc && --cache[i].doc->refs == 0)
+			doc_free(cache[i].doc);
 		free(cache[i].path);
 		memset(&cache[i], 0, sizeof(cache[i]));
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hersteld/ics_caps.h"
 #include "hersteld/ics_lines.h"
 
 #define ICS_MAX_DEPTH	8		/* nested components */
@@ -171,6 +172,26 @@ push_block(struct ics_lines *s, const char *name, long line, struct fault *f)
 	return 0;
 }
 
+/*
+ * A SUMMARY, DESCRIPTION or LOCATION of an event past its cap: refused
+ * here, before libical spends time on it, with the message the import's
+ * own check of the field gives.  rawlen (the line's bytes) is never less
+ * than the characters of its value.
+ */
+static int
+text_too_long(struct ics_lines *s, const char *name, const char *value,
+    size_t rawlen, long line, struct fault *f)
+{
+	long cap, n;
+
+	if (s->open < 0 || strcmp(s->blocks[s->open].name, "VEVENT") != 0 ||
+	    (cap = ics_cap_of(name)) < 0 || rawlen <= (size_t)cap +
+	    ICS_CAP_SLACK || (n = ics_text_chars(value)) <= cap + ICS_CAP_SLACK)
+		return 0;
+	return lines_fault(s, line, FAULT_INVALID, f, "%s is too long: %ld "
+	    "characters, at most %ld", name, n, cap);
+}
+
 /* One unfolded content line starting on physical line `line`. */
 static int
 logical(struct ics_lines *s, size_t off, size_t end, long line,
@@ -249,6 +270,8 @@ logical(struct ics_lines *s, size_t off, size_t end, long line,
 	if (s->open < 0)
 		return lines_fault(s, line, FAULT_INVALID, f, "%s after "
 		    "END:VCALENDAR (line %ld)", name, s->blocks[0].end);
+	if (s->text_caps && text_too_long(s, name, value, end - off, line, f))
+		return -1;
 	if (strcmp(name, "SEQUENCE") == 0) {
 		size_t n = strlen(value);
 		if (n == 0 || n > 9 || strspn(value, "0123456789") != n)

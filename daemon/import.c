@@ -49,7 +49,20 @@
  *   what gives no slug is left out.
  * - LOCATION becomes the place text; rooms are not guessed.  An event
  *   already held here in a room or at a location stays where it is.
- * - RDATE, more than one RRULE, and RECURRENCE-ID;RANGE=THISANDFUTURE are
+ * - RDATE: extra occurrences, as libical's icalcomponent_foreach_recurrence
+ *   has them: the set of the rule's and the extra starts (one that is also
+ *   the rule's, or DTSTART, is that occurrence), less the EXDATEs, which
+ *   may name an extra date too, as RECURRENCE-IDs may.  A date or date
+ *   and time in any zone or UTC is the instant it names; one in a date
+ *   where DTSTART has a time (or the other way round), or before DTSTART,
+ *   is refused.  RDATE;VALUE=PERIOD is an occurrence at the period's
+ *   start lasting the period (a changed occurrence when its length is
+ *   not the series', unless a RECURRENCE-ID component changes it), as
+ *   RFC 5545 3.8.5.2 has it; libical 3.0 skips such values.  An
+ *   event with RDATE and no RRULE is a series by the rule FREQ=DAILY;
+ *   COUNT=1: DTSTART is always its first instance (RFC 5545 3.8.5.2), so
+ *   the instances are the same.
+ * - More than one RRULE, and RECURRENCE-ID;RANGE=THISANDFUTURE are
  *   refused (not silently dropped).  Other components (VTODO, ...) are
  *   skipped with a warning; unknown property names are ignored as RFC
  *   5545 allows.
@@ -69,6 +82,13 @@
 
 #define MAX_EXDATES	1000			/* of one series */
 #define CANCELLED_PREFIX "Afgelast: "		/* what feed.c writes */
+
+/* The early caps of ics_caps.h are the fields' own (event.h). */
+_Static_assert(ICS_CAP_TITLE == TITLE_MAX_CHARS, "SUMMARY cap");
+_Static_assert(ICS_CAP_DESC == DESC_MAX_CHARS, "DESCRIPTION cap");
+_Static_assert(ICS_CAP_PLACE == PLACE_MAX_CHARS, "LOCATION cap");
+_Static_assert(ICS_CAP_SLACK >= sizeof(CANCELLED_PREFIX) - 1 + 500 + 2,
+    "what a cancelled event adds");
 
 /* A TZID of the file and the IANA zone it came to. */
 struct tzc {
@@ -90,6 +110,11 @@ struct when_val {
 	time_t			at;	/* the instant (a date: local 00:00) */
 };
 
+/* An RDATE;VALUE=PERIOD whose length is not the series'. */
+struct period {
+	time_t	start, end;
+};
+
 /* One series (or single event) of the file. */
 struct master {
 	icalcomponent		*c;
@@ -107,6 +132,10 @@ struct master {
 	char			*own_uid;	/* an orphan's UID (owned) */
 	time_t			*exdates;
 	int			 nexdates;
+	time_t			*rdates;	/* extra starts (RDATE) */
+	int			 nrdates;
+	struct period		*periods;	/* RDATE;VALUE=PERIOD lengths */
+	int			 nperiods;
 	struct override		*ovs;
 	long			*ov_lines;
 	int			 novs, ovcap;
@@ -625,11 +654,15 @@ prop_time(struct imp *im, icalproperty *p, const char *what, long line,
 	struct tzc *tz = NULL;
 
 	memset(w, 0, sizeof(*w));
-	if (v == NULL || (icalvalue_isa(v) != ICAL_DATETIME_VALUE &&
+	if (v && icalvalue_isa(v) == ICAL_PERIOD_VALUE &&
+	    strcmp(what, "RDATE") == 0)
+		w->t = icalvalue_get_period(v).start;	/* read_rdates */
+	else if (v == NULL || (icalvalue_isa(v) != ICAL_DATETIME_VALUE &&
 	    icalvalue_isa(v) != ICAL_DATE_VALUE))
 		return line_fault(im, line, FAULT_INVALID, f, "%s must be a "
 		    "date or a date and time", what);
-	w->t = icalvalue_get_datetime(v);
+	else
+		w->t = icalvalue_get_datetime(v);
 	w->is_date = w->t.is_date;
 	if (!time_valid(w->t))
 		return line_fault(im, line, FAULT_INVALID, f, "%s \"%.40s\" is "
@@ -743,6 +776,14 @@ count_one(time_t t, void *arg)
 }
 
 static int
+time_cmp(const void *a, const void *b)
+{
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
 keep_first(time_t t, void *arg)
 {
 	*(time_t *)arg = t;
@@ -756,6 +797,17 @@ is_occurrence(const struct master *m, time_t t)
 
 	return recur_expand(m->rrule, m->ei.start, m->zone, t, t + 1, 100000,
 	    count_one, &n) > 0;
+}
+
+/* The extra date (RDATE) of m at t, or (to != 0) the first in [t, to). */
+static time_t
+rdate_of(const struct master *m, time_t t, time_t to)
+{
+	for (int i = 0; i < m->nrdates; i++)
+		if (to ? m->rdates[i] >= t && m->rdates[i] < to :
+		    m->rdates[i] == t)
+			return m->rdates[i];
+	return 0;
 }
 
 /*
@@ -772,7 +824,7 @@ occurrence_of(const struct master *m, const struct when_val *w)
 
 	/* An all-day series: the occurrence on the date as written. */
 	if (!w->is_date && !m->all_day)
-		return is_occurrence(m, w->at) ? w->at : 0;
+		return is_occurrence(m, w->at) ? w->at : rdate_of(m, w->at, 0);
 	day = w->t;
 	day.is_date = 0;
 	day.hour = day.minute = day.second = 0;
@@ -781,7 +833,7 @@ occurrence_of(const struct master *m, const struct when_val *w)
 		return 0;
 	recur_expand(m->rrule, m->ei.start, m->zone, from, from + 86400, 100000,
 	    keep_first, &found);
-	return found;
+	return found ? found : rdate_of(m, from, from + 86400);
 }
 
 /* ---- texts ---- */
@@ -1027,6 +1079,141 @@ done:
 	return ret;
 }
 
+/*
+ * The end of the occurrence an RDATE;VALUE=PERIOD p (line) gives, which
+ * starts at start: the period's end, read as its start is, or its start
+ * plus the period's length.
+ */
+static int
+period_end(struct imp *im, icalproperty *p, long line,
+    const struct when_val *start, const char *deftz, time_t *end,
+    struct fault *f)
+{
+	struct icalperiodtype per = icalvalue_get_period(
+	    icalproperty_get_value(p));
+	icalparameter *tp = icalproperty_get_first_parameter(p,
+	    ICAL_TZID_PARAMETER);
+	const char *raw = icalproperty_get_value_as_string(p);
+
+	if (icaltime_is_null_time(per.end))
+		*end = start->at + icaldurationtype_as_int(per.duration);
+	else {
+		icalproperty *pe = icalproperty_new_dtend(per.end);
+		struct when_val we;
+		int rc;
+
+		if (pe == NULL)
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		if (tp)
+			icalproperty_add_parameter(pe, icalparameter_new_tzid(
+			    icalparameter_get_tzid(tp)));
+		rc = prop_time(im, pe, "RDATE", line, deftz, &we, f);
+		icalproperty_free(pe);
+		if (rc)
+			return -1;
+		*end = we.at;
+	}
+	if (*end <= start->at || *end - start->at > EVENT_MAX_SECONDS)
+		return line_fault(im, line, FAULT_INVALID, f, "the period of "
+		    "RDATE %.60s must end after it starts and last at most %d "
+		    "days", raw ? raw : "", EVENT_MAX_DAYS);
+	return 0;
+}
+
+/*
+ * The RDATEs of m, whose first occurrence is ws to end, once its RRULE is
+ * read (import.c's opening comment says what they come to).
+ */
+static int
+read_rdates(struct imp *im, struct master *m, const struct when_val *ws,
+    time_t end, struct fault *f)
+{
+	icalcomponent *c = m->c;
+
+	for (icalproperty *p = icalcomponent_get_first_property(c,
+	    ICAL_RDATE_PROPERTY); p; p = icalcomponent_get_next_property(c,
+	    ICAL_RDATE_PROPERTY)) {
+		const char *raw = icalproperty_get_value_as_string(p);
+		long line = ics_lines_line_of(&im->s, m->block, "RDATE", raw);
+		icalvalue *v = icalproperty_get_value(p);
+		struct when_val wr;
+		time_t rend = 0, *nr;
+		int dup = 0;
+
+		if (raw == NULL)
+			raw = "";
+		if (prop_time(im, p, "RDATE", line, m->tz, &wr, f))
+			return -1;
+		if (wr.is_date != ws->is_date)
+			return line_fault(im, line, FAULT_INVALID, f, "RDATE "
+			    "%.60s is %s, but DTSTART %s", raw, wr.is_date ?
+			    "a date" : "a date and time", ws->is_date ?
+			    "is a date" : "has a time");
+		if (wr.at < ws->at)
+			return line_fault(im, line, FAULT_INVALID, f, "RDATE "
+			    "%.60s is before DTSTART, which must be the first "
+			    "occurrence", raw);
+		if (v && icalvalue_isa(v) == ICAL_PERIOD_VALUE &&
+		    period_end(im, p, line, &wr, m->tz, &rend, f))
+			return -1;
+		/* DTSTART itself, or given twice: the same occurrence. */
+		dup = wr.at == ws->at;
+		for (int i = 0; i < m->nrdates && !dup; i++)
+			dup = m->rdates[i] == wr.at;
+		if (dup)
+			continue;
+		if (m->nrdates == EVENT_MAX_RDATES)
+			return line_fault(im, line, FAULT_INVALID, f, "more than "
+			    "%d RDATEs in one series", EVENT_MAX_RDATES);
+		if ((nr = realloc(m->rdates, (m->nrdates + 1) *
+		    sizeof(*nr))) == NULL)
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		m->rdates = nr;
+		m->rdates[m->nrdates++] = wr.at;
+		if (rend && rend - wr.at != end - ws->at) {
+			struct period *np = realloc(m->periods,
+			    (m->nperiods + 1) * sizeof(*np));
+			if (np == NULL)
+				return fault_set(f, FAULT_INTERNAL, "out of "
+				    "memory");
+			m->periods = np;
+			m->periods[m->nperiods].start = wr.at;
+			m->periods[m->nperiods++].end = rend;
+		}
+	}
+	if (m->nrdates > 1)
+		qsort(m->rdates, m->nrdates, sizeof(*m->rdates), time_cmp);
+	/* RDATE alone: see the opening comment. */
+	if (m->nrdates > 0 && m->rrule[0] == '\0')
+		snprintf(m->rrule, sizeof(m->rrule), "%s",
+		    EVENT_RDATE_ONLY_RULE);
+	return 0;
+}
+
+/*
+ * How many occurrences the bounded series m has, its extra dates
+ * included; -1 when it is open-ended (or its rule cannot be read).
+ */
+static long
+bounded_count(const struct master *m)
+{
+	struct starts a = { NULL, 0 };
+	time_t last;
+	long n;
+
+	if (recur_last(m->rrule, m->ei.start, m->zone, &last) != 1 ||
+	    (a.v = calloc(RECUR_MAX_OCCURRENCES + 1, sizeof(*a.v))) == NULL)
+		return -1;
+	recur_expand(m->rrule, m->ei.start, m->zone, m->ei.start, last + 1,
+	    RECUR_MAX_OCCURRENCES + 1, keep_start, &a);
+	n = a.n;
+	for (int i = 0; i < m->nrdates; i++)
+		n += bsearch(&m->rdates[i], a.v, a.n, sizeof(*a.v),
+		    time_cmp) == NULL;
+	free(a.v);
+	return n;
+}
+
 static int
 read_master(struct imp *im, struct master *m, struct fault *f)
 {
@@ -1039,10 +1226,6 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	time_t end, now = clock_now();
 	struct fault lf = { 0 };
 
-	if ((p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY)))
-		return line_fault(im, ics_lines_line_of(&im->s, b, "RDATE", NULL),
-		    FAULT_INVALID, f, "RDATE is not supported: give the series "
-		    "as RRULE with EXDATE");
 	if ((summary = text_of(c, ICAL_SUMMARY_PROPERTY)) == NULL ||
 	    *strip_cancelled(summary, cancelled) == '\0')
 		return line_fault(im, im->s.blocks[b].begin, FAULT_INVALID, f,
@@ -1126,6 +1309,8 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 		if (m->rules && same_series(im, m, ws.at, now, line, f))
 			return -1;
 	}
+	if (read_rdates(im, m, &ws, end, f))
+		return -1;
 
 	m->ei.uid = m->uid;
 	m->ei.kind = m->kind ? m->kind : im->in->kind;
@@ -1183,13 +1368,10 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 			return -1;
 	}
 	if (m->nexdates > 0) {
-		time_t last;
-		long n = 0;
+		long n = bounded_count(m);
 
 		/* A series must keep at least one occurrence. */
-		if (recur_last(m->rrule, ws.at, m->zone, &last) == 1 &&
-		    recur_expand(m->rrule, ws.at, m->zone, ws.at, (time_t)1 << 40,
-		    100000, count_one, &n) >= 0 && n <= m->nexdates)
+		if (n >= 0 && n <= m->nexdates)
 			return line_fault(im, ics_lines_line_of(&im->s, b, "EXDATE", NULL),
 			    FAULT_INVALID, f, "the EXDATEs leave no occurrence of "
 			    "\"%.60s\"", m->title);
@@ -1431,6 +1613,8 @@ imp_free(struct imp *im)
 		free(m->reason);
 		free(m->place);
 		free(m->exdates);
+		free(m->rdates);
+		free(m->periods);
 		free(m->ovs);
 		free(m->ov_lines);
 		free(m->own_uid);
@@ -1444,6 +1628,43 @@ imp_free(struct imp *im)
 	if (im->root)
 		icalcomponent_free(im->root);
 	ics_lines_free(&im->s);
+}
+
+/*
+ * An RDATE;VALUE=PERIOD of another length than the series' is a changed
+ * occurrence, unless a RECURRENCE-ID component changed it (or an EXDATE
+ * took it out).
+ */
+static int
+period_overrides(struct master *m, struct fault *f)
+{
+	for (int i = 0; i < m->nperiods; i++) {
+		const struct period *pd = &m->periods[i];
+		struct override *o;
+		int have = 0;
+
+		for (int k = 0; k < m->novs && !have; k++)
+			have = m->ovs[k].recurrence_id == pd->start;
+		for (int k = 0; k < m->nexdates && !have; k++)
+			have = m->exdates[k] == pd->start;
+		if (have)
+			continue;
+		if (m->novs == m->ovcap) {
+			int ncap = m->ovcap ? m->ovcap * 2 : 4;
+			struct override *no = realloc(m->ovs, ncap * sizeof(*no));
+
+			if (no == NULL)
+				return fault_set(f, FAULT_INTERNAL, "out of "
+				    "memory");
+			m->ovs = no;
+			m->ovcap = ncap;
+		}
+		o = &m->ovs[m->novs++];
+		memset(o, 0, sizeof(*o));
+		o->recurrence_id = o->start = pd->start;
+		o->end = pd->end;
+	}
+	return 0;
 }
 
 /* Read every VEVENT into im->masters (and their overrides). */
@@ -1533,8 +1754,12 @@ read_events(struct imp *im, struct fault *f)
 	for (int i = 0; i < im->nmasters; i++) {
 		struct master *m = &im->masters[i];
 
+		if (period_overrides(m, f))
+			return -1;
 		m->ei.exdates = m->exdates;
 		m->ei.nexdates = m->nexdates;
+		m->ei.rdates = m->rdates;
+		m->ei.nrdates = m->nrdates;
 		m->ei.overrides = m->ovs;
 		m->ei.noverrides = m->novs;
 		if (!m->skipped)
@@ -1568,6 +1793,7 @@ import_read(const struct import_in *in, struct import_result *res,
 	im->s.len = in->len;
 	im->s.max_line = IMPORT_MAX_LINE;
 	im->s.max_events = IMPORT_MAX_EVENTS;
+	im->s.text_caps = 1;
 	im->deftz = conf_current()->timezone;
 	if (in->len > IMPORT_MAX_BYTES) {
 		fault_set(f, FAULT_INVALID, "the file is larger than 10 MiB");

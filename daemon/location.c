@@ -662,17 +662,15 @@ room_list(sqlite3 *db, const char *location,
 /* ---- closures ---- */
 
 int
-closure_add(sqlite3 *db, const struct closure_in *in, const char *actor,
-    int64_t *id, int64_t *location_id, struct fault *f)
+closure_resolve(sqlite3 *db, const struct closure_in *in,
+    struct closure_plan *p, struct fault *f)
 {
-	char loc[64], slug[64], detail[128];
-	struct location l;
+	char loc[64], slug[64];
 	struct room r;
 	icaltimezone *z;
-	sqlite3_stmt *st;
-	time_t from, to;
-	int rc, has_room;
+	int has_room;
 
+	memset(p, 0, sizeof(*p));
 	if (in->target == NULL || *in->target == '\0')
 		return fault_set(f, FAULT_INVALID, "closure needs LOCATION or "
 		    "LOCATION/ROOM");
@@ -686,44 +684,63 @@ closure_add(sqlite3 *db, const struct closure_in *in, const char *actor,
 		return -1;
 	if (in->from == NULL || in->to == NULL)
 		return fault_set(f, FAULT_INVALID, "closure needs --from and --to");
-	if (store_begin_f(db, f))
-		return -1;
-	if (location_get(db, loc, &l, f) ||
+	if (location_get(db, loc, &p->l, f) ||
 	    (has_room && room_get(db, in->target, &r, f)))
-		goto fail;
-	z = when_zone(l.timezone);
-	if (when_parse(f, "--from", in->from, z, &from) ||
-	    when_parse(f, "--to", in->to, z, &to))
-		goto fail;
-	if (to <= from) {
-		fault_set(f, FAULT_INVALID, "--to must be after --from");
-		goto fail;
-	}
-	if ((st = store_prepare(db, "INSERT INTO closure (location_id, room_id, "
-	    "start, \"end\", reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) == NULL) {
-		store_fault(f, db);
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, l.id);
+		return -1;
 	if (has_room)
-		sqlite3_bind_int64(st, 2, r.id);
-	sqlite3_bind_int64(st, 3, from);
-	sqlite3_bind_int64(st, 4, to);
-	store_bind_text(st, 5, in->reason);
+		p->room_id = r.id;
+	z = when_zone(p->l.timezone);
+	if (when_parse(f, "--from", in->from, z, &p->from) ||
+	    when_parse(f, "--to", in->to, z, &p->to))
+		return -1;
+	if (p->to <= p->from)
+		return fault_set(f, FAULT_INVALID, "--to must be after --from");
+	return 0;
+}
+
+int
+closure_insert(sqlite3 *db, const struct closure_plan *p, const char *reason,
+    int64_t *id, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "INSERT INTO closure (location_id, room_id, "
+	    "start, \"end\", reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
+	    == NULL)
+		return store_fault(f, db);
+	sqlite3_bind_int64(st, 1, p->l.id);
+	if (p->room_id)
+		sqlite3_bind_int64(st, 2, p->room_id);
+	sqlite3_bind_int64(st, 3, p->from);
+	sqlite3_bind_int64(st, 4, p->to);
+	store_bind_text(st, 5, reason);
 	sqlite3_bind_int64(st, 6, clock_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_fault(f, db);
-		goto fail;
-	}
+	if (rc != SQLITE_DONE)
+		return store_fault(f, db);
 	*id = sqlite3_last_insert_rowid(db);
-	*location_id = l.id;
+	return 0;
+}
+
+int
+closure_add(sqlite3 *db, const struct closure_in *in, const char *actor,
+    int64_t *id, int64_t *location_id, struct fault *f)
+{
+	struct closure_plan p;
+	char detail[128];
+
+	if (store_begin_f(db, f))
+		return -1;
+	if (closure_resolve(db, in, &p, f) ||
+	    closure_insert(db, &p, in->reason, id, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	*location_id = p.l.id;
 	snprintf(detail, sizeof(detail), "closure %lld", (long long)*id);
 	return store_finish(db, actor, "closure.add", in->target, detail, f);
-fail:
-	store_rollback(db);
-	return -1;
 }
 
 #define CLOSURE_COLS "c.id, c.location_id, l.slug, coalesce(r.slug, ''), " \

@@ -396,7 +396,8 @@ static int
 is_booking(enum mail_kind k)
 {
 	return k == MAIL_BOOKING_REQUESTED || k == MAIL_BOOKING_CONFIRMED ||
-	    k == MAIL_BOOKING_DECLINED || k == MAIL_BOOKING_WAITING;
+	    k == MAIL_BOOKING_DECLINED || k == MAIL_BOOKING_WAITING ||
+	    k == MAIL_BOOKING_CLOSED;
 }
 
 static void
@@ -514,6 +515,7 @@ static const struct shape {
 	[MAIL_BOOKING_CONFIRMED] = { FACTS_BOOKED, ARG_NONE, 0, 0, 0, 0 },
 	[MAIL_BOOKING_DECLINED]	 = { FACTS_BOOKED, ARG_NONE, 0, 1, 0, 0 },
 	[MAIL_BOOKING_WAITING]	 = { FACTS_BOOKED, ARG_NONE, 0, 0, 1, 0 },
+	[MAIL_BOOKING_CLOSED]	 = { FACTS_ONE, ARG_NONE, 0, 1, 0, 0 },
 };
 
 /*
@@ -673,6 +675,17 @@ static const struct words texts[][2] = {
 		    "Please approve or decline the request. The group gets an "
 		    "email about it." }, NULL, NULL, NULL, NULL },
 	},
+	[MAIL_BOOKING_CLOSED] = {
+		[NL] = { "Afgelast",
+		    { "De plek is op dat moment niet beschikbaar. Daarom gaat "
+		    "dit niet door." }, NULL, NULL, NULL,
+		    "Wil je een van deze ruimtes? Doe dan een nieuwe aanvraag." },
+		[EN] = { "Cancelled",
+		    { "The place is not available at that time. So this will "
+		    "not take place." }, NULL, NULL, NULL,
+		    "Would you like one of these rooms? Please make a new "
+		    "request." },
+	},
 };
 
 static int
@@ -725,6 +738,43 @@ intro(struct ctx *c, const struct shape *sh, const struct words *w)
 			say(c, "%s", w->intro[i]);
 }
 
+/* MAIL_BOOKING_CLOSED: who was told, and the rooms free instead. */
+static void
+closed_block(struct ctx *c)
+{
+	const struct mail_facts *f = c->f;
+	const char *p = f->rooms ? f->rooms : "";
+
+	if (f->told > 0) {
+		say(c, TR(c, "Iedereen die zich had aangemeld (%ld), heeft een "
+		    "e-mail gekregen.", "Everyone who had registered (%ld) has "
+		    "been emailed."), f->told);
+		blank(c);
+	}
+	if (*p == '\0') {
+		say(c, "%s", TR(c, "Er is op hetzelfde moment geen andere "
+		    "ruimte vrij.", "No other room is free at the same time."));
+		blank(c);
+		return;
+	}
+	say(c, "%s", TR(c, "Deze ruimtes zijn op hetzelfde moment vrij:",
+	    "These rooms are free at the same time:"));
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+		char line[FIELD_MAX], one[FIELD_MAX];
+
+		snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) ? n :
+		    sizeof(one) - 1), p);
+		text_oneline(line, sizeof(line), one);
+		if (line[0] != '\0')
+			say(c, "- %s", line);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	blank(c);
+}
+
 static void
 body_text(struct ctx *c)
 {
@@ -756,6 +806,8 @@ body_text(struct ctx *c)
 		say(c, TR(c, "Reden: %s", "Reason: %s"), c->reason);
 		blank(c);
 	}
+	if (f->kind == MAIL_BOOKING_CLOSED)
+		closed_block(c);
 	if (sh->notes && f->notes != NULL && *f->notes != '\0') {
 		size_t n = strlen(f->notes);
 
@@ -781,6 +833,13 @@ subject_text(struct ctx *c, struct dynbuf *s)
 
 	if (is_booking(f->kind) && c->room[0] != '\0')
 		what = c->room;
+	/* What was called off, then where: "Titel (Huis \u2014 Zaal)". */
+	if (f->kind == MAIL_BOOKING_CLOSED && c->title[0] != '\0' &&
+	    c->room[0] != '\0') {
+		dynbuf_printf(s, "%s: %s (%s)", texts[f->kind][c->en].subject,
+		    c->title, c->room);
+		what = "";
+	}
 	if (f->start != 0) {
 		char t[48];
 
@@ -794,8 +853,11 @@ subject_text(struct ctx *c, struct dynbuf *s)
 		else
 			snprintf(when, sizeof(when), " \u2014 %s", t);
 	}
-	dynbuf_printf(s, "%s: %s%s", known_kind(f->kind) ?
-	    texts[f->kind][c->en].subject : "", what, when);
+	if (*what == '\0')
+		dynbuf_printf(s, "%s", when);
+	else
+		dynbuf_printf(s, "%s: %s%s", known_kind(f->kind) ?
+		    texts[f->kind][c->en].subject : "", what, when);
 }
 
 int

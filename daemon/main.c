@@ -34,6 +34,8 @@
 #include "hersteld/http.h"
 #include "hersteld/log.h"
 #include "hersteld/proto.h"
+#include "hersteld/recur.h"
+#include "hersteld/report_cache.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
@@ -316,6 +318,8 @@ main(int argc, char *argv[])
 	outbox_stop();
 	feed_shutdown();
 	web_shutdown();
+	report_cache_clear();
+	recur_memo_clear();
 	store_shutdown();
 	conf_shutdown();
 	when_shutdown();

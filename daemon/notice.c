@@ -178,6 +178,53 @@ done:
 	return rc;
 }
 
+#define MAX_SKIP	512
+
+/*
+ * What p's calendar holds of ev: for a registration for one occurrence,
+ * the UID it keeps since that occurrence moved (a split, a new start);
+ * for the whole series, the occurrences p sits out, so that a new copy
+ * of the series leaves them out as their calendar did.
+ */
+static int
+person_of(sqlite3 *db, const struct notice *n, struct feed_person *who,
+    char *uid, size_t uidlen, time_t *skip, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(who, 0, sizeof(*who));
+	if (n->kind == MAIL_ANNOUNCEMENT)
+		return 0;
+	if (n->occurrence && !n->series) {
+		if ((st = store_prepare(db, "SELECT cal_uid FROM registration "
+		    "WHERE event_id = ?1 AND participant_id = ?2 AND "
+		    "occurrence = ?3 AND cal_uid IS NOT NULL")) == NULL)
+			return store_fault(f, db);
+		sqlite3_bind_int64(st, 3, n->occurrence);
+	} else if (n->occurrence == 0 && n->ev->rrule[0]) {
+		if ((st = store_prepare(db, "SELECT occurrence FROM registration "
+		    "WHERE event_id = ?1 AND participant_id = ?2 AND "
+		    "occurrence != 0 AND status = 'cancelled' ORDER BY "
+		    "occurrence LIMIT ?3")) == NULL)
+			return store_fault(f, db);
+		sqlite3_bind_int(st, 3, MAX_SKIP);
+	} else
+		return 0;
+	sqlite3_bind_int64(st, 1, n->ev->id);
+	sqlite3_bind_int64(st, 2, n->p->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n->occurrence) {
+			snprintf(uid, uidlen, "%s", store_text(st, 0));
+			who->cal_uid = uid;
+		} else
+			skip[who->nskip++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	who->skip = skip;
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
+}
+
 int
 notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 {
@@ -224,7 +271,9 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	mf.end = o.end;
 	mf.zone = ev->zone;
 	mf.series = n->series && n->occurrence == 0 && ev->rrule[0];
-	mf.rrule = ev->rrule;
+	/* A rule with extra dates (RDATE) reads wrong in words ("elke dag"
+	 * for one of extra dates alone): the dates in the mail say it. */
+	mf.rrule = ev->nrdates ? "" : ev->rrule;
 	mf.where = where;
 	mf.group = g.name;
 	mf.lead = n->lead;
@@ -302,10 +351,20 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 		 * in their calendar; a series registration the whole series.
 		 */
 		int alone = n->occurrence && !n->series;
+		struct feed_person who;
+		char uid[200];
+		time_t *skip;
 
-		if ((ics = feed_imip(db, ev, n->occurrence, alone, method,
-		    n->kind == MAIL_ANNOUNCEMENT ? NULL : p->email, f)) == NULL)
+		if ((skip = calloc(MAX_SKIP, sizeof(*skip))) == NULL)
+			return fault_set(f, FAULT_INTERNAL, "out of memory");
+		if (person_of(db, n, &who, uid, sizeof(uid), skip, f) ||
+		    (ics = feed_imip(db, ev, n->occurrence, alone, method,
+		    n->kind == MAIL_ANNOUNCEMENT ? NULL : p->email, &who,
+		    f)) == NULL) {
+			free(skip);
 			return -1;
+		}
+		free(skip);
 	}
 	rc = queue(db, key, kind_column(n->kind), p->id, ev->id, n->occurrence,
 	    p->email, p->name, g.email, unsub, &mf, ics, method, due,
@@ -416,5 +475,57 @@ notice_booking(sqlite3 *db, int64_t id, enum mail_kind kind, struct fault *f)
 	    (long long)id, (long long)clock_now());
 	rc = queue(db, key, "booking", 0, b.event_id, 0, g.email, g.name, NULL,
 	    NULL, &mf, NULL, NULL, clock_now(), 0, 0, -1, -1, f);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+notice_closed(sqlite3 *db, const struct held_slot *h, int64_t closure_id,
+    const char *reason, long told, const char *rooms, struct fault *f)
+{
+	struct mail_facts mf = { 0 };
+	struct group g;
+	char key[128], room[1700] = "", reply[EMAIL_MAX_BYTES + 1] = "";
+	sqlite3_stmt *st;
+	int rc;
+
+	group_of(db, h->group_id, &g);
+	if (g.email[0] == '\0')
+		return 0;
+	/* An event at the location without a room: the location alone. */
+	if ((st = store_prepare(db, h->room_id ? "SELECT l.name, r.name, "
+	    "l.email FROM room r JOIN location l ON l.id = r.location_id "
+	    "WHERE r.id = ?1" : "SELECT name, '', email FROM location "
+	    "WHERE id = ?2")) == NULL)
+		return store_fault(f, db);
+	if (h->room_id)
+		sqlite3_bind_int64(st, 1, h->room_id);
+	else
+		sqlite3_bind_int64(st, 2, h->location_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(room, sizeof(room), "%s%s%s", store_text(st, 0),
+		    *store_text(st, 1) ? " \xe2\x80\x94 " : "",
+		    store_text(st, 1));
+		snprintf(reply, sizeof(reply), "%s", store_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	mf.kind = MAIL_BOOKING_CLOSED;
+	mf.lang = "nl";
+	mf.name = g.name;
+	mf.title = h->title;
+	mf.start = h->start;
+	mf.end = h->end;
+	mf.zone = when_zone(h->timezone);
+	mf.group = g.name;
+	mf.room = room;
+	mf.reason = reason;
+	mf.told = told;
+	mf.rooms = rooms;
+	/* One message per closure and occurrence. */
+	snprintf(key, sizeof(key), "booking/closed/%lld/%lld/%lld/%lld",
+	    (long long)closure_id, (long long)h->booking_id,
+	    (long long)h->event_id, (long long)h->recurrence_id);
+	rc = queue(db, key, "booking", 0, h->event_id, 0, g.email, g.name,
+	    reply[0] ? reply : NULL, NULL, &mf, NULL, NULL, clock_now(), 0, 0,
+	    -1, -1, f);
 	return rc < 0 ? -1 : 0;
 }

@@ -654,6 +654,31 @@ reg_room_grew(sqlite3 *db, int64_t room_id, struct fault *f)
 	return promote_each(db, evs, n, f);
 }
 
+/* ---- an occurrence that is called off ---- */
+
+long
+reg_going_at(sqlite3 *db, int64_t event_id, time_t rid)
+{
+	return taken_at(db, event_id, rid);
+}
+
+long
+reg_waiting_at(sqlite3 *db, int64_t event_id, time_t rid)
+{
+	return query_long(db, "SELECT count(*) FROM registration WHERE "
+	    "event_id = ?1 AND status = 'waitlist' AND (occurrence = ?2 OR "
+	    "occurrence = 0)", event_id, rid);
+}
+
+int
+reg_waiting_drop(sqlite3 *db, int64_t event_id, time_t rid, struct fault *f)
+{
+	if (exec2(db, "DELETE FROM registration WHERE event_id = ?1 AND "
+	    "occurrence = ?2 AND status = 'waitlist'", event_id, rid))
+		return store_fault(f, db);
+	return 0;
+}
+
 /* ---- attendees ---- */
 
 int
@@ -1025,10 +1050,13 @@ series_changed(const struct event *b, const struct event *a)
 	if (b->start != a->start || b->end != a->end ||
 	    strcmp(b->rrule, a->rrule) != 0 || b->room_id != a->room_id ||
 	    b->location_id != a->location_id || strcmp(b->place, a->place) ||
-	    b->nexdates != a->nexdates)
+	    b->nexdates != a->nexdates || b->nrdates != a->nrdates)
 		return 1;
 	for (int i = 0; i < a->nexdates; i++)
 		if (b->exdates[i] != a->exdates[i])
+			return 1;
+	for (int i = 0; i < a->nrdates; i++)
+		if (b->rdates[i] != a->rdates[i])
 			return 1;
 	return 0;
 }
@@ -1040,18 +1068,18 @@ series_changed(const struct event *b, const struct event *a)
  */
 static int
 occ_news(sqlite3 *db, const struct event *before, const struct event *after,
-    time_t rid, time_t *old, char *old_where, size_t len)
+    time_t rid_before, time_t rid, time_t *old, char *old_where, size_t len)
 {
 	struct occurrence ob, oa;
 	char wa[2400];
 
-	event_occurrence(before, rid, &ob);
+	event_occurrence(before, rid_before, &ob);
 	event_occurrence(after, rid, &oa);
 	*old = 0;
 	old_where[0] = '\0';
 	if (oa.cancelled)
 		return ob.cancelled ? 0 : 1;
-	occ_where(db, before, rid, old_where, len);
+	occ_where(db, before, rid_before, old_where, len);
 	occ_where(db, after, rid, wa, sizeof(wa));
 	if (ob.start != oa.start || ob.end != oa.end)
 		*old = ob.start;
@@ -1102,7 +1130,7 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 				return -1;
 			if (out)
 				continue;
-			news = occ_news(db, before, after, rid, &old, wb,
+			news = occ_news(db, before, after, rid, rid, &old, wb,
 			    sizeof(wb));
 			if (news && tell(db, news == 1 ? MAIL_CANCELLATION :
 			    MAIL_CHANGE, &p, after, rid, 1, old, wb[0] ? wb :
@@ -1113,12 +1141,20 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 	}
 	{
 		struct occurrence oa;
+		time_t rid = w->occurrence;
 
 		event_occurrence(after, w->occurrence, &oa);
 		if (oa.end <= now)
 			return 0;
-		news = occ_news(db, before, after, w->occurrence, &old, wb,
-		    sizeof(wb));
+		/*
+		 * A new start of the series moved the registration's key
+		 * along (event.c, shift_keys): before, it was that much
+		 * earlier or later.
+		 */
+		if (before->rrule[0] && after->rrule[0])
+			rid -= after->start - before->start;
+		news = occ_news(db, before, after, rid, w->occurrence, &old,
+		    wb, sizeof(wb));
 		if (news)
 			return tell(db, news == 1 ? MAIL_CANCELLATION :
 			    MAIL_CHANGE, &p, after, w->occurrence, 0, old,
@@ -1142,13 +1178,10 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 		if ((part = event_get(db, new_id, f)) == NULL)
 			goto done;
 		/*
-		 * The later part takes the registrations for its
-		 * occurrences; those for the whole series hold for both.
+		 * The later part took the registrations for its occurrences
+		 * (event.c, split); those for the whole series hold for both.
 		 */
-		if (exec2(db, "UPDATE registration SET event_id = ?2 WHERE "
-		    "event_id = ?1 AND occurrence >= (SELECT start FROM event "
-		    "WHERE id = ?2)", before->id, new_id) ||
-		    exec3(db, "INSERT INTO registration (event_id, "
+		if (exec3(db, "INSERT INTO registration (event_id, "
 		    "participant_id, occurrence, status, created, modified) "
 		    "SELECT ?2, participant_id, 0, status, created, ?3 "
 		    "FROM registration WHERE event_id = ?1 "

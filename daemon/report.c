@@ -106,6 +106,23 @@ load_table(sqlite3 *db, const char *sql, time_t from, time_t to,
 	"WHERE e.start < ?2 AND (e.span_end IS NULL OR e.span_end > ?1) " \
 	"AND (?3 = 0 OR e.group_id = ?3) AND e.status != 'proposed' "
 
+/*
+ * Registrations per (event, occurrence): those of the rows there are,
+ * plus what retention.c kept in registration_count of the rows it
+ * removed, so that removing them changes no figure.
+ */
+#define REGISTRATIONS_SQL "SELECT event_id, occurrence, sum(going), " \
+	"sum(sitout) FROM (SELECT r.event_id, r.occurrence, " \
+	"sum(r.status = 'going') AS going, sum(r.status = 'cancelled' AND " \
+	"r.occurrence != 0 AND EXISTS (SELECT 1 FROM registration s WHERE " \
+	"s.event_id = r.event_id AND s.participant_id = r.participant_id " \
+	"AND s.occurrence = 0 AND s.status = 'going')) AS sitout " \
+	"FROM registration r " EVENTS_IN_PERIOD \
+	"GROUP BY r.event_id, r.occurrence UNION ALL " \
+	"SELECT r.event_id, r.occurrence, r.going, r.sitout " \
+	"FROM registration_count r " EVENTS_IN_PERIOD ") " \
+	"GROUP BY event_id, occurrence ORDER BY 1, 2"
+
 struct gctx {
 	time_t			 from, to;
 	int64_t			 only_group;
@@ -163,7 +180,8 @@ count_event(const struct event *ev, void *arg)
 	for (int k = 0; k < REPORT_KINDS; k++)
 		if (strcmp(ev->kind, report_kinds[k]) == 0)
 			g->kind = k;
-	return event_occurrences(ev, g->from, g->to, count_occ, g) < 0;
+	/* Every report over a period expands the same series again. */
+	return event_occurrences_memo(ev, g->from, g->to, count_occ, g) < 0;
 }
 
 int
@@ -212,14 +230,8 @@ report_groups(sqlite3 *db, time_t from, time_t to, int64_t only_group,
 	 * Registrations per (event, occurrence): going, and at an
 	 * occurrence, the whole-series registrants sitting it out.
 	 */
-	if (load_table(db, "SELECT r.event_id, r.occurrence, "
-	    "sum(r.status = 'going'), sum(r.status = 'cancelled' AND "
-	    "r.occurrence != 0 AND EXISTS (SELECT 1 FROM registration s WHERE "
-	    "s.event_id = r.event_id AND s.participant_id = r.participant_id "
-	    "AND s.occurrence = 0 AND s.status = 'going')) "
-	    "FROM registration r " EVENTS_IN_PERIOD
-	    "GROUP BY r.event_id, r.occurrence ORDER BY 1, 2",
-	    from, to, only_group, &g.regs, f) ||
+	if (load_table(db, REGISTRATIONS_SQL, from, to, only_group, &g.regs,
+	    f) ||
 	    load_table(db, "SELECT r.event_id, r.occurrence, r.count "
 	    "FROM attendance r " EVENTS_IN_PERIOD "ORDER BY 1, 2",
 	    from, to, only_group, &g.att, f))

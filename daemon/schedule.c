@@ -26,6 +26,13 @@
  *                   "booked" or "requested"
  *   booking approve the request is confirmed; the group is mailed
  *   booking decline the request is declined, its slots freed; mailed
+ *   closure add     refused while rooms are held in its period, unless
+ *                   told what to do: kept for new requests only, or
+ *                   everything held there called off (each event
+ *                   occurrence cancelled as event cancel does, with the
+ *                   closure's reason; bookings released; waiting lists of
+ *                   those occurrences emptied; the groups mailed, with
+ *                   the rooms free instead)
  *   room edit       a room that holds more moves its waiting lists up
  *   room remove     refused while events or open bookings use it; its
  *                   declined and cancelled bookings and their slots go,
@@ -53,8 +60,10 @@
  *                   mails for today)
  *   nightly (03:00) booked series are extended to the horizon; reminders
  *                   are planned as far as the planning window reaches;
- *                   web requests whose link expired or was used, and old
- *                   link mails, are dropped;
+ *                   registrations, check-ins and sent mail of sessions
+ *                   that ended over retention.days ago go (their counts
+ *                   stay for the reports); web requests whose link
+ *                   expired or was used, and old link mails, are dropped;
  *                   the log is checkpointed (again, should a reader have
  *                   kept it busy after an erasure)
  */
@@ -69,6 +78,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "hersteld/availability.h"
 #include "hersteld/clock.h"
 #include "hersteld/conf.h"
 #include "hersteld/group.h"
@@ -77,6 +87,7 @@
 #include "hersteld/notice.h"
 #include "hersteld/optin.h"
 #include "hersteld/registration.h"
+#include "hersteld/retention.h"
 #include "hersteld/schedule.h"
 #include "hersteld/store.h"
 #include "hersteld/token.h"
@@ -469,6 +480,318 @@ schedule_room_remove(sqlite3 *db, const char *ref, const char *actor,
 	return store_finish(db, actor, "room.remove", ref, NULL, f);
 }
 
+/* ---- closures ---- */
+
+void
+closure_result_free(struct closure_result *res)
+{
+	free(res->v);
+	res->v = NULL;
+	res->n = 0;
+}
+
+static int
+push_offer(const char *ref, const char *name, long capacity, void *arg)
+{
+	struct closure_hit *x = arg;
+	struct closure_offer *o;
+
+	if (x->noffers >= CLOSURE_OFFERS)
+		return 1;
+	o = &x->offers[x->noffers++];
+	snprintf(o->room, sizeof(o->room), "%s", ref);
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	o->capacity = capacity;
+	return 0;
+}
+
+/*
+ * Who an occurrence concerns, and the size a room instead must have: the
+ * event's capacity, else as many as go (at least one); for a booking,
+ * the size of the room it held.
+ */
+static int
+hit_counts(sqlite3 *db, struct closure_hit *x, struct fault *f)
+{
+	const struct held_slot *h = &x->h;
+	time_t rid = h->series ? h->recurrence_id : 0;
+	long cap;
+
+	x->size = h->capacity;
+	if (h->event_id == 0)
+		return 0;
+	if ((x->going = reg_going_at(db, h->event_id, rid)) < 0 ||
+	    (x->waiting = reg_waiting_at(db, h->event_id, rid)) < 0 ||
+	    (cap = store_count(db, "SELECT coalesce(capacity, 0) FROM event "
+	    "WHERE id = ?1", h->event_id)) < 0)
+		return store_fault(f, db);
+	x->size = cap > 0 ? cap : x->going > 0 ? x->going : 1;
+	return 0;
+}
+
+struct located {
+	struct held_slots	*out;
+	const struct event	*ev;
+	time_t			 from, to, now;
+	int			 err;
+};
+
+static int
+push_located(const struct occurrence *o, void *arg)
+{
+	struct located *x = arg;
+	struct held_slot *nv, *h;
+
+	/* Over, called off, or in a room (held, so found with the rooms). */
+	if (o->cancelled || o->start >= x->to || o->end <= x->from ||
+	    o->end <= x->now || (o->room && *o->room))
+		return 0;
+	if ((nv = realloc(x->out->v, (x->out->n + 1) * sizeof(*nv))) == NULL) {
+		x->err = 1;
+		return 1;
+	}
+	x->out->v = nv;
+	h = &nv[x->out->n++];
+	memset(h, 0, sizeof(*h));
+	h->event_id = x->ev->id;
+	h->group_id = x->ev->group_id;
+	h->location_id = x->ev->location_id;
+	h->recurrence_id = o->recurrence_id ? o->recurrence_id : o->start;
+	h->start = o->start;
+	h->end = o->end;
+	snprintf(h->room, sizeof(h->room), "%s", x->ev->location);
+	snprintf(h->group, sizeof(h->group), "%s", x->ev->group);
+	snprintf(h->title, sizeof(h->title), "%s", o->title);
+	snprintf(h->timezone, sizeof(h->timezone), "%s", x->ev->timezone);
+	h->series = x->ev->rrule[0] != '\0';
+	return 0;
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct held_slot *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+}
+
+/*
+ * The occurrences of events at location p->l without a room (they hold
+ * none) in p's period that have not ended, added to out in order of
+ * start: a closure of the whole location calls them off too.
+ */
+static int
+located_events(sqlite3 *db, const struct closure_plan *p,
+    struct held_slots *out, struct fault *f)
+{
+	struct located x = { out, NULL, p->from, p->to, clock_now(), 0 };
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	int n = 0, rc, ret = -1;
+
+	if ((st = store_prepare(db, "SELECT id FROM event WHERE location_id = ?1 "
+	    "AND room_id IS NULL AND status != 'cancelled' AND start < ?3 AND "
+	    "(rrule != '' AND span_end IS NULL OR coalesce(span_end, \"end\") "
+	    "> ?2) ORDER BY id")) == NULL)
+		return store_fault(f, db);
+	sqlite3_bind_int64(st, 1, p->l.id);
+	sqlite3_bind_int64(st, 2, p->from);
+	sqlite3_bind_int64(st, 3, p->to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *nv = realloc(ids, (n + 1) * sizeof(*nv));
+
+		if (nv == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		ids = nv;
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return rc == SQLITE_NOMEM ? fault_set(f, FAULT_INTERNAL,
+		    "out of memory") : store_fault(f, db);
+	}
+	for (int i = 0; i < n; i++) {
+		struct event *ev;
+
+		if ((ev = event_get(db, ids[i], f)) == NULL)
+			goto done;
+		x.ev = ev;
+		/* An occurrence lasts at most EVENT_MAX_SECONDS. */
+		rc = event_occurrences(ev, p->from - EVENT_MAX_SECONDS, p->to,
+		    push_located, &x) < 0 || x.err;
+		event_free(ev);
+		if (rc) {
+			fault_set(f, FAULT_INTERNAL, "cannot expand event %lld",
+			    (long long)ids[i]);
+			goto done;
+		}
+	}
+	if (out->n > 1)
+		qsort(out->v, (size_t)out->n, sizeof(*out->v), by_start);
+	ret = 0;
+done:
+	free(ids);
+	return ret;
+}
+
+/* The offers of x as the group's mail lists them, one a line. */
+static void
+offer_lines(const struct closure_hit *x, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < x->noffers && n < len; i++)
+		n += snprintf(out + n, len - n, "%s (%s, %ld pers.)\n",
+		    x->offers[i].name, x->offers[i].room,
+		    x->offers[i].capacity);
+}
+
+/*
+ * Call off one occurrence x that closure id hits, inside the open
+ * transaction: the event's occurrence as event cancel does (or the
+ * whole event when it is a single one), or the booking's occurrence;
+ * then the group is mailed.
+ */
+static int
+closure_cancel_one(sqlite3 *db, const struct closure_hit *x, int64_t id,
+    const char *reason, const char *actor, struct fault *f)
+{
+	const struct held_slot *h = &x->h;
+	time_t rid = h->series ? h->recurrence_id : 0;
+	char day[16], detail[160], note[REASON_MAX_CHARS * 4 + 16];
+	char rooms[CLOSURE_OFFERS * 1100];
+	int rc = -1;
+
+	if (h->event_id) {
+		struct event_in in = { .capacity = -1, .reason = reason };
+		struct event *ev;
+		char what[64];
+		int64_t new_id;
+
+		if ((ev = event_get(db, h->event_id, f)) == NULL)
+			return -1;
+		when_format_date(h->recurrence_id, ev->zone, day);
+		in.occurrence = rid ? day : NULL;
+		snprintf(detail, sizeof(detail), "%s: closure %lld",
+		    rid ? day : "series", (long long)id);
+		if (event_set_cancelled(db, ev, &in, &new_id, what,
+		    sizeof(what), f) == 0 &&
+		    hold_room(db, ev->id, NULL, actor, f) == 0 &&
+		    reg_event_changed(db, ev, 0, actor, f) == 0 &&
+		    reg_waiting_drop(db, ev->id, rid, f) == 0) {
+			if (store_audit(db, actor, "event.cancel", ev->uid,
+			    detail))
+				store_fault(f, db);
+			else
+				rc = 0;
+		}
+		event_free(ev);
+	} else {
+		struct booking b;
+		char obj[64];
+
+		when_format_date(h->recurrence_id, when_zone(h->timezone), day);
+		snprintf(note, sizeof(note), "closed (%s)", reason);
+		snprintf(obj, sizeof(obj), "booking %lld",
+		    (long long)h->booking_id);
+		snprintf(detail, sizeof(detail), "%s %s: closure %lld",
+		    rid ? "occurrence" : "booking", day, (long long)id);
+		if (booking_get(db, h->booking_id, &b, f) == 0 &&
+		    booking_release(db, &b, rid, rid ? note : reason, f) == 0) {
+			if (store_audit(db, actor, "booking.cancel", obj,
+			    detail))
+				store_fault(f, db);
+			else
+				rc = 0;
+		}
+	}
+	if (rc)
+		return -1;
+	offer_lines(x, rooms, sizeof(rooms));
+	return notice_closed(db, h, id, reason, x->going + x->waiting, rooms,
+	    f);
+}
+
+int
+schedule_closure_add(sqlite3 *db, const struct closure_in *in,
+    enum closure_mode mode, const char *actor, struct closure_result *res,
+    struct fault *f)
+{
+	struct held_slots held = { 0 };
+	char detail[128];
+	int64_t id;
+
+	memset(res, 0, sizeof(*res));
+	if (store_begin_f(db, f))
+		return -1;
+	if (closure_resolve(db, in, &res->plan, f) ||
+	    booking_held_in(db, res->plan.l.id, res->plan.room_id,
+	    res->plan.from, res->plan.to, &held, f) ||
+	    (res->plan.room_id == 0 && located_events(db, &res->plan, &held,
+	    f)))
+		goto fail;
+	if (held.n > 0 && (res->v = calloc((size_t)held.n,
+	    sizeof(*res->v))) == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		goto fail;
+	}
+	for (int i = 0; i < held.n; i++) {
+		res->v[res->n].h = held.v[i];
+		if (hit_counts(db, &res->v[res->n++], f))
+			goto fail;
+	}
+	/* With the closure in place, the rooms it closes are not free. */
+	if (closure_insert(db, &res->plan, in->reason, &id, f))
+		goto fail;
+	for (int i = 0; i < res->n; i++) {
+		struct closure_hit *x = &res->v[i];
+
+		if (availability_elsewhere(db, x->h.start, x->h.end, x->size,
+		    res->plan.l.id, CLOSURE_OFFERS, push_offer, x, f))
+			goto fail;
+	}
+	if (mode == CLOSURE_DRY_RUN) {
+		store_rollback(db);
+		held_slots_free(&held);
+		return 0;
+	}
+	if (mode == CLOSURE_ASK && res->n > 0) {
+		fault_set(f, FAULT_CONFLICT, "%s is held %d time(s) in that "
+		    "period; nothing was added: give --cancel-affected to call "
+		    "those off (registrants and groups are told) or --keep to "
+		    "close for new requests only", in->target, res->n);
+		goto fail;
+	}
+	if (mode == CLOSURE_CANCEL) {
+		for (int i = 0; i < res->n; i++)
+			if (closure_cancel_one(db, &res->v[i], id, in->reason,
+			    actor, f))
+				goto fail;
+		res->cancelled = res->n > 0;
+	}
+	if (res->n == 0)
+		snprintf(detail, sizeof(detail), "closure %lld", (long long)id);
+	else
+		snprintf(detail, sizeof(detail), "closure %lld: %d held, %s",
+		    (long long)id, res->n, res->cancelled ? "cancelled" :
+		    "kept");
+	held_slots_free(&held);
+	if (store_finish(db, actor, "closure.add", in->target, detail, f))
+		return -1;
+	res->id = id;
+	return 0;
+fail:
+	store_rollback(db);
+	held_slots_free(&held);
+	return -1;
+}
+
 /* ---- locations and groups ---- */
 
 int
@@ -746,6 +1069,29 @@ purge_web_requests(sqlite3 *db)
 	store_commit(db);
 }
 
+/*
+ * Registrations, check-ins and sent mail of sessions that ended more
+ * than retention.days ago (retention.c); the reports keep their counts.
+ */
+static void
+purge_old_sessions(sqlite3 *db)
+{
+	struct retention_done done;
+	struct fault f = { 0 };
+	time_t cutoff = clock_now() -
+	    (time_t)conf_current()->retention_days * 86400;
+
+	if (retention_purge(db, cutoff, &done, &f)) {
+		log_warnx("retention: cannot remove old registrations: %s",
+		    f.msg);
+		return;
+	}
+	log_info("retention: %ld registration(s), %ld check-in(s) and %ld "
+	    "message(s) of sessions that ended over %d days ago removed",
+	    done.registrations, done.checkins, done.messages,
+	    conf_current()->retention_days);
+}
+
 #define WAITING_AGAIN	(3 * 86400L)	/* a request's reminder: days before */
 
 static int
@@ -870,6 +1216,9 @@ nightly_main(void *arg)
 		/* Requests whose date nears while they still wait. */
 		if (db != NULL)
 			remind_waiting_bookings(db);
+		/* What is kept of people past retention.days. */
+		if (db != NULL)
+			purge_old_sessions(db);
 		/* Addresses of web requests nobody confirmed, and link mails. */
 		if (db != NULL)
 			purge_web_requests(db);

@@ -436,7 +436,37 @@ static const char *migrations[STORE_VERSION] = {
 	"ALTER TABLE location ADD COLUMN email TEXT NOT NULL DEFAULT '';",
 
 	/*
-	 * 17 -> 18: day events.  days = 0: the event has times; days = N:
+	 * 17 -> 18: retention.  The registrations of a session that ended
+	 * long ago are removed (retention.c); what the report counted of
+	 * them stays here, per event and occurrence: those going, and the
+	 * whole-series registrants who sat the occurrence out.
+	 */
+	"CREATE TABLE registration_count ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  occurrence INTEGER NOT NULL,"
+	"  going INTEGER NOT NULL DEFAULT 0,"
+	"  sitout INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (event_id, occurrence));",
+
+	/*
+	 * 18 -> 19: the UID under which a registration for one occurrence
+	 * is in the person's calendar, once it is no longer the one its
+	 * event and occurrence make (NULL): the series was split, or its
+	 * start moved, after the calendar got it.
+	 */
+	"ALTER TABLE registration ADD COLUMN cal_uid TEXT;",
+
+	/*
+	 * 19 -> 20: the extra dates of a series (RDATE), as original starts
+	 * in UTC; an occurrence each besides the rule's.
+	 */
+	("CREATE TABLE event_rdate ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  start INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, start));"),
+
+	/*
+	 * 20 -> 21: day events.  days = 0: the event has times; days = N:
 	 * it lasts N whole dates, start and end being the local midnights
 	 * that begin its first date and follow its last (its occurrences,
 	 * and their overrides, likewise).

@@ -63,12 +63,26 @@ for noun in $nouns; do
 			} else
 				args = args (args == "" ? "" : " ") w
 		}
-		printf "_herstelctl_opts_%s_%s=\x27%s\x27\n", noun, verb, opts
-		printf "_herstelctl_args_%s_%s=\x27%s\x27\n", noun, verb, args
+		# A verb with a second usage line (room edit --out-of-service)
+		# adds its options; the operands are those of the first.
+		if (verb in O) {
+			n = split(opts, t, " ")
+			for (i = 1; i <= n; i++)
+				if (index(" " O[verb] " ", " " t[i] " ") == 0)
+					O[verb] = O[verb] " " t[i]
+			return
+		}
+		O[verb] = opts
+		A[verb] = args
+	}
+	function emit(verb) {
+		printf "_herstelctl_opts_%s_%s=\x27%s\x27\n", noun, verb, O[verb]
+		printf "_herstelctl_args_%s_%s=\x27%s\x27\n", noun, verb, A[verb]
 	}
 	$1 == "herstelctl" && $2 == noun {
 		verb = ident($3)
-		verbs = verbs (verbs == "" ? "" : " ") verb
+		if (!(verb in O))
+			verbs = verbs (verbs == "" ? "" : " ") verb
 		usage($0, verb)
 	}
 	/^usage: herstelctl / && $3 == noun { first = $0; sub(/^usage: /, "", first) }
@@ -80,7 +94,11 @@ for noun in $nouns; do
 				exit 1
 			}
 			usage(first, "")
+			emit("")
 		}
+		n = split(verbs, v, " ")
+		for (i = 1; i <= n; i++)
+			emit(v[i])
 		printf "_herstelctl_verbs_%s=\x27%s\x27\n", noun, verbs
 	}'
 done

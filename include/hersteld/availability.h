@@ -40,4 +40,15 @@ int	availability_find(sqlite3 *, const char *loc, const char *start,
 	    int (*cb)(const char *ref, const char *name, long capacity,
 	    void *), void *, struct fault *);
 
+/*
+ * The rooms of every location that are free for [start, end), hold
+ * capacity and are not closed then, those of location_id first: what to
+ * offer instead when a closure takes a room away.  cb as above, for at
+ * most max rooms.
+ */
+int	availability_elsewhere(sqlite3 *, time_t start, time_t end,
+	    long capacity, int64_t location_id, int max,
+	    int (*cb)(const char *ref, const char *name, long capacity,
+	    void *), void *, struct fault *);
+
 #endif

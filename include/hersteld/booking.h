@@ -138,7 +138,8 @@ int	booking_get(sqlite3 *, int64_t id, struct booking *, struct fault *);
 /*
  * The occurrences of booking id that it does not hold (skipped: not free
  * when booked or rolled; cancelled), in order: cb gets each slot, its state
- * and the reason it was skipped ("" for cancelled ones).
+ * and the reason it was skipped (for a cancelled one, the
+ * closure that let it go, or "").
  */
 int	booking_not_held(sqlite3 *, int64_t id,
 	    int (*cb)(const struct slot *, const char *state, const char *note,
@@ -161,6 +162,41 @@ int	booking_set_declined(sqlite3 *, int64_t id, const char *reason,
 /* Cancel a booking, or one occurrence of it (date: YYYY-MM-DD, or NULL). */
 int	booking_cancel(sqlite3 *, int64_t id, const char *date,
 	    const char *actor, struct fault *);
+/*
+ * Inside the caller's transaction: let go of one occurrence of booking b
+ * (rid: its original start; a booking of one period is cancelled whole),
+ * with note saying why (a closure's reason).  0, or -1 with f filled.
+ */
+int	booking_release(sqlite3 *, const struct booking *b, time_t rid,
+	    const char *note, struct fault *);
+
+/* One occurrence that holds a room: what a closure over it would hit. */
+struct held_slot {
+	int64_t	booking_id, event_id, group_id, room_id, location_id;
+	time_t	recurrence_id, start, end;
+	char	room[130];		/* LOC/ROOM */
+	char	group[64];		/* slug, or "" */
+	char	title[801];
+	char	timezone[72];
+	int	series;			/* the booking or event repeats */
+	long	capacity;		/* the room's */
+};
+
+struct held_slots {
+	struct held_slot	*v;
+	int			 n;
+};
+
+void	held_slots_free(struct held_slots *);
+
+/*
+ * The occurrences held (requested or confirmed) in the rooms of location
+ * location_id (only room room_id when nonzero) that overlap [from, to)
+ * and have not ended, in order of start.  0, or -1 with f filled.
+ */
+int	booking_held_in(sqlite3 *, int64_t location_id, int64_t room_id,
+	    time_t from, time_t to, struct held_slots *out, struct fault *);
+
 /*
  * Inside the caller's transaction: the bookings of room room_id and their
  * slots are deleted, for schedule_room_remove once room_unused found

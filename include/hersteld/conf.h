@@ -51,6 +51,8 @@ struct conf {
 	/* backup: a nightly copy of the database ("" dir: none) */
 	char		*backup_dir;
 	int		 backup_keep;		/* copies kept */
+	/* retention: days after a session that its personal rows stay */
+	int		 retention_days;
 };
 
 /*

@@ -27,6 +27,14 @@
 #define EVENT_ROOM_MAX_DAYS	7
 #define EVENT_ROOM_MAX_SECONDS	((long)EVENT_ROOM_MAX_DAYS * 86400)
 #define EVENT_MAX_EXCEPT	200
+/* Extra dates (RDATE) of one series, as many as EXDATEs of an import. */
+#define EVENT_MAX_RDATES	1000
+/*
+ * The rule of a series of extra dates alone: DTSTART is always the first
+ * occurrence (RFC 5545 3.8.5.2), so with it the occurrences are DTSTART
+ * and the extra dates, as without a rule.
+ */
+#define EVENT_RDATE_ONLY_RULE	"FREQ=DAILY;COUNT=1"
 
 struct override {
 	time_t	recurrence_id;		/* original start (UTC) */
@@ -68,6 +76,14 @@ struct event {
 	int		 ideas;		/* a proposal open for topics on the web */
 	time_t		*exdates;	/* owned; original starts */
 	int		 nexdates;
+	/*
+	 * Owned, in order: extra occurrences of a series besides its rule's
+	 * (RDATE), as original starts; one that is also an occurrence of the
+	 * rule is that occurrence (the set of instants, as libical's
+	 * icalcomponent_foreach_recurrence has it).
+	 */
+	time_t		*rdates;
+	int		 nrdates;
 	struct override	*overrides;	/* owned */
 	int		 noverrides;
 };
@@ -197,8 +213,11 @@ struct event_import {
 	int			 cancelled;
 	const char		*cancel_reason;
 	int			 sequence;	/* the file's SEQUENCE */
-	const time_t		*exdates;	/* occurrences of rrule */
+	const time_t		*exdates;	/* occurrences of rrule or rdates */
 	int			 nexdates;
+	const time_t		*rdates;	/* extra starts (RDATE), after
+						   start; rrule is set */
+	int			 nrdates;
 	/*
 	 * Changed occurrences, keyed by recurrence_id (an occurrence of
 	 * rrule); title "" inherits the event's; room_id is not read.
@@ -262,6 +281,8 @@ int	event_pick(const struct event *, const char *date, time_t *rid,
 time_t	event_end_of(const struct event *, time_t start);
 /* The number of dates from start's to end's (local in z). */
 int	event_dates(time_t start, time_t end, icaltimezone *z);
+/* Whether rid is one of ev's extra dates (RDATE). */
+int	event_is_rdate(const struct event *, time_t rid);
 
 /* The change made to occurrence rid (original start), or NULL. */
 const struct override *event_override(const struct event *, time_t rid);
@@ -274,6 +295,9 @@ void	event_occurrence(const struct event *, time_t rid, struct occurrence *);
  * cb as above.  Returns the count or -1.
  */
 long	event_occurrences(const struct event *, time_t from, time_t to,
+	    int (*cb)(const struct occurrence *, void *), void *);
+/* The same, the rule expanded through recur_expand_memo (recur.h). */
+long	event_occurrences_memo(const struct event *, time_t from, time_t to,
 	    int (*cb)(const struct occurrence *, void *), void *);
 
 #endif

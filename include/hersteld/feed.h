@@ -39,7 +39,12 @@ struct feed_doc {
 	char		 etag_gz[44];	/* the gzip form's own: "\"<hash>-gz\"" */
 	time_t		 last_modified;
 	int		 private_;	/* a secret link: Cache-Control private */
+	/* The HTTP layer's answers for it, made once; freed with it. */
+	_Atomic(void *)	 http;
 };
+
+/* How the HTTP layer's answers of a document are freed (at start-up). */
+void		 feed_set_http_free(void (*)(void *));
 
 /*
  * The document at path, rendered or from the cache; NULL with f
@@ -58,17 +63,26 @@ struct feed_doc	*feed_render_path(sqlite3 *, const char *path, time_t now,
 
 struct event;
 
+/* What the calendar of the person a message goes to has of an event. */
+struct feed_person {
+	const char	*cal_uid;	/* one occurrence alone: its UID, or
+					 * NULL for feed_occurrence_uid's */
+	const time_t	*skip;		/* a series: the occurrences they */
+	int		 nskip;		/* sit out, left out as EXDATE */
+};
+
 /*
  * The iCalendar part of an iMIP message (RFC 6047) about ev, with METHOD
  * method ("REQUEST", "CANCEL" or "PUBLISH"): the whole event when
  * occurrence is 0; else that occurrence (original start), as an instance
  * of the series (RECURRENCE-ID), or alone under the UID
  * feed_occurrence_uid() gives it.  attendee: the recipient, the only
- * ATTENDEE.  A new string (free it), or NULL with f.
+ * ATTENDEE; who (or NULL) what their calendar holds.  A new string (free
+ * it), or NULL with f.
  */
 char	*feed_imip(sqlite3 *, const struct event *ev, time_t occurrence,
 	    int alone, const char *method, const char *attendee,
-	    struct fault *f);
+	    const struct feed_person *who, struct fault *f);
 
 /* "20261203T180000Z-<uid>": the UID of one occurrence on its own. */
 void	 feed_occurrence_uid(const struct event *ev, time_t rid, char *out,

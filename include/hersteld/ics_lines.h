@@ -35,6 +35,7 @@ struct ics_lines {
 	size_t		 len;
 	size_t		 max_line;	/* bytes of one content line */
 	int		 max_events;	/* VEVENTs; components: 8 times that */
+	int		 text_caps;	/* refuse event texts past ics_caps.h */
 	/* the result */
 	struct ics_line	*lines;
 	size_t		 nlines, lcap;

@@ -14,10 +14,11 @@
 #include <sqlite3.h>
 
 #include "hersteld/event.h"
+#include "hersteld/ics_caps.h"
 #include "hersteld/util.h"
 
 #define IMPORT_MAX_BYTES	(10 * 1024 * 1024)	/* the file */
-#define IMPORT_MAX_LINE		(1024 * 1024)		/* one content line */
+#define IMPORT_MAX_LINE		ICS_CAP_LINE		/* one content line */
 #define IMPORT_MAX_EVENTS	20000			/* VEVENTs in it */
 #define IMPORT_MAX_WARNINGS	100
 

@@ -132,6 +132,24 @@ int	room_get_id(sqlite3 *, int64_t id, struct room *out, struct fault *);
 int	room_list(sqlite3 *, const char *location,
 	    int (*cb)(const struct room *, void *), void *, struct fault *);
 
+/* A closure's input, checked and read: where and when. */
+struct closure_plan {
+	struct location	l;
+	int64_t		room_id;	/* 0: the whole location */
+	time_t		from, to;
+};
+
+/*
+ * Inside the caller's transaction: check in and resolve it into *p
+ * (closure_resolve), or write the closure of p with reason
+ * (closure_insert, its id in *id).  0, or -1 with f filled.  What a
+ * closure over held rooms does to them is schedule_closure_add's.
+ */
+int	closure_resolve(sqlite3 *, const struct closure_in *,
+	    struct closure_plan *p, struct fault *);
+int	closure_insert(sqlite3 *, const struct closure_plan *p,
+	    const char *reason, int64_t *id, struct fault *);
+/* A closure on its own, in a transaction of its own (held rooms stay). */
 int	closure_add(sqlite3 *, const struct closure_in *, const char *actor,
 	    int64_t *id, int64_t *location_id, struct fault *);
 int	closure_get(sqlite3 *, int64_t id, struct closure *out, struct fault *);

@@ -22,8 +22,11 @@ enum mail_kind {
 	MAIL_BOOKING_REQUESTED,	/* to a group: a room was asked for */
 	MAIL_BOOKING_CONFIRMED,	/* to a group: booked (approved or at once) */
 	MAIL_BOOKING_DECLINED,	/* to a group: the request was declined */
-	MAIL_BOOKING_WAITING	/* to a location: a request waits for you */
+	MAIL_BOOKING_WAITING,	/* to a location: a request waits for you */
+	MAIL_BOOKING_CLOSED	/* to a group: a closure called off what it
+				   held there; the rooms free instead */
 };
+#define MAIL_KIND_LAST	MAIL_BOOKING_CLOSED
 
 /*
  * What a message says.  All strings borrowed; NULL or "" when absent.
@@ -55,6 +58,10 @@ struct mail_facts {
 	const char	*unsubscribe_url;
 	const char	*room;		/* bookings: "Herstelhuis — Grote zaal" */
 	long		 occurrences;	/* bookings: how many were booked */
+	long		 told;		/* MAIL_BOOKING_CLOSED: registrants
+					   who were sent its cancellation */
+	const char	*rooms;		/* MAIL_BOOKING_CLOSED: the rooms free
+					   instead, one a line; "" for none */
 };
 
 /*

@@ -64,4 +64,15 @@ int	notice_booking_waiting(sqlite3 *, int64_t booking_id, int again,
 int	notice_booking(sqlite3 *, int64_t booking_id, enum mail_kind,
 	    struct fault *);
 
+struct held_slot;
+
+/*
+ * To the contact address of the group that held h (none: nothing):
+ * closure closure_id, for reason, called it off; told registrants were
+ * sent its cancellation; rooms lists the rooms free instead, one a line
+ * ("" for none).  Replies go to the location's address, when it has one.
+ */
+int	notice_closed(sqlite3 *, const struct held_slot *h, int64_t closure_id,
+	    const char *reason, long told, const char *rooms, struct fault *);
+
 #endif

@@ -37,6 +37,20 @@ long	recur_expand(const char *rrule, time_t dtstart, icaltimezone *zone,
 	    int (*cb)(time_t start, void *arg), void *arg);
 
 /*
+ * recur_expand through a memo of the expansions asked for before
+ * (recur_memo.c): the same rule, start, zone and window give the same
+ * starts, so a report over a year of 2,000 series expands each series
+ * once, not again at every request.  Only for zones that live as long
+ * as the daemon (when_zone): the memo knows a zone by its address.
+ */
+long	recur_expand_memo(const char *rrule, time_t dtstart,
+	    icaltimezone *zone, time_t from, time_t to, long max,
+	    int (*cb)(time_t start, void *arg), void *arg);
+
+/* Forget every memoized expansion (at shutdown). */
+void	recur_memo_clear(void);
+
+/*
  * Whether the series starting at dtstart has dtstart itself as its first
  * occurrence (a start on a day the rule repeats on); 0 or -1 with f
  * naming --start and the rule.

@@ -119,6 +119,19 @@ int	reg_release_all(sqlite3 *, int64_t participant_id, const char *actor,
 	    struct fault *);
 
 /*
+ * Occurrence rid of event event_id (0: a single event): how many go, and
+ * how many wait (for it or for the whole series); -1 on a database
+ * error.  reg_waiting_drop empties the waiting list of that occurrence
+ * once it is called off (those on it were told by its cancellation
+ * notice; who waits for the whole series keeps waiting), inside the
+ * caller's transaction.
+ */
+long	reg_going_at(sqlite3 *, int64_t event_id, time_t rid);
+long	reg_waiting_at(sqlite3 *, int64_t event_id, time_t rid);
+int	reg_waiting_drop(sqlite3 *, int64_t event_id, time_t rid,
+	    struct fault *);
+
+/*
  * Send notes (UTF-8 text) to everyone registered for event id (one
  * occurrence of a series: date), one message each.  *queued: how many.
  */

@@ -61,6 +61,59 @@ int	schedule_room_edit(sqlite3 *, const char *ref, const struct room_in *,
 int	schedule_room_remove(sqlite3 *, const char *ref, const char *actor,
 	    struct fault *);
 
+/* What a closure does to the rooms held in its period. */
+enum closure_mode {
+	CLOSURE_ASK,		/* refused (FAULT_CONFLICT) when it hits any */
+	CLOSURE_DRY_RUN,	/* say what it would hit; write nothing */
+	CLOSURE_CANCEL,		/* call off everything it hits */
+	CLOSURE_KEEP		/* it holds for new requests only */
+};
+
+#define CLOSURE_OFFERS	5	/* rooms offered instead, per occurrence */
+
+/* A room free instead of a closed one. */
+struct closure_offer {
+	char	room[130];		/* LOC/ROOM */
+	char	name[NAME_MAX_CHARS * 4 + 1];
+	long	capacity;
+};
+
+/* One occurrence a closure hits, with who it concerns. */
+struct closure_hit {
+	struct held_slot	h;
+	long			going, waiting;	/* registrations (events) */
+	long			size;		/* what a room instead must hold */
+	struct closure_offer	offers[CLOSURE_OFFERS];
+	int			noffers;
+};
+
+struct closure_result {
+	int64_t			 id;		/* the closure (0: none written) */
+	struct closure_plan	 plan;
+	struct closure_hit	*v;
+	int			 n;
+	int			 cancelled;	/* the hits were called off */
+};
+
+void	closure_result_free(struct closure_result *);
+
+/*
+ * Add a closure of a location or a room (location.h).  Every occurrence
+ * held in its period that has not ended (held_slot: bookings and the
+ * bookings of events; for a whole location also the events there without
+ * a room, with booking_id 0) is listed in res with its registrations and the rooms free instead
+ * (availability_elsewhere); mode says what happens to them.  With
+ * CLOSURE_CANCEL each is called off in this one transaction: an event's
+ * occurrence is cancelled with the closure's reason (its registrants and
+ * those waiting are told, the room is let go, the occurrence's waiting
+ * list is emptied), a booking's occurrence is released, and the group
+ * that held it is mailed (notice_closed).  res is filled on a refusal
+ * too (FAULT_CONFLICT, nothing written); the caller frees it.
+ */
+int	schedule_closure_add(sqlite3 *, const struct closure_in *,
+	    enum closure_mode, const char *actor, struct closure_result *res,
+	    struct fault *);
+
 /*
  * Remove a location or a group (location.h, group.h): refused while
  * something still uses it (location_unused, group_unused).

@@ -574,8 +574,9 @@ def test_a_closure_added_later_does_not_block_unrelated_edits_of_an_event(d):
     eid = event(d, "--title", "Reeks", "--start", "2027-01-05 19:00",
                 "--duration", "2h", "--room", ROOM, "--repeat",
                 "FREQ=WEEKLY;COUNT=6")
+    # --keep: the closure is for new requests; the session stays held
     d.cli("closure", "add", "herstelhuis", "--from", "2027-01-12", "--to",
-          "2027-01-13", "--reason", "Verbouwing", check=True)
+          "2027-01-13", "--reason", "Verbouwing", "--keep", check=True)
     # renaming the series, or one other occurrence, causes no new conflict
     d.cli("event", "edit", str(eid), "--title", "Nieuwe naam", check=True)
     d.cli("event", "edit", str(eid), "--occurrence", "2027-01-19", "--title",

@@ -93,6 +93,12 @@ def test_completion_offers_a_nouns_verbs_and_a_verbs_options():
         assert c.complete("room", "add", "x/y", "--") == sorted(
             ["--name", "--capacity", "--accessible", "--features",
              "--needs-approval", "--help"])
+        # Both usage lines of room edit, and what closure add chooses.
+        assert c.complete("room", "edit", "x/y", "--o") == [
+            "--out-of-service"]
+        assert c.complete("closure", "add", "x", "--k") == ["--keep"]
+        assert c.complete("closure", "add", "x", "--c") == [
+            "--cancel-affected"]
         assert c.complete("book", "x/y", "--s") == [
             "--skip-conflicts", "--start"]
         assert c.complete("register", "1", "2", "--") == [

@@ -11,6 +11,7 @@ what hersteld -n checks before a start:
   connection that sends no next request is closed at the deadline;
 - %00 in the path and an HTTP/1.1 request without Host get 400; an
   announced body over the cap gets 413 before any of it is sent;
+  headers of 6 KiB are served, of 20 KiB refused with 431;
 - hersteld -n refuses, with one line and status 69, what start-up refuses:
   an unresolvable listen.http host, a socket path over the UNIX limit, a
   database or socket directory that does not exist.
@@ -284,6 +285,16 @@ def test_http11_without_host_is_400_and_http10_without_host_is_served(d):
     reply = raw(d, b"GET /feeds/public.ics HTTP/1.1\r\nHost: x\r\n"
                    b"Connection: close\r\n\r\n")
     assert status_of(reply) == 200, reply[:300]
+
+
+def test_headers_of_6_kib_are_served_and_over_the_pool_431(d):
+    # A connection's memory pool is 16 KiB (http.c): ordinary headers,
+    # cookies included, fit; a request whose headers do not is refused.
+    for n, want in ((6 * 1024, 200), (20 * 1024, 431)):
+        reply = raw(d, b"GET /feeds/public.ics HTTP/1.1\r\nHost: x\r\n"
+                       b"Cookie: c=" + b"a" * n + b"\r\n"
+                       b"Connection: close\r\n\r\n")
+        assert status_of(reply) == want, (n, reply[:300])
 
 
 def test_an_announced_body_over_the_cap_is_413_before_it_is_sent(d):

@@ -11,6 +11,7 @@ and noisy): they tell a refusal from the endless expansion the bad files
 used to cause, not how fast the daemon is.
 """
 
+import json
 import os
 import signal
 import socket
@@ -161,6 +162,77 @@ def test_a_content_line_over_1_mib_is_refused_quickly(d):
     assert "line 7:" in r.err and "longer than 1 MiB" in r.err, r
     assert took < 15, took
     assert d.dump() == before
+
+
+
+def fold(line):
+    """An RFC 5545 content line folded at 75 octets."""
+    parts = [line[:75]]
+    parts += [" " + line[i:i + 74] for i in range(75, len(line), 74)]
+    return "\n".join(parts)
+
+
+def with_description(value, folded=True, extra=""):
+    line = "DESCRIPTION:" + value
+    return plan(tzid="Europe/Amsterdam").replace(
+        "SUMMARY:", extra + (fold(line) if folded else line) + "\nSUMMARY:")
+
+
+def test_a_huge_description_is_refused_before_the_file_is_sent(d):
+    # 9.9 MB, one folded DESCRIPTION: herstelctl stops at the line that
+    # passes the 1 MiB cap, before it encodes and sends the file.
+    path = write(d, "huge.ics", with_description("x" * 9700000))
+    assert os.path.getsize(path) > 9900000
+    before = d.dump()
+    r, took = timed_import(d, path)
+    assert r.rc == EX_DATAERR and len(r.err_lines()) == 1, r
+    assert r.err == ("herstelctl: import: %s: line 7: a content line longer "
+                     "than 1 MiB (an attachment?): leave it out of the "
+                     "file\n" % path), r
+    assert took < 15, took
+    assert d.dump() == before
+
+
+def test_an_over_long_event_text_is_refused_by_its_line(d):
+    # Under the line cap, but far past DESCRIPTION's 10000 characters:
+    # refused by herstelctl with the daemon's own words, and by the
+    # daemon for any other client before libical reads the file.
+    text = with_description("\u00e9" * 300000)
+    path = write(d, "long.ics", text)
+    before = d.dump()
+    r, _ = timed_import(d, path)
+    says = "line 7: DESCRIPTION is too long: 300000 characters, at most 10000"
+    assert r.rc == EX_DATAERR and r.err == (
+        "herstelctl: import: %s: %s\n" % (path, says)), r
+    status, _, body = d.api_socket(
+        "POST", "/api/v1/import", json.dumps({"ics": crlf(text)}).encode(),
+        {"Content-Type": "application/json"})
+    assert status == 422, (status, body)
+    err = json.loads(body)["error"]
+    assert err["message"] == says and err["details"] == {"line": 7}, err
+    # SUMMARY and LOCATION alike, wherever the event's lines are.
+    for prop, cap, line in (("SUMMARY", 200, 9), ("LOCATION", 500, 10)):
+        t = plan(tzid="Europe/Amsterdam").replace(
+            "SUMMARY:Lotgenotengroep\n", "SUMMARY:Lotgenotengroep\n"
+            if prop != "SUMMARY" else "").replace(
+            "END:VEVENT", fold(prop + ":" + "y" * 40000) + "\nEND:VEVENT")
+        r, _ = timed_import(d, write(d, prop + ".ics", t))
+        assert r.rc == EX_DATAERR and r.err.endswith(
+            ": line %d: %s is too long: 40000 characters, at most %d\n"
+            % (line, prop, cap)), r
+    assert d.dump() == before
+
+
+def test_texts_at_their_caps_still_come_in(d):
+    # A cancelled event's DESCRIPTION holds "Afgelast: REASON", a blank
+    # line and the description: 10512 characters at most, all accepted;
+    # escapes (\, is one comma) count once.
+    desc = "Afgelast: " + "r" * 500 + "\\n\\n" + "a\\," * 5000
+    text = with_description(desc, extra="STATUS:CANCELLED\n")
+    r, _ = timed_import(d, write(d, "cap.ics", text))
+    assert r.rc == 0 and r.out == "1 added, 0 updated, 0 unchanged\n", r
+    row = d.sqlite("SELECT description, cancel_reason FROM event")
+    assert row == [("a," * 5000, "r" * 500)], row
 
 
 # ---- series: at most 5000 occurrences ----

@@ -50,6 +50,10 @@ PRODUCERS = [
         "times are read with the file's VTIMEZONE and kept as the same "
         "moments in Europe/Amsterdam",
     ]),
+    # RRULE with RDATEs (one also a rule's occurrence, one taken out by
+    # EXDATE, one changed by RECURRENCE-ID, one in UTC, one in another
+    # zone), and RDATEs without RRULE
+    ("nextcloud_rdate.ics", 2, []),
     ("thunderbird.ics", 2, []),
     ("orphan.ics", 2, [
         "a changed occurrence of 0rph4n5e71e5abcdef012345@google.com, a "
@@ -255,6 +259,19 @@ REFUSALS = [
              "DTEND;VALUE=DATE:20280103\n", 7,
      "the event lasts more than 366 days, hersteld's limit for one "
      "occurrence (7 days in a room)"),
+    ("an RDATE before DTSTART",
+     EVENT % "UID:vroeg@x\nSUMMARY:Te vroeg\nDTSTART:20270301T100000Z\n"
+             "DTEND:20270301T110000Z\nRDATE:20270201T100000Z\n", 9,
+     "RDATE 20270201T100000Z is before DTSTART"),
+    ("an RDATE date in a series with times",
+     EVENT % "UID:dag@x\nSUMMARY:Hele dag\nDTSTART:20270301T100000Z\n"
+             "DTEND:20270301T110000Z\nRDATE;VALUE=DATE:20270308\n", 9,
+     "RDATE 20270308 is a date, but DTSTART has a time"),
+    ("an RDATE period that ends before it starts",
+     EVENT % "UID:periode@x\nSUMMARY:Periode\nDTSTART:20270301T100000Z\n"
+             "DTEND:20270301T110000Z\n"
+             "RDATE;VALUE=PERIOD:20270308T100000Z/20270308T090000Z\n", 9,
+     "the period of RDATE"),
     ("not a calendar",
      "BEGIN:VCARD\nVERSION:3.0\nFN:Fatima\nEND:VCARD\n", 1, "VCALENDAR"),
 ]
@@ -335,3 +352,177 @@ def test_import_of_a_three_week_event_without_a_room_lists_it_on_a_middle_day(d)
     assert d.dump() == before
     # Its title can still be changed: the length is not in the way.
     d.cli("event", "edit", eid, "--title", "Herstel in beeld", check=True)
+
+
+# ---- extra dates (RDATE) ----
+
+RDATE_SERIES = "0d1e2f30-4152-4637-8a9b-acbdcedf0011"
+RDATE_ONLY = "5e6f7081-92a3-4b4c-9d5e-6f708192a3b4"
+
+
+def feed_occurrences(body, uids):
+    """(start, end, title) of what recurring-ical-events expands from the
+    feed for uids, in the window (a cancelled one's title without the
+    "Afgelast: " the feed puts before it)."""
+    cal = icalendar.Calendar.from_ical(body)
+    frm, to = (datetime.date.fromisoformat(x) for x in WINDOW)
+    return sorted((instant(ev["DTSTART"].dt), instant(ev["DTEND"].dt),
+                   str(ev["SUMMARY"]).removeprefix("Afgelast: "))
+                  for ev in recurring_ical_events.of(cal).between(frm, to)
+                  if str(ev["UID"]) in uids)
+
+
+def test_extra_dates_come_back_out_in_the_feed_as_rrule_and_rdate(d):
+    path = fixture(d, "nextcloud_rdate.ics")
+    d.cli("import", path, check=True)
+    uids = uids_of(path)
+    got = listed(d, uids)
+    assert got == expanded(path)[0]
+    status, _, body = d.http("GET", "/feeds/public.ics")
+    assert status == 200, status
+    masters = {str(ev["UID"]): ev for ev in
+               icalendar.Calendar.from_ical(body).walk("VEVENT")
+               if "RECURRENCE-ID" not in ev}
+    text = body.decode()
+    for uid in (RDATE_SERIES, RDATE_ONLY):
+        assert "RRULE" in masters[uid] and "RDATE" in masters[uid], text
+    # RDATE alone is a series of one by its rule, plus the extra dates.
+    assert "RRULE:FREQ=DAILY;COUNT=1" in text, text
+    assert "RDATE;TZID=Europe/Amsterdam:20270413T100000" in text, text
+    # The one in UTC and the one in London come out in the series' zone.
+    assert "RDATE;TZID=Europe/Amsterdam:20270320T190000" in text, text
+    assert "RDATE;TZID=Europe/Amsterdam:20270325T190000" in text, text
+    # What a calendar program makes of the feed is what herstelctl lists.
+    assert feed_occurrences(body, uids) == got
+    # event show names the extra dates.
+    eid = [o["id"] for o in d.cli("--json", "event", "list", "--from",
+                                  "2027-02-01", "--to", "2027-02-03",
+                                  check=True).json()
+           if o["uid"] == RDATE_SERIES][0]
+    ev = d.cli("--json", "event", "show", str(eid), check=True).json()
+    assert "2027-03-25T19:00:00+01:00" in ev["extra"], ev
+    assert "2027-02-04T19:00:00+01:00" in ev["extra"], ev
+    r = d.cli("event", "show", str(eid), check=True)
+    assert "Also on" in r.out, r
+    # The feed imported back is what is there: nothing changes.
+    before = d.dump()
+    back = os.path.join(d.dir, "feed.ics")
+    with open(back, "wb") as fp:
+        fp.write(body)
+    r = d.cli("import", back, check=True)
+    assert r.out == "0 added, 0 updated, 2 unchanged\n", r
+    assert d.dump() == before
+
+
+def test_extra_dates_can_be_picked_changed_and_split_off(d):
+    d.cli("import", fixture(d, "nextcloud_rdate.ics"), check=True)
+    occ = d.cli("--json", "event", "list", "--from", "2027-01-01", "--to",
+                "2028-01-01", check=True).json()
+    ids = {o["uid"]: str(o["id"]) for o in occ}
+    series, only = ids[RDATE_SERIES], ids[RDATE_ONLY]
+    # One extra date changed by itself, found by its local date.
+    d.cli("event", "edit", series, "--occurrence", "2027-03-25", "--title",
+          "Lotgenotengroep Noord (donderdag)", check=True)
+    # One taken out.
+    d.cli("event", "cancel", series, "--occurrence", "2027-03-20",
+          check=True)
+    occ = d.cli("--json", "event", "list", "--from", "2027-03-15", "--to",
+                "2027-04-01", check=True).json()
+    assert [(o["occurrence"], o["title"], o["status"]) for o in occ] == [
+        ("2027-03-20", "Lotgenotengroep Noord", "cancelled"),
+        ("2027-03-25", "Lotgenotengroep Noord (donderdag)", "published"),
+    ], occ
+    # Split where the rule still repeats after an extra date: refused.
+    before = d.dump()
+    r = d.cli("event", "edit", series, "--following", "2027-02-04",
+              "--title", "Later")
+    assert r.rc == EX_DATAERR and len(r.err_lines()) == 1, r
+    assert "extra date (RDATE)" in r.err, r
+    assert d.dump() == before
+    # A date that is neither the rule's nor an extra date.
+    r = d.cli("event", "edit", only, "--occurrence", "2027-04-14", "--title",
+              "X")
+    assert r.rc == EX_DATAERR and len(r.err_lines()) == 1, r
+    assert "--occurrence 2027-04-14 is not an occurrence of this series (it "\
+        "starts 2027-04-06 10:00, repeats FREQ=DAILY;COUNT=1 and has 2 "\
+        "extra dates)" in r.err, r
+    # After the rule's end, an extra date starts the new part.
+    d.cli("event", "edit", only, "--following", "2027-04-13", "--title",
+          "Inloopochtend (nieuw)", check=True)
+    occ = d.cli("--json", "event", "list", "--from", "2027-04-01", "--to",
+                "2027-05-01", check=True).json()
+    got = [(o["occurrence"] or o["start"][:10], o["title"]) for o in occ]
+    assert got == [("2027-04-06", "Inloopochtend Herstelhuis"),
+                   ("2027-04-13", "Inloopochtend (nieuw)"),
+                   ("2027-04-20", "Inloopochtend (nieuw)")], occ
+    assert occ[1]["id"] == occ[2]["id"] != occ[0]["id"], occ
+    # Moved across the start of summer time, an extra date keeps its
+    # wall-clock distance from the start: 10:00 stays 10:00.
+    d.cli("event", "edit", str(occ[1]["id"]), "--start", "2027-03-23 10:00",
+          check=True)
+    occ = d.cli("--json", "event", "list", "--from", "2027-03-22", "--to",
+                "2027-04-01", check=True).json()
+    assert [o["start"] for o in occ if o["title"] == "Inloopochtend (nieuw)"
+            ] == ["2027-03-23T10:00:00+01:00", "2027-03-30T10:00:00+02:00"], occ
+    # And the feed still says the same as the list.
+    status, _, body = d.http("GET", "/feeds/public.ics")
+    listed_all = listed(d, {RDATE_SERIES, RDATE_ONLY} | {
+        o["uid"] for o in occ})
+    assert feed_occurrences(body, {o["uid"] for o in occ} |
+                            {RDATE_SERIES, RDATE_ONLY}) == listed_all
+
+
+PERIODS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:Zimbra-Calendar-Provider
+BEGIN:VEVENT
+UID:8f1c2a3b-periods@zimbra.example
+DTSTAMP:20261120T120000Z
+SUMMARY:Kennissessie schuldhulp
+DTSTART;TZID=Europe/Amsterdam:20270503T140000
+DTEND;TZID=Europe/Amsterdam:20270503T160000
+RDATE;VALUE=PERIOD:20270510T120000Z/20270510T150000Z,20270517T120000Z/PT2H
+RDATE;TZID=Europe/Amsterdam;VALUE=PERIOD:20270524T140000/PT1H
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_rdate_periods_give_their_start_and_length(d):
+    # recurring-ical-events 2.0 cannot read periods; RFC 5545 3.8.5.2:
+    # the occurrence is the period.
+    path = os.path.join(d.dir, "periods.ics")
+    with open(path, "wb") as fp:
+        fp.write(crlf(PERIODS).encode())
+    r = d.cli("import", path, check=True)
+    assert r.out == "1 added, 0 updated, 0 unchanged\n" and r.err == "", r
+    occ = d.cli("--json", "event", "list", "--from", "2027-05-01", "--to",
+                "2027-06-01", check=True).json()
+    assert [(o["start"], o["end"]) for o in occ] == [
+        ("2027-05-03T14:00:00+02:00", "2027-05-03T16:00:00+02:00"),
+        ("2027-05-10T14:00:00+02:00", "2027-05-10T17:00:00+02:00"),
+        ("2027-05-17T14:00:00+02:00", "2027-05-17T16:00:00+02:00"),
+        ("2027-05-24T14:00:00+02:00", "2027-05-24T15:00:00+02:00"),
+    ], occ
+    r = d.cli("import", path, check=True)
+    assert r.out == "0 added, 0 updated, 1 unchanged\n", r
+
+
+def test_an_event_with_extra_dates_holds_its_room_on_each_of_them(d):
+    d.cli("import", fixture(d, "nextcloud_rdate.ics"), check=True)
+    occ = d.cli("--json", "event", "list", "--from", "2027-04-01", "--to",
+                "2027-05-01", check=True).json()
+    assert len(occ) == 3 and occ[0]["uid"] == RDATE_ONLY, occ
+    d.cli("location", "add", "herstelhuis", "--name", "Herstelhuis",
+          check=True)
+    d.cli("room", "add", "herstelhuis/zaal-1", "--name", "Zaal 1",
+          "--capacity", "20", check=True)
+    d.cli("event", "edit", str(occ[0]["id"]), "--room", "herstelhuis/zaal-1",
+          check=True)
+    slots = d.sqlite("SELECT s.start, s.\"end\" FROM booking_slot s JOIN "
+                     "booking b ON b.id = s.booking_id WHERE b.event_id = ?",
+                     (occ[0]["id"],))
+    want = [(int(datetime.datetime.fromisoformat(o["start"]).timestamp()),
+             int(datetime.datetime.fromisoformat(o["end"]).timestamp()))
+            for o in occ]
+    assert sorted(slots) == want, (slots, want)

@@ -132,7 +132,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += strlen(p) + 1;
 	}
 	flags = data[1];
-	facts.kind = (enum mail_kind)(data[0] % (MAIL_BOOKING_WAITING + 1));
+	facts.kind = (enum mail_kind)(data[0] % (MAIL_KIND_LAST + 1));
 	facts.lang = flags & 1 ? "en" : "nl";
 	facts.series = (flags & 2) != 0;
 	facts.zone = flags & 4 ? ams : NULL;

@@ -121,6 +121,7 @@ test_the_shipped_configuration_loads(void **state)
 	assert_int_equal(c->feeds_future_days, 730);
 	assert_int_equal(c->feeds_refresh, 3600);
 	assert_int_equal(c->horizon_days, 730);
+	assert_int_equal(c->retention_days, 365);
 	assert_int_equal(c->log_level, LOG_LVL_INFO);
 	conf_free(c);
 }
@@ -141,6 +142,7 @@ test_a_minimal_file_gets_the_documented_defaults(void **state)
 	assert_int_equal(c->nleads, 2);
 	assert_int_equal(c->quiet_from, 21 * 60);
 	assert_int_equal(c->feeds_refresh, 3600);
+	assert_int_equal(c->retention_days, 365);
 	assert_int_equal(c->log_level, LOG_LVL_INFO);
 	conf_free(c);
 }
@@ -307,6 +309,12 @@ test_out_of_range_numbers_name_their_line(void **state)
 	    2, "bookings.horizon_days");
 	expect_refused("database = \"x.db\";\nbookings = { horizon_days = 5000; };\n",
 	    2, "bookings.horizon_days");
+	expect_refused("database = \"x.db\";\nretention = { days = 0; };\n",
+	    2, "retention.days");
+	expect_refused("database = \"x.db\";\nretention = { days = 36501; };\n",
+	    2, "retention.days");
+	expect_refused("database = \"x.db\";\nretention = {\n days = \"1y\";\n};\n",
+	    3, "retention.days");
 }
 
 /*

@@ -1,8 +1,8 @@
 /*
  * Unit tests for event.c's occurrence expansion: EXDATEs leave an
  * occurrence out, overrides move, rename or cancel one (also into a window
- * from outside it), and a cancelled series shows every occurrence as
- * cancelled.  Events are built in memory: no database.
+ * from outside it), a cancelled series shows every occurrence as
+ * cancelled, and extra dates (RDATE) join the rule's.  Events are built in memory: no database.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +171,62 @@ test_single_event_overlapping_the_window_edge(void **state)
 	event_free(ev);
 }
 
+/*
+ * Extra dates (RDATE) join the rule's occurrences in order: one that is
+ * also the rule's comes once, an EXDATE takes one out, an override
+ * changes one, and a window that starts after the rule's end still finds
+ * them.
+ */
+static void
+test_rdates_merge_with_the_rule(void **state)
+{
+	struct event *ev = series();
+	struct seen s = { .n = 0 };
+	time_t rd[4] = {
+		local(2026, 12, 3, 19, 0),	/* a Thursday, extra */
+		local(2026, 12, 8, 19, 0),	/* the rule's own Tuesday */
+		local(2027, 1, 7, 19, 0),	/* taken out below */
+		local(2027, 3, 4, 10, 0),	/* after the rule's end */
+	};
+	time_t ex = rd[2];
+	struct override ov = { .recurrence_id = rd[0] };
+	(void)state;
+
+	ov.start = local(2026, 12, 3, 20, 0);
+	ov.end = local(2026, 12, 3, 22, 0);
+	strcpy(ov.title, "Later");
+	ev->rdates = rd;
+	ev->nrdates = 4;
+	ev->exdates = &ex;
+	ev->nexdates = 1;
+	ev->overrides = &ov;
+	ev->noverrides = 1;
+	assert_true(event_is_rdate(ev, rd[3]));
+	assert_false(event_is_rdate(ev, ev->start));
+	/* 8 of the rule, 3 extra that are not the rule's, 1 taken out. */
+	assert_int_equal(event_occurrences(ev, ev->start, local(2027, 6, 1, 0, 0),
+	    keep, &s), 10);
+	assert_int_equal(s.v[0].start, ev->start);
+	assert_int_equal(s.v[1].recurrence_id, rd[0]);
+	assert_int_equal(s.v[1].start, ov.start);
+	assert_string_equal(s.v[1].title, "Later");
+	assert_int_equal(s.v[2].start, rd[1]);
+	assert_true(s.v[3].start > rd[1] && s.v[3].start != rd[1]);
+	for (int i = 0; i < s.n; i++)
+		assert_true(s.v[i].start != ex);
+	assert_int_equal(s.v[9].start, rd[3]);
+	assert_int_equal(s.v[9].end, rd[3] + 2 * 3600);
+	/* Only the extra date after the rule's end. */
+	s.n = 0;
+	assert_int_equal(event_occurrences(ev, local(2027, 3, 1, 0, 0),
+	    local(2027, 4, 1, 0, 0), keep, &s), 1);
+	assert_int_equal(s.v[0].recurrence_id, rd[3]);
+	ev->rdates = NULL;
+	ev->exdates = NULL;
+	ev->overrides = NULL;
+	event_free(ev);
+}
+
 int
 main(void)
 {
@@ -180,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_occurrence_moved_into_the_window_is_listed),
 		cmocka_unit_test(test_cancelled_series_shows_every_occurrence_cancelled),
 		cmocka_unit_test(test_single_event_overlapping_the_window_edge),
+		cmocka_unit_test(test_rdates_merge_with_the_rule),
 	};
 	int rc;
 

@@ -331,7 +331,7 @@ test_every_kind_in_both_languages_names_title_and_date(void **state)
 
 	(void)state;
 	for (size_t l = 0; l < N(langs); l++)
-		for (int k = MAIL_CONFIRMATION; k <= MAIL_BOOKING_WAITING; k++) {
+		for (int k = MAIL_CONFIRMATION; k <= MAIL_KIND_LAST; k++) {
 			struct mail_facts f = facts(k, langs[l]);
 			char *subject = NULL, *body = NULL, what[64];
 
@@ -350,6 +350,39 @@ test_every_kind_in_both_languages_names_title_and_date(void **state)
 			free(subject);
 			free(body);
 		}
+}
+
+/* A closure's mail to the group: who was told, the rooms instead. */
+static void
+test_closed_room_mail_lists_the_rooms_free_instead(void **state)
+{
+	struct mail_facts f = facts(MAIL_BOOKING_CLOSED, "nl");
+	char *subject = NULL, *body = NULL;
+
+	(void)state;
+	f.reason = "Waterschade";
+	f.told = 3;
+	f.rooms = "Kleine zaal (herstelhuis/zaal-2, 12 pers.)\n"
+	    "Zaal\r\nBcc: x@example.org (buurthuis/zaal, 50 pers.)\n";
+	assert_int_equal(mail_text(&f, &subject, &body), 0);
+	expect_contains("subject", subject, "Afgelast: " TITLE " (");
+	expect_contains("body", body, "Reden: Waterschade");
+	expect_contains("body", body, "Iedereen die zich had aangemeld (3)");
+	expect_contains("body", body, "\n- Kleine zaal (herstelhuis/zaal-2, "
+	    "12 pers.)\n");
+	/* Each room one line, whatever it holds. */
+	expect_lacks("body", body, "\nBcc:");
+	free(subject);
+	free(body);
+
+	f.lang = "en";
+	f.told = 0;
+	f.rooms = "";
+	assert_int_equal(mail_text(&f, &subject, &body), 0);
+	expect_contains("body", body, "No other room is free at the same time.");
+	expect_lacks("body", body, "registered (");
+	free(subject);
+	free(body);
 }
 
 static void
@@ -1382,6 +1415,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kind_in_both_languages_names_title_and_date),
+		cmocka_unit_test(test_closed_room_mail_lists_the_rooms_free_instead),
 		cmocka_unit_test(test_dutch_and_english_dates_in_words_in_the_place_zone),
 		cmocka_unit_test(test_reminder_says_how_long_before),
 		cmocka_unit_test(test_greeting_uses_the_name_or_a_plain_word),

@@ -16,6 +16,7 @@
 
 #include "hersteld/log.h"
 #include "hersteld/report.h"
+#include "hersteld/retention.h"
 #include "hersteld/store.h"
 #include "hersteld/when.h"
 
@@ -239,6 +240,87 @@ test_room_months_against_opening_hours(void **state)
 	assert_int_equal(r.v[1].booked_minutes, 0);
 }
 
+static int
+count_rows(const char *sql)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The groups report over three periods, flattened for comparison. */
+static void
+snapshot(long out[3][4])
+{
+	const time_t from[3] = { T0 - DAY, T0 + DAY + WEEK + 1, T0 + DAY };
+	const time_t to[3] = { T0 + 60 * DAY, T0 + 60 * DAY, T0 + DAY + 1 };
+	struct fault f = { 0 };
+
+	for (int i = 0; i < 3; i++) {
+		struct got g = { .n = 0 };
+
+		assert_int_equal(report_groups(db, from[i], to[i], 1, keep, &g,
+		    &f), 0);
+		assert_int_equal(g.n, 1);
+		out[i][0] = g.v[0].sessions_total;
+		out[i][1] = g.v[0].registrations;
+		out[i][2] = g.v[0].attendance;
+		out[i][3] = g.v[0].cancelled;
+	}
+}
+
+static void
+test_retention_leaves_the_figures(void **state)
+{
+	long before[3][4], after[3][4];
+	struct retention_done done;
+	struct fault f = { 0 };
+
+	(void)state;
+	exec("DELETE FROM registration_count");
+	exec("INSERT INTO checkin (event_id, participant_id, occurrence, at) "
+	    "VALUES (1, 1, 0, 0)");
+	execf("INSERT INTO outbox (key, kind, participant_id, event_id, "
+	    "occurrence, recipient, subject, message, due, status, "
+	    "next_attempt, created) VALUES "
+	    "('r1', 'reminder', 1, 2, %ld, 'a@example.org', 's', '', 0, 'sent', "
+	    "0, 0), ('r2', 'reminder', 1, 2, %ld, 'a@example.org', 's', 'm', 0, "
+	    "'pending', 0, 0)", T0 + DAY, T0 + DAY + WEEK);
+	snapshot(before);
+	/*
+	 * Up to the end of the series' third occurrence: event 1 and what
+	 * is per occurrence before it go, the whole-series rows stay.
+	 */
+	assert_int_equal(retention_purge(db, T0 + DAY + 2 * WEEK + 5400, &done,
+	    &f), 0);
+	assert_int_equal(done.registrations, 3 + 3 + 1);	/* and the proposal */
+	assert_int_equal(done.checkins, 1);
+	assert_int_equal(done.messages, 1);	/* not the pending one */
+	assert_int_equal(count_rows("SELECT count(*) FROM registration WHERE "
+	    "event_id = 2 AND occurrence = 0"), 2);
+	snapshot(after);
+	assert_memory_equal(before, after, sizeof(before));
+	/* The rest of the series, and again, which changes nothing. */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(retention_purge(db, T0 + 60 * DAY, &done, &f), 0);
+		snapshot(after);
+		assert_memory_equal(before, after, sizeof(before));
+	}
+	assert_int_equal(done.registrations, 0);
+	/* The pending message stays, and so do the participants. */
+	assert_int_equal(count_rows("SELECT count(*) FROM registration"), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(count_rows("SELECT count(*) FROM participant"), 3);
+	assert_int_equal(count_rows("SELECT count(*) FROM audit WHERE action = "
+	    "'retention.purge'"), 2);
+}
+
 int
 main(void)
 {
@@ -247,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_group_totals_over_the_whole_period),
 		cmocka_unit_test(test_group_totals_count_starts_inside_the_period),
 		cmocka_unit_test(test_room_months_against_opening_hours),
+		cmocka_unit_test(test_retention_leaves_the_figures),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -334,6 +334,84 @@ test_purging_web_requests_keeps_only_working_links(void **state)
 	    "'optin:a' AND ?1 > 0", 1), 0);
 }
 
+/*
+ * A closure over a session that is held: refused as it is, written
+ * nowhere as a dry run, and with CLOSURE_CANCEL the occurrence, its
+ * mails, the room and the closure in one transaction.
+ */
+static void
+test_a_closure_over_a_held_occurrence(void **state)
+{
+	struct event_in in = { .kind = "steungroep", .title = "Reeks",
+	    .group = "lotgenoten", .room = "herstelhuis/zaal",
+	    .start = "2026-12-17 19:00", .duration = "2h",
+	    .rrule = "FREQ=WEEKLY;COUNT=3", .capacity = -1 };
+	struct closure_in c = { .target = "herstelhuis", .from = "2026-12-24",
+	    .to = "2026-12-25", .reason = "Lekkage" };
+	struct closure_result res;
+	struct reg_result rr;
+	struct fault f = { 0 };
+	long outbox, audit;
+	int64_t id;
+
+	(void)state;
+	must(schedule_event_add(db, &in, "test", &id, &f), &f, "series");
+	add_participant("s1@example.org");
+	must(reg_register(db, id, "s1@example.org", NULL, 0, "test", &rr, &f),
+	    &f, "s1");
+	outbox = count("SELECT count(*) FROM outbox WHERE ?1 > 0", 1);
+	audit = count("SELECT count(*) FROM audit WHERE ?1 > 0", 1);
+
+	/* Asked without saying what should happen: refused, with the list. */
+	assert_int_equal(schedule_closure_add(db, &c, CLOSURE_ASK, "test", &res,
+	    &f), -1);
+	assert_int_equal(f.kind, FAULT_CONFLICT);
+	assert_int_equal(res.n, 1);
+	assert_int_equal(res.v[0].h.event_id, id);
+	assert_int_equal(res.v[0].going, 1);
+	assert_int_equal(res.v[0].noffers, 0);	/* the only room is closed */
+	closure_result_free(&res);
+	memset(&f, 0, sizeof(f));
+	must(schedule_closure_add(db, &c, CLOSURE_DRY_RUN, "test", &res, &f),
+	    &f, "dry run");
+	assert_int_equal(res.n, 1);
+	assert_int_equal(res.id, 0);
+	closure_result_free(&res);
+	assert_int_equal(count("SELECT count(*) FROM closure WHERE ?1 > 0", 1),
+	    0);
+	assert_int_equal(count("SELECT count(*) FROM outbox WHERE ?1 > 0", 1),
+	    outbox);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE ?1 > 0", 1),
+	    audit);
+
+	must(schedule_closure_add(db, &c, CLOSURE_CANCEL, "test", &res, &f),
+	    &f, "cancel affected");
+	assert_true(res.id > 0);
+	assert_int_equal(res.cancelled, 1);
+	closure_result_free(&res);
+	assert_int_equal(count("SELECT count(*) FROM event_override WHERE "
+	    "event_id = ?1 AND cancelled = 1 AND cancel_reason = 'Lekkage'",
+	    id), 1);
+	assert_int_equal(count("SELECT count(*) FROM booking_slot s JOIN "
+	    "booking b ON b.id = s.booking_id WHERE b.event_id = ?1 AND "
+	    "s.state = 'held'", id), 2);
+	assert_int_equal(count("SELECT count(*) FROM outbox WHERE kind = "
+	    "'cancellation' AND event_id = ?1", id), 1);
+	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	    "'info@example.org' AND key LIKE 'booking/closed/%' AND "
+	    "event_id = ?1", id), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE action IN "
+	    "('closure.add', 'event.cancel') AND id > ?1", audit), 2);
+
+	/* The next closure there hits nothing: added as it is. */
+	c.from = "2026-12-25";
+	c.to = "2026-12-26";
+	must(schedule_closure_add(db, &c, CLOSURE_ASK, "test", &res, &f), &f,
+	    "nothing held");
+	assert_int_equal(res.n, 0);
+	closure_result_free(&res);
+}
+
 int
 main(void)
 {
@@ -346,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_removing_a_room_takes_its_cancelled_bookings),
 		cmocka_unit_test(test_removing_a_group_removes_its_tokens),
 		cmocka_unit_test(test_purging_web_requests_keeps_only_working_links),
+		cmocka_unit_test(test_a_closure_over_a_held_occurrence),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
