@@ -12,11 +12,12 @@
 	"[--group SLUG] [--repeat RRULE] [--except DATE ...] [--capacity N] " \
 	"[--visibility public|group|private] [--description TEXT] " \
 	"[--theme TAG ...]"
-#define USAGE_ADD "herstelctl event add --kind KIND --title TEXT --start T " \
-	"(--end T | --duration D) " FIELDS " [--propose]"
+#define USAGE_ADD "herstelctl event add --kind KIND --title TEXT " \
+	"(--start T (--end T | --duration D) | --date DATE [--days N]) " FIELDS \
+	" [--propose]"
 #define USAGE_EDIT "herstelctl event edit ID [--occurrence DATE | " \
 	"--following DATE] [--kind KIND] [--title TEXT] [--start T] " \
-	"[--end T | --duration D] " FIELDS
+	"[--end T | --duration D] [--date DATE] [--days N] " FIELDS
 #define USAGE_LIST "herstelctl event list [--from T] [--to T] [--kind K] " \
 	"[--group G] [--status proposed|published|cancelled]"
 #define USAGE_CANCEL "herstelctl event cancel ID [--occurrence DATE | " \
@@ -25,7 +26,8 @@
 	"\n  herstelctl event show ID\n  " USAGE_EDIT "\n  " USAGE_CANCEL \
 	"\n  herstelctl event publish ID\n  herstelctl event remove ID\n" \
 	TIMES_HELP "\nTimes are read in the zone of the event's location; " \
-	"durations are\n90m, 2h, 1h30m.  KIND is themabijeenkomst, " \
+	"durations are\n90m, 2h, 1h30m.  A day event (--date) lasts --days dates, "\
+	"1 unless given.\nKIND is themabijeenkomst, " \
 	"dialoogsessie, steungroep,\nkennissessie, netwerksessie or overig.  " \
 	"event list shows each occurrence\nfrom today for 90 days unless " \
 	"--from/--to say otherwise."
@@ -87,7 +89,7 @@ enum {
 	O_KIND = 1, O_TITLE, O_START, O_END, O_DURATION, O_ROOM, O_LOCATION,
 	O_PLACE, O_GROUP, O_REPEAT, O_EXCEPT, O_CAPACITY, O_VISIBILITY,
 	O_DESCRIPTION, O_THEME, O_PROPOSE, O_OCCURRENCE, O_FOLLOWING,
-	O_REASON, O_FROM, O_TO, O_STATUS
+	O_REASON, O_FROM, O_TO, O_STATUS, O_DATE, O_DAYS
 };
 
 static const struct option add_opts[] = {
@@ -96,6 +98,8 @@ static const struct option add_opts[] = {
 	{ "start", required_argument, NULL, O_START },
 	{ "end", required_argument, NULL, O_END },
 	{ "duration", required_argument, NULL, O_DURATION },
+	{ "date", required_argument, NULL, O_DATE },
+	{ "days", required_argument, NULL, O_DAYS },
 	{ "room", required_argument, NULL, O_ROOM },
 	{ "location", required_argument, NULL, O_LOCATION },
 	{ "place", required_argument, NULL, O_PLACE },
@@ -172,7 +176,7 @@ on_opt(int ch, const char *val, void *arg)
 		[O_VISIBILITY] = "visibility", [O_DESCRIPTION] = "description",
 		[O_OCCURRENCE] = "occurrence", [O_FOLLOWING] = "following",
 		[O_REASON] = "reason", [O_FROM] = "from", [O_TO] = "to",
-		[O_STATUS] = "status",
+		[O_STATUS] = "status", [O_DATE] = "date",
 	};
 
 	if (strcmp(a->verb, "list") == 0) {
@@ -189,6 +193,10 @@ on_opt(int ch, const char *val, void *arg)
 	case O_CAPACITY:
 		json_object_set_new(a->body, "capacity",
 		    json_integer(parse_count(a->usage, "--capacity", val)));
+		break;
+	case O_DAYS:
+		json_object_set_new(a->body, "days",
+		    json_integer(parse_count(a->usage, "--days", val)));
 		break;
 	case O_PROPOSE:
 		if (strcmp(a->verb, "edit") == 0)
@@ -288,9 +296,19 @@ cmd_event(int argc, char **argv)
 			usage_error(a.usage, "--kind is required");
 		if (!json_object_get(a.body, "title"))
 			usage_error(a.usage, "--title is required");
-		if (!json_object_get(a.body, "start"))
-			usage_error(a.usage, "--start is required");
-		if (!json_object_get(a.body, "end") &&
+		if (json_object_get(a.body, "date") ||
+		    json_object_get(a.body, "days")) {
+			if (json_object_get(a.body, "start") ||
+			    json_object_get(a.body, "end") ||
+			    json_object_get(a.body, "duration"))
+				usage_error(a.usage, "give --date (a day event) "
+				    "or --start, not both");
+			if (!json_object_get(a.body, "date"))
+				usage_error(a.usage, "--days needs --date");
+		} else if (!json_object_get(a.body, "start"))
+			usage_error(a.usage, "--start is required (or --date, "
+			    "for a day event)");
+		else if (!json_object_get(a.body, "end") &&
 		    !json_object_get(a.body, "duration"))
 			usage_error(a.usage, "give --end or --duration");
 		r = client_do("POST", "events", a.body);

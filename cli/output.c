@@ -34,8 +34,19 @@ out_cell(json_t *obj, const struct column *col, char *buf, size_t len)
 		const char *a = json_string_value(json_object_get(obj, "start"));
 		const char *b = json_string_value(json_object_get(obj, "end"));
 
+		const char *last = json_string_value(json_object_get(obj,
+		    "last_day"));
+
 		if (a == NULL || b == NULL || strlen(a) < 16 || strlen(b) < 16)
 			return "-";
+		/* A day event: its dates, without times. */
+		if (last != NULL && strlen(last) >= 10) {
+			if (strncmp(a, last, 10) == 0)
+				snprintf(buf, len, "%.10s", a);
+			else
+				snprintf(buf, len, "%.10s - %.10s", a, last);
+			return buf;
+		}
 		if (strncmp(a, b, 10) == 0)
 			snprintf(buf, len, "%.10s %.5s-%.5s", a, a + 11, b + 11);
 		else

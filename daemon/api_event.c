@@ -42,6 +42,21 @@ date_of(time_t t, icaltimezone *zone)
 	return json_string(d);
 }
 
+/*
+ * A day event's dates: "days" (0 for times) and "last_day", the date it
+ * ends on (null for times).  Returns j.
+ */
+static json_t *
+with_days(json_t *j, const struct event *ev, time_t start, time_t end)
+{
+	int n = ev->days ? event_dates(start, end, ev->zone) : 0;
+
+	json_object_set_new(j, "days", json_integer(n));
+	json_object_set_new(j, "last_day", n ? date_of(when_days_after(start,
+	    n - 1, ev->zone), ev->zone) : json_null());
+	return j;
+}
+
 static json_t *
 occurrence_json(const struct occurrence *o)
 {
@@ -54,8 +69,8 @@ occurrence_json(const struct occurrence *o)
 		snprintf(loc, sizeof(loc), "%.*s", (int)strcspn(room, "/"), room);
 	else
 		snprintf(loc, sizeof(loc), "%s", ev->location);
-	return json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
-	    "s:o, s:s, s:s, s:o, s:b, s:b, s:i}",
+	return with_days(json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:o, "
+	    "s:o, s:o, s:o, s:s, s:s, s:o, s:b, s:b, s:i}",
 	    "id", (json_int_t)ev->id, "uid", ev->uid,
 	    "occurrence", o->recurrence_id ? date_of(o->recurrence_id,
 	    ev->zone) : json_null(),
@@ -68,7 +83,7 @@ occurrence_json(const struct occurrence *o)
 	    "visibility", ev->visibility,
 	    "capacity", ev->capacity > 0 ? json_integer(ev->capacity) : json_null(),
 	    "series", ev->rrule[0] != '\0', "moved", o->moved,
-	    "sequence", o->sequence);
+	    "sequence", o->sequence), ev, o->start, o->end);
 }
 
 static int
@@ -106,14 +121,14 @@ event_json(const struct event *ev)
 		json_array_append_new(rd, api_time_z(ev->rdates[i], ev->zone));
 	for (int i = 0; i < ev->noverrides; i++) {
 		const struct override *o = &ev->overrides[i];
-		json_array_append_new(ov, json_pack("{s:o, s:o, s:o, s:o, s:o, "
-		    "s:b, s:s, s:i}",
+		json_array_append_new(ov, with_days(json_pack("{s:o, s:o, s:o, "
+		    "s:o, s:o, s:b, s:s, s:i}",
 		    "occurrence", date_of(o->recurrence_id, ev->zone),
 		    "start", api_time_z(o->start, ev->zone),
 		    "end", api_time_z(o->end, ev->zone),
 		    "title", str_or_null(o->title), "room", str_or_null(o->room),
 		    "cancelled", o->cancelled, "reason", o->cancel_reason,
-		    "sequence", o->sequence));
+		    "sequence", o->sequence), ev, o->start, o->end));
 	}
 	event_occurrences(ev, now, now + 3660L * 86400, push_next, &next);
 	j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, "
@@ -134,7 +149,7 @@ event_json(const struct event *ev)
 	    "created", api_time_z(ev->created, ev->zone),
 	    "modified", api_time_z(ev->modified, ev->zone),
 	    "next", next.a);
-	return j;
+	return with_days(j, ev, ev->start, ev->end);
 }
 
 /*
@@ -146,28 +161,31 @@ read_in(const struct api_req *r, struct api_resp *resp, struct event_in *in,
     int editing, char *themes, size_t themes_len, const char **except)
 {
 	json_t *jthemes = NULL, *jexcept = NULL;
-	json_int_t cap = -1;
+	json_int_t cap = -1, days = -2;		/* -2: not given */
 	int propose = 0;
 	size_t i, off = 0;
 
 	memset(in, 0, sizeof(*in));
 	if (api_unpack(r, resp, editing ?
 	    "{s?s, s?s, s?s, s?o, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, "
-	    "s?I, s?s, s?s, s?s}" :
+	    "s?I, s?s, s?s, s?I, s?s, s?s}" :
 	    "{s?s, s?s, s?s, s?o, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, "
-	    "s?I, s?s, s?b}",
+	    "s?I, s?s, s?s, s?I, s?b}",
 	    "kind", &in->kind, "title", &in->title, "description",
 	    &in->description, "themes", &jthemes, "group", &in->group,
 	    "room", &in->room, "location", &in->location, "place", &in->place,
 	    "start", &in->start, "end", &in->end, "duration", &in->duration,
 	    "repeat", &in->rrule, "except", &jexcept, "capacity", &cap,
-	    "visibility", &in->visibility,
+	    "visibility", &in->visibility, "date", &in->date, "days", &days,
 	    editing ? "occurrence" : "propose",
 	    editing ? (void *)&in->occurrence : (void *)&propose,
 	    "following", &in->following))
 		return -1;
 	in->propose = propose;
 	in->capacity = cap == -1 ? -1 : (cap < 1 || cap > 100000 ? 0 : (long)cap);
+	/* Out of range reads as -1, which the checks name. */
+	in->days = days == -2 ? 0 : days < 1 || days > EVENT_MAX_DAYS ? -1 :
+	    (long)days;
 	if (jthemes) {
 		json_t *t;
 

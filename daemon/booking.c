@@ -1004,7 +1004,57 @@ struct ev_slots {
 	int64_t		*moved_room;
 	struct slots	 cancelled;
 	int64_t		 room_id;
+	sqlite3		*db;		/* for a day event's opening hours */
+	struct booking_room rc;		/* the room they were last read for */
 };
+
+/* The local time hh:mm (minutes) on the date of day (a date's start). */
+static time_t
+at_minute(time_t day, int minutes, icaltimezone *z)
+{
+	struct icaltimetype lt = when_local(day, z);
+	time_t t;
+
+	if (minutes >= 1440)
+		return when_days_after(day, 1, z);
+	lt.hour = minutes / 60;
+	lt.minute = minutes % 60;
+	lt.second = 0;
+	if (when_from_local(NULL, "", lt, z, &t))
+		return day + (time_t)minutes * 60;	/* in a gap: near enough */
+	return t;
+}
+
+/*
+ * A day event holds a room for the opening hours of its dates: from the
+ * opening of the first to the closing of the last.  A location without
+ * opening hours is always open: the whole dates.  A date it is closed
+ * keeps the whole date, which the hours check then refuses; so does a
+ * day event of several dates where the location closes at night.
+ */
+static int
+day_hours(struct ev_slots *x, int64_t room, time_t *start, time_t *end)
+{
+	struct booking_room *rc = &x->rc;
+	struct fault f = { 0 };
+	struct icaltimetype a, b;
+	int wa, wb;
+
+	if (rc->room.id != room && booking_room_load(x->db, room, rc, &f))
+		return -1;
+	if (rc->loc.hours[0] == '\0')
+		return 0;
+	a = when_local(*start, rc->zone);
+	b = when_local(*end - 1, rc->zone);
+	wa = (icaltime_day_of_week(a) + 5) % 7;		/* 0 = Monday */
+	wb = (icaltime_day_of_week(b) + 5) % 7;
+	if (rc->hours.open[wa] < 0 || rc->hours.open[wb] < 0)
+		return 0;
+	*end = at_minute(when_day_start(b.year, b.month, b.day, rc->zone),
+	    rc->hours.close[wb], rc->zone);
+	*start = at_minute(*start, rc->hours.open[wa], rc->zone);
+	return 0;
+}
 
 static int
 collect_event(const struct occurrence *o, void *arg)
@@ -1012,6 +1062,7 @@ collect_event(const struct occurrence *o, void *arg)
 	struct ev_slots *x = arg;
 	int64_t room = o->ev->room_id;
 	time_t rid = o->recurrence_id ? o->recurrence_id : o->start;
+	time_t start = o->start, end = o->end;
 
 	if (o->room != o->ev->room && o->room && *o->room) {
 		/* moved to another room: an override names it */
@@ -1019,12 +1070,15 @@ collect_event(const struct occurrence *o, void *arg)
 			if (o->ev->overrides[i].recurrence_id == rid)
 				room = o->ev->overrides[i].room_id;
 	}
+	if (o->ev->days > 0 && (room || x->room_id) &&
+	    day_hours(x, room ? room : x->room_id, &start, &end))
+		return -1;
 	if (o->cancelled)
-		return slots_push(&x->cancelled, rid, o->start, o->end);
+		return slots_push(&x->cancelled, rid, start, end);
 	if (room == 0)
 		return 0;	/* this occurrence is not in a room */
 	if (room == x->room_id)
-		return slots_push(&x->held, rid, o->start, o->end);
+		return slots_push(&x->held, rid, start, end);
 	{
 		int64_t *nr = realloc(x->moved_room, (x->moved.n + 1) *
 		    sizeof(*nr));
@@ -1033,7 +1087,7 @@ collect_event(const struct occurrence *o, void *arg)
 		x->moved_room = nr;
 		x->moved_room[x->moved.n] = room;
 	}
-	return slots_push(&x->moved, rid, o->start, o->end);
+	return slots_push(&x->moved, rid, start, end);
 }
 
 struct placed {
@@ -1169,7 +1223,7 @@ sync_event(sqlite3 *db, const struct event *ev, int confirm, int skip,
     const struct booking_viewer *v, const char *actor,
     struct conflicts *refused, struct fault *f)
 {
-	struct ev_slots x = { .room_id = ev->room_id };
+	struct ev_slots x = { .room_id = ev->room_id, .db = db };
 	struct conflicts found = { 0 };
 	struct room r;
 	sqlite3_stmt *st = NULL;

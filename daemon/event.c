@@ -49,7 +49,7 @@ event_free(struct event *ev)
 	"coalesce(rl.slug || '/' || r.slug, ''), e.location_id, " \
 	"coalesce(l.slug, ''), e.place, e.timezone, e.start, e.\"end\", " \
 	"e.rrule, e.span_end, e.capacity, e.visibility, e.status, e.sequence, " \
-	"e.cancel_reason, e.created, e.modified, e.ideas FROM event e " \
+	"e.cancel_reason, e.created, e.modified, e.ideas, e.days FROM event e " \
 	"LEFT JOIN grp g ON g.id = e.group_id " \
 	"LEFT JOIN room r ON r.id = e.room_id " \
 	"LEFT JOIN location rl ON rl.id = r.location_id " \
@@ -211,6 +211,7 @@ load(struct loader *l, int64_t id, struct fault *f)
 		ev->created = sqlite3_column_int64(st, 23);
 		ev->modified = sqlite3_column_int64(st, 24);
 		ev->ideas = sqlite3_column_int(st, 25);
+		ev->days = sqlite3_column_int(st, 26);
 		ev->zone = when_zone(ev->timezone);
 	}
 	sqlite3_reset(st);
@@ -326,6 +327,25 @@ is_exdate(const struct event *ev, time_t rid)
 	return 0;
 }
 
+int
+event_dates(time_t start, time_t end, icaltimezone *z)
+{
+	struct icaltimetype a = when_local(start, z), b = when_local(end, z);
+	icaltimezone *utc = icaltimezone_get_utc_timezone();
+
+	a.is_date = b.is_date = 1;
+	return (int)((icaltime_as_timet_with_zone(b, utc) -
+	    icaltime_as_timet_with_zone(a, utc)) / 86400);
+}
+
+time_t
+event_end_of(const struct event *ev, time_t start)
+{
+	if (ev->days > 0)
+		return when_days_after(start, ev->days, ev->zone);
+	return start + (ev->end - ev->start);
+}
+
 static void
 make_occ(const struct event *ev, time_t rid, struct occurrence *o)
 {
@@ -335,15 +355,15 @@ make_occ(const struct event *ev, time_t rid, struct occurrence *o)
 	o->ev = ev;
 	o->recurrence_id = ev->rrule[0] ? rid : 0;
 	o->start = rid;
-	o->end = rid + (ev->end - ev->start);
+	o->end = event_end_of(ev, rid);
 	o->title = ev->title;
 	o->room = ev->room;
 	o->cancelled = strcmp(ev->status, "cancelled") == 0;
 	o->sequence = ev->sequence;
 	if (ov != NULL) {
+		o->moved = ov->start != rid || ov->end != o->end;
 		o->start = ov->start;
 		o->end = ov->end;
-		o->moved = ov->start != rid || ov->end != rid + (ev->end - ev->start);
 		if (ov->title[0])
 			o->title = ov->title;
 		if (ov->room_id)
@@ -421,7 +441,8 @@ collect_by(const struct event *ev, time_t from, time_t to,
     struct occ_list *out, expand_fn *expand)
 {
 	struct expand_ctx x = { ev, out, from, to };
-	long dur = ev->end - ev->start;
+	/* A day event's days may be an hour longer than its first. */
+	long dur = ev->end - ev->start + (ev->days > 0 ? 3600 : 0);
 	size_t first = out->n;
 	struct occurrence o;
 
@@ -705,6 +726,12 @@ check_fields(const struct event_in *in, struct fault *f)
 	if (in->end && in->duration)
 		return fault_set(f, FAULT_INVALID, "give --end or --duration, "
 		    "not both");
+	if ((in->date || in->days) && (in->start || in->end || in->duration))
+		return fault_set(f, FAULT_INVALID, "give --date and --days for a "
+		    "day event, or --start with --end or --duration, not both");
+	if (in->days < 0 || in->days > EVENT_MAX_DAYS)
+		return fault_set(f, FAULT_INVALID, "--days must be a whole "
+		    "number from 1 to %d", EVENT_MAX_DAYS);
 	if (in->nexcept > EVENT_MAX_EXCEPT)
 		return fault_set(f, FAULT_INVALID, "at most %d --except dates",
 		    EVENT_MAX_EXCEPT);
@@ -742,34 +769,89 @@ too_long(struct fault *f, int in_room)
 	    "days", EVENT_MAX_DAYS);
 }
 
+/* What an occurrence or a series spans: its times, or its dates. */
+struct span {
+	time_t	start, end;
+	int	days;		/* 0: timed */
+};
+
 /*
- * start/end from --start, --end/--duration, keeping what is not given;
- * in_room: the occurrence is held in a room.
+ * A day event from --date and --days, keeping what is not given: base
+ * (read in base_z) is what it was.
  */
 static int
-parse_span(const struct event_in *in, icaltimezone *z, time_t base_start,
-    time_t base_end, int in_room, time_t *start, time_t *end,
-    struct fault *f)
+parse_days(const struct event_in *in, icaltimezone *z, const struct span *base,
+    icaltimezone *base_z, int in_room, struct span *out, struct fault *f)
 {
-	long dur = base_end - base_start;
+	int y, m, d;
 
-	*start = base_start;
-	if (in->start && when_parse(f, "--start", in->start, z, start))
+	if (in->date) {
+		if (when_parse_date(f, "--date", in->date, z, &y, &m, &d))
+			return -1;
+	} else if (base->days == 0) {
+		return fault_set(f, FAULT_INVALID, "--days is for a day event: "
+		    "give --date too");
+	} else {
+		/* The same date, also when the zone changes. */
+		struct icaltimetype lt = when_local(base->start, base_z);
+		y = lt.year;
+		m = lt.month;
+		d = lt.day;
+	}
+	out->days = in->days > 0 ? (int)in->days : base->days > 0 ?
+	    base->days : 1;
+	if (out->days > max_span(in_room) / 86400)
+		return too_long(f, in_room);
+	out->start = when_day_start(y, m, d, z);
+	out->end = when_days_after(out->start, out->days, z);
+	return 0;
+}
+
+/*
+ * What --start, --end/--duration or --date/--days make of base (read in
+ * base_z; new times are read in z), keeping what is not given; in_room:
+ * the occurrence is held in a room.  A day event given times becomes a
+ * timed one, and the other way round.
+ */
+static int
+parse_span(const struct event_in *in, icaltimezone *z, const struct span *base,
+    icaltimezone *base_z, int in_room, struct span *out, struct fault *f)
+{
+	long dur = base->end - base->start;
+	int timed = in->start || in->end || in->duration;
+
+	*out = *base;
+	if (in->date || in->days > 0)
+		return parse_days(in, z, base, base_z, in_room, out, f);
+	if (base->days > 0) {
+		if (!timed) {
+			if (z == base_z)
+				return 0;
+			return parse_days(in, z, base, base_z, in_room, out, f);
+		}
+		if (in->start == NULL || (in->end == NULL &&
+		    in->duration == NULL))
+			return fault_set(f, FAULT_INVALID, "this is a day event: "
+			    "to give it times, give --start and --end or "
+			    "--duration; to move it, give --date");
+		out->days = 0;
+	}
+	if (in->start && when_parse(f, "--start", in->start, z, &out->start))
 		return -1;
 	if (in->duration) {
 		if (when_parse_duration(f, "--duration", in->duration,
 		    EVENT_MAX_SECONDS, &dur))
 			return -1;
-		*end = *start + dur;
+		out->end = out->start + dur;
 	} else if (in->end) {
-		if (when_parse(f, "--end", in->end, z, end))
+		if (when_parse(f, "--end", in->end, z, &out->end))
 			return -1;
-		if (*end <= *start)
+		if (out->end <= out->start)
 			return fault_set(f, FAULT_INVALID, "--end must be after "
 			    "--start");
 	} else
-		*end = *start + dur;
-	if (*end - *start > max_span(in_room))
+		out->end = out->start + dur;
+	if (out->end - out->start > max_span(in_room))
 		return too_long(f, in_room);
 	return 0;
 }
@@ -883,11 +965,11 @@ span_end(sqlite3 *db, int64_t id, struct fault *f)
 	if (ev->rrule[0]) {
 		bounded = recur_last(ev->rrule, ev->start,
 		    ev->zone, &last);
-		end = bounded == 1 ? last + (ev->end - ev->start) : 0;
+		end = bounded == 1 ? event_end_of(ev, last) : 0;
 		/* The extra dates are in order: the last one may be later. */
 		if (end && ev->nrdates > 0 &&
-		    ev->rdates[ev->nrdates - 1] + (ev->end - ev->start) > end)
-			end = ev->rdates[ev->nrdates - 1] + (ev->end - ev->start);
+		    event_end_of(ev, ev->rdates[ev->nrdates - 1]) > end)
+			end = event_end_of(ev, ev->rdates[ev->nrdates - 1]);
 		for (int i = 0; end && i < ev->noverrides; i++)
 			if (ev->overrides[i].end > end)
 				end = ev->overrides[i].end;
@@ -985,9 +1067,10 @@ event_check_add(const struct event_in *in, struct fault *f)
 		return fault_set(f, FAULT_INVALID, "--kind is required");
 	if (in->title == NULL)
 		return fault_set(f, FAULT_INVALID, "--title is required");
-	if (in->start == NULL)
-		return fault_set(f, FAULT_INVALID, "--start is required");
-	if (in->end == NULL && in->duration == NULL)
+	if (in->start == NULL && in->date == NULL)
+		return fault_set(f, FAULT_INVALID, "--start is required (or "
+		    "--date, for a day event)");
+	if (in->start && in->end == NULL && in->duration == NULL)
 		return fault_set(f, FAULT_INVALID, "give --end or --duration");
 	if (in->occurrence || in->following)
 		return fault_set(f, FAULT_INVALID, "--occurrence and --following "
@@ -1003,6 +1086,7 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 	icaltimezone *z;
 	sqlite3_stmt *st;
 	char uid[160];
+	struct span base = { 0, 0, 0 }, sp;
 	time_t start, end, now = clock_now();
 	int64_t gid;
 	int rc;
@@ -1015,8 +1099,10 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 	    resolve_where(db, in->room, in->location, in->place, &w, f))
 		return -1;
 	z = when_zone(w.timezone);
-	if (parse_span(in, z, 0, 0, w.room_id != 0, &start, &end, f))
+	if (parse_span(in, z, &base, z, w.room_id != 0, &sp, f))
 		return -1;
+	start = sp.start;
+	end = sp.end;
 	if (in->capacity > 0 && w.room_id && in->capacity > w.room_capacity)
 		return fault_set(f, FAULT_INVALID, "--capacity %ld is more than "
 		    "room %s holds (%ld)", in->capacity, w.room,
@@ -1027,8 +1113,9 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 	if ((st = store_prepare(db, "INSERT INTO event (uid, kind, title, "
 	    "description, themes, group_id, room_id, location_id, place, "
 	    "timezone, start, \"end\", rrule, capacity, visibility, status, "
-	    "sequence, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?17)")) == NULL)
+	    "sequence, created, modified, days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?17, ?18)"))
+	    == NULL)
 		return store_fault(f, db);
 	store_bind_text(st, 1, uid);
 	store_bind_text(st, 2, in->kind);
@@ -1051,6 +1138,7 @@ event_insert(sqlite3 *db, const struct event_in *in, int64_t *id,
 	store_bind_text(st, 15, in->visibility ? in->visibility : "public");
 	store_bind_text(st, 16, in->propose ? "proposed" : "published");
 	sqlite3_bind_int64(st, 17, now);
+	sqlite3_bind_int(st, 18, sp.days);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1192,25 +1280,49 @@ shift_rdates(sqlite3 *db, const struct event *ev, time_t start,
  * time of their own stay there.
  */
 static int
-follow_series(sqlite3 *db, const struct event *ev, time_t start, time_t end,
-    struct fault *f)
+follow_series(sqlite3 *db, const struct event *ev, const struct span *sp,
+    icaltimezone *z, struct fault *f)
 {
 	sqlite3_stmt *st;
-	int rc;
+	long delta = (long)(sp->start - ev->start);
+	int rc = SQLITE_DONE;
 
-	if (start == ev->start && end == ev->end)
+	if (sp->start == ev->start && sp->end == ev->end &&
+	    sp->days == ev->days)
 		return 0;
-	if ((st = store_prepare(db, "UPDATE event_override SET "
-	    "start = recurrence_id + ?2, \"end\" = recurrence_id + ?2 + ?3 "
-	    "WHERE event_id = ?1 AND start = recurrence_id AND "
-	    "\"end\" - start = ?4")) == NULL)
-		return store_fault(f, db);
-	sqlite3_bind_int64(st, 1, ev->id);
-	sqlite3_bind_int64(st, 2, start - ev->start);
-	sqlite3_bind_int64(st, 3, end - start);
-	sqlite3_bind_int64(st, 4, ev->end - ev->start);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	if (ev->days == 0 && sp->days == 0) {
+		if ((st = store_prepare(db, "UPDATE event_override SET "
+		    "start = recurrence_id + ?2, \"end\" = recurrence_id + ?2 + "
+		    "?3 WHERE event_id = ?1 AND start = recurrence_id AND "
+		    "\"end\" - start = ?4")) == NULL)
+			return store_fault(f, db);
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int64(st, 2, delta);
+		sqlite3_bind_int64(st, 3, sp->end - sp->start);
+		sqlite3_bind_int64(st, 4, ev->end - ev->start);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 0 : store_fault(f, db);
+	}
+	/* A day event's days differ in length: each override on its own. */
+	for (int i = 0; i < ev->noverrides && rc == SQLITE_DONE; i++) {
+		const struct override *ov = &ev->overrides[i];
+		time_t rid = ov->recurrence_id, ns = rid + delta;
+
+		if (ov->start != rid || ov->end != event_end_of(ev, rid))
+			continue;	/* moved on its own */
+		if ((st = store_prepare(db, "UPDATE event_override SET "
+		    "start = ?3, \"end\" = ?4 WHERE event_id = ?1 AND "
+		    "recurrence_id = ?2")) == NULL)
+			return store_fault(f, db);
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int64(st, 2, rid);
+		sqlite3_bind_int64(st, 3, ns);
+		sqlite3_bind_int64(st, 4, sp->days ? when_days_after(ns,
+		    sp->days, z) : ns + (sp->end - sp->start));
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
 	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
@@ -1271,6 +1383,7 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	icaltimezone *z;
 	sqlite3_stmt *st;
 	const char *rrule = in->rrule ? in->rrule : ev->rrule;
+	struct span base = { ev->start, ev->end, ev->days }, sp;
 	time_t start, end;
 	int64_t gid = ev->group_id;
 	long capacity = in->capacity > 0 ? in->capacity : ev->capacity;
@@ -1297,16 +1410,17 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 		}
 	}
 	z = when_zone(w.timezone);
-	if (parse_span(in, z, ev->start, ev->end, w.room_id != 0, &start, &end,
-	    f))
+	if (parse_span(in, z, &base, ev->zone, w.room_id != 0, &sp, f))
 		return -1;
+	start = sp.start;
+	end = sp.end;
 	if (capacity > 0 && w.room_id && capacity > w.room_capacity)
 		return fault_set(f, FAULT_INVALID, "--capacity %ld is more than "
 		    "room %s holds (%ld)", capacity, w.room, w.room_capacity);
 	if (*rrule && (recur_check_start(f, rrule, start, z) ||
 	    series_size(f, rrule, start, z)))
 		return -1;
-	matters = start != ev->start || end != ev->end ||
+	matters = start != ev->start || end != ev->end || sp.days != ev->days ||
 	    w.room_id != ev->room_id || w.location_id != ev->location_id ||
 	    strcmp(w.place, ev->place) != 0 || strcmp(rrule, ev->rrule) != 0 ||
 	    in->nexcept > 0;
@@ -1314,7 +1428,8 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	    "description = ?4, themes = ?5, group_id = ?6, room_id = ?7, "
 	    "location_id = ?8, place = ?9, timezone = ?10, start = ?11, "
 	    "\"end\" = ?12, rrule = ?13, capacity = ?14, visibility = ?15, "
-	    "sequence = sequence + ?16, modified = ?17 WHERE id = ?1")) == NULL)
+	    "sequence = sequence + ?16, modified = ?17, days = ?18 WHERE id = ?1"))
+	    == NULL)
 		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, ev->id);
 	store_bind_text(st, 2, in->kind ? in->kind : ev->kind);
@@ -1337,6 +1452,7 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 	store_bind_text(st, 15, in->visibility ? in->visibility : ev->visibility);
 	sqlite3_bind_int(st, 16, matters ? 1 : 0);
 	sqlite3_bind_int64(st, 17, clock_now());
+	sqlite3_bind_int(st, 18, sp.days);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1347,7 +1463,7 @@ edit_series(sqlite3 *db, const struct event *ev, const struct event_in *in,
 		    "WHERE event_id = ?1", ev->id) || store_exec_id(db,
 		    "DELETE FROM event_rdate WHERE event_id = ?1", ev->id))
 			return store_fault(f, db);
-	} else if (follow_series(db, ev, start, end, f) ||
+	} else if (follow_series(db, ev, &sp, z, f) ||
 	    shift_keys(db, ev->id, (long)(start - ev->start), f) ||
 	    shift_rdates(db, ev, start, z, f) ||
 	    prune_keys(db, ev->id, f))
@@ -1366,6 +1482,7 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 	const struct override *ov = find_override(ev, rid);
 	struct where w = { 0 };
 	icaltimezone *z = ev->zone;
+	struct span base, sp;
 	time_t start, end;
 	sqlite3_stmt *st;
 	int64_t room_id = ov ? ov->room_id : 0;
@@ -1392,10 +1509,22 @@ edit_occurrence(sqlite3 *db, const struct event *ev, time_t rid,
 			    "less than the event's capacity %ld", in->room,
 			    w.room_capacity, ev->capacity);
 	}
-	if (parse_span(in, z, ov ? ov->start : rid,
-	    ov ? ov->end : rid + (ev->end - ev->start),
-	    room_id != 0 || ev->room_id != 0, &start, &end, f))
+	/* An occurrence keeps its series' kind: times, or dates. */
+	if (ev->days > 0 && (in->start || in->end || in->duration))
+		return fault_set(f, FAULT_INVALID, "an occurrence of a day event "
+		    "stays a day event: give --date and --days");
+	if (ev->days == 0 && (in->date || in->days))
+		return fault_set(f, FAULT_INVALID, "an occurrence of a series "
+		    "with times keeps times: give --start and --end or "
+		    "--duration");
+	base.start = ov ? ov->start : rid;
+	base.end = ov ? ov->end : event_end_of(ev, rid);
+	base.days = ev->days ? event_dates(base.start, base.end, z) : 0;
+	if (parse_span(in, z, &base, z, room_id != 0 || ev->room_id != 0, &sp,
+	    f))
 		return -1;
+	start = sp.start;
+	end = sp.end;
 	if (bump(db, ev->id, f))
 		return -1;
 	if ((st = store_prepare(db, "INSERT INTO event_override (event_id, "
@@ -1498,17 +1627,17 @@ split(sqlite3 *db, const struct event *ev, time_t rid, long n,
 	if ((st = store_prepare(db, "INSERT INTO event (uid, kind, title, "
 	    "description, themes, group_id, room_id, location_id, place, "
 	    "timezone, start, \"end\", rrule, capacity, visibility, status, "
-	    "sequence, cancel_reason, created, modified) SELECT ?2, kind, title, "
-	    "description, themes, group_id, room_id, location_id, place, "
-	    "timezone, ?3, ?3 + (\"end\" - start), ?4, capacity, visibility, "
-	    "status, sequence + 1, cancel_reason, ?5, ?5 FROM event "
-	    "WHERE id = ?1")) == NULL)
+	    "sequence, cancel_reason, created, modified, days) SELECT ?2, kind, "
+	    "title, description, themes, group_id, room_id, location_id, place, "
+	    "timezone, ?3, ?6, ?4, capacity, visibility, status, sequence + 1, "
+	    "cancel_reason, ?5, ?5, days FROM event WHERE id = ?1")) == NULL)
 		goto internal;
 	sqlite3_bind_int64(st, 1, ev->id);
 	store_bind_text(st, 2, uid);
 	sqlite3_bind_int64(st, 3, rid);
 	store_bind_text(st, 4, tail);
 	sqlite3_bind_int64(st, 5, clock_now());
+	sqlite3_bind_int64(st, 6, event_end_of(ev, rid));
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1962,7 +2091,8 @@ import_check(const struct event_import *in, struct fault *f)
 	if (in->end <= in->start)
 		return fault_set(f, FAULT_INVALID, "the event ends before it "
 		    "starts");
-	if (in->end - in->start > EVENT_MAX_SECONDS)
+	if (in->days ? in->days > EVENT_MAX_DAYS :
+	    in->end - in->start > EVENT_MAX_SECONDS)
 		return too_long(f, 0);
 	if (*in->rrule && (recur_check(f, in->rrule) ||
 	    recur_check_start(f, in->rrule, in->start, z) ||
@@ -2049,8 +2179,8 @@ import_insert(sqlite3 *db, const struct event_import *in,
 	if ((st = store_prepare(db, "INSERT INTO event (uid, kind, title, "
 	    "description, themes, group_id, place, timezone, start, \"end\", "
 	    "rrule, visibility, status, sequence, cancel_reason, created, "
-	    "modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-	    "'public', ?12, ?13, ?14, ?15, ?15)")) == NULL)
+	    "modified, days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, 'public', ?12, ?13, ?14, ?15, ?15, ?16)")) == NULL)
 		return store_fault(f, db);
 	store_bind_text(st, 1, in->uid);
 	store_bind_text(st, 2, in->kind ? in->kind : "overig");
@@ -2069,6 +2199,7 @@ import_insert(sqlite3 *db, const struct event_import *in,
 	store_bind_text(st, 14, in->cancelled && in->cancel_reason ?
 	    in->cancel_reason : "");
 	sqlite3_bind_int64(st, 15, now);
+	sqlite3_bind_int(st, 16, in->days);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -2117,6 +2248,7 @@ import_update(sqlite3 *db, const struct event *ev,
 		gone += !found;
 	}
 	matters = in->start != ev->start || in->end != ev->end ||
+	    in->days != ev->days ||
 	    strcmp(place, ev->place) != 0 || strcmp(tz, ev->timezone) != 0 ||
 	    rrule != ev->rrule ||
 	    !same_exdates(ev, in->exdates, in->nexdates) ||
@@ -2152,7 +2284,7 @@ import_update(sqlite3 *db, const struct event *ev,
 	    "description = ?4, themes = ?5, group_id = ?6, place = ?7, "
 	    "timezone = ?8, start = ?9, \"end\" = ?10, rrule = ?11, "
 	    "status = ?12, cancel_reason = ?13, sequence = ?14, "
-	    "modified = ?15 WHERE id = ?1")) == NULL)
+	    "modified = ?15, days = ?16 WHERE id = ?1")) == NULL)
 		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, ev->id);
 	store_bind_text(st, 2, kind);
@@ -2170,6 +2302,7 @@ import_update(sqlite3 *db, const struct event *ev,
 	store_bind_text(st, 13, reason);
 	sqlite3_bind_int(st, 14, seq);
 	sqlite3_bind_int64(st, 15, now);
+	sqlite3_bind_int(st, 16, in->days);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

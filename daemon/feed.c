@@ -243,6 +243,95 @@ instant_in(struct render *r, time_t t, const char *tzid)
 	return local_in(r, t, tzid);
 }
 
+/*
+ * A day event's times are its dates: DATE values, which calendars show
+ * in the all-day row (t is the start of a local date in tzid).
+ */
+static struct icaltimetype
+date_in(time_t t, const char *tzid)
+{
+	struct icaltimetype lt = when_local(t, when_zone(tzid));
+
+	lt.is_date = 1;
+	lt.hour = lt.minute = lt.second = 0;
+	lt.zone = NULL;
+	return lt;
+}
+
+/* DTSTART, DTEND: instant_in, or a day event's date. */
+static struct icaltimetype
+ev_instant(struct render *r, const struct event *ev, time_t t)
+{
+	return ev->days ? date_in(t, ev->timezone) : instant_in(r, t,
+	    ev->timezone);
+}
+
+/* RECURRENCE-ID, EXDATE, a series' DTSTART: local_in, or the date. */
+static struct icaltimetype
+ev_local(struct render *r, const struct event *ev, time_t t)
+{
+	return ev->days ? date_in(t, ev->timezone) : local_in(r, t,
+	    ev->timezone);
+}
+
+/*
+ * The local time the RRULE gives an occurrence whose time the clocks
+ * skip (02:30 on the day summer time starts): the series' time of day on
+ * rid's date, which does not exist, while rid itself is read an hour
+ * later (RFC 5545 3.3.5).  1 and *lt when rid is such an occurrence.
+ */
+static int
+in_gap(const struct event *ev, time_t rid, struct icaltimetype *lt)
+{
+	struct icaltimetype first, day;
+	time_t t;
+
+	if (ev->days || ev->rrule[0] == '\0' || ev->zone == NULL)
+		return 0;
+	first = when_local(ev->start, ev->zone);
+	day = when_local(rid, ev->zone);
+	day.hour = first.hour;
+	day.minute = first.minute;
+	day.second = first.second;
+	if (when_from_local(NULL, "", day, ev->zone, &t) == 0)
+		return 0;
+	{
+		struct icaltimetype later = day;
+
+		icaltime_adjust(&later, 0, 1, 0, 0);
+		if (when_from_local(NULL, "", later, ev->zone, &t) != 0 ||
+		    t != rid)
+			return 0;
+	}
+	*lt = day;
+	return 1;
+}
+
+/*
+ * RECURRENCE-ID and EXDATE of ev's occurrence rid: the local time its
+ * RRULE gives it, which clients match it by (see in_gap), or the date.
+ */
+static struct icaltimetype
+ev_rid(struct render *r, const struct event *ev, time_t rid)
+{
+	struct icaltimetype lt;
+
+	if (in_gap(ev, rid, &lt)) {
+		lt.zone = plain_zone(r, ev->timezone);
+		return lt;
+	}
+	return ev_local(r, ev, rid);
+}
+
+/* A TZID for a property of ev that local_in filled (none on a date). */
+static void
+ev_tzid(const struct event *ev, icalproperty *p)
+{
+	if (ev->days == 0)
+		icalproperty_add_parameter(p, icalparameter_new_tzid(
+		    ev->timezone));
+}
+
 /* Exact seconds as a DURATION in hours, minutes and seconds ("PT26H"):
  * days would be nominal and grow or shrink by an hour across a change. */
 static struct icaldurationtype
@@ -399,11 +488,13 @@ static void	emit_occ(struct render *, const struct event *, time_t, int,
 		    const char *);
 
 /*
- * An occurrence of a series that starts in a repeated hour, unchanged:
- * written out as a RECURRENCE-ID component with its start in UTC, since
- * clients that read the RRULE's local time as the other instant would
- * show it an hour off.  Its RECURRENCE-ID stays the RRULE's own local
- * time, which every client matches with the occurrence it made of it.
+ * An occurrence of a series that starts in a repeated hour, or at a time
+ * the clocks skip, unchanged: written out as a RECURRENCE-ID component
+ * with its start as it is, since clients that read the RRULE's local
+ * time as the other instant (or, in a gap, with the offset after it, as
+ * ical.js does) would show it an hour off.  Its RECURRENCE-ID stays the
+ * RRULE's own local time, which every client matches with the occurrence
+ * it made of it.
  */
 static int
 spell_out(const struct occurrence *o, void *arg)
@@ -411,10 +502,13 @@ spell_out(const struct occurrence *o, void *arg)
 	struct render *r = arg;
 	const struct event *ev = o->ev;
 
-	if (o->recurrence_id && ev->zone &&
+	struct icaltimetype lt;
+
+	if (o->recurrence_id && ev->zone && ev->days == 0 &&
 	    event_override(ev, o->recurrence_id) == NULL &&
 	    !event_is_rdate(ev, o->recurrence_id) &&
-	    when_ambiguous(o->recurrence_id, ev->zone))
+	    (when_ambiguous(o->recurrence_id, ev->zone) ||
+	    in_gap(ev, o->recurrence_id, &lt)))
 		emit_occ(r, ev, o->recurrence_id, 0, NULL);
 	return 0;
 }
@@ -431,10 +525,10 @@ add_rdates(struct render *r, icalcomponent *ve, const struct event *ev)
 		struct icaldatetimeperiodtype dp = { 0 };
 		icalproperty *p;
 
-		dp.time = instant_in(r, ev->rdates[i], ev->timezone);
+		dp.time = ev_instant(r, ev, ev->rdates[i]);
 		dp.period = icalperiodtype_null_period();
 		p = icalproperty_new_rdate(dp);
-		if (!icaltime_is_utc(dp.time))
+		if (!dp.time.is_date && !icaltime_is_utc(dp.time))
 			icalproperty_add_parameter(p,
 			    icalparameter_new_tzid(ev->timezone));
 		icalcomponent_add_property(ve, p);
@@ -455,11 +549,9 @@ emit_event(struct render *r, const struct event *ev)
 	add_common(r, ve, ev, ev->sequence);
 	set_summary(ve, ev->title, cancelled);
 	set_description(ve, ev->description, ev->cancel_reason, cancelled);
-	if (ev->rrule[0] == '\0') {
-		icalcomponent_set_dtstart(ve, instant_in(r, ev->start,
-		    ev->timezone));
-		icalcomponent_set_dtend(ve, instant_in(r, ev->end,
-		    ev->timezone));
+	if (ev->rrule[0] == '\0' || ev->days) {
+		icalcomponent_set_dtstart(ve, ev_instant(r, ev, ev->start));
+		icalcomponent_set_dtend(ve, ev_instant(r, ev, ev->end));
 	} else {
 		/*
 		 * The RRULE repeats DTSTART's local time, so it stays local.
@@ -486,12 +578,19 @@ emit_event(struct render *r, const struct event *ev)
 		struct icalrecurrencetype rule;
 
 		rule = icalrecurrencetype_from_string(ev->rrule);
+		/* A DATE start takes a DATE UNTIL (RFC 5545 3.3.10). */
+		if (ev->days && !icaltime_is_null_time(rule.until) &&
+		    !rule.until.is_date) {
+			time_t u = rule.until.zone ? icaltime_as_timet_with_zone(
+			    rule.until, rule.until.zone) :
+			    icaltime_as_timet_with_zone(rule.until, ev->zone);
+			rule.until = date_in(u, ev->timezone);
+		}
 		icalcomponent_add_property(ve, icalproperty_new_rrule(rule));
 		for (int i = 0; i < ev->nexdates; i++) {
-			icalproperty *p = icalproperty_new_exdate(local_in(r,
-			    ev->exdates[i], ev->timezone));
-			icalproperty_add_parameter(p,
-			    icalparameter_new_tzid(ev->timezone));
+			icalproperty *p = icalproperty_new_exdate(ev_rid(r, ev,
+			    ev->exdates[i]));
+			ev_tzid(ev, p);
 			icalcomponent_add_property(ve, p);
 		}
 		add_rdates(r, ve, ev);
@@ -509,17 +608,15 @@ emit_event(struct render *r, const struct event *ev)
 		{
 			/* libical adds no TZID here: name the zone ourselves. */
 			icalproperty *rid = icalproperty_new_recurrenceid(
-			    local_in(r, o->recurrence_id, ev->timezone));
-			icalproperty_add_parameter(rid,
-			    icalparameter_new_tzid(ev->timezone));
+			    ev_rid(r, ev, o->recurrence_id));
+			ev_tzid(ev, rid);
 			icalcomponent_add_property(oc, rid);
 		}
 		set_summary(oc, o->title[0] ? o->title : ev->title, oc_cancelled);
 		set_description(oc, ev->description, o->cancelled ?
 		    o->cancel_reason : ev->cancel_reason, oc_cancelled);
-		icalcomponent_set_dtstart(oc, instant_in(r, o->start,
-		    ev->timezone));
-		icalcomponent_set_dtend(oc, instant_in(r, o->end, ev->timezone));
+		icalcomponent_set_dtstart(oc, ev_instant(r, ev, o->start));
+		icalcomponent_set_dtend(oc, ev_instant(r, ev, o->end));
 		place_text(r, o->room_id ? o->room_id : ev->room_id,
 		    ev->location_id, o->room_id ? "" : ev->place, where,
 		    sizeof(where));
@@ -567,17 +664,16 @@ emit_occ(struct render *r, const struct event *ev, time_t rid, int alone,
 			feed_occurrence_uid(ev, rid, uid, sizeof(uid));
 		icalcomponent_set_uid(ve, uid);
 	} else if (ev->rrule[0]) {
-		icalproperty *p = icalproperty_new_recurrenceid(local_in(r, rid,
-		    ev->timezone));
-		icalproperty_add_parameter(p, icalparameter_new_tzid(
-		    ev->timezone));
+		icalproperty *p = icalproperty_new_recurrenceid(ev_rid(r, ev,
+		    rid));
+		ev_tzid(ev, p);
 		icalcomponent_add_property(ve, p);
 	}
 	set_summary(ve, o.title, cancelled);
 	set_description(ve, ev->description, ov && ov->cancelled ?
 	    ov->cancel_reason : ev->cancel_reason, cancelled);
-	icalcomponent_set_dtstart(ve, instant_in(r, o.start, ev->timezone));
-	icalcomponent_set_dtend(ve, instant_in(r, o.end, ev->timezone));
+	icalcomponent_set_dtstart(ve, ev_instant(r, ev, o.start));
+	icalcomponent_set_dtend(ve, ev_instant(r, ev, o.end));
 	place_text(r, ov && ov->room_id ? ov->room_id : ev->room_id,
 	    ev->location_id, ov && ov->room_id ? "" : ev->place, where,
 	    sizeof(where));
@@ -873,8 +969,8 @@ emit_at_location(const struct occurrence *o, void *arg)
 	else
 		snprintf(summary, sizeof(summary), "%s", o->title);
 	set_summary(ve, summary, o->cancelled);
-	icalcomponent_set_dtstart(ve, instant_in(r, o->start, ev->timezone));
-	icalcomponent_set_dtend(ve, instant_in(r, o->end, ev->timezone));
+	icalcomponent_set_dtstart(ve, ev_instant(r, ev, o->start));
+	icalcomponent_set_dtend(ve, ev_instant(r, ev, o->end));
 	place_text(r, 0, ev->location_id, "", where, sizeof(where));
 	if (*where)
 		icalcomponent_set_location(ve, where);

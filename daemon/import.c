@@ -1273,7 +1273,7 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 		m->skipped = 1;
 		return 0;
 	}
-	if (end - ws.at > EVENT_MAX_SECONDS)
+	if (end - ws.at > EVENT_MAX_SECONDS + (ws.is_date ? 3600 : 0))
 		return line_fault(im, ics_lines_line_of(&im->s, b, "DTSTART", NULL),
 		    FAULT_INVALID, f, "the event lasts more than %d days, "
 		    "hersteld's limit for one occurrence (%d days in a room)",
@@ -1321,6 +1321,16 @@ read_master(struct imp *im, struct master *m, struct fault *f)
 	m->ei.timezone = m->tz;
 	m->ei.start = ws.at;
 	m->ei.end = end;
+	/*
+	 * A DATE start that ends on a later date's start is a day event
+	 * (shown in the all-day row, and written back as dates).
+	 */
+	m->ei.days = 0;
+	if (ws.is_date) {
+		int n = event_dates(ws.at, end, m->zone);
+		if (n > 0 && when_days_after(ws.at, n, m->zone) == end)
+			m->ei.days = n;
+	}
 	m->ei.rrule = m->rrule;
 	m->ei.cancelled = cancelled;
 	m->ei.cancel_reason = m->reason;

@@ -91,7 +91,7 @@ day_words(const struct ctx *c, struct icaltimetype t, char *out, size_t len)
 	    month_name[c->en][mon(t)], t.year);
 }
 
-/* "dinsdag 3 december 2026, 19:00" */
+/* "dinsdag 3 december 2026, 19:00"; a day event's date alone. */
 static void
 time_words(const struct ctx *c, time_t t, char *out, size_t len)
 {
@@ -99,7 +99,28 @@ time_words(const struct ctx *c, time_t t, char *out, size_t len)
 	char day[96];
 
 	day_words(c, lt, day, sizeof(day));
-	snprintf(out, len, "%s, %02d:%02d", day, lt.hour, lt.minute);
+	if (c->f->days > 0)
+		snprintf(out, len, "%s", day);
+	else
+		snprintf(out, len, "%s, %02d:%02d", day, lt.hour, lt.minute);
+}
+
+/*
+ * A day event: "dinsdag 27 april 2027, de hele dag", or its first and
+ * last date.
+ */
+static void
+dates_words(const struct ctx *c, time_t s, time_t e, char *out, size_t len)
+{
+	char d1[96], d2[96];
+
+	day_words(c, local(c, s), d1, sizeof(d1));
+	if (c->f->days <= 1 || e <= s) {
+		snprintf(out, len, TR(c, "%s, de hele dag", "%s, all day"), d1);
+		return;
+	}
+	day_words(c, local(c, e - 1), d2, sizeof(d2));
+	snprintf(out, len, TR(c, "%s t/m %s", "%s to %s"), d1, d2);
 }
 
 /*
@@ -112,6 +133,10 @@ span_words(const struct ctx *c, time_t s, time_t e, char *out, size_t len)
 	struct icaltimetype ls = local(c, s), le;
 	char d1[96], d2[96];
 
+	if (c->f->days > 0) {
+		dates_words(c, s, e, out, len);
+		return;
+	}
 	day_words(c, ls, d1, sizeof(d1));
 	if (e <= s) {
 		snprintf(out, len, "%s, %02d:%02d", d1, ls.hour, ls.minute);
@@ -137,7 +162,7 @@ short_words(const struct ctx *c, time_t t, int notime, char *out, size_t len)
 {
 	struct icaltimetype lt = local(c, t);
 
-	if (notime)
+	if (notime || c->f->days > 0)
 		snprintf(out, len, "%s %d %s",
 		    wday_abbr[c->en][wday(lt)], lt.day,
 		    month_abbr[c->en][mon(lt)]);

@@ -267,6 +267,7 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	mf.title = o.title;
 	mf.kind_name = ev->kind;
 	mf.start = o.start;
+	mf.days = ev->days;
 	mf.end = o.end;
 	mf.zone = ev->zone;
 	mf.series = n->series && n->occurrence == 0 && ev->rrule[0];

@@ -93,7 +93,10 @@ when_text(const struct event *ev, time_t rid, int series, int en,
 		event_occurrence(ev, rid, &o);
 	else
 		event_occurrence(ev, ev->start, &o);
-	when_format_local(o.start, ev->zone, t);
+	if (ev->days)
+		when_format_date(o.start, ev->zone, t);	/* a day event */
+	else
+		when_format_local(o.start, ev->zone, t);
 	if (series)
 		snprintf(out, len, "%s, %s %s", texts[en].series,
 		    texts[en].from_date, t);

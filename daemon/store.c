@@ -464,6 +464,14 @@ static const char *migrations[STORE_VERSION] = {
 	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
 	"  start INTEGER NOT NULL,"
 	"  PRIMARY KEY (event_id, start));"),
+
+	/*
+	 * 20 -> 21: day events.  days = 0: the event has times; days = N:
+	 * it lasts N whole dates, start and end being the local midnights
+	 * that begin its first date and follow its last (its occurrences,
+	 * and their overrides, likewise).
+	 */
+	"ALTER TABLE event ADD COLUMN days INTEGER NOT NULL DEFAULT 0;",
 };
 
 static char		*db_path;

@@ -28,6 +28,7 @@ static const char *const kinds[] = { "themabijeenkomst", "dialoogsessie",
 struct item {
 	time_t		 start, end;
 	icaltimezone	*zone;
+	int		 days;		/* a day event */
 	char		 uid[160];
 	char		 kind[24];
 	char		*title, *where, *reason;
@@ -131,6 +132,7 @@ take_occ(const struct occurrence *o, void *arg)
 	it->start = o->start;
 	it->end = o->end;
 	it->zone = ev->zone;
+	it->days = ev->days;
 	snprintf(it->uid, sizeof(it->uid), "%s", ev->uid);
 	snprintf(it->kind, sizeof(it->kind), "%s", ev->kind);
 	it->accessible = k->accessible;
@@ -414,10 +416,11 @@ subscribe(struct html *h, const struct web_req *r)
 static void
 item_html(struct html *h, const struct web_req *r, const struct item *it)
 {
-	char t1[32], t2[32];
+	char t1[32], span[80];
 
-	when_format_local(it->start, it->zone, t1);
-	when_format_local(it->end, it->zone, t2);
+	web_when(r, it->zone, it->days, it->start, it->end, 0, t1, sizeof(t1));
+	web_when(r, it->zone, it->days, it->start, it->end, 1, span,
+	    sizeof(span));
 	html_raw(h, it->cancelled ? "<li class=\"cancelled\">\n<h3>" :
 	    "<li>\n<h3>");
 	html_raw(h, "<a href=\"");
@@ -432,9 +435,9 @@ item_html(struct html *h, const struct web_req *r, const struct item *it)
 	html_raw(h, " \xc2\xb7 <time datetime=\"");
 	html_attr(h, t1);
 	html_raw(h, "\">");
-	html_txt(h, t1 + 11);
-	html_raw(h, "</time>\xe2\x80\x93");
-	html_txt(h, strncmp(t1, t2, 10) == 0 ? t2 + 11 : t2);
+	/* The day is the heading above: from a time on, only the times. */
+	html_txt(h, it->days ? span : span + 11);
+	html_raw(h, "</time>");
 	if (it->moved && !it->cancelled) {
 		html_raw(h, " (");
 		html_txt(h, web_t(r, T_MOVED));

@@ -36,7 +36,7 @@ show(const struct web_req *r, const char *token, const struct optin *o)
 	struct fault f = { 0 };
 	struct event *ev;
 	struct occurrence occ;
-	char purpose[128], csrf[160], when[32];
+	char purpose[128], csrf[160], when[80];
 	time_t rid = 0;
 	struct html h;
 
@@ -50,7 +50,8 @@ show(const struct web_req *r, const char *token, const struct optin *o)
 	if (o->occurrence[0] && event_pick(ev, o->occurrence, &rid, &f) != 0)
 		rid = 0;
 	event_occurrence(ev, rid ? rid : ev->start, &occ);
-	when_format_local(occ.start, ev->zone, when);
+	web_when(r, ev->zone, ev->days, occ.start, occ.end, 1, when,
+	    sizeof(when));
 	html_init(&h, WEB_MAX_PAGE);
 	web_head(&h, r, web_t(r, T_CONFIRM), NULL);
 	html_raw(&h, "<h1>");

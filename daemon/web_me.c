@@ -82,7 +82,8 @@ date_row(struct me *m, time_t start, const char *date, const char *status,
 {
 	char when[32];
 
-	when_format_local(start, m->ev->zone, when);
+	web_when(m->r, m->ev->zone, m->ev->days, start, start, 0, when,
+	    sizeof(when));
 	html_raw(m->h, "<li>");
 	html_txt(m->h, when);
 	if (strcmp(status, "waitlist") == 0) {

@@ -39,6 +39,7 @@ static const char *const texts[T_COUNT][2] = {
 	    "No sessions were found." },
 	[T_CANCELLED] = { "Afgelast", "Cancelled" },
 	[T_MOVED] = { "Verplaatst", "Moved" },
+	[T_ALL_DAY] = { "hele dag", "all day" },
 	[T_FULL] = { "vol \xe2\x80\x94 wachtlijst", "full \xe2\x80\x94 "
 	    "waiting list" },
 	[T_PLACES_LEFT] = { "plaatsen vrij", "places left" },
@@ -372,6 +373,33 @@ web_kind_name(const struct web_req *r, const char *kind)
 		if (strcmp(kinds[i].kind, kind) == 0)
 			return kinds[i].name[r->en ? 1 : 0];
 	return kind;
+}
+
+void
+web_when(const struct web_req *r, void *zone, int days, time_t start,
+    time_t end, int with_end, char *out, size_t len)
+{
+	char a[32], b[32];
+
+	if (days > 0) {
+		when_format_date(start, zone, a);
+		when_format_date(when_days_after(end, -1, zone), zone, b);
+		if (!with_end)
+			snprintf(out, len, "%s", a);
+		else if (strcmp(a, b) == 0)
+			snprintf(out, len, "%s, %s", a, web_t(r, T_ALL_DAY));
+		else
+			snprintf(out, len, "%s \xe2\x80\x93 %s", a, b);
+		return;
+	}
+	when_format_local(start, zone, a);
+	if (!with_end) {
+		snprintf(out, len, "%s", a);
+		return;
+	}
+	when_format_local(end, zone, b);
+	snprintf(out, len, "%s\xe2\x80\x93%s", a, strncmp(a, b, 10) == 0 ?
+	    b + 11 : b);
 }
 
 void

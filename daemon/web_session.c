@@ -74,14 +74,15 @@ date_item(const struct occurrence *o, void *arg)
 	struct dates *d = arg;
 	struct html *h = d->h;
 	const struct override *ov;
-	char when[32], end[32], day[16];
+	char when[32], span[80], day[16];
 	int cancelled = o->cancelled || strcmp(d->ev->status, "cancelled") == 0;
 
 	if (o->end <= d->now)
 		return 0;
 	if (d->n++ == SESSION_DATES)
 		return 1;
-	when_format_local(o->start, d->ev->zone, when);
+	web_when(d->r, d->ev->zone, d->ev->days, o->start, o->end, 0, when,
+	    sizeof(when));
 	if (d->options) {
 		if (cancelled || o->start <= d->now)
 			return 0;
@@ -93,11 +94,10 @@ date_item(const struct occurrence *o, void *arg)
 		html_raw(h, "</option>\n");
 		return 0;
 	}
-	when_format_local(o->end, d->ev->zone, end);
+	web_when(d->r, d->ev->zone, d->ev->days, o->start, o->end, 1, span,
+	    sizeof(span));
 	html_raw(h, cancelled ? "<li class=\"gone\">" : "<li>");
-	html_txt(h, when);
-	html_raw(h, "\xe2\x80\x93");
-	html_txt(h, strncmp(when, end, 10) == 0 ? end + 11 : end);
+	html_txt(h, span);
 	if (cancelled) {
 		ov = o->recurrence_id ? event_override(d->ev, o->recurrence_id) :
 		    NULL;
@@ -342,7 +342,7 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 	struct dates d = { .h = h, .r = r, .db = db };
 	struct topics k = { .h = h, .r = r };
 	time_t now = clock_now();
-	char when[32], end[32];
+	char span[80];
 
 	if (db == NULL)
 		return 500;
@@ -378,14 +378,12 @@ web_session(const struct web_req *r, const char *uid, struct html *h)
 		struct occurrence o;
 
 		event_occurrence(ev, ev->start, &o);
-		when_format_local(o.start, ev->zone, when);
-		when_format_local(o.end, ev->zone, end);
+		web_when(r, ev->zone, ev->days, o.start, o.end, 1, span,
+		    sizeof(span));
 		html_raw(h, "<h2>");
 		html_txt(h, web_t(r, T_WHEN));
 		html_raw(h, "</h2>\n<p>");
-		html_txt(h, when);
-		html_raw(h, "\xe2\x80\x93");
-		html_txt(h, strncmp(when, end, 10) == 0 ? end + 11 : end);
+		html_txt(h, span);
 		if (o.cancelled && strcmp(ev->status, "cancelled") != 0) {
 			html_raw(h, " \xc2\xb7 <strong>");
 			html_txt(h, web_t(r, T_CANCELLED));

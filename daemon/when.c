@@ -387,6 +387,33 @@ when_from_local(struct fault *f, const char *field, struct icaltimetype local,
 	return 0;
 }
 
+time_t
+when_day_start(int y, int m, int d, icaltimezone *zone)
+{
+	struct icaltimetype lt = icaltime_null_time();
+	time_t t;
+
+	lt.year = y;
+	lt.month = m;
+	lt.day = 1;
+	icaltime_adjust(&lt, d - 1, 0, 0, 0);
+	/* Where the clocks skip midnight, the day begins when they land. */
+	for (lt.hour = 0; lt.hour < 3; lt.hour++)
+		if (when_from_local(NULL, "", lt, zone, &t) == 0)
+			return t;
+	lt.hour = 0;
+	lt.zone = zone;
+	return icaltime_as_timet_with_zone(lt, zone);
+}
+
+time_t
+when_days_after(time_t t, int n, icaltimezone *zone)
+{
+	struct icaltimetype lt = when_local(t, zone);
+
+	return when_day_start(lt.year, lt.month, lt.day + n, zone);
+}
+
 int
 when_parse(struct fault *f, const char *field, const char *s,
     icaltimezone *zone, time_t *out)

@@ -64,6 +64,7 @@ struct event {
 	char		 timezone[72];
 	icaltimezone	*zone;		/* borrowed: when_zone(timezone) */
 	time_t		 start, end;	/* the first occurrence */
+	int		 days;		/* 0: timed; N: N whole dates */
 	char		 rrule[RECUR_MAX_LEN + 1];
 	time_t		 span_end;	/* 0: open-ended */
 	long		 capacity;	/* 0: not set */
@@ -95,6 +96,8 @@ struct event_in {
 	const char	*kind, *title, *description, *themes, *group;
 	const char	*room, *location, *place;
 	const char	*start, *end, *duration, *rrule;
+	const char	*date;		/* a day event: its (first) date */
+	long		 days;		/* its number of dates; 0: not given */
 	const char	**except;
 	int		 nexcept;
 	long		 capacity;	/* -1: not given */
@@ -205,6 +208,7 @@ struct event_import {
 	const char		*place;		/* outside place, "" for none */
 	const char		*timezone;	/* IANA id the times are read in */
 	time_t			 start, end;	/* the first occurrence */
+	int			 days;		/* a day event: its dates */
 	const char		*rrule;		/* "" for a single event */
 	int			 cancelled;
 	const char		*cancel_reason;
@@ -269,6 +273,14 @@ int	event_each(sqlite3 *, time_t from, time_t to,
 int	event_pick(const struct event *, const char *date, time_t *rid,
 	    struct fault *);
 
+/*
+ * The end of ev's occurrence that starts at start: as long as the first,
+ * or, for a day event, the start of the date ev->days dates later (a day
+ * is 23 or 25 hours long when the clocks change).
+ */
+time_t	event_end_of(const struct event *, time_t start);
+/* The number of dates from start's to end's (local in z). */
+int	event_dates(time_t start, time_t end, icaltimezone *z);
 /* Whether rid is one of ev's extra dates (RDATE). */
 int	event_is_rdate(const struct event *, time_t rid);
 

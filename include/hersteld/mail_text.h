@@ -42,6 +42,7 @@ struct mail_facts {
 	const char	*title;		/* event or booking title */
 	const char	*kind_name;	/* event kind: "themabijeenkomst", ... */
 	time_t		 start, end;	/* the occurrence (or first one) */
+	int		 days;		/* a day event: dates, no times */
 	icaltimezone	*zone;		/* the place's zone; times shown in it */
 	int		 series;	/* the registration covers a series */
 	const char	*rrule;		/* the series' rule, for the text */

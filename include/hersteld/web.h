@@ -106,13 +106,22 @@ enum web_text {
 	T_IDEAS_ON_ME, T_VOTES, T_ONE_VOTE, T_VOTE, T_VOTED, T_SUGGEST,
 	T_SUGGEST_HINT, T_SUGGEST_BUTTON, T_SUGGESTED, T_SUGGESTED_TEXT,
 	T_VOTE_DONE, T_VOTE_DONE_TEXT, T_ERR_TOPIC_EMPTY, T_ERR_TOPIC_LONG,
-	T_IDEAS_CLOSED, T_ERR_TEXT_CHARS, T_PROMOTED_UNMAILED,
+	T_IDEAS_CLOSED, T_ERR_TEXT_CHARS, T_PROMOTED_UNMAILED, T_ALL_DAY,
 	T_COUNT
 };
 
 const char *web_t(const struct web_req *, enum web_text);
 /* The display name of an event kind ("Themabijeenkomst"). */
 const char *web_kind_name(const struct web_req *, const char *kind);
+/*
+ * When an occurrence is, as text, into out[len >= 64]: "2026-12-03
+ * 19:00-21:00" (with the end's date when it ends on another day); a day
+ * event (days > 0) "2027-04-27, hele dag" or "2027-04-26 - 2027-04-28".
+ * with_end 0: the start alone ("2026-12-03 19:00", "2027-04-27").
+ */
+void	web_when(const struct web_req *, void *zone, int days, time_t start,
+	    time_t end, int with_end, char *out, size_t len);
+
 /* "maandag 30 november 2026", into out[64]. */
 void	web_day_name(const struct web_req *, time_t t, void *zone,
 	    char *out, size_t len);

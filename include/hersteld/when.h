@@ -69,6 +69,15 @@ int	when_from_local(struct fault *f, const char *field,
 	    struct icaltimetype local, icaltimezone *zone, time_t *out);
 
 /*
+ * Day events.  when_day_start: the first instant of local date y-m-d in
+ * zone (midnight, or the end of a gap that swallows it); the date is
+ * normalised, so day 32 is the 1st of the next month.  when_days_after:
+ * the first instant of the local date n days after t's.
+ */
+time_t	when_day_start(int y, int m, int d, icaltimezone *zone);
+time_t	when_days_after(time_t t, int n, icaltimezone *zone);
+
+/*
  * What a VTIMEZONE from a file may hold.  Real zones (the IANA data as
  * libical converts it, Outlook, Google) change their offset by yearly
  * rules, about twice a year, from DTSTARTs between 1600 (Outlook writes

@@ -178,31 +178,50 @@ SCENARIO = [
 
 # ---- places for cases still to come ----
 #
-# All-day events (event add --date D [--days N]) and RDATEs: add rows here
-# when herstelctl has them; they run after SCENARIO and are compared like
-# every other row.  ical.js prints an all-day occurrence's start and end
-# as dates (expand.mjs), and see event_list_key() for event list's side.
-# For instance:
-#   ("allday", ("event", "add", "--kind", "overig", "--title",
-#               "Open dag", "--date", "sp", "--location", "noord")),
-#   ("days", ("event", "add", "--kind", "overig", "--title",
-#             "Kamp", "--date", "au-2", "--days", "3", ...)),
-ALL_DAY = []
+# Day events (event add --date D [--days N]): written as DATE values, so
+# ical.js gives their dates; on the days the clocks change (23 and 25
+# hours long), over the autumn change, as a series with a moved and a
+# cancelled date, and in a room (whose feed shows the hours it holds).
+ALL_DAY = [
+    ("openday", ("event", "add", "--kind", "overig", "--title", "Open dag",
+                 "--date", "sp", "--location", "noord")),
+    ("camp", ("event", "add", "--kind", "overig", "--title", "Herstelkamp",
+              "--date", "au-2", "--days", "3", "--location", "noord")),
+    ("walkin", ("event", "add", "--kind", "steungroep", "--title",
+                "Inloopdag", "--date", "sp-7", "--repeat",
+                "FREQ=WEEKLY;COUNT=4", "--group", "lotgenoten",
+                "--location", "noord")),
+    (None, ("event", "edit", "@walkin", "--occurrence", "sp",
+            "--date", "sp+1")),
+    (None, ("event", "cancel", "@walkin", "--occurrence", "sp+7",
+            "--reason", "Koningsdag-voorbereiding")),
+    ("dayroom", ("event", "add", "--kind", "overig", "--title",
+                 "Dag in de zaal", "--date", "au+4", "--room",
+                 "herstelhuis/zaal-1")),
+]
 # For instance a series with extra dates (one of them on the day the
 # clocks go back), one of which is then cancelled or moved.
 RDATE = []
 
-# Known to differ, and so not run (seed() leaves it out): a weekly series
-# at 02:30 on Sundays whose occurrence on the day summer time starts falls
-# in the skipped hour.  The daemon, like RFC 5545 (3.3.5), reads that
-# 02:30 with the offset before the gap, 01:30 UTC, and writes it so in
-# the location feeds; ical.js 2.2.1 expands the public feed's RRULE to
-# 00:30 UTC.  Run it once the daemon writes such an occurrence as a
-# component of its own, as it does in the hour the clocks repeat.
+# Weekly series at 02:30 on Sundays whose occurrence on the day summer
+# time starts falls in the skipped hour.  The daemon, like RFC 5545
+# (3.3.5), reads that 02:30 with the offset before the gap, 01:30 UTC;
+# ical.js would expand the RRULE to 00:30 UTC, so the feed writes such an
+# occurrence as a component of its own (as in the hour the clocks
+# repeat), under the RECURRENCE-ID the RRULE gives it: unchanged, with a
+# title of its own, and excluded.
 SPRING_GAP = [
     ("gap", ("event", "add", "--kind", "overig", "--title",
              "Vroege dienst", "--start", "sp-14 02:30", "--duration", "1h",
              "--location", "noord", "--repeat", "FREQ=WEEKLY;COUNT=4")),
+    ("gap2", ("event", "add", "--kind", "overig", "--title",
+              "Nachtdienst", "--start", "sp-7 02:15", "--duration", "30m",
+              "--repeat", "FREQ=WEEKLY;COUNT=3")),
+    (None, ("event", "edit", "@gap2", "--occurrence", "sp", "--title",
+            "Nachtdienst (zomertijd)")),
+    ("gap3", ("event", "add", "--kind", "overig", "--title",
+              "Vroege wandeling", "--start", "sp-7 02:45", "--duration",
+              "45m", "--repeat", "FREQ=WEEKLY;COUNT=3", "--except", "sp")),
 ]
 
 
@@ -239,13 +258,13 @@ def resolve(arg, anchors, ids):
 
 
 def seed(d):
-    """Run SETUP, SCENARIO, ALL_DAY and RDATE; {name: id}."""
+    """Run SETUP, SCENARIO, ALL_DAY, RDATE and SPRING_GAP; {name: id}."""
     sp, au = dst_sundays(scenario_year())
     anchors = {"sp": sp, "au": au}
     for row in SETUP:
         d.cli(*row, check=True)
     ids = {}
-    for name, argv in SCENARIO + ALL_DAY + RDATE:
+    for name, argv in SCENARIO + ALL_DAY + RDATE + SPRING_GAP:
         r = d.cli(*[resolve(a, anchors, ids) for a in argv], check=True)
         if name:
             ids[name] = int(r.out.strip())
@@ -365,8 +384,7 @@ def feeds_of(d, extra_paths):
 
 def event_list_key(o, kind):
     """What event list says of occurrence o, in the terms of a feed of
-    kind.  (An all-day occurrence: start and end as event list gives
-    them when they are dates; adapt here when ALL_DAY gets rows.)"""
+    kind."""
     title = o["title"]
     uid, occurrence = o["uid"], o["occurrence"]
     if kind.startswith("slots"):
@@ -378,8 +396,10 @@ def event_list_key(o, kind):
         elif o["group"]:
             title = "%s (%s)" % (title, GROUP_NAMES[o["group"]])
     start, end = utc_text(o["start"]), utc_text(o["end"])
-    if o.get("all_day"):
-        start, end = start[:10], end[:10]
+    # A day event is its dates (local), except where a room holds it:
+    # a room's feed shows the hours taken.
+    if o.get("days") and not (kind.startswith("slots") and o["room"]):
+        start, end = o["start"][:10], o["end"][:10]
     return (uid, occurrence, start, end, o["status"], title)
 
 

@@ -499,6 +499,40 @@ test_when_format_local_and_date(void **state)
 	assert_string_equal(day, "2026-12-04");
 }
 
+/*
+ * Day events: a date starts at local midnight, the days the clocks change
+ * are 23 and 25 hours long, and where the clocks skip midnight itself
+ * (Havana: 00:00 becomes 01:00) the day starts when they land.
+ */
+static void
+test_when_day_start_and_days_after_follow_the_local_dates(void **state)
+{
+	icaltimezone *havana = when_zone("America/Havana");
+	time_t t;
+
+	(void)state;
+	t = when_day_start(2027, 3, 28, ams);
+	assert_int_equal(t, utc(2027, 3, 27, 23, 0, 0));
+	assert_int_equal(when_days_after(t, 1, ams), utc(2027, 3, 28, 22, 0, 0));
+	t = when_day_start(2027, 10, 31, ams);
+	assert_int_equal(t, utc(2027, 10, 30, 22, 0, 0));
+	assert_int_equal(when_days_after(t, 1, ams), utc(2027, 10, 31, 23, 0, 0));
+	/* Three dates on from the 30th of October: the 2nd of November. */
+	assert_int_equal(when_days_after(utc(2027, 10, 30, 12, 0, 0), 3, ams),
+	    utc(2027, 11, 1, 23, 0, 0));
+	/* A day number past the month's end is the next month's. */
+	assert_int_equal(when_day_start(2027, 1, 32, ams),
+	    utc(2027, 1, 31, 23, 0, 0));
+	assert_int_equal(when_days_after(utc(2027, 1, 15, 12, 0, 0), -1, ams),
+	    utc(2027, 1, 13, 23, 0, 0));
+	assert_non_null(havana);
+	/* 2027-03-14 00:00 does not exist in Havana: 01:00 CDT (UTC-4). */
+	assert_int_equal(when_day_start(2027, 3, 14, havana),
+	    utc(2027, 3, 14, 5, 0, 0));
+	assert_int_equal(when_day_start(2027, 3, 13, havana),
+	    utc(2027, 3, 13, 5, 0, 0));
+}
+
 /* A VTIMEZONE with the given DAYLIGHT DTSTART and RRULE. */
 static icalcomponent *
 vtz(const char *dtstart, const char *rrule)
@@ -613,6 +647,7 @@ main(void)
 		cmocka_unit_test(test_when_format_iso_in_other_zones),
 		cmocka_unit_test(test_when_parse_and_format_round_trip),
 		cmocka_unit_test(test_when_format_local_and_date),
+		cmocka_unit_test(test_when_day_start_and_days_after_follow_the_local_dates),
 		cmocka_unit_test(test_when_ambiguous_is_the_repeated_hour_either_time_round),
 		cmocka_unit_test(test_when_check_vtimezone_takes_real_zones),
 		cmocka_unit_test(test_when_check_vtimezone_refuses_rules_no_zone_has),
