@@ -147,11 +147,14 @@ def test_a_confirmation_waits_then_counts_as_sent(d):
         sink.tempfail_until(0)
         sink.wait_for(1, timeout=30)
 
+        # Sending counts at the 250; the outbox row says so once the
+        # delivery thread has recorded it, a moment later.
         def counted():
             m = metrics(d)
             return m if get(m, 'hersteld_mail_sent_total{kind='
-                            '"confirmation"}') == 1 else None
-        m = wait_until("counted as sent", counted)
+                            '"confirmation"}') == 1 and m[
+                'hersteld_outbox_messages{status="sent"}'] == 1 else None
+        m = wait_until("counted and recorded as sent", counted)
         assert m[pending] == waiting - 1, m
         assert m['hersteld_outbox_messages{status="sent"}'] == 1, m
         assert m["hersteld_outbox_oldest_pending_seconds"] == 0, m
