@@ -1926,14 +1926,17 @@ time_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Whether the exdates of ev are exactly the n in v (any order). */
+/*
+ * Whether have[nhave] (in order, as the loader reads exdates and extra
+ * dates) holds exactly the n times in v (any order).
+ */
 static int
-same_exdates(const struct event *ev, const time_t *v, int n)
+same_times(const time_t *have, int nhave, const time_t *v, int n)
 {
 	time_t *sorted;
 	int same = 1;
 
-	if (ev->nexdates != n)
+	if (nhave != n)
 		return 0;
 	if (n == 0)
 		return 1;
@@ -1941,32 +1944,22 @@ same_exdates(const struct event *ev, const time_t *v, int n)
 		return 0;
 	memcpy(sorted, v, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), time_cmp);
-	/* The loader reads exdates in order of recurrence_id. */
 	for (int i = 0; i < n && same; i++)
-		same = sorted[i] == ev->exdates[i];
+		same = sorted[i] == have[i];
 	free(sorted);
 	return same;
 }
 
-/* Whether the extra dates of ev are exactly the n in v (any order). */
+static int
+same_exdates(const struct event *ev, const time_t *v, int n)
+{
+	return same_times(ev->exdates, ev->nexdates, v, n);
+}
+
 static int
 same_rdates(const struct event *ev, const time_t *v, int n)
 {
-	time_t *sorted;
-	int same = 1;
-
-	if (ev->nrdates != n)
-		return 0;
-	if (n == 0)
-		return 1;
-	if ((sorted = malloc(n * sizeof(*sorted))) == NULL)
-		return 0;
-	memcpy(sorted, v, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), time_cmp);
-	for (int i = 0; i < n && same; i++)
-		same = sorted[i] == ev->rdates[i];
-	free(sorted);
-	return same;
+	return same_times(ev->rdates, ev->nrdates, v, n);
 }
 
 static int
