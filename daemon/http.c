@@ -13,6 +13,7 @@
  * late; its MHD thread then reads the end and closes it as usual.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -320,15 +321,29 @@ feed_headers(struct MHD_Response *rs, const struct feed_doc *d, int gz)
 }
 
 /*
- * The answers of one document, made the first time it is served and
- * queued again for every request after (MHD counts the references): a
- * 304 then costs no header formatting, and a 200 is sent with sendfile(2)
- * from a memory file holding the bytes (memfd_create), as a static file
- * server sends one, instead of copied out of our buffer each time.
+ * What one document's answers are made of, made the first time it is
+ * served: the 304s, queued again for every request after (MHD counts the
+ * references), and a file holding the 200's bytes, sent with sendfile(2)
+ * as a static file server sends one instead of copied out of our buffer
+ * each time.
+ *
+ * The file is an unnamed one (O_TMPFILE) in the database's directory: a
+ * regular file's page cache hands sendfile its pages in batches, where a
+ * memory file (memfd, tmpfs) is looked up a page at a time, which cost a
+ * sixth of a large 200.  It has no name, is mode 0600 and is gone when
+ * the daemon closes it or stops, however it stops.  Where the directory
+ * cannot hold one, a memory file; where neither can be made, the bytes
+ * are served from our buffer.
+ *
+ * A 200 gets an answer of its own around a dup() of that file.  MHD 0.9.75
+ * locks a file answer's mutex for each piece it sends (128 KiB in our
+ * mode); one answer shared by the pool's threads made them wait on each
+ * other several times per 200.  A dup'd descriptor shares the file, not an
+ * offset: sendfile is given its own.
  */
 struct feed_answers {
-	struct MHD_Response	*ok[2];		/* 200: plain, gzip */
-	struct MHD_Response	*same[2];	/* 304 */
+	struct MHD_Response	*same[2];	/* 304: plain, gzip */
+	int			 fd[2];		/* 200's bytes; -1: none */
 };
 
 static void
@@ -337,38 +352,38 @@ feed_answers_free(void *p)
 	struct feed_answers *a = p;
 
 	for (int i = 0; i < 2; i++) {
-		if (a->ok[i])
-			MHD_destroy_response(a->ok[i]);
 		if (a->same[i])
 			MHD_destroy_response(a->same[i]);
+		if (a->fd[i] >= 0)
+			close(a->fd[i]);
 	}
 	free(a);
 }
 
-/* A 200 of bytes from a memory file; NULL: none (served as before). */
-static struct MHD_Response *
-file_answer(const char *bytes, size_t len)
+static char *file_dir;		/* where the 200s' files are made */
+
+/* A file holding bytes; -1: none (served from the buffer). */
+static int
+answer_file(const char *bytes, size_t len)
 {
-	struct MHD_Response *rs;
 	size_t off = 0;
 	ssize_t n;
-	int fd;
+	int fd = -1;
 
-	if ((fd = memfd_create("hersteld-feed", MFD_CLOEXEC)) < 0)
-		return NULL;
+	if (file_dir != NULL)
+		fd = open(file_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (fd = memfd_create("hersteld-feed", MFD_CLOEXEC)) < 0)
+		return -1;
 	while (off < len) {
 		if ((n = write(fd, bytes + off, len - off)) < 0) {
 			if (errno == EINTR)
 				continue;
 			close(fd);
-			return NULL;
+			return -1;
 		}
 		off += (size_t)n;
 	}
-	/* MHD closes fd with the response. */
-	if ((rs = MHD_create_response_from_fd64(len, fd)) == NULL)
-		close(fd);
-	return rs;
+	return fd;
 }
 
 static struct feed_answers *
@@ -378,29 +393,22 @@ feed_answers_make(const struct feed_doc *d)
 
 	if (a == NULL)
 		return NULL;
+	a->fd[0] = a->fd[1] = -1;
 	for (int gz = 0; gz < 2; gz++) {
 		if (gz && d->gz == NULL)
 			break;
 		if ((a->same[gz] = MHD_create_response_from_buffer(0,
 		    (void *)"", MHD_RESPMEM_PERSISTENT)) != NULL)
 			feed_headers(a->same[gz], d, gz);
-		if ((a->ok[gz] = file_answer(gz ? d->gz : d->body,
-		    gz ? d->gzlen : d->len)) != NULL) {
-			feed_headers(a->ok[gz], d, gz);
-			MHD_add_response_header(a->ok[gz],
-			    MHD_HTTP_HEADER_CONTENT_TYPE,
-			    "text/calendar; charset=utf-8");
-			if (gz)
-				MHD_add_response_header(a->ok[gz],
-				    MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-		}
+		a->fd[gz] = answer_file(gz ? d->gz : d->body,
+		    gz ? d->gzlen : d->len);
 	}
 	return a;
 }
 
-/* d's answer (304 when same), made once; NULL: make it for this one. */
-static struct MHD_Response *
-feed_answer(struct feed_doc *d, int gz, int same)
+/* d's answers, made once; NULL: none, make each for this one. */
+static struct feed_answers *
+feed_answers_of(struct feed_doc *d)
 {
 	struct feed_answers *a = atomic_load(&d->http);
 	void *none = NULL;
@@ -414,7 +422,31 @@ feed_answer(struct feed_doc *d, int gz, int same)
 			a = none;
 		}
 	}
-	return same ? a->same[gz] : a->ok[gz];
+	return a;
+}
+
+/* A 200 of d's bytes from its memory file; NULL: none. */
+static struct MHD_Response *
+file_answer(const struct feed_doc *d, const struct feed_answers *a, int gz)
+{
+	struct MHD_Response *rs;
+	int fd;
+
+	if (a->fd[gz] < 0 || (fd = fcntl(a->fd[gz], F_DUPFD_CLOEXEC, 0)) < 0)
+		return NULL;
+	/* MHD closes fd with the response. */
+	if ((rs = MHD_create_response_from_fd64(gz ? d->gzlen : d->len,
+	    fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	feed_headers(rs, d, gz);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/calendar; charset=utf-8");
+	if (gz)
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_ENCODING,
+		    "gzip");
+	return rs;
 }
 
 static enum MHD_Result
@@ -423,6 +455,7 @@ serve_feed(struct MHD_Connection *c, const char *url)
 	const char *inm, *ims;
 	struct feed_doc *d;
 	struct fault f = { 0 };
+	struct feed_answers *a;
 	struct MHD_Response *rs;
 	enum MHD_Result ret;
 	int not_modified = 0, gz;
@@ -448,10 +481,16 @@ serve_feed(struct MHD_Connection *c, const char *url)
 		not_modified = etag_matches(inm, gz ? d->etag_gz : d->etag);
 	else if (ims != NULL && parse_http_date(ims, &since) == 0)
 		not_modified = d->last_modified <= since;
-	if ((rs = feed_answer(d, gz, not_modified)) != NULL) {
-		ret = MHD_queue_response(c, not_modified ?
-		    MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, rs);
+	if ((a = feed_answers_of(d)) != NULL && not_modified &&
+	    a->same[gz] != NULL) {
+		ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, a->same[gz]);
 		feed_release(d);
+		return ret;
+	}
+	if (a != NULL && !not_modified && (rs = file_answer(d, a, gz)) != NULL) {
+		feed_release(d);
+		ret = MHD_queue_response(c, MHD_HTTP_OK, rs);
+		MHD_destroy_response(rs);
 		return ret;
 	}
 	if (not_modified) {
@@ -1101,6 +1140,14 @@ int
 http_listen(const struct conf *c, char *err, size_t errlen)
 {
 	per_client = (unsigned int)c->http_per_client;
+	free(file_dir);
+	if (strchr(c->database, '/') == NULL)
+		file_dir = strdup(".");
+	else if ((file_dir = strdup(c->database)) != NULL) {
+		char *slash = strrchr(file_dir, '/');
+
+		slash[slash == file_dir] = '\0';
+	}
 	watch.timeout = (unsigned int)c->http_request_timeout;
 	if (c->listen_socket[0] != '\0') {
 		if ((unix_l.fd = open_unix(c->listen_socket, err, errlen)) < 0)
@@ -1242,4 +1289,6 @@ http_stop(void)
 		close(tcp_l.pending_close);
 	if (metrics_l.pending_close != MHD_INVALID_SOCKET)
 		close(metrics_l.pending_close);
+	free(file_dir);
+	file_dir = NULL;
 }

@@ -7,6 +7,7 @@
  * ready, reloading and stopping; without $NOTIFY_SOCKET those calls do
  * nothing.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -200,6 +201,23 @@ restore(struct conf *c, const char *file)
 	return EX_OK;
 }
 
+/*
+ * Descriptors: 256 connections on each listener, the files of up to 256
+ * cached feeds (two each) and one more for every 200 being sent pass the
+ * soft limit of 1024 systemd gives a service.  Take up to 8192 where the
+ * hard limit allows; short of it, a feed is served from memory instead.
+ */
+static void
+more_files(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= 8192)
+		return;
+	rl.rlim_cur = rl.rlim_max < 8192 ? rl.rlim_max : 8192;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -270,6 +288,7 @@ main(int argc, char *argv[])
 	 * arenas would each keep their own freed memory at idle.
 	 */
 	mallopt(M_ARENA_MAX, 1);
+	more_files();
 	/*
 	 * Start-up errors still reach the terminal: the store and the
 	 * sockets are opened before the daemon detaches, and no thread

@@ -27,9 +27,12 @@ machine; tests that depend on "now" compute their dates from today.
 import bisect
 import datetime
 import gzip
+import http.client
+import os
 import re
 import socket
 import subprocess
+import threading
 import time
 import zoneinfo
 
@@ -1162,6 +1165,58 @@ def test_gzip_form_has_its_own_strong_etag(d):
     status, _, b = d.http("GET", path, headers={"Accept-Encoding": "gzip",
                                                 "If-None-Match": zipped})
     assert status == 304 and b == b""
+
+
+def test_many_clients_at_once_each_get_the_whole_feed_sent_from_a_file(d):
+    """A feed of several sendfile pieces (MHD sends 128 KiB at a time),
+    asked for by eight kept-alive clients at once, plain and gzip in turn:
+    every answer is the whole calendar, each client at its own offset of
+    the one file.  That file has no name: nothing new appears next to the
+    database, and the daemon holds it as an unlinked file there."""
+    d.cli("location", "add", "herstelhuis", "--name", "Herstelhuis",
+          "--address", "Johan Cruijff Boulevard 1, Amsterdam", check=True)
+    day0 = harness.now(AMS).date() + datetime.timedelta(days=2)
+    text = (DUTCH * 30)[:9000]
+    for i in range(40):
+        add(d, "--kind", "themabijeenkomst", "--title", "Avond %d" % i,
+            "--description", "%d %s" % (i, text), "--start",
+            "%s 19:00" % (day0 + datetime.timedelta(days=i)),
+            "--duration", "2h", "--place", PLACE)
+    before = sorted(os.listdir(d.dir))
+    _, plain = get(d, "/feeds/public.ics")
+    assert len(plain) > 3 * 128 * 1024, len(plain)
+    _, zipped = get(d, "/feeds/public.ics",
+                    headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(zipped) == plain
+    bad = []
+
+    def client(k):
+        conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=30)
+        try:
+            for j in range(12):
+                gz = (j + k) % 2 == 1
+                conn.request("GET", "/feeds/public.ics", headers={
+                    "Accept-Encoding": "gzip" if gz else "identity"})
+                r = conn.getresponse()
+                body = r.read()
+                if r.status != 200 or body != (zipped if gz else plain):
+                    bad.append((k, j, r.status, len(body)))
+        except Exception as e:
+            bad.append((k, repr(e)))
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert bad == [], bad
+    assert sorted(os.listdir(d.dir)) == before
+    fds = "/proc/%d/fd" % d.proc.pid
+    held = [os.readlink(os.path.join(fds, f)) for f in os.listdir(fds)]
+    files = [p for p in held if p.startswith(d.dir + "/#")]
+    assert files and all(p.endswith(" (deleted)") for p in files), held
 
 
 def test_unknown_feeds_are_404_with_a_short_text(d):
