@@ -144,29 +144,78 @@ add_room(const struct report_room *m, void *arg)
 	return rows_add(arg, m);
 }
 
+/* Computes a report's rows into r, for the question q. */
+typedef int (*compute_fn)(sqlite3 *, const void *q, struct rows *r,
+    struct fault *);
+
+/*
+ * Into r the rows of the report asked under key: the cached ones when the
+ * store has not changed since they were computed, else computed now and
+ * kept.  The generation is read before computing, so rows computed while
+ * a change was committed are kept under the older generation and never
+ * served after it.  The caller frees r->v.
+ */
+static int
+through_cache(sqlite3 *db, const char *key, size_t size, compute_fn compute,
+    const void *q, struct rows *r, struct fault *f)
+{
+	uint64_t gen = store_generation();
+
+	*r = (struct rows){ .size = size };
+	if ((r->v = report_cache_get(key, gen, size, &r->n)) != NULL)
+		return 0;
+	if (compute(db, q, r, f) || r->oom) {
+		free(r->v);
+		r->v = NULL;
+		r->n = 0;
+		return r->oom ? fault_set(f, FAULT_INTERNAL, "out of memory") :
+		    -1;
+	}
+	report_cache_put(key, gen, r->v, size, r->n);
+	return 0;
+}
+
+struct groups_q {
+	time_t	 from, to;
+	int64_t	 only_group;
+};
+
+static int
+compute_groups(sqlite3 *db, const void *q, struct rows *r, struct fault *f)
+{
+	const struct groups_q *g = q;
+
+	return report_groups(db, g->from, g->to, g->only_group, add_group, r,
+	    f);
+}
+
+struct rooms_q {
+	const struct report_days	*days;
+	int64_t				 only_location;
+};
+
+static int
+compute_rooms(sqlite3 *db, const void *q, struct rows *r, struct fault *f)
+{
+	const struct rooms_q *m = q;
+
+	return report_rooms(db, m->days, m->only_location, add_room, r, f);
+}
+
 int
 report_groups_cached(sqlite3 *db, time_t from, time_t to, int64_t only_group,
     int (*cb)(const struct report_group *, void *), void *arg,
     struct fault *f)
 {
-	uint64_t gen = store_generation();
-	struct rows r = { .size = sizeof(struct report_group) };
-	struct report_group *v;
+	struct groups_q q = { from, to, only_group };
+	const struct report_group *v;
+	struct rows r;
 	char key[96];
 
 	snprintf(key, sizeof(key), "groups %lld %lld %lld", (long long)from,
 	    (long long)to, (long long)only_group);
-	if ((r.v = report_cache_get(key, gen, r.size, &r.n)) == NULL) {
-		if (report_groups(db, from, to, only_group, add_group, &r, f)) {
-			free(r.v);
-			return -1;
-		}
-		if (r.oom) {
-			free(r.v);
-			return fault_set(f, FAULT_INTERNAL, "out of memory");
-		}
-		report_cache_put(key, gen, r.v, r.size, r.n);
-	}
+	if (through_cache(db, key, sizeof(*v), compute_groups, &q, &r, f))
+		return -1;
 	v = r.v;
 	for (size_t i = 0; i < r.n; i++)
 		if (cb(&v[i], arg))
@@ -180,25 +229,16 @@ report_rooms_cached(sqlite3 *db, const struct report_days *days,
     int64_t only_location, int (*cb)(const struct report_room *, void *),
     void *arg, struct fault *f)
 {
-	uint64_t gen = store_generation();
-	struct rows r = { .size = sizeof(struct report_room) };
-	struct report_room *v;
+	struct rooms_q q = { days, only_location };
+	const struct report_room *v;
+	struct rows r;
 	char key[96];
 
 	snprintf(key, sizeof(key), "rooms %04d-%02d-%02d %04d-%02d-%02d %lld",
 	    days->fy, days->fm, days->fd, days->ty, days->tm, days->td,
 	    (long long)only_location);
-	if ((r.v = report_cache_get(key, gen, r.size, &r.n)) == NULL) {
-		if (report_rooms(db, days, only_location, add_room, &r, f)) {
-			free(r.v);
-			return -1;
-		}
-		if (r.oom) {
-			free(r.v);
-			return fault_set(f, FAULT_INTERNAL, "out of memory");
-		}
-		report_cache_put(key, gen, r.v, r.size, r.n);
-	}
+	if (through_cache(db, key, sizeof(*v), compute_rooms, &q, &r, f))
+		return -1;
 	v = r.v;
 	for (size_t i = 0; i < r.n; i++)
 		if (cb(&v[i], arg))
