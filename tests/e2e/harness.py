@@ -61,6 +61,36 @@ def now(tz=UTC):
 CLI_TIMEOUT = 60.0
 
 
+def wait_until(what, fn, timeout=20.0):
+    """fn()'s first true value, asked every 0.1 s; AssertionError naming
+    what after timeout seconds.  A sleep, not a timed wait on a lock: the
+    tests may run under libfaketime."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError("not within %.0f s: %s (last: %r)" %
+                                 (timeout, what, v))
+        time.sleep(0.1)
+
+
+def outbox_settled(d, at=None, timeout=20.0):
+    """Until no message due at daemon time at (default: now) is pending or
+    sending; returns the outbox's rows."""
+    at = at or now(UTC)
+
+    def settled():
+        rows = d.cli("--json", "outbox", "list", "--limit", "10000",
+                     check=True).json()
+        busy = [r for r in rows if r["status"] == "sending" or
+                (r["status"] == "pending" and
+                 datetime.datetime.fromisoformat(r["due"]) <= at)]
+        return rows if not busy else None
+    return wait_until("outbox settled", settled, timeout)
+
+
 def binary(var, default):
     path = os.environ.get(var) or default
     if not os.path.isabs(path):
@@ -185,6 +215,7 @@ class Daemon:
         # env: extra variables for the daemon only (not for herstelctl),
         # e.g. harness.faketime_env(...) to run it under libfaketime.
         self.extra_env = dict(env or {})
+        self.pids = []          # of every daemon started, for cleanup()
         self.dir = tempfile.mkdtemp(prefix="hersteld-e2e-")
         self.db = os.path.join(self.dir, "hersteld.db")
         self.socket = os.path.join(self.dir, "hersteld.sock")
@@ -247,14 +278,18 @@ class Daemon:
             self.proc.wait()
         self.proc = None
         shutil.rmtree(self.dir, ignore_errors=True)
+        for pid in self.pids:
+            forget_faketime(pid)
 
     def _spawn(self, args):
         # Append: a restart keeps the earlier log for the failure report.
         with open(self.stderr_path, "ab") as err:
-            return subprocess.Popen([self.hersteld] + args, cwd=self.dir,
-                                    stdin=subprocess.DEVNULL,
-                                    stdout=err, stderr=err,
-                                    env=self.daemon_env())
+            p = subprocess.Popen([self.hersteld] + args, cwd=self.dir,
+                                 stdin=subprocess.DEVNULL,
+                                 stdout=err, stderr=err,
+                                 env=self.daemon_env())
+        self.pids.append(p.pid)
+        return p
 
     def daemon_env(self):
         # A clock the whole run was started under (the date guard of
@@ -491,6 +526,17 @@ LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 def _asan_with_faketime():
     asan = os.environ.get("ASAN_OPTIONS", "")
     return (asan + ":" if asan else "") + "verify_asan_link_order=0"
+
+
+def forget_faketime(pid):
+    """Remove the shared clock libfaketime made for process pid, once it
+    has ended: a process killed (as every test's daemon is at the end)
+    cannot remove it itself, and /dev/shm would fill up run after run."""
+    for name in ("faketime_shm_%d" % pid, "sem.faketime_sem_%d" % pid):
+        try:
+            os.unlink(os.path.join("/dev/shm", name))
+        except OSError:
+            pass
 
 
 def pinned_env():

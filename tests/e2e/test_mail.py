@@ -35,7 +35,8 @@ import time
 import zoneinfo
 
 import harness
-from harness import EX_DATAERR, EX_NOPERM, EX_USAGE
+from harness import EX_DATAERR, EX_NOPERM, EX_USAGE, outbox_settled, \
+    wait_until
 
 EX_NOINPUT = 66
 from smtpsink import SmtpSink
@@ -112,31 +113,6 @@ def outbox(d, status=None):
     if status:
         args += ["--status", status]
     return d.cli(*args, check=True).json()
-
-
-def wait_until(what, fn, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError("not within %.0f s: %s (last: %r)" %
-                                 (timeout, what, v))
-        time.sleep(0.1)
-
-
-def wait_outbox_settled(d, timeout=20.0):
-    """Until nothing due is pending or sending; returns the outbox."""
-    now = harness.now(UTC)
-
-    def settled():
-        rows = outbox(d)
-        busy = [r for r in rows if r["status"] == "sending" or
-                (r["status"] == "pending" and
-                 datetime.datetime.fromisoformat(r["due"]) <= now)]
-        return rows if not busy else None
-    return wait_until("outbox settled", settled, timeout)
 
 
 def addresses(msg, header):
@@ -722,7 +698,7 @@ def test_mail_sigkill_mid_burst_loses_nothing(d):
         eid = event(d, "Grote bijeenkomst", day(20))
         _bulk(d, eid, n)
         sink.wait_for(n, timeout=30)
-        wait_outbox_settled(d)
+        outbox_settled(d)
         # The burst: one change notice to each of the n, queued at once.
         sink.delay = 0.01
         mark = sink.count()
@@ -779,7 +755,7 @@ def test_mail_sigterm_mid_burst_records_every_message_sent(d):
         eid = event(d, "Grote bijeenkomst", day(20))
         _bulk(d, eid, n)
         sink.wait_for(n, timeout=30)
-        wait_outbox_settled(d)
+        outbox_settled(d)
         sink.delay = 0.01
         mark = sink.count()
         d.cli("event", "edit", str(eid), "--start", day(21), "--duration",

@@ -19,8 +19,8 @@ import time
 
 import harness
 from smtpfault import FaultSmtp
-from test_mail import _bulk, api, day, event, outbox, setup, wait_outbox_settled, \
-    wait_until
+from harness import outbox_settled, wait_until
+from test_mail import _bulk, api, day, event, outbox, setup
 
 N = 10          # people in the burst
 RETRY = 2       # smtp.retry, seconds
@@ -43,7 +43,7 @@ def burst(d, srv, *faults):
     eid = event(d, "Lotgenotengroep", day(20))
     _bulk(d, eid, N)
     srv.wait_for(N)
-    wait_outbox_settled(d)
+    outbox_settled(d)
     base = srv.transactions()
     for k, stage, action, text in faults:
         srv.fault(base + k, stage, action, text)

@@ -16,7 +16,7 @@ import time
 import zoneinfo
 
 import harness
-from harness import EX_CONFIG
+from harness import EX_CONFIG, wait_until
 from smtpsink import SmtpSink
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -69,17 +69,6 @@ def metrics(d):
 
 def get(m, key):
     return m.get(key, 0.0)
-
-
-def wait_until(what, fn, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError("not within %.0f s: %s" % (timeout, what))
-        time.sleep(0.1)
 
 
 def setup(d):

@@ -8,7 +8,6 @@ import datetime
 import os
 import sqlite3
 import tempfile
-import time
 import zoneinfo
 
 import harness
@@ -35,30 +34,6 @@ def event(d, title, start, *args):
     return d.cli("event", "add", "--kind", "steungroep", "--title", title,
                  "--group", GROUP, "--start", start.strftime("%Y-%m-%d %H:%M"),
                  "--duration", "2h", *args, check=True).out.strip()
-
-
-def wait_until(what, fn, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError("not within %.0f s: %s (last: %r)" %
-                                 (timeout, what, v))
-        time.sleep(0.1)
-
-
-def outbox_settled(d, now):
-    """Until nothing due at daemon time now is pending or sending."""
-    def settled():
-        rows = d.cli("--json", "outbox", "list", "--limit", "10000",
-                     check=True).json()
-        busy = [r for r in rows if r["status"] == "sending" or
-                (r["status"] == "pending" and
-                 datetime.datetime.fromisoformat(r["due"]) <= now)]
-        return rows if not busy else None
-    return wait_until("outbox settled", settled)
 
 
 def reports(d, first):
@@ -135,7 +110,7 @@ def test_retention_at_day_366_leaves_the_reports_unchanged():
             d.cli("register", endless, PEOPLE[3], check=True)
             d.cli("register", endless, PEOPLE[2], "--occurrence",
                   (first + 2 * day).isoformat(), check=True)
-            outbox_settled(d, now)
+            harness.outbox_settled(d, now)
             # At the single session: a check-in and a count.
             harness.set_faketime(stamp, at + datetime.timedelta(minutes=30))
             d.cli("checkin", single, PEOPLE[0], check=True)
@@ -146,7 +121,7 @@ def test_retention_at_day_366_leaves_the_reports_unchanged():
             d.sighup()
             d.cli("attendance", "record", series, "--occurrence",
                   (first + day).isoformat(), "--count", "5", check=True)
-            box = outbox_settled(d, later)
+            box = harness.outbox_settled(d, later)
             assert any(r["status"] == "sent" and r["kind"] == "reminder"
                        for r in box), box
             assert len(sink.messages()) >= 6

@@ -8,7 +8,6 @@ Reminders keep coming for every session they go to.  Mail goes through a
 real SMTP sink.
 """
 import datetime
-import time
 import zoneinfo
 
 import harness
@@ -22,31 +21,6 @@ GROUP = "lotgenoten"
 def ical():
     import icalendar
     return icalendar
-
-
-def wait_until(what, fn, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError("not within %.0f s: %s (last: %r)" %
-                                 (timeout, what, v))
-        time.sleep(0.1)
-
-
-def settled(d):
-    """Until every message due now has gone; returns the sink's count."""
-    now = harness.now(UTC)
-
-    def done():
-        rows = d.cli("--json", "outbox", "list", "--limit", "10000",
-                     check=True).json()
-        return not [r for r in rows if r["status"] == "sending" or
-                    (r["status"] == "pending" and
-                     datetime.datetime.fromisoformat(r["due"]) <= now)]
-    wait_until("outbox settled", done)
 
 
 class Calendar:
@@ -151,14 +125,14 @@ def test_split_following_as_registrants_calendars_see_it(d):
               dates[1].isoformat(), check=True)
         d.cli("register", eid, people["laatst"], "--occurrence",
               dates[5].isoformat(), check=True)
-        settled(d)
+        harness.outbox_settled(d)
         # From the third session on: an hour later, and a new title.
         new = d.cli("--json", "event", "edit", eid, "--following",
                     dates[2].isoformat(), "--start", "%s 20:00" %
                     dates[2].isoformat(), "--title", "Lotgenotengroep (avond)",
                     check=True).json()
         assert str(new["id"]) != eid
-        settled(d)
+        harness.outbox_settled(d)
 
         early = ["%s 19:00 Lotgenotengroep" % x.isoformat()
                  for x in dates[:2]]
@@ -183,7 +157,7 @@ def test_split_following_as_registrants_calendars_see_it(d):
         # the one who goes to one of its sessions sees that entry move.
         d.cli("event", "edit", str(new["id"]), "--start", "%s 18:30" %
               dates[2].isoformat(), check=True)
-        settled(d)
+        harness.outbox_settled(d)
         late = [x.replace(" 20:00 ", " 18:30 ") for x in late]
         check(d, sink, people, pid, span, parts, {
             "heel": early + late,
@@ -197,7 +171,7 @@ def test_split_following_as_registrants_calendars_see_it(d):
         # from every calendar, the one alone included.
         d.cli("event", "cancel", str(new["id"]), "--following",
               dates[4].isoformat(), check=True)
-        settled(d)
+        harness.outbox_settled(d)
         check(d, sink, people, pid, span, parts, {
             "heel": early + late[:2],
             "mist": early + late[:2],
