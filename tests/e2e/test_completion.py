@@ -10,7 +10,6 @@ COMP_CWORD set as bash sets them, and prints COMPREPLY.
 
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 

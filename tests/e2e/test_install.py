@@ -6,7 +6,6 @@ leaves no file behind.
 
 import os
 import shutil
-import subprocess
 import tempfile
 
 import harness

@@ -23,7 +23,6 @@ import os
 import re
 import select
 import subprocess
-import tempfile
 import time
 import zoneinfo
 

@@ -14,7 +14,6 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
 import tempfile
 
 import harness
