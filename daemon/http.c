@@ -335,16 +335,25 @@ feed_headers(struct MHD_Response *rs, const struct feed_doc *d, int gz)
  * cannot hold one, a memory file; where neither can be made, the bytes
  * are served from our buffer.
  *
- * A 200 gets an answer of its own around a dup() of that file.  MHD 0.9.75
- * locks a file answer's mutex for each piece it sends (128 KiB in our
- * mode); one answer shared by the pool's threads made them wait on each
- * other several times per 200.  A dup'd descriptor shares the file, not an
- * offset: sendfile is given its own.
+ * Each thread that serves a 200 of the document has an answer of its own
+ * around a dup() of that file, made at its first such 200 and queued
+ * again for every one after.  MHD 0.9.75 locks a file answer's mutex for
+ * each piece it sends (128 KiB in our mode): one answer shared by the
+ * threads made them wait on each other several times per 200.  An answer
+ * made for every request instead cost a dozen calloc()s, which glibc
+ * serves under the one arena's lock.  A dup'd descriptor shares the file,
+ * not an offset: sendfile is given its own.
  */
+#define ANSWER_THREADS	8	/* at most tcp_threads(); more share one */
+
 struct feed_answers {
 	struct MHD_Response	*same[2];	/* 304: plain, gzip */
 	int			 fd[2];		/* 200's bytes; -1: none */
+	_Atomic(struct MHD_Response *) ok[2][ANSWER_THREADS];	/* 200s */
 };
+
+static atomic_uint threads_seen;
+static _Thread_local int answer_slot = -1;
 
 static void
 feed_answers_free(void *p)
@@ -356,6 +365,10 @@ feed_answers_free(void *p)
 			MHD_destroy_response(a->same[i]);
 		if (a->fd[i] >= 0)
 			close(a->fd[i]);
+		/* MHD frees each when the last 200 sent with it is done. */
+		for (int t = 0; t < ANSWER_THREADS; t++)
+			if (a->ok[i][t] != NULL)
+				MHD_destroy_response(a->ok[i][t]);
 	}
 	free(a);
 }
@@ -389,11 +402,15 @@ answer_file(const char *bytes, size_t len)
 static struct feed_answers *
 feed_answers_make(const struct feed_doc *d)
 {
-	struct feed_answers *a = calloc(1, sizeof(*a));
+	struct feed_answers *a = malloc(sizeof(*a));
 
 	if (a == NULL)
 		return NULL;
+	a->same[0] = a->same[1] = NULL;
 	a->fd[0] = a->fd[1] = -1;
+	for (int i = 0; i < 2; i++)
+		for (int t = 0; t < ANSWER_THREADS; t++)
+			atomic_init(&a->ok[i][t], NULL);
 	for (int gz = 0; gz < 2; gz++) {
 		if (gz && d->gz == NULL)
 			break;
@@ -449,6 +466,29 @@ file_answer(const struct feed_doc *d, const struct feed_answers *a, int gz)
 	return rs;
 }
 
+/* This thread's 200 of d, made at its first; NULL: none. */
+static struct MHD_Response *
+ok_answer(const struct feed_doc *d, struct feed_answers *a, int gz)
+{
+	_Atomic(struct MHD_Response *) *p;
+	struct MHD_Response *rs, *none = NULL;
+
+	if (answer_slot < 0)
+		answer_slot = (int)(atomic_fetch_add(&threads_seen, 1) %
+		    ANSWER_THREADS);
+	p = &a->ok[gz][answer_slot];
+	if ((rs = atomic_load(p)) != NULL)
+		return rs;
+	if ((rs = file_answer(d, a, gz)) == NULL)
+		return NULL;
+	/* A thread sharing the slot may have made one meanwhile. */
+	if (!atomic_compare_exchange_strong(p, &none, rs)) {
+		MHD_destroy_response(rs);
+		rs = none;
+	}
+	return rs;
+}
+
 static enum MHD_Result
 serve_feed(struct MHD_Connection *c, const char *url)
 {
@@ -487,10 +527,9 @@ serve_feed(struct MHD_Connection *c, const char *url)
 		feed_release(d);
 		return ret;
 	}
-	if (a != NULL && !not_modified && (rs = file_answer(d, a, gz)) != NULL) {
-		feed_release(d);
+	if (a != NULL && !not_modified && (rs = ok_answer(d, a, gz)) != NULL) {
 		ret = MHD_queue_response(c, MHD_HTTP_OK, rs);
-		MHD_destroy_response(rs);
+		feed_release(d);
 		return ret;
 	}
 	if (not_modified) {
@@ -766,11 +805,12 @@ watch_stop(void)
 static void *
 uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	struct request *r = calloc(1, sizeof(*r));
+	/* Not calloc: glibc's takes the arena's lock, malloc a cache. */
+	struct request *r = malloc(sizeof(*r));
 
 	(void)cls; (void)c;
 	if (r != NULL)
-		r->nul = strstr(uri, "%00") != NULL;
+		*r = (struct request){ .nul = strstr(uri, "%00") != NULL };
 	return r;
 }
 
@@ -1229,7 +1269,8 @@ tcp_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	return n < 2 ? 2 : n > 16 ? 16 : (unsigned int)n;
+	return n < 2 ? 2 : n > ANSWER_THREADS ? ANSWER_THREADS :
+	    (unsigned int)n;
 }
 
 int

@@ -202,10 +202,11 @@ restore(struct conf *c, const char *file)
 }
 
 /*
- * Descriptors: 256 connections on each listener, the files of up to 256
- * cached feeds (two each) and one more for every 200 being sent pass the
- * soft limit of 1024 systemd gives a service.  Take up to 8192 where the
- * hard limit allows; short of it, a feed is served from memory instead.
+ * Descriptors: 256 connections on each listener and the files of up to
+ * 256 cached feeds (plain and gzip, each once and once more for every
+ * thread that sent it, at most eight: 4608) pass the soft limit of 1024
+ * systemd gives a service.  Take up to 8192 where the hard limit allows;
+ * short of it, a feed is served from memory instead.
  */
 static void
 more_files(void)
