@@ -59,8 +59,12 @@ wrk and nginx, which `scripts/deps.sh bench` installs):
  13. runs wrk against both, alternating who goes first, for 200 (plain),
      304 (If-None-Match with each server's own ETag) and 200 with
      Accept-Encoding: gzip; prints requests/s per run, bytes and CPU time
-     per request, and the ratio of the medians hersteld/nginx (goal 1.0 or
-     better for 200 and 304).
+     per request (the server's and wrk's own), and the ratio of the
+     medians hersteld/nginx (goal 1.0 or better for 200 and 304); at 200
+     also "nginx-1", a second nginx with tcp_nopush off, which sends the
+     header in a packet of its own before the body as libmicrohttpd
+     does before a sendfile body: its ratio to nginx shows what that
+     costs the client.
 
 Then the mail part, with its own daemon and temporary directory (needs
 python3-aiosmtpd; smtp.url pointing at a sink on loopback, smtp.retry 60,
@@ -211,6 +215,7 @@ import json
 import os
 import re
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -1506,7 +1511,7 @@ FD_TYPE = "text/calendar; charset=utf-8"
 
 
 def fd_nginx_conf(tmp, port, www, gzip_static, workers, access_log,
-                  content_type=FD_TYPE):
+                  content_type=FD_TYPE, nopush=True):
     conf = os.path.join(tmp, "nginx.conf")
     user = "user root;\n" if os.geteuid() == 0 else ""
     with open(conf, "w") as f:
@@ -1519,7 +1524,7 @@ events { worker_connections 1024; }
 http {
     access_log %(access)s;
     sendfile on;
-    tcp_nopush on;
+    tcp_nopush %(nopush)s;
     open_file_cache max=1000 inactive=60s;
     open_file_cache_valid 60s;
     client_body_temp_path %(tmp)s/nginx-body;
@@ -1534,19 +1539,21 @@ http {
 }
 """ % {"user": user, "workers": workers, "tmp": tmp, "port": port,
        "www": www, "access": access_log, "type": content_type,
+       "nopush": "on" if nopush else "off",
        "gzip": "gzip_static on; gzip_vary on;" if gzip_static else
        "# gzip_static: not in this nginx"})
     return conf
 
 
-def fd_start_nginx(nginx, tmp, www, workers, access, content_type=FD_TYPE):
+def fd_start_nginx(nginx, tmp, www, workers, access, content_type=FD_TYPE,
+                   nopush=True):
     """(proc, port, conf, gzip_static?)"""
     port = free_port()
     access_log = (os.path.join(tmp, "nginx-access.log") if access
                   else "off")
     gz = True
     conf = fd_nginx_conf(tmp, port, www, gz, workers, access_log,
-                         content_type)
+                         content_type, nopush)
     base = [nginx, "-p", tmp, "-e", os.path.join(tmp, "nginx-error.log"),
             "-c", conf]
     t = subprocess.run(base + ["-t"], stdout=subprocess.PIPE,
@@ -1554,7 +1561,7 @@ def fd_start_nginx(nginx, tmp, www, workers, access, content_type=FD_TYPE):
     if t.returncode != 0 and b"gzip_static" in t.stdout:
         gz = False
         conf = fd_nginx_conf(tmp, port, www, gz, workers, access_log,
-                         content_type)
+                             content_type, nopush)
         t = subprocess.run(base + ["-t"], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)
     if t.returncode != 0:
@@ -1632,13 +1639,18 @@ def fd_wrk(wrk, url, headers, seconds, threads, conns):
     for h in headers:
         cmd += ["-H", h]
     cmd.append(url)
+    u0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        timeout=seconds + 60)
+    u1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     text = r.stdout.decode("utf-8", "replace")
     if r.returncode != 0:
         raise RuntimeError("%s exited %d:\n%s" % (" ".join(cmd),
                                                    r.returncode, text))
-    res = {"cmd": cmd, "text": text, "bad": 0, "errors": ""}
+    res = {"cmd": cmd, "text": text, "bad": 0, "errors": "",
+           # what receiving cost the client, wrk itself
+           "client_cpu_s": (u1.ru_utime + u1.ru_stime) -
+           (u0.ru_utime + u0.ru_stime)}
     m = re.search(r"Requests/sec:\s+([\d.]+)", text)
     res["rps"] = float(m.group(1)) if m else 0.0
     m = re.search(r"(\d+) requests in ([\d.]+)(\w+), ([\d.]+\w*B?) read",
@@ -1704,7 +1716,7 @@ def bench_feeds(hersteld, ctl, keep):
     nv = subprocess.run([nginx, "-v"], stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT).stdout.decode().strip()
     tmp = tempfile.mkdtemp(prefix="hersteld-bench-feeds-")
-    proc = ngx = None
+    proc = ngx = alone = None
     res = {}
     try:
         proc, sock, log, port = start_daemon(hersteld, tmp, 730)
@@ -1789,6 +1801,13 @@ def bench_feeds(hersteld, ctl, keep):
         ngx, nport, nconf, ngz = fd_start_nginx(nginx, tmp, www, workers,
                                                 access)
         nweb = Web(nport)
+        # The same nginx sending a 200's header in a packet of its own, as
+        # libmicrohttpd does before a sendfile body: how much of the
+        # difference at 200 that accounts for (the 200 case only).
+        atmp = os.path.join(tmp, "header-alone")
+        os.makedirs(atmp)
+        alone, aport, _, _ = fd_start_nginx(nginx, atmp, www, workers,
+                                            access, nopush=False)
         out("")
         out("== nginx on 127.0.0.1:%d serving the same bytes as a static "
             "file: worker_processes %s (%d workers), sendfile on, "
@@ -1835,15 +1854,23 @@ def bench_feeds(hersteld, ctl, keep):
         nweb.close()
 
         targets = {"hersteld": (hurl, [proc.pid]),
-                   "nginx": (nurl, None)}
+                   "nginx": (nurl, None),
+                   "nginx-1": ("http://127.0.0.1:%d/feeds/public.ics"
+                               % aport, None)}
+        masters = {"nginx": ngx, "nginx-1": alone}
         hdrs = {("hersteld", k): ["%s: %s" % kv for kv in hh_.items()]
                 for k, _, hh_, _ in cases}
         hdrs.update({("nginx", k): ["%s: %s" % kv for kv in nh_.items()]
                      for k, _, _, nh_ in cases})
+        hdrs[("nginx-1", "200")] = []
+        runnable[("200", "nginx-1")] = True
         out("")
         out("== wrk -t%d -c%d -d%ds, %d rounds; in each round every case "
             "runs hersteld and nginx back to back, who goes first "
-            "alternating by round (plus a 2 s warm-up each, not counted)"
+            "alternating by round (plus a 2 s warm-up each, not counted); "
+            "at 200 also nginx-1: the same nginx with tcp_nopush off, which "
+            "sends the header in a packet of its own before the body, as "
+            "libmicrohttpd does; client = wrk's own CPU"
             % (threads, conns, seconds, rounds))
         for who in ("hersteld", "nginx"):
             fd_wrk(wrk, targets[who][0], [], 2, threads, conns)
@@ -1853,10 +1880,13 @@ def bench_feeds(hersteld, ctl, keep):
                 order = ["hersteld", "nginx"]
                 if (rnd_ + ["200", "304", "gzip"].index(key)) % 2:
                     order.reverse()
+                if key == "200":
+                    order.append("nginx-1")
                 for who in order:
                     if not runnable[(key, who)]:
                         continue
-                    pids = targets[who][1] or [ngx.pid] + fd_children(ngx.pid)
+                    pids = targets[who][1] or [masters[who].pid] + \
+                        fd_children(masters[who].pid)
                     c0 = fd_cpu_ticks(pids)
                     r = fd_wrk(wrk, targets[who][0], hdrs[(who, key)],
                                seconds, threads, conns)
@@ -1864,11 +1894,13 @@ def bench_feeds(hersteld, ctl, keep):
                         os.sysconf("SC_CLK_TCK"))
                     samples.setdefault((key, who), []).append(r)
                     out("  round %d %-5s %-8s %10.0f req/s  %8.0f B/resp  "
-                        "lat avg %-8s p99 %-8s cpu %5.1f s (%.0f us/req)%s%s"
+                        "lat avg %-8s p99 %-8s cpu %5.1f s (%.0f us/req, "
+                        "client %.0f us/req)%s%s"
                         % (rnd_ + 1, key, who, r["rps"],
                            r["read"] / max(r["requests"], 1), r["lat_avg"],
                            r["lat_p99"], r["cpu_s"],
                            r["cpu_s"] * 1e6 / max(r["requests"], 1),
+                           r["client_cpu_s"] * 1e6 / max(r["requests"], 1),
                            "  non-2xx/3xx %d" % r["bad"] if r["bad"] else "",
                            "  socket errors:" + r["errors"]
                            if r["errors"] else ""))
@@ -1883,6 +1915,14 @@ def bench_feeds(hersteld, ctl, keep):
                                statistics.median(h_) if h_ else None,
                                statistics.median(n_) if n_ else None,
                                [a / b for a, b in zip(h_, n_) if b])
+        a_ = [r["rps"] for r in samples.get(("200", "nginx-1"), [])]
+        n_ = [r["rps"] for r in samples.get(("200", "nginx"), [])]
+        res["alone"] = (statistics.median(a_) if a_ else None,
+                        [a / b for a, b in zip(a_, n_) if b])
+        res["client"] = {
+            who: statistics.median([r["client_cpu_s"] * 1e6 /
+                                    max(r["requests"], 1) for r in v])
+            for (key, who), v in samples.items() if key == "200"}
 
         # ---- summary -------------------------------------------------
         out("")
@@ -1907,6 +1947,14 @@ def bench_feeds(hersteld, ctl, keep):
             out("  %-30s  hersteld %9.0f  nginx %9.0f  ratio %.2f "
                 "(per round %s)%s" % (label, hr, nr, ratio, ", ".join(
                     "%.2f" % x for x in ratios), goal))
+        if res["alone"][0] is not None and res["wrk"]["200"][2]:
+            out("  %-30s  nginx-1  %9.0f  ratio to nginx %.2f (per round "
+                "%s): nginx sending the header alone, as libmicrohttpd does"
+                % ("200, header alone", res["alone"][0],
+                   res["alone"][0] / res["wrk"]["200"][2], ", ".join(
+                       "%.2f" % x for x in res["alone"][1])))
+            out("  %-30s  %s" % ("200, client CPU per request", "  ".join(
+                "%s %.0f us" % kv for kv in sorted(res["client"].items()))))
         out("  cold render (first GET after a change)  median %6.1f ms  "
             "min %6.1f  max %6.1f" % res["cold"])
         out("  cached GET over keep-alive (python)     median %6.1f ms"
@@ -1930,13 +1978,14 @@ def bench_feeds(hersteld, ctl, keep):
                                                          "nginx-error.log")))
         return 1
     finally:
-        if ngx is not None and ngx.poll() is None:
-            ngx.send_signal(signal.SIGQUIT)
-            try:
-                ngx.wait(10)
-            except subprocess.TimeoutExpired:
-                ngx.kill()
-                ngx.wait()
+        for n in (ngx, alone):
+            if n is not None and n.poll() is None:
+                n.send_signal(signal.SIGQUIT)
+                try:
+                    n.wait(10)
+                except subprocess.TimeoutExpired:
+                    n.kill()
+                    n.wait()
         stop(proc)
         if keep:
             out("bench: kept %s" % tmp)
