@@ -1215,7 +1215,8 @@ def test_many_clients_at_once_each_get_the_whole_feed_sent_from_a_file(d):
     assert sorted(os.listdir(d.dir)) == before
     fds = "/proc/%d/fd" % d.proc.pid
     held = [os.readlink(os.path.join(fds, f)) for f in os.listdir(fds)]
-    files = [p for p in held if p.startswith(d.dir + "/#")]
+    files = [p for p in held
+             if p.startswith(os.path.realpath(d.dir) + "/#")]
     assert files and all(p.endswith(" (deleted)") for p in files), held
 
 
