@@ -320,6 +320,18 @@ feed_headers(struct MHD_Response *rs, const struct feed_doc *d, int gz)
 	MHD_add_response_header(rs, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 }
 
+/* A 200's headers: a 304's and what its body is. */
+static void
+ok_headers(struct MHD_Response *rs, const struct feed_doc *d, int gz)
+{
+	feed_headers(rs, d, gz);
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/calendar; charset=utf-8");
+	if (gz)
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_ENCODING,
+		    "gzip");
+}
+
 /*
  * What one document's answers are made of, made the first time it is
  * served: the 304s, queued again for every request after (MHD counts the
@@ -457,12 +469,7 @@ file_answer(const struct feed_doc *d, const struct feed_answers *a, int gz)
 		close(fd);
 		return NULL;
 	}
-	feed_headers(rs, d, gz);
-	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/calendar; charset=utf-8");
-	if (gz)
-		MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_ENCODING,
-		    "gzip");
+	ok_headers(rs, d, gz);
 	return rs;
 }
 
@@ -552,12 +559,7 @@ serve_feed(struct MHD_Connection *c, const char *url)
 		feed_release(d);
 		return MHD_NO;
 	}
-	feed_headers(rs, d, gz);
-	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/calendar; charset=utf-8");
-	if (gz)
-		MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_ENCODING,
-		    "gzip");
+	ok_headers(rs, d, gz);
 	ret = MHD_queue_response(c, MHD_HTTP_OK, rs);
 	MHD_destroy_response(rs);
 	return ret;
