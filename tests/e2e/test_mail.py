@@ -689,35 +689,48 @@ def _bulk(d, eid, n):
         assert status in (200, 201), (status, body)
 
 
+def _burst_under_way(d, sink, n):
+    """n people registered, then one change notice to each queued at once
+    and going out slowly; returns the sink's count before the burst, once
+    a quarter of it has arrived."""
+    start_with_sink(d, sink)
+    setup(d)
+    eid = event(d, "Grote bijeenkomst", day(20))
+    _bulk(d, eid, n)
+    sink.wait_for(n, timeout=30)
+    outbox_settled(d)
+    sink.delay = 0.01
+    mark = sink.count()
+    d.cli("event", "edit", str(eid), "--start", day(21), "--duration",
+          "2h", check=True)
+    wait_until("a part of the burst", lambda: sink.count() >= mark + n // 4,
+               timeout=20)
+    return mark
+
+
+def _restart_and_send_all(d, sink, n):
+    """Start the stopped daemon again; until all n change notices are
+    recorded as sent (and a moment for any duplicate to arrive)."""
+    sink.delay = 0
+    d.start()
+    wait_until("every change sent", lambda: dict(d.sqlite(
+        "SELECT status, count(*) FROM outbox WHERE kind = 'change' "
+        "GROUP BY status")) == {"sent": n}, timeout=30)
+    time.sleep(1.0)
+
+
 @harness.nostart
 def test_mail_sigkill_mid_burst_loses_nothing(d):
     n = 200
     with SmtpSink() as sink:
-        start_with_sink(d, sink)
-        setup(d)
-        eid = event(d, "Grote bijeenkomst", day(20))
-        _bulk(d, eid, n)
-        sink.wait_for(n, timeout=30)
-        outbox_settled(d)
-        # The burst: one change notice to each of the n, queued at once.
-        sink.delay = 0.01
-        mark = sink.count()
-        d.cli("event", "edit", str(eid), "--start", day(21), "--duration",
-              "2h", check=True)
-        wait_until("a part of the burst", lambda: sink.count() >= mark + n // 4,
-                   timeout=20)
+        mark = _burst_under_way(d, sink, n)
         d.proc.send_signal(signal.SIGKILL)
         d.proc.wait()
         d.proc = None
         at_kill = sink.count() - mark
         states = dict(d.sqlite("SELECT status, count(*) FROM outbox WHERE "
                                "kind = 'change' GROUP BY status"))
-        sink.delay = 0
-        d.start()
-        wait_until("every change sent", lambda: dict(d.sqlite(
-            "SELECT status, count(*) FROM outbox WHERE kind = 'change' "
-            "GROUP BY status")) == {"sent": n}, timeout=30)
-        time.sleep(1.0)
+        _restart_and_send_all(d, sink, n)
         # A sent message's text is cleared in the outbox, so the
         # Message-IDs are counted on arrival: one change notice per person
         # (one Message-ID each); a duplicate repeats a Message-ID.
@@ -750,18 +763,7 @@ def test_mail_sigterm_mid_burst_records_every_message_sent(d):
     'sending', and what was not tried goes out once after the restart."""
     n = 200
     with SmtpSink() as sink:
-        start_with_sink(d, sink)
-        setup(d)
-        eid = event(d, "Grote bijeenkomst", day(20))
-        _bulk(d, eid, n)
-        sink.wait_for(n, timeout=30)
-        outbox_settled(d)
-        sink.delay = 0.01
-        mark = sink.count()
-        d.cli("event", "edit", str(eid), "--start", day(21), "--duration",
-              "2h", check=True)
-        wait_until("a part of the burst", lambda: sink.count() >= mark + n // 4,
-                   timeout=20)
+        mark = _burst_under_way(d, sink, n)
         d.stop()
         at_stop = sink.count() - mark
         states = dict(d.sqlite("SELECT status, count(*) FROM outbox WHERE "
@@ -772,12 +774,7 @@ def test_mail_sigterm_mid_burst_records_every_message_sent(d):
                            "'change' AND last_error = 'not tried: the "
                            "daemon is stopping' AND attempts = 0")[0][0]
         assert 0 < waiting <= n - at_stop, (waiting, states)
-        sink.delay = 0
-        d.start()
-        wait_until("every change sent", lambda: dict(d.sqlite(
-            "SELECT status, count(*) FROM outbox WHERE kind = 'change' "
-            "GROUP BY status")) == {"sent": n}, timeout=30)
-        time.sleep(1.0)
+        _restart_and_send_all(d, sink, n)
         burst = sink.messages()[mark:]
         ids = [m.message_id for m in burst]
         assert len(ids) == len(set(ids)) == n, (len(ids), len(set(ids)))
