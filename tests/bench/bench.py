@@ -1593,6 +1593,18 @@ def fd_start_nginx(nginx, tmp, www, workers, access, content_type=FD_TYPE,
     return proc, port, conf, gz
 
 
+def fd_stop_nginx(proc):
+    """Graceful stop (SIGQUIT), killed after 10 s; None: nothing."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGQUIT)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def fd_children(pid):
     kids = []
     for d in os.listdir("/proc"):
@@ -1978,14 +1990,8 @@ def bench_feeds(hersteld, ctl, keep):
                                                          "nginx-error.log")))
         return 1
     finally:
-        for n in (ngx, alone):
-            if n is not None and n.poll() is None:
-                n.send_signal(signal.SIGQUIT)
-                try:
-                    n.wait(10)
-                except subprocess.TimeoutExpired:
-                    n.kill()
-                    n.wait()
+        fd_stop_nginx(ngx)
+        fd_stop_nginx(alone)
         stop(proc)
         if keep:
             out("bench: kept %s" % tmp)
@@ -3571,13 +3577,7 @@ def bench_web(hersteld, ctl, keep):
                                                          "nginx-error.log")))
         return 1
     finally:
-        if ngx is not None and ngx.poll() is None:
-            ngx.send_signal(signal.SIGQUIT)
-            try:
-                ngx.wait(10)
-            except subprocess.TimeoutExpired:
-                ngx.kill()
-                ngx.wait()
+        fd_stop_nginx(ngx)
         stop(proc)
         if keep:
             out("bench: kept %s" % tmp)
