@@ -1523,6 +1523,23 @@ feed_imip(sqlite3 *db, const struct event *ev, time_t occurrence, int alone,
 		    who ? who->nskip : 0);
 	else
 		emit_occ(&r, ev, occurrence, alone, who ? who->cal_uid : NULL);
+	/*
+	 * Taking one attendee off an event that goes on: RFC 5546 3.2.5
+	 * wants no STATUS then (CANCELLED would say the event is off).
+	 */
+	if (who && who->uninvited)
+		for (icalcomponent *ve = icalcomponent_get_first_component(
+		    r.cal, ICAL_VEVENT_COMPONENT); ve != NULL;
+		    ve = icalcomponent_get_next_component(r.cal,
+		    ICAL_VEVENT_COMPONENT)) {
+			icalproperty *st;
+
+			while ((st = icalcomponent_get_first_property(ve,
+			    ICAL_STATUS_PROPERTY)) != NULL) {
+				icalcomponent_remove_property(ve, st);
+				icalproperty_free(st);
+			}
+		}
 	for (int i = 0; i < r.nzones; i++)
 		icalcomponent_add_component(r.cal, icalcomponent_new_clone(
 		    icaltimezone_get_component(r.zones[i].zone)));

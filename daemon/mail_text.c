@@ -516,6 +516,7 @@ static const struct shape {
 	[MAIL_BOOKING_DECLINED]	 = { FACTS_BOOKED, ARG_NONE, 0, 1, 0, 0 },
 	[MAIL_BOOKING_WAITING]	 = { FACTS_BOOKED, ARG_NONE, 0, 0, 1, 0 },
 	[MAIL_BOOKING_CLOSED]	 = { FACTS_ONE, ARG_NONE, 0, 1, 0, 0 },
+	[MAIL_UNREGISTERED]	 = { FACTS_SERIES, ARG_NONE, 0, 0, 0, 0 },
 };
 
 /*
@@ -685,6 +686,22 @@ static const struct words texts[][2] = {
 		    "not take place." }, NULL, NULL, NULL,
 		    "Would you like one of these rooms? Please make a new "
 		    "request." },
+	},
+	[MAIL_UNREGISTERED] = {
+		[NL] = { "Afgemeld",
+		    { "Je bent afgemeld voor deze bijeenkomst.",
+		    "Je krijgt er geen herinneringen meer voor." }, NULL, NULL,
+		    "Dit is een reeks; je bent afgemeld voor alle "
+		    "bijeenkomsten.",
+		    "Wil je toch komen? Meld je opnieuw aan, of antwoord op "
+		    "deze e-mail." },
+		[EN] = { "Registration cancelled",
+		    { "You are no longer registered for this session.",
+		    "You will get no more reminders for it." }, NULL, NULL,
+		    "This is a series; you are no longer registered for any of "
+		    "its sessions.",
+		    "Would you like to come after all? Register again, or reply "
+		    "to this email." },
 	},
 };
 

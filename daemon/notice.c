@@ -64,7 +64,8 @@ kind_column(enum mail_kind k)
 	case MAIL_PROMOTION:	return "promotion";
 	case MAIL_REMINDER:	return "reminder";
 	case MAIL_CHANGE:	return "change";
-	case MAIL_CANCELLATION:	return "cancellation";
+	case MAIL_CANCELLATION:
+	case MAIL_UNREGISTERED:	return "cancellation";
 	case MAIL_FOLLOWUP:	return "followup";
 	case MAIL_ANNOUNCEMENT:	return "announcement";
 	default:		return "booking";
@@ -74,7 +75,8 @@ kind_column(enum mail_kind k)
 static const char *
 key_prefix(enum mail_kind k)
 {
-	return k == MAIL_WAITLISTED ? "waitlisted" : kind_column(k);
+	return k == MAIL_WAITLISTED ? "waitlisted" : k == MAIL_UNREGISTERED ?
+	    "unregistered" : kind_column(k);
 }
 
 struct next_occ {
@@ -304,6 +306,12 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	case MAIL_CANCELLATION:
 		method = "CANCEL";
 		break;
+	case MAIL_UNREGISTERED:
+		/* By the row that ended: leaving again later is news again. */
+		snprintf(extra, sizeof(extra), "/%lld",
+		    (long long)n->registration);
+		method = n->in_calendar ? "CANCEL" : NULL;
+		break;
 	case MAIL_REMINDER:
 		snprintf(extra, sizeof(extra), "/%ld", n->lead);
 		quiet = 1;
@@ -357,14 +365,15 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 
 		if ((skip = calloc(MAX_SKIP, sizeof(*skip))) == NULL)
 			return fault_set(f, FAULT_INTERNAL, "out of memory");
-		if (person_of(db, n, &who, uid, sizeof(uid), skip, f) ||
-		    (ics = feed_imip(db, ev, n->occurrence, alone, method,
-		    n->kind == MAIL_ANNOUNCEMENT ? NULL : p->email, &who,
-		    f)) == NULL) {
-			free(skip);
-			return -1;
-		}
+		rc = person_of(db, n, &who, uid, sizeof(uid), skip, f);
+		who.uninvited = n->kind == MAIL_UNREGISTERED;
+		if (rc == 0)
+			ics = feed_imip(db, ev, n->occurrence, alone, method,
+			    n->kind == MAIL_ANNOUNCEMENT ? NULL : p->email,
+			    &who, f);
 		free(skip);
+		if (ics == NULL)
+			return -1;
 	}
 	rc = queue(db, key, kind_column(n->kind), p->id, ev->id, n->occurrence,
 	    p->email, p->name, g.email, unsub, &mf, ics, method, due,

@@ -455,6 +455,16 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 		}
 		snprintf(res->status, sizeof(res->status), "%s", r0->status);
 		res->id = r0->id;
+		/* Sitting out took the date from their calendar; it is back. */
+		no.kind = strcmp(r0->status, "going") == 0 ?
+		    MAIL_CONFIRMATION : MAIL_WAITLISTED;
+		no.p = &p;
+		no.ev = ev;
+		no.occurrence = rid;
+		no.series = 1;
+		no.registration = rx->id;
+		if ((res->mailed = notice_queue(db, &no, f)) < 0)
+			goto fail;
 		snprintf(detail, sizeof(detail), "participant %lld, %s: back in",
 		    (long long)p.id, date);
 		goto done;
@@ -515,6 +525,41 @@ fail:
 	return -1;
 }
 
+/*
+ * Tell p that their registration for the whole event, or for occurrence
+ * rid, ended (series: rid is a date of their series registration, which
+ * they now sit out; reg_id: the row that ended, or the sitting-out row).
+ * Their calendar got the session when they were going: the message
+ * CANCELs that entry.  Nothing about what is over or called off.  Queued
+ * before the rows go: what their calendar holds is read from them.
+ */
+static int
+tell_unregistered(sqlite3 *db, const struct participant *p,
+    const struct event *ev, time_t rid, int series, int64_t reg_id,
+    int going, struct fault *f)
+{
+	struct notice no = { 0 };
+	struct occurrence o;
+	time_t now = clock_now();
+
+	if (strcmp(ev->status, "cancelled") == 0)
+		return 0;
+	if (rid) {
+		event_occurrence(ev, rid, &o);
+		if (o.cancelled || o.end <= now)
+			return 0;
+	} else if (ev->span_end != 0 && ev->span_end <= now)
+		return 0;
+	no.kind = MAIL_UNREGISTERED;
+	no.p = p;
+	no.ev = ev;
+	no.occurrence = rid;
+	no.series = series;
+	no.registration = reg_id;
+	no.in_calendar = going;
+	return notice_queue(db, &no, f) < 0 ? -1 : 0;
+}
+
 int
 reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
     const char *date, int64_t group_id, const char *actor, struct fault *f)
@@ -548,6 +593,9 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 			goto fail;
 		}
 		/* The series registration and the sitting-out rows with it. */
+		if (tell_unregistered(db, &p, ev, 0, 1, r0->id,
+		    strcmp(r0->status, "going") == 0, f))
+			goto fail;
 		if (exec2(db, "DELETE FROM registration WHERE event_id = ?1 AND "
 		    "participant_id = ?2 AND (occurrence = 0 OR status = "
 		    "'cancelled')", ev->id, p.id)) {
@@ -557,6 +605,9 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 		snprintf(detail, sizeof(detail), "participant %lld, all",
 		    (long long)p.id);
 	} else if (rx && strcmp(rx->status, "cancelled") != 0) {
+		if (tell_unregistered(db, &p, ev, rid, 0, rx->id,
+		    strcmp(rx->status, "going") == 0, f))
+			goto fail;
 		if (store_exec_id(db, "DELETE FROM registration WHERE "
 		    "id = ?1", rx->id)) {
 			store_fault(f, db);
@@ -585,6 +636,10 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 			store_fault(f, db);
 			goto fail;
 		}
+		if (tell_unregistered(db, &p, ev, rid, 1,
+		    sqlite3_last_insert_rowid(db), strcmp(r0->status,
+		    "going") == 0, f))
+			goto fail;
 		snprintf(detail, sizeof(detail), "participant %lld, %s (sits "
 		    "out)", (long long)p.id, date);
 	} else {

@@ -69,6 +69,8 @@ struct feed_person {
 					 * NULL for feed_occurrence_uid's */
 	const time_t	*skip;		/* a series: the occurrences they */
 	int		 nskip;		/* sit out, left out as EXDATE */
+	int		 uninvited;	/* a CANCEL of their entry alone: the
+					 * event goes on, so no STATUS */
 };
 
 /*

@@ -23,10 +23,11 @@ enum mail_kind {
 	MAIL_BOOKING_CONFIRMED,	/* to a group: booked (approved or at once) */
 	MAIL_BOOKING_DECLINED,	/* to a group: the request was declined */
 	MAIL_BOOKING_WAITING,	/* to a location: a request waits for you */
-	MAIL_BOOKING_CLOSED	/* to a group: a closure called off what it
+	MAIL_BOOKING_CLOSED,	/* to a group: a closure called off what it
 				   held there; the rooms free instead */
+	MAIL_UNREGISTERED	/* no longer registered (or waiting) */
 };
-#define MAIL_KIND_LAST	MAIL_BOOKING_CLOSED
+#define MAIL_KIND_LAST	MAIL_UNREGISTERED
 
 /*
  * What a message says.  All strings borrowed; NULL or "" when absent.

@@ -28,7 +28,10 @@ struct notice {
 	 * occurrence stands alone (see feed_occurrence_uid).
 	 */
 	int				 series;
-	int64_t				 registration;	/* confirmations */
+	/* Confirmations and unregistrations: the registration row. */
+	int64_t				 registration;
+	/* Unregistrations: they had a place, so their calendar has it. */
+	int				 in_calendar;
 	long				 lead;		/* reminders */
 	time_t				 due;		/* 0: now */
 	time_t				 old_start;	/* changes */

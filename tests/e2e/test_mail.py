@@ -394,9 +394,16 @@ def test_mail_waiting_list_promotion(d):
         pend = outbox(d, "pending")
         assert {r["recipient"] for r in pend if r["kind"] == "reminder"} == \
             {"bram@example.org"}, pend
+        # Anna: her confirmation, and that she is no longer registered,
+        # taking the session from her calendar.
+        gone = sink.wait_for(1, pred=lambda m: m.rcpts == [
+            "anna@example.org"] and "Afgemeld" in m.msg["Subject"])
+        check_envelope(gone[0], "anna@example.org")
+        assert "Je bent afgemeld voor deze bijeenkomst." in gone[0].text()
+        calendar(gone[0], "CANCEL")
         time.sleep(1.0)
-        assert sink.count() == 3, sink.messages()
-        assert len(sink.to("anna@example.org")) == 1   # her confirmation only
+        assert sink.count() == 4, sink.messages()
+        assert len(sink.to("anna@example.org")) == 2
 
 
 @harness.nostart
@@ -501,7 +508,7 @@ def test_mail_followup_one_message_per_person():
                 register(d, eid, p)
             participant(d, "later@example.org", "--quiet", "none")
             d.cli("unregister", str(eid), "p4@example.org", check=True)
-            sink.wait_for(5)
+            sink.wait_for(6)    # five confirmations, p4 unregistered
             notes = os.path.join(tmp, "notes.txt")
             with open(notes, "w") as fp:
                 fp.write("Dank voor jullie komst.\nVolgende keer: herstel.\n")
@@ -515,7 +522,7 @@ def test_mail_followup_one_message_per_person():
             got = sink.wait_for(4, pred=lambda m: "Na afloop" in
                                 m.msg["Subject"])
             time.sleep(1.0)
-            assert sink.count() == 9, sink.messages()
+            assert sink.count() == 10, sink.messages()
             assert sorted(m.rcpts[0] for m in got) == people[:4]
             for m in got:
                 check_envelope(m, m.rcpts[0], now=after)
@@ -529,7 +536,7 @@ def test_mail_followup_one_message_per_person():
             # A second followup for the same session is not sent twice.
             d.cli("followup", str(eid), "--file", notes)
             time.sleep(1.0)
-            assert sink.count() == 9, sink.messages()
+            assert sink.count() == 10, sink.messages()
             d.stop()
 
 

@@ -94,9 +94,18 @@ def test_web_me_link_in_mail_opens_the_page_and_unregistering_moves_the_waiting_
     status, _, _ = w.post(d, form["action"], fields)
     assert status == 403
     assert d.dump() == before
+    mailed = len(mails_to(d, "ouder@example.org"))
     status, _, body = w.post(d, form["action"], form["inputs"])
     assert status == 200, body
     assert "Je bent afgemeld" in w.Page(body).all_text
+    # A mail says so, and takes that date from their calendar.
+    gone = wait_mails_to(d, "ouder@example.org", mailed + 1)[-1]
+    assert "Je bent afgemeld voor deze bijeenkomst." in w.text_of(gone)
+    ics = [p.get_payload(decode=True).decode() for p in gone.walk()
+           if p.get_content_type() == "text/calendar"]
+    assert len(ics) == 1 and "METHOD:CANCEL" in ics[0], ics
+    assert "RECURRENCE-ID;TZID=Europe/Amsterdam:%sT" % second.replace(
+        "-", "") in ics[0], ics[0]
     # As herstelctl unregister: the place goes to the waiting list.
     assert w.attendee_status(d, eid, "wacht@example.org", "--occurrence",
                              second) == ["going"]

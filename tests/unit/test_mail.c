@@ -342,7 +342,8 @@ test_every_kind_in_both_languages_names_title_and_date(void **state)
 			expect_contains(what, body, TITLE);
 			expect_contains(what, body, dates[l]);
 			expect_contains(what, subject, shorts[l]);
-			if (k >= MAIL_BOOKING_REQUESTED)
+			if (k >= MAIL_BOOKING_REQUESTED &&
+			    k <= MAIL_BOOKING_CLOSED)
 				expect_contains(what, subject, f.room);
 			else
 				expect_contains(what, subject, TITLE);
@@ -381,6 +382,39 @@ test_closed_room_mail_lists_the_rooms_free_instead(void **state)
 	assert_int_equal(mail_text(&f, &subject, &body), 0);
 	expect_contains("body", body, "No other room is free at the same time.");
 	expect_lacks("body", body, "registered (");
+	free(subject);
+	free(body);
+}
+
+/* Unregistered: from a series, or one date; no reason, a way back. */
+static void
+test_unregistered_says_what_was_left_and_how_to_come_back(void **state)
+{
+	struct mail_facts f = facts(MAIL_UNREGISTERED, "nl");
+	char *subject = NULL, *body = NULL;
+
+	(void)state;
+	f.series = 1;
+	f.rrule = "FREQ=WEEKLY";
+	f.reason = "niet gebruikt";
+	assert_int_equal(mail_text(&f, &subject, &body), 0);
+	expect_contains("subject", subject, "Afgemeld: " TITLE " \u2014 do 3 dec");
+	expect_contains("body", body, "Je bent afgemeld voor deze "
+	    "bijeenkomst.\nJe krijgt er geen herinneringen meer voor.\n");
+	expect_contains("body", body, "Dit is een reeks; je bent afgemeld voor "
+	    "alle bijeenkomsten.");
+	expect_contains("body", body, "Wil je toch komen?");
+	expect_lacks("body", body, "Reden:");
+	free(subject);
+	free(body);
+
+	f.series = 0;
+	f.lang = "en";
+	assert_int_equal(mail_text(&f, &subject, &body), 0);
+	expect_contains("subject", subject, "Registration cancelled: " TITLE);
+	expect_contains("body", body, "You are no longer registered for this "
+	    "session.");
+	expect_lacks("body", body, "This is a series");
 	free(subject);
 	free(body);
 }
@@ -1416,6 +1450,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kind_in_both_languages_names_title_and_date),
 		cmocka_unit_test(test_closed_room_mail_lists_the_rooms_free_instead),
+		cmocka_unit_test(
+		    test_unregistered_says_what_was_left_and_how_to_come_back),
 		cmocka_unit_test(test_dutch_and_english_dates_in_words_in_the_place_zone),
 		cmocka_unit_test(test_reminder_says_how_long_before),
 		cmocka_unit_test(test_greeting_uses_the_name_or_a_plain_word),
