@@ -301,16 +301,16 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 		    (long long)n->registration);
 		break;
 	case MAIL_CHANGE:
-		method = "REQUEST";
+		method = n->waiting ? NULL : "REQUEST";
 		break;
 	case MAIL_CANCELLATION:
-		method = "CANCEL";
+		method = n->waiting ? NULL : "CANCEL";
 		break;
 	case MAIL_UNREGISTERED:
 		/* By the row that ended: leaving again later is news again. */
 		snprintf(extra, sizeof(extra), "/%lld",
 		    (long long)n->registration);
-		method = n->in_calendar ? "CANCEL" : NULL;
+		method = n->waiting ? NULL : "CANCEL";
 		break;
 	case MAIL_REMINDER:
 		snprintf(extra, sizeof(extra), "/%ld", n->lead);

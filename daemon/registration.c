@@ -529,14 +529,14 @@ fail:
  * Tell p that their registration for the whole event, or for occurrence
  * rid, ended (series: rid is a date of their series registration, which
  * they now sit out; reg_id: the row that ended, or the sitting-out row).
- * Their calendar got the session when they were going: the message
+ * Unless they were waiting, their calendar has the session: the message
  * CANCELs that entry.  Nothing about what is over or called off.  Queued
  * before the rows go: what their calendar holds is read from them.
  */
 static int
 tell_unregistered(sqlite3 *db, const struct participant *p,
     const struct event *ev, time_t rid, int series, int64_t reg_id,
-    int going, struct fault *f)
+    int waiting, struct fault *f)
 {
 	struct notice no = { 0 };
 	struct occurrence o;
@@ -556,7 +556,7 @@ tell_unregistered(sqlite3 *db, const struct participant *p,
 	no.occurrence = rid;
 	no.series = series;
 	no.registration = reg_id;
-	no.in_calendar = going;
+	no.waiting = waiting;
 	return notice_queue(db, &no, f) < 0 ? -1 : 0;
 }
 
@@ -594,7 +594,7 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 		}
 		/* The series registration and the sitting-out rows with it. */
 		if (tell_unregistered(db, &p, ev, 0, 1, r0->id,
-		    strcmp(r0->status, "going") == 0, f))
+		    strcmp(r0->status, "waitlist") == 0, f))
 			goto fail;
 		if (exec2(db, "DELETE FROM registration WHERE event_id = ?1 AND "
 		    "participant_id = ?2 AND (occurrence = 0 OR status = "
@@ -606,7 +606,7 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 		    (long long)p.id);
 	} else if (rx && strcmp(rx->status, "cancelled") != 0) {
 		if (tell_unregistered(db, &p, ev, rid, 0, rx->id,
-		    strcmp(rx->status, "going") == 0, f))
+		    strcmp(rx->status, "waitlist") == 0, f))
 			goto fail;
 		if (store_exec_id(db, "DELETE FROM registration WHERE "
 		    "id = ?1", rx->id)) {
@@ -638,7 +638,7 @@ reg_unregister(sqlite3 *db, int64_t event_id, const char *who,
 		}
 		if (tell_unregistered(db, &p, ev, rid, 1,
 		    sqlite3_last_insert_rowid(db), strcmp(r0->status,
-		    "going") == 0, f))
+		    "waitlist") == 0, f))
 			goto fail;
 		snprintf(detail, sizeof(detail), "participant %lld, %s (sits "
 		    "out)", (long long)p.id, date);
@@ -1000,6 +1000,7 @@ reg_plan_all(sqlite3 *db)
 struct who {
 	int64_t	pid;
 	time_t	occurrence;
+	int	waiting;	/* on the waiting list */
 };
 
 /*
@@ -1016,9 +1017,9 @@ regs_of(sqlite3 *db, int64_t id, struct who **out, int *n, struct fault *f)
 
 	*out = NULL;
 	*n = 0;
-	if ((st = store_prepare(db, "SELECT participant_id, occurrence FROM "
-	    "registration WHERE event_id = ?1 AND status IN ('going', "
-	    "'waitlist') ORDER BY id")) == NULL)
+	if ((st = store_prepare(db, "SELECT participant_id, occurrence, "
+	    "status = 'waitlist' FROM registration WHERE event_id = ?1 AND "
+	    "status IN ('going', 'waitlist') ORDER BY id")) == NULL)
 		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1031,6 +1032,7 @@ regs_of(sqlite3 *db, int64_t id, struct who **out, int *n, struct fault *f)
 		v = nv;
 		v[*n].pid = sqlite3_column_int64(st, 0);
 		v[*n].occurrence = sqlite3_column_int64(st, 1);
+		v[*n].waiting = sqlite3_column_int(st, 2);
 		(*n)++;
 	}
 	if (rc == SQLITE_DONE) {
@@ -1070,15 +1072,17 @@ sits_out(sqlite3 *db, int64_t eid, int64_t pid, time_t rid, struct fault *f)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Tell p, who has a place or waits (waiting), what became of ev. */
 static int
 tell(sqlite3 *db, enum mail_kind kind, const struct participant *p,
-    const struct event *ev, time_t rid, int series, time_t old_start,
-    const char *old_where, struct fault *f)
+    int waiting, const struct event *ev, time_t rid, int series,
+    time_t old_start, const char *old_where, struct fault *f)
 {
 	struct notice no = { 0 };
 
 	no.kind = kind;
 	no.p = p;
+	no.waiting = waiting;
 	no.ev = ev;
 	no.occurrence = rid;
 	no.series = series;
@@ -1160,8 +1164,8 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 		int is = strcmp(after->status, "cancelled") == 0;
 
 		if (is)
-			return was ? 0 : tell(db, MAIL_CANCELLATION, &p, after,
-			    0, 1, 0, NULL, f);
+			return was ? 0 : tell(db, MAIL_CANCELLATION, &p,
+			    w->waiting, after, 0, 1, 0, NULL, f);
 		if (series_changed(before, after)) {
 			struct occurrence ob, oa;
 
@@ -1170,7 +1174,7 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 			notice_next(after, now, &oa);
 			occ_where(db, before, 0, wb, sizeof(wb));
 			occ_where(db, after, 0, wa, sizeof(wa));
-			return tell(db, MAIL_CHANGE, &p, after, 0, 1,
+			return tell(db, MAIL_CHANGE, &p, w->waiting, after, 0, 1,
 			    ob.start != oa.start || ob.end != oa.end ?
 			    ob.start : 0, strcmp(wb, wa) ? wb : NULL, f);
 		}
@@ -1188,8 +1192,8 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 			news = occ_news(db, before, after, rid, rid, &old, wb,
 			    sizeof(wb));
 			if (news && tell(db, news == 1 ? MAIL_CANCELLATION :
-			    MAIL_CHANGE, &p, after, rid, 1, old, wb[0] ? wb :
-			    NULL, f))
+			    MAIL_CHANGE, &p, w->waiting, after, rid, 1, old,
+			    wb[0] ? wb : NULL, f))
 				return -1;
 		}
 		return 0;
@@ -1212,8 +1216,8 @@ notify_one(sqlite3 *db, const struct event *before, const struct event *after,
 		    wb, sizeof(wb));
 		if (news)
 			return tell(db, news == 1 ? MAIL_CANCELLATION :
-			    MAIL_CHANGE, &p, after, w->occurrence, 0, old,
-			    wb[0] ? wb : NULL, f);
+			    MAIL_CHANGE, &p, w->waiting, after, w->occurrence,
+			    0, old, wb[0] ? wb : NULL, f);
 	}
 	return 0;
 }
@@ -1261,8 +1265,9 @@ reg_event_changed(sqlite3 *db, const struct event *before, int64_t new_id,
 
 			if (participant_get_id(db, v[i].pid, &p, f) ||
 			    tell(db, strcmp(part->status, "cancelled") == 0 ?
-			    MAIL_CANCELLATION : MAIL_CHANGE, &p, part,
-			    v[i].occurrence, v[i].occurrence == 0, 0, NULL, f))
+			    MAIL_CANCELLATION : MAIL_CHANGE, &p, v[i].waiting,
+			    part, v[i].occurrence, v[i].occurrence == 0, 0,
+			    NULL, f))
 				goto done;
 		}
 		if (reg_plan(db, new_id, 0, 1, f) || promote(db, part, f))
@@ -1299,7 +1304,8 @@ reg_event_removed(sqlite3 *db, const struct event *ev, struct fault *f)
 				continue;
 		}
 		if (participant_get_id(db, v[i].pid, &p, f) ||
-		    tell(db, MAIL_CANCELLATION, &p, ev, v[i].occurrence,
+		    tell(db, MAIL_CANCELLATION, &p, v[i].waiting, ev,
+		    v[i].occurrence,
 		    v[i].occurrence == 0, 0, NULL, f)) {
 			free(v);
 			return -1;

@@ -30,8 +30,12 @@ struct notice {
 	int				 series;
 	/* Confirmations and unregistrations: the registration row. */
 	int64_t				 registration;
-	/* Unregistrations: they had a place, so their calendar has it. */
-	int				 in_calendar;
+	/*
+	 * On the waiting list: their calendar does not have the session
+	 * (their mail had no calendar part), so a change, cancellation or
+	 * unregistration comes without one either.
+	 */
+	int				 waiting;
 	long				 lead;		/* reminders */
 	time_t				 due;		/* 0: now */
 	time_t				 old_start;	/* changes */

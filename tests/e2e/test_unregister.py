@@ -7,7 +7,8 @@ now sit out (RECURRENCE-ID), or one date they had on its own (its own
 UID).  Every calendar part each person was mailed is replayed into a
 model calendar (itip.py) that must end up holding exactly the sessions
 they still go to.  Someone on the waiting list had nothing in their
-calendar: their message has no calendar part.  A session that is over
+calendar: their message has no calendar part, nor has any change mailed
+to them.  A session that is over
 gets no message.  Mail goes through a real SMTP sink.
 """
 import datetime
@@ -187,24 +188,51 @@ def test_unregister_takes_the_session_from_their_calendar(d):
 
 
 @harness.nostart
-def test_unregister_from_the_waiting_list_has_no_calendar_part(d):
+def test_someone_waiting_gets_no_calendar_part(d):
+    """The waiting-list mail has no calendar part, so nothing after it
+    may put the session in their calendar: a change, the later part of
+    a split, unregistering."""
     with SmtpSink() as sink:
         start(d, sink)
         first = harness.now(AMS).date() + datetime.timedelta(days=10)
-        eid = event(d, "Kleine groep", first, "--capacity", "1")
+        eid = event(d, "Kleine groep", first, "--capacity", "1", "--repeat",
+                    "FREQ=WEEKLY;COUNT=4")
         a = person(d, "anna@example.org")
         b = person(d, "bram@example.org")
         d.cli("register", eid, a, check=True)
         d.cli("register", eid, b, check=True)
         sink.wait_for(2)
+        # A new time for the series: Anna's entry moves, Bram is told.
+        d.cli("event", "edit", eid, "--start", "%s 19:30" % first.isoformat(),
+              check=True)
+        sink.wait_for(4)
+        (ma,) = [m for m in sink.to("anna@example.org")
+                 if m.msg["Subject"].startswith("Gewijzigd")]
+        assert only_part(ma, "REQUEST")
+        (mb,) = [m for m in sink.to("bram@example.org")
+                 if m.msg["Subject"].startswith("Gewijzigd")]
+        assert "Er is iets veranderd" in mb.text()
+        assert mb.calendar() == (None, None), mb.calendar()
+        # Split from the third date on: the later part is news to both.
+        d.cli("event", "edit", eid, "--following",
+              (first + datetime.timedelta(days=14)).isoformat(), "--title",
+              "Kleine groep (nieuw)", check=True)
+        harness.outbox_settled(d)
+        for m in sink.to("bram@example.org"):
+            assert m.calendar() == (None, None), (m.msg["Subject"],
+                                                  m.calendar())
+        assert replay(sink, "bram@example.org")[1] == 0
+        assert replay(sink, "anna@example.org")[1] == len(
+            sink.to("anna@example.org"))
+        seen = sink.count()
         d.cli("unregister", eid, b, check=True)
-        m = sink.wait_for(3)[2]
+        m = sink.wait_for(seen + 1)[seen]
         assert m.rcpts == ["bram@example.org"]
         assert m.msg["Subject"].startswith("Afgemeld: Kleine groep")
         assert m.calendar() == (None, None), m.calendar()
-        # Anna keeps her place; nothing goes to her.
+        # Anna keeps her place; nothing more goes to her.
         harness.outbox_settled(d)
-        assert len(sink.to("anna@example.org")) == 1
+        assert sink.count() == seen + 1
 
 
 def test_unregister_after_the_session_or_unsubscribed_sends_nothing():
