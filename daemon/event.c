@@ -1179,8 +1179,9 @@ bump(sqlite3 *db, int64_t id, struct fault *f)
 /*
  * Shift exdates, overrides and the registrations for one occurrence of
  * id by delta (its start moved); those registrations keep the UID their
- * calendar entry has.  The counts of removed ones (retention.c) move
- * along, so that the reports find them at the occurrence.
+ * calendar entry has.  The counts of removed ones (retention.c), the
+ * attendance and the check-ins move along, so that the reports find
+ * them at the occurrence.
  */
 static int
 shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
@@ -1202,6 +1203,16 @@ shift_keys(sqlite3 *db, int64_t id, long delta, struct fault *f)
 		"UPDATE registration_count SET occurrence = occurrence + ?2 + "
 		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
 		"UPDATE registration_count SET occurrence = occurrence - "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
+		"4000000000000000000",
+		"UPDATE attendance SET occurrence = occurrence + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
+		"UPDATE attendance SET occurrence = occurrence - "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
+		"4000000000000000000",
+		"UPDATE checkin SET occurrence = occurrence + ?2 + "
+		"4611686018427387904 WHERE event_id = ?1 AND occurrence != 0",
+		"UPDATE checkin SET occurrence = occurrence - "
 		"4611686018427387904 WHERE event_id = ?1 AND occurrence > "
 		"4000000000000000000",
 		"UPDATE event_exdate SET recurrence_id = recurrence_id + ?2 + "

@@ -117,3 +117,29 @@ def test_report_counts_registrations_per_session(d):
     att = d.cli("--json", "attendees", eid, "--occurrence", "2027-02-09",
                 check=True).json()
     assert (att["going"], att["waitlist"]) == (1, 1)
+
+
+def test_attendance_moves_with_the_series_start(d):
+    """A new start for the series moves every occurrence's key: the count
+    and the check-ins move along, so the session keeps its count and a
+    person is still refused a second check-in."""
+    setup(d)
+    eid = d.cli("event", "add", "--kind", "steungroep", "--title",
+                "Lotgenoten", "--start", local(-10), "--duration", "2h",
+                "--location", "noord", "--group", "lotgenoten-zuidoost",
+                "--repeat", "FREQ=WEEKLY;COUNT=3", check=True).out.strip()
+    d.cli("participant", "add", "--email", "a@example.org", check=True)
+    d.cli("participant", "add", "--email", "b@example.org", check=True)
+    today = local(-10)[:10]
+    d.cli("checkin", eid, "a@example.org", "--occurrence", today, check=True)
+    d.cli("checkin", eid, "b@example.org", "--occurrence", today, check=True)
+    before = d.cli("--json", "attendance", "list", eid, check=True).json()
+    assert [c["count"] for c in before] == [2], before
+    # A quarter of an hour later, every week.
+    d.cli("event", "edit", eid, "--start", local(5), check=True)
+    first = d.cli("--json", "event", "show", eid, check=True).json()["start"]
+    after = d.cli("--json", "attendance", "list", eid, check=True).json()
+    assert [(c["occurrence"], c["start"], c["count"]) for c in after] == \
+        [(today, first, 2)], (first, after)
+    refused(d, ["checkin", eid, "a@example.org", "--occurrence", today],
+            says="already checked in")
