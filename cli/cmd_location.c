@@ -30,6 +30,7 @@ static const struct noun_opt opts[] = {
 	{ "timezone",	"timezone",	OPT_STRING,	0 },
 	{ "hours",	"hours",	OPT_STRING,	0 },
 	{ "email",	"email",	OPT_STRING,	0 },
+	{ "keep",	"keep",		OPT_TRUE,	OPT_EDIT_ONLY },
 	{ NULL, NULL, 0, 0 }
 };
 
@@ -44,8 +45,8 @@ static const struct verb_spec verbs[] = {
 	  .usage = "herstelctl location show SLUG" },
 	{ .name = "edit", .kind = VERB_EDIT,
 	  .usage = "herstelctl location edit SLUG [--name NAME] "
-	    "[--address A] [--timezone TZ] [--hours \"mon-fri 09:00-22:00\"] "
-	    "[--email ADDR]" },
+	    "[--address A] [--timezone TZ] [--hours \"mon-fri 09:00-22:00\" "
+	    "[--keep]] [--email ADDR]" },
 	{ .name = "remove", .kind = VERB_REMOVE,
 	  .usage = "herstelctl location remove SLUG" },
 	{ .name = NULL }

@@ -109,30 +109,49 @@ location_show(const struct api_req *r, struct api_resp *resp)
 	location_answer(resp, store_db(), r->seg[1], 200);
 }
 
+static json_t	*hits_json(const struct closure_result *);
+
 static void
 location_edit_(const struct api_req *r, struct api_resp *resp)
 {
 	sqlite3 *db = store_db();
 	struct location_in in = { 0 };
+	struct closure_result res;
 	struct location l;
 	struct fault f = { 0 };
 	json_t *email = NULL;
+	int keep = 0;
 
 	if (location_get(db, r->seg[1], &l, &f)) {
 		api_fault(resp, &f);
 		return;
 	}
 	if (may_manage(r, resp, l.id) ||
-	    api_unpack(r, resp, "{s?s, s?s, s?s, s?s, s?s, s?o}",
+	    api_unpack(r, resp, "{s?s, s?s, s?s, s?s, s?s, s?o, s?b}",
 	    "slug", &in.slug, "name", &in.name, "address", &in.address,
-	    "timezone", &in.timezone, "hours", &in.hours, "email", &email) ||
+	    "timezone", &in.timezone, "hours", &in.hours, "email", &email,
+	    "keep", &keep) ||
 	    api_email_arg(email, &in.email, resp))
 		return;
-	if (location_edit(db, r->seg[1], &in, api_actor(r), &f)) {
+	if (keep && in.hours == NULL) {
+		api_error(resp, 422, "invalid", "--keep goes with --hours");
+		return;
+	}
+	if (schedule_location_edit(db, r->seg[1], &in, keep, api_actor(r),
+	    &res, &f)) {
 		api_fault(resp, &f);
+		/* A refusal lists what the new hours would leave out. */
+		if (f.kind == FAULT_CONFLICT && res.n > 0)
+			json_object_set_new(json_object_get(resp->json,
+			    "error"), "details", hits_json(&res));
+		closure_result_free(&res);
 		return;
 	}
 	location_answer(resp, db, r->seg[1], 200);
+	if (resp->json && res.n > 0)
+		json_object_set_new(resp->json, "outside_hours",
+		    hits_json(&res));
+	closure_result_free(&res);
 }
 
 static void

@@ -104,23 +104,7 @@ conflict_room(struct conflicts *c, const struct booking_room *rc)
 static int
 within_hours(const struct booking_room *rc, time_t start, time_t end)
 {
-	struct icaltimetype a = when_local(start, rc->zone);
-	struct icaltimetype b = when_local(end, rc->zone);
-	int wd = (icaltime_day_of_week(a) + 5) % 7;	/* 0 = Monday */
-	int from = a.hour * 60 + a.minute, to;
-
-	if (rc->loc.hours[0] == '\0')
-		return 1;			/* no opening hours: always open */
-	if (rc->hours.open[wd] < 0)
-		return 0;
-	if (b.year == a.year && b.month == a.month && b.day == a.day)
-		to = b.hour * 60 + b.minute + (b.second > 0);
-	else if (b.hour == 0 && b.minute == 0 && b.second == 0 &&
-	    end - start <= 86400)
-		to = 1440;			/* ends at midnight */
-	else
-		return 0;
-	return from >= rc->hours.open[wd] && to <= rc->hours.close[wd];
+	return hours_within(&rc->hours, rc->loc.hours, rc->zone, start, end);
 }
 
 int
@@ -849,7 +833,8 @@ booking_held_in(sqlite3 *db, int64_t location_id, int64_t room_id,
 	    "r.location_id, s.recurrence_id, s.start, s.\"end\", "
 	    "l.slug || '/' || r.slug, coalesce(g.slug, ''), "
 	    "coalesce(e.title, b.title), b.timezone, "
-	    "coalesce(e.rrule, b.rrule) != '', r.capacity "
+	    "coalesce(e.rrule, b.rrule) != '', r.capacity, "
+	    "coalesce(e.days, 0) "
 	    "FROM booking_slot s JOIN booking b ON b.id = s.booking_id "
 	    "JOIN room r ON r.id = s.room_id "
 	    "JOIN location l ON l.id = r.location_id "
@@ -890,6 +875,7 @@ booking_held_in(sqlite3 *db, int64_t location_id, int64_t room_id,
 		    store_text(st, 11));
 		h->series = sqlite3_column_int(st, 12);
 		h->capacity = sqlite3_column_int(st, 13);
+		h->days = sqlite3_column_int(st, 14);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)

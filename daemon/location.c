@@ -292,8 +292,46 @@ planned_at(sqlite3 *db, const struct location *l, struct fault *f)
 }
 
 int
+hours_within(const struct hours *h, const char *text, icaltimezone *z,
+    time_t start, time_t end)
+{
+	struct icaltimetype a = when_local(start, z);
+	struct icaltimetype b = when_local(end, z);
+	int wd = (icaltime_day_of_week(a) + 5) % 7;	/* 0 = Monday */
+	int from = a.hour * 60 + a.minute, to;
+
+	if (text[0] == '\0')
+		return 1;			/* no opening hours: always open */
+	if (h->open[wd] < 0)
+		return 0;
+	if (b.year == a.year && b.month == a.month && b.day == a.day)
+		to = b.hour * 60 + b.minute + (b.second > 0);
+	else if (b.hour == 0 && b.minute == 0 && b.second == 0 &&
+	    end - start <= 86400)
+		to = 1440;			/* ends at midnight */
+	else
+		return 0;
+	return from >= h->open[wd] && to <= h->close[wd];
+}
+
+int
 location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
     const char *actor, struct fault *f)
+{
+	struct location l;
+
+	if (store_begin_f(db, f))
+		return -1;
+	if (location_update(db, slug, in, &l, f)) {
+		store_rollback(db);
+		return -1;
+	}
+	return store_finish(db, actor, "location.edit", l.slug, NULL, f);
+}
+
+int
+location_update(sqlite3 *db, const char *slug, const struct location_in *in,
+    struct location *before, struct fault *f)
 {
 	struct location l;
 	struct location_in m;
@@ -304,10 +342,9 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	if (in->slug != NULL)
 		return fault_set(f, FAULT_INVALID, "a location's slug cannot be "
 		    "changed (feed links use it)");
-	if (store_begin_f(db, f))
-		return -1;
 	if (location_get(db, slug, &l, f))
-		goto fail;
+		return -1;
+	*before = l;
 	m.slug = l.slug;
 	m.name = in->name ? in->name : l.name;
 	m.address = in->address ? in->address : l.address;
@@ -315,19 +352,17 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	m.hours = in->hours ? in->hours : l.hours;
 	m.email = in->email ? in->email : l.email;
 	if (location_validate(f, &m, canon))
-		goto fail;
+		return -1;
 	/*
 	 * Times at a location are read in its zone (opening hours, the
 	 * rooms' feeds); what is planned there would seem to move.
 	 */
 	if (strcmp(m.timezone, l.timezone) != 0 && planned_at(db, &l, f))
-		goto fail;
+		return -1;
 	if ((st = store_prepare(db, "UPDATE location SET name = ?2, address = ?3, "
 	    "timezone = ?4, hours = ?5, modified = ?6, email = ?7 WHERE id = ?1"))
-	    == NULL) {
-		store_fault(f, db);
-		goto fail;
-	}
+	    == NULL)
+		return store_fault(f, db);
 	sqlite3_bind_int64(st, 1, l.id);
 	store_bind_text(st, 2, m.name);
 	store_bind_text(st, 3, m.address);
@@ -337,14 +372,7 @@ location_edit(sqlite3 *db, const char *slug, const struct location_in *in,
 	store_bind_text(st, 7, m.email);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_fault(f, db);
-		goto fail;
-	}
-	return store_finish(db, actor, "location.edit", l.slug, NULL, f);
-fail:
-	store_rollback(db);
-	return -1;
+	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
 int

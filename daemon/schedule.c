@@ -795,6 +795,73 @@ fail:
 /* ---- locations and groups ---- */
 
 int
+schedule_location_edit(sqlite3 *db, const char *slug,
+    const struct location_in *in, int keep, const char *actor,
+    struct closure_result *res, struct fault *f)
+{
+	struct held_slots held = { 0 };
+	struct location before, now;
+	struct hours h;
+	char canon[256], detail[320] = "";
+	icaltimezone *z;
+
+	memset(res, 0, sizeof(*res));
+	if (store_begin_f(db, f))
+		return -1;
+	if (location_update(db, slug, in, &before, f) ||
+	    location_get(db, before.slug, &now, f))
+		goto fail;
+	/*
+	 * Opening hours that no longer cover what is held: each occurrence
+	 * that has not ended and would now be outside them (a day event's
+	 * hold follows the hours of its dates, so it never is).  Events at
+	 * the location without a room hold no room: hours do not bind them.
+	 */
+	if (strcmp(now.hours, before.hours) != 0) {
+		if (hours_parse(f, now.hours, &h, canon) ||
+		    (z = when_zone(now.timezone)) == NULL ||
+		    booking_held_in(db, now.id, 0, clock_now(), INT64_MAX,
+		    &held, f))
+			goto fail;
+		for (int i = 0; i < held.n; i++) {
+			struct closure_hit *x;
+
+			if (held.v[i].days || hours_within(&h, now.hours, z,
+			    held.v[i].start, held.v[i].end))
+				continue;
+			if (res->v == NULL && (res->v = calloc((size_t)held.n,
+			    sizeof(*res->v))) == NULL) {
+				fault_set(f, FAULT_INTERNAL, "out of memory");
+				goto fail;
+			}
+			x = &res->v[res->n++];
+			x->h = held.v[i];
+			if (hit_counts(db, x, f) ||
+			    availability_elsewhere(db, x->h.start, x->h.end,
+			    x->size, now.id, CLOSURE_OFFERS, push_offer, x, f))
+				goto fail;
+		}
+	}
+	if (res->n > 0 && !keep) {
+		fault_set(f, FAULT_CONFLICT, "%d held occurrence(s) at %s "
+		    "fall outside the new opening hours; nothing was changed: "
+		    "cancel or move them first, or give --keep to apply the "
+		    "hours to new requests only", res->n, now.slug);
+		goto fail;
+	}
+	if (res->n > 0)
+		snprintf(detail, sizeof(detail), "hours %s: %d held outside "
+		    "them, kept", now.hours[0] ? now.hours : "none", res->n);
+	held_slots_free(&held);
+	return store_finish(db, actor, "location.edit", now.slug,
+	    detail[0] ? detail : NULL, f);
+fail:
+	store_rollback(db);
+	held_slots_free(&held);
+	return -1;
+}
+
+int
 schedule_location_remove(sqlite3 *db, const char *slug, const char *actor,
     struct fault *f)
 {

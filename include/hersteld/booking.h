@@ -179,6 +179,8 @@ struct held_slot {
 	char	title[801];
 	char	timezone[72];
 	int	series;			/* the booking or event repeats */
+	int	days;			/* a day event: holds the opening
+					   hours of its dates */
 	long	capacity;		/* the room's */
 };
 

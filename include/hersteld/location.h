@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <sqlite3.h>
+#include <libical/ical.h>
 
 #include "hersteld/util.h"
 
@@ -82,10 +83,23 @@ struct closure_in {
  */
 int	hours_parse(struct fault *, const char *s, struct hours *h, char *canon);
 
+/*
+ * Whether [start, end) lies within one day's opening hours h, read in
+ * zone z; text is the hours as given ("" is open at all times).
+ */
+int	hours_within(const struct hours *h, const char *text, icaltimezone *z,
+	    time_t start, time_t end);
+
 int	location_add(sqlite3 *, const struct location_in *, const char *actor,
 	    int64_t *id, struct fault *);
 int	location_edit(sqlite3 *, const char *slug, const struct location_in *,
 	    const char *actor, struct fault *);
+/*
+ * location_edit inside the caller's transaction, without its audit row:
+ * *before is the location as it was.  0, or -1 with f filled.
+ */
+int	location_update(sqlite3 *, const char *slug, const struct location_in *,
+	    struct location *before, struct fault *);
 /*
  * Removing a location is schedule_location_remove (its tokens, revoked
  * ones included, go with it).  Inside the caller's transaction:

@@ -115,6 +115,16 @@ int	schedule_closure_add(sqlite3 *, const struct closure_in *,
 	    struct fault *);
 
 /*
+ * Change a location (location_edit).  New opening hours that leave out
+ * an occurrence held in one of its rooms (not ended; a day event never)
+ * are refused (FAULT_CONFLICT, nothing written) unless keep: res lists
+ * those occurrences either way, as a closure's hits (the caller frees).
+ */
+int	schedule_location_edit(sqlite3 *, const char *slug,
+	    const struct location_in *, int keep, const char *actor,
+	    struct closure_result *res, struct fault *);
+
+/*
  * Remove a location or a group (location.h, group.h): refused while
  * something still uses it (location_unused, group_unused).
  */

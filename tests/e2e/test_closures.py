@@ -13,10 +13,13 @@ with libfaketime:
   booking is released, and the group is mailed with the rooms free
   instead; what is over (the clock has moved past it) is left alone;
 - `room edit --out-of-service` does the same for one room, and `--keep`
-  only closes it for new requests.
+  only closes it for new requests;
+- `location edit --hours` that would leave out what is held is refused
+  the same way, and `--keep` applies the hours to new requests only.
 """
 
 import datetime
+import json
 import os
 import tempfile
 import time
@@ -252,3 +255,65 @@ def test_closure_over_a_weekly_series_with_registrants():
             time.sleep(1.0)
             assert sink.messages()[mark:] == []
             d.stop()
+
+
+def test_opening_hours_narrowed_over_what_is_held(d):
+    """New opening hours that leave out an occurrence already held in a
+    room are refused (65), listing each one, and nothing changes; --keep
+    applies them to new requests only.  A day event holds whatever the
+    hours of its date are, so it never stands in the way; what is over
+    does not count."""
+    first = harness.now(AMS).date() + datetime.timedelta(days=3)
+    eid = setup(d, "%s 20:00" % first)
+    d.cli("location", "edit", "herstelhuis", "--hours", "mon-sun 08:00-23:00",
+          check=True)
+    bid = d.cli("book", "herstelhuis/zaal-2", "--start", "%s 10:00" % first,
+                "--duration", "2h", "--title", "Spreekuur", check=True).out
+    day = d.cli("event", "add", "--kind", "overig", "--title", "Open dag",
+                "--date", (first + datetime.timedelta(days=1)).isoformat(),
+                "--room", "herstelhuis/zaal-2", check=True).out.strip()
+    # Narrower, and everything still fits: fine.
+    d.cli("location", "edit", "herstelhuis", "--hours", "mon-sun 09:00-22:00",
+          check=True)
+    # Closing at 21:00 leaves out the six evenings of the series (20-22).
+    before = d.dump()
+    r = d.cli("location", "edit", "herstelhuis", "--hours",
+              "mon-sun 09:00-21:00")
+    assert r.rc == 65, r
+    lines = r.err_lines()
+    assert lines[0].startswith("herstelctl: 6 held occurrence(s) at "
+                               "herstelhuis fall outside the new opening "
+                               "hours"), r
+    assert "--keep" in lines[0]
+    assert len(lines) == 7, r
+    assert all("herstelhuis/zaal-1: event %d \"Lotgenotengroep\"" % eid in x
+               for x in lines[1:]), lines
+    assert "buurthuis/zaal" in lines[1], lines
+    assert d.dump() == before
+    api = d.cli("--json", "location", "edit", "herstelhuis", "--hours",
+                "mon-sun 09:00-21:00")
+    assert api.rc == 65
+    assert len(json.loads(api.err)["error"]["details"]) == 6
+    # Opening later leaves out the morning booking too.
+    r = d.cli("location", "edit", "herstelhuis", "--hours",
+              "mon-sun 11:00-21:00")
+    assert r.rc == 65 and len(r.err_lines()) == 8, r
+    assert any("booking %s \"Spreekuur\"" % bid.strip() in x
+               for x in r.err_lines()), r
+    assert d.dump() == before
+    r = d.cli("location", "edit", "herstelhuis", "--keep")
+    assert r.rc == 65 and "--keep goes with --hours" in r.err, r
+    assert d.dump() == before
+    # --keep: the new hours hold for what is asked from now on.
+    held = d.sqlite("SELECT count(*) FROM booking_slot WHERE state = 'held'")
+    got = d.cli("--json", "location", "edit", "herstelhuis", "--hours",
+                "mon-sun 09:00-21:00", "--keep", check=True).json()
+    assert got["hours"] == "mon-sun 09:00-21:00"
+    assert len(got["outside_hours"]) == 6
+    assert d.sqlite("SELECT count(*) FROM booking_slot WHERE state = "
+                    "'held'") == held
+    r = d.cli("book", "herstelhuis/zaal-2", "--start", "%s 21:00" % first,
+              "--duration", "1h")
+    assert r.rc == 65 and "outside the opening hours" in r.err, r
+    assert d.cli("--json", "event", "show", day, check=True).json()
+
