@@ -3,7 +3,8 @@
  * and occurrence: occurrence 0 (a single event, or a whole series) ended
  * when the event's last occurrence did (span_end; never for a series
  * without an end), any other occurrence when its own end passed, moved
- * by an override or else the original start plus the event's length.
+ * by an override or else the original start plus the event's length
+ * (see ENDED for day events).
  *
  * The report counts, per (event, occurrence), the 'going' registrations
  * and the whole-series registrants sitting an occurrence out; those two
@@ -18,12 +19,18 @@
 #include "hersteld/retention.h"
 #include "hersteld/store.h"
 
-/* Whether table t's (event_id, occurrence) ended by ?1; e is its event. */
+/*
+ * Whether table t's (event_id, occurrence) ended by ?1; e is its event.
+ * A timed occurrence lasts what the first one does; the dates of a day
+ * event (event_end_of) may be an hour longer across the change to or
+ * from summer time, so its rows wait that hour: late, never early.
+ */
 #define ENDED(t) \
 	"(CASE WHEN " t ".occurrence = 0 THEN e.span_end IS NOT NULL AND " \
 	"e.span_end <= ?1 ELSE coalesce((SELECT o.\"end\" FROM " \
 	"event_override o WHERE o.event_id = e.id AND o.recurrence_id = " \
-	t ".occurrence), " t ".occurrence + e.\"end\" - e.start) <= ?1 END)"
+	t ".occurrence), " t ".occurrence + e.\"end\" - e.start + " \
+	"(e.days > 0) * 3600) <= ?1 END)"
 
 static const char count_sql[] =
     "INSERT INTO registration_count (event_id, occurrence, going, sitout) "

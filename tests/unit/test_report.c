@@ -321,6 +321,38 @@ test_retention_leaves_the_figures(void **state)
 	    "'retention.purge'"), 2);
 }
 
+/*
+ * A day event's date when summer time ends (25 October 2026) lasts 25
+ * hours, an hour more than its first one: its rows stay until that date
+ * has ended.  Runs last: its cutoff is past everything else here.
+ */
+static void
+test_retention_waits_for_a_long_day_event_date(void **state)
+{
+	const long first = 1792274400L;		/* 2026-10-18 00:00 CEST */
+	const long rid = 1792879200L;		/* 2026-10-25 00:00 CEST */
+	const long end = 1792969200L;		/* 2026-10-26 00:00 CET */
+	struct retention_done done;
+	struct fault f = { 0 };
+
+	(void)state;
+	execf("INSERT INTO event (id, uid, kind, title, timezone, start, "
+	    "\"end\", days, rrule, span_end, visibility, status, created, "
+	    "modified) VALUES (5, 'e', 'overig', 'Open dag', "
+	    "'Europe/Amsterdam', %ld, %ld, 1, 'FREQ=WEEKLY;COUNT=2', %ld, "
+	    "'public', 'published', 0, 0)", first, first + DAY, end);
+	execf("INSERT INTO registration (event_id, participant_id, occurrence, "
+	    "status, created, modified) VALUES (5, 1, %ld, 'going', 0, 0)",
+	    rid);
+	assert_int_equal(end - rid, 25 * 3600);
+	assert_int_equal(retention_purge(db, end - 1, &done, &f), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM registration WHERE "
+	    "event_id = 5"), 1);
+	assert_int_equal(retention_purge(db, end, &done, &f), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM registration WHERE "
+	    "event_id = 5"), 0);
+}
+
 int
 main(void)
 {
@@ -330,6 +362,8 @@ main(void)
 		cmocka_unit_test(test_group_totals_count_starts_inside_the_period),
 		cmocka_unit_test(test_room_months_against_opening_hours),
 		cmocka_unit_test(test_retention_leaves_the_figures),
+		cmocka_unit_test(
+		    test_retention_waits_for_a_long_day_event_date),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
