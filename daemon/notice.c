@@ -227,6 +227,49 @@ person_of(sqlite3 *db, const struct notice *n, struct feed_person *who,
 	return rc == SQLITE_DONE ? 0 : store_fault(f, db);
 }
 
+/*
+ * The outbox key of n about occurrence o: the same notice twice is one
+ * message.  A notice about the whole event goes by the event's SEQUENCE.
+ */
+static void
+key_of(const struct notice *n, const struct occurrence *o, char *key,
+    size_t len)
+{
+	char extra[40] = "";
+
+	switch (n->kind) {
+	case MAIL_CONFIRMATION:
+	case MAIL_PROMOTION:
+	case MAIL_WAITLISTED:
+	case MAIL_UNREGISTERED:
+		/* By the registration row: news again for a new one. */
+		snprintf(extra, sizeof(extra), "/%lld",
+		    (long long)n->registration);
+		break;
+	case MAIL_REMINDER:
+		snprintf(extra, sizeof(extra), "/%ld", n->lead);
+		break;
+	case MAIL_FOLLOWUP: {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+		char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+		/* The same notes twice are one message; corrected ones another. */
+		EVP_Digest(n->notes, strlen(n->notes), md, &mdlen, EVP_sha256(),
+		    NULL);
+		hex_encode(md, 8, hex);
+		snprintf(extra, sizeof(extra), "/%.16s", hex);
+		break;
+	}
+	default:
+		break;
+	}
+	snprintf(key, len, "%s/%lld/%lld/%lld/%d%s", key_prefix(n->kind),
+	    (long long)n->p->id, (long long)n->ev->id,
+	    (long long)n->occurrence, n->occurrence ? o->sequence :
+	    n->ev->sequence, extra);
+}
+
 int
 notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 {
@@ -237,7 +280,7 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	struct mail_facts mf = { 0 };
 	struct occurrence o;
 	struct group g;
-	char key[512], where[2400], unsub[512], manage[512], extra[40] = "";
+	char key[512], where[2400], unsub[512], manage[512];
 	char me[512] = "", metok[MELINK_TOKEN_LEN + 1];
 	char *ics = NULL;
 	const char *method = NULL;
@@ -250,6 +293,10 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 		event_occurrence(ev, n->occurrence, &o);
 	else
 		whole_occ(ev, now, &o);
+	/* Queued before (reminders planned again): nothing to compose. */
+	key_of(n, &o, key, sizeof(key));
+	if ((rc = outbox_queued(db, key, f)) != 0)
+		return rc < 0 ? -1 : 0;
 	group_of(db, ev->group_id, &g);
 	ov = n->occurrence ? event_override(ev, n->occurrence) : NULL;
 	notice_where(db, ov && ov->room_id ? ov->room_id : ev->room_id,
@@ -292,13 +339,9 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	switch (n->kind) {
 	case MAIL_CONFIRMATION:
 	case MAIL_PROMOTION:
-		snprintf(extra, sizeof(extra), "/%lld",
-		    (long long)n->registration);
 		method = "REQUEST";
 		break;
 	case MAIL_WAITLISTED:
-		snprintf(extra, sizeof(extra), "/%lld",
-		    (long long)n->registration);
 		break;
 	case MAIL_CHANGE:
 		method = n->waiting ? NULL : "REQUEST";
@@ -307,32 +350,18 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 		method = n->waiting ? NULL : "CANCEL";
 		break;
 	case MAIL_UNREGISTERED:
-		/* By the row that ended: leaving again later is news again. */
-		snprintf(extra, sizeof(extra), "/%lld",
-		    (long long)n->registration);
 		method = n->waiting ? NULL : "CANCEL";
 		break;
 	case MAIL_REMINDER:
-		snprintf(extra, sizeof(extra), "/%ld", n->lead);
 		quiet = 1;
 		due = outbox_quiet(due, o.start, p->quiet_from, p->quiet_to,
 		    when_zone(c->timezone));
 		break;
-	case MAIL_FOLLOWUP: {
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen = 0;
-		char hex[2 * EVP_MAX_MD_SIZE + 1];
-
-		/* The same notes twice are one message; corrected ones another. */
-		EVP_Digest(n->notes, strlen(n->notes), md, &mdlen, EVP_sha256(),
-		    NULL);
-		hex_encode(md, 8, hex);
-		snprintf(extra, sizeof(extra), "/%.16s", hex);
+	case MAIL_FOLLOWUP:
 		quiet = 1;
 		due = outbox_quiet(due, 0, p->quiet_from, p->quiet_to,
 		    when_zone(c->timezone));
 		break;
-	}
 	case MAIL_ANNOUNCEMENT:
 		method = "PUBLISH";
 		quiet = 1;
@@ -349,10 +378,6 @@ notice_queue(sqlite3 *db, const struct notice *n, struct fault *f)
 	 */
 	if (n->kind == MAIL_REMINDER && due < now)
 		return 0;
-	/* A notice about the whole event goes by the event's SEQUENCE. */
-	snprintf(key, sizeof(key), "%s/%lld/%lld/%lld/%d%s", key_prefix(n->kind),
-	    (long long)p->id, (long long)ev->id, (long long)n->occurrence,
-	    n->occurrence ? o.sequence : ev->sequence, extra);
 	if (method) {
 		/*
 		 * A registration for one occurrence put that occurrence alone

@@ -32,6 +32,23 @@ static const char *kinds[] = { "confirmation", "reminder", "change",
 /* ---- queueing ---- */
 
 int
+outbox_queued(sqlite3 *db, const char *key, struct fault *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "SELECT 1 FROM outbox WHERE key = ?1")) ==
+	    NULL)
+		return store_fault(f, db);
+	store_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fault(f, db);
+	return rc == SQLITE_ROW;
+}
+
+int
 outbox_queue(sqlite3 *db, const struct outbox_new *m, struct fault *f)
 {
 	sqlite3_stmt *st;
@@ -89,15 +106,27 @@ outbox_drop_reminders(sqlite3 *db, int64_t event_id, int64_t participant_id)
 	sqlite3_stmt *st;
 	int rc;
 
+	/*
+	 * One statement for each pair of ids given, so that SQLite reads
+	 * them by their index (outbox_event or outbox_participant): with
+	 * "?1 = 0 OR event_id = ?1" it walks every pending message.
+	 */
 	if (participant_id == 0 && event_id != 0)
 		return store_exec_id(db, "DELETE FROM outbox WHERE event_id = ?1 "
 		    "AND kind = 'reminder' AND status = 'pending'", event_id);
-	if ((st = store_prepare(db, "DELETE FROM outbox WHERE kind = 'reminder' "
-	    "AND status = 'pending' AND (?1 = 0 OR event_id = ?1) AND "
-	    "(?2 = 0 OR participant_id = ?2)")) == NULL)
+	if (event_id == 0 && participant_id != 0)
+		return store_exec_id(db, "DELETE FROM outbox WHERE "
+		    "participant_id = ?1 AND kind = 'reminder' AND "
+		    "status = 'pending'", participant_id);
+	if ((st = store_prepare(db, event_id ? "DELETE FROM outbox WHERE "
+	    "event_id = ?1 AND kind = 'reminder' AND participant_id = ?2 AND "
+	    "status = 'pending'" : "DELETE FROM outbox WHERE kind = 'reminder' "
+	    "AND status = 'pending'")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, participant_id);
+	if (event_id) {
+		sqlite3_bind_int64(st, 1, event_id);
+		sqlite3_bind_int64(st, 2, participant_id);
+	}
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;

@@ -889,6 +889,25 @@ plan_occ(const struct occurrence *o, void *arg)
 	return 0;
 }
 
+/*
+ * The registrations reg_plan walks: all, of an event, of a participant,
+ * or both, each its own statement so that SQLite reads them by index
+ * ("?1 = 0 OR r.event_id = ?1" would make it walk every registration).
+ * The parameters keep their numbers (?3 and ?4 make room for ?1, ?2).
+ */
+#define PLAN_SQL(by) "SELECT r.event_id, r.participant_id, r.occurrence " \
+	"FROM registration r JOIN event e ON e.id = r.event_id WHERE " by \
+	"r.status = 'going' AND e.status = 'published' AND e.start < ?3 AND " \
+	"(e.span_end IS NULL OR e.span_end > ?4) ORDER BY r.event_id, " \
+	"r.participant_id"
+
+static const char *const plan_sql[4] = {
+	PLAN_SQL(""),
+	PLAN_SQL("r.event_id = ?1 AND "),
+	PLAN_SQL("r.participant_id = ?2 AND "),
+	PLAN_SQL("r.event_id = ?1 AND r.participant_id = ?2 AND "),
+};
+
 int
 reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
     struct fault *f)
@@ -902,12 +921,8 @@ reg_plan(sqlite3 *db, int64_t event_id, int64_t pid, int replace,
 
 	if (replace && outbox_drop_reminders(db, event_id, pid))
 		return store_fault(f, db);
-	if ((st = store_prepare(db, "SELECT r.event_id, r.participant_id, "
-	    "r.occurrence FROM registration r JOIN event e ON e.id = r.event_id "
-	    "WHERE r.status = 'going' AND (?1 = 0 OR r.event_id = ?1) AND "
-	    "(?2 = 0 OR r.participant_id = ?2) AND e.status = 'published' AND "
-	    "e.start < ?3 AND (e.span_end IS NULL OR e.span_end > ?4) "
-	    "ORDER BY r.event_id, r.participant_id")) == NULL ||
+	if ((st = store_prepare(db, plan_sql[(event_id != 0) |
+	    (pid != 0) << 1])) == NULL ||
 	    (outs = store_prepare(db, "SELECT occurrence FROM registration "
 	    "WHERE event_id = ?1 AND participant_id = ?2 AND "
 	    "status = 'cancelled'")) == NULL) {
@@ -979,20 +994,41 @@ fail:
 	return -1;
 }
 
+/*
+ * One transaction per event: between them the write lock is free, so
+ * that requests do not wait for the whole plan (planning is keyed, so a
+ * stop half-way leaves nothing wrong; the rest comes next time).
+ */
 int
-reg_plan_all(sqlite3 *db)
+reg_plan_all(sqlite3 *db, int (*stop)(void))
 {
 	struct fault f = { 0 };
+	time_t now = clock_now();
+	int64_t *evs;
+	int n, rc = 0;
 
-	if (store_begin(db))
-		return -1;
-	if (reg_plan(db, 0, 0, 0, &f) || store_commit(db)) {
-		log_warnx("reminders: cannot plan: %s", f.kind ? f.msg :
-		    sqlite3_errmsg(db));
-		store_rollback(db);
+	if (ids_of(db, "SELECT DISTINCT r.event_id FROM registration r "
+	    "JOIN event e ON e.id = r.event_id WHERE r.status = 'going' AND "
+	    "e.status = 'published' AND e.start < ?1 AND (e.span_end IS NULL "
+	    "OR e.span_end > ?2) ORDER BY r.event_id", now + REG_PLAN_WINDOW,
+	    now, &evs, &n, &f)) {
+		log_warnx("reminders: cannot plan: %s", f.msg);
 		return -1;
 	}
-	return 0;
+	for (int i = 0; i < n && rc == 0 && !(stop && stop()); i++) {
+		store_yield();
+		if (store_begin(db))
+			rc = -1;
+		else if (reg_plan(db, evs[i], 0, 0, &f) || store_commit(db)) {
+			log_warnx("reminders: cannot plan event %lld: %s",
+			    (long long)evs[i], f.kind ? f.msg :
+			    sqlite3_errmsg(db));
+			store_rollback(db);
+			rc = -1;
+		}
+	}
+	free(evs);
+	return rc;
 }
 
 /* ---- events that change ---- */

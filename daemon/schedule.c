@@ -1260,6 +1260,18 @@ fail:
 	store_rollback(db);
 }
 
+/* Whether the daemon is stopping: long jobs leave off. */
+static int
+nightly_stop(void)
+{
+	int v;
+
+	pthread_mutex_lock(&nightly_lock);
+	v = nightly_stopping;
+	pthread_mutex_unlock(&nightly_lock);
+	return v;
+}
+
 static void *
 nightly_main(void *arg)
 {
@@ -1271,26 +1283,28 @@ nightly_main(void *arg)
 		long n;
 
 		pthread_mutex_unlock(&nightly_lock);
+		/* Each job is idempotent: one the daemon stops before runs
+		 * at the next start. */
 		if ((db = store_db()) != NULL &&
 		    (n = booking_roll(db, clock_now())) > 0)
 			log_info("horizon: %ld new occurrence(s) held", n);
 		/* Reminders of what the planning window newly reaches. */
-		if (db != NULL)
-			reg_plan_all(db);
+		if (db != NULL && !nightly_stop())
+			reg_plan_all(db, nightly_stop);
 		/* The night's copy of the database, when configured. */
-		if (db != NULL)
+		if (db != NULL && !nightly_stop())
 			nightly_backup(db);
 		/* Requests whose date nears while they still wait. */
-		if (db != NULL)
+		if (db != NULL && !nightly_stop())
 			remind_waiting_bookings(db);
 		/* What is kept of people past retention.days. */
-		if (db != NULL)
+		if (db != NULL && !nightly_stop())
 			purge_old_sessions(db);
 		/* Addresses of web requests nobody confirmed, and link mails. */
-		if (db != NULL)
+		if (db != NULL && !nightly_stop())
 			purge_web_requests(db);
 		/* An erasure whose log could not be emptied then is now. */
-		if (db != NULL)
+		if (db != NULL && !nightly_stop())
 			store_checkpoint(db);
 		until.tv_sec = next_night(clock_now());
 		pthread_mutex_lock(&nightly_lock);

@@ -637,16 +637,33 @@ store_shutdown(void)
 	db_path = NULL;
 }
 
+/* Threads in store_begin, waiting for the write lock (store_yield). */
+static atomic_int waiting;
+
 int
 store_begin(sqlite3 *db)
 {
+	int rc;
+
 	after_commit = NULL;
 	commit_rc = 0;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+	atomic_fetch_add(&waiting, 1);
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	atomic_fetch_sub(&waiting, 1);
+	if (rc != SQLITE_OK) {
 		log_warnx("begin: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
+}
+
+void
+store_yield(void)
+{
+	const struct timespec step = { 0, 5 * 1000 * 1000 };
+
+	for (int i = 0; i < 400 && atomic_load(&waiting) > 0; i++)
+		nanosleep(&step, NULL);
 }
 
 int

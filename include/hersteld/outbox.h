@@ -49,6 +49,13 @@ struct outbox_new {
 int	outbox_queue(sqlite3 *, const struct outbox_new *, struct fault *);
 
 /*
+ * Whether a message with key was queued (outbox_queue would write
+ * nothing): 1 or 0, or -1 with f filled.  Lets a caller skip composing
+ * what would not be written.
+ */
+int	outbox_queued(sqlite3 *, const char *key, struct fault *);
+
+/*
  * Inside the caller's transaction, take messages out of the outbox; 0, or
  * -1 on a database error (the message is the connection's).
  * outbox_drop_pending: the pending messages of participant_id.

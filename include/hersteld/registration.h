@@ -96,8 +96,12 @@ int	reg_attendees(sqlite3 *, int64_t event_id, const char *occurrence,
  */
 int	reg_plan(sqlite3 *, int64_t event_id, int64_t participant_id,
 	    int replace, struct fault *);
-/* Plan what the window newly reaches, in a transaction of its own. */
-int	reg_plan_all(sqlite3 *);
+/*
+ * Plan what the window newly reaches: a transaction per event, giving
+ * way to other writers in between (store_yield), and leaving off when
+ * stop (or NULL) says so; what is left comes next time.
+ */
+int	reg_plan_all(sqlite3 *, int (*stop)(void));
 
 /*
  * Inside the transaction that changed event before->id (and, with

@@ -45,6 +45,15 @@ int	 store_commit(sqlite3 *);
 void	 store_rollback(sqlite3 *);
 
 /*
+ * For work done in many transactions (the nightly jobs): between two of
+ * them, wait while another thread waits to begin one (at most 2 s), so
+ * that requests are not starved of the write lock.  SQLite's busy
+ * handler retries only every so often, and would miss the short gap
+ * between a commit and the next begin.
+ */
+void	 store_yield(void);
+
+/*
  * Call fn once this thread's transaction commits (not when it rolls
  * back).  One hook per transaction; setting it again is harmless.
  */
