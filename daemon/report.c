@@ -96,32 +96,50 @@ load_table(sqlite3 *db, const char *sql, time_t from, time_t to,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_fault(f, db);
-	/* ORDER BY in SQL already; sorting again costs little and is sure. */
+	/* Sorted for lookup; rows already in order cost little to sort. */
 	if (t->n > 1)
 		qsort(t->v, t->n, sizeof(*t->v), keyed_cmp);
 	return 0;
 }
 
-#define EVENTS_IN_PERIOD "JOIN event e ON e.id = r.event_id " \
-	"WHERE e.start < ?2 AND (e.span_end IS NULL OR e.span_end > ?1) " \
-	"AND (?3 = 0 OR e.group_id = ?3) AND e.status != 'proposed' "
-
 /*
- * Registrations per (event, occurrence): those of the rows there are,
- * plus what retention.c kept in registration_count of the rows it
- * removed, so that removing them changes no figure.
+ * Registrations per (event, occurrence): those of the rows there are
+ * (read in the order of the registration_occurrence index, which holds
+ * all the query needs), plus what retention.c kept in registration_count
+ * of the rows it removed, so that removing them changes no figure; the
+ * two are added up in C (merge_equal).  The sitting-out test is a CASE:
+ * SQLite evaluates every operand of an AND inside an aggregate, and
+ * would look up the series registration of every row.
  */
-#define REGISTRATIONS_SQL "SELECT event_id, occurrence, sum(going), " \
-	"sum(sitout) FROM (SELECT r.event_id, r.occurrence, " \
-	"sum(r.status = 'going') AS going, sum(r.status = 'cancelled' AND " \
-	"r.occurrence != 0 AND EXISTS (SELECT 1 FROM registration s WHERE " \
-	"s.event_id = r.event_id AND s.participant_id = r.participant_id " \
-	"AND s.occurrence = 0 AND s.status = 'going')) AS sitout " \
-	"FROM registration r " EVENTS_IN_PERIOD \
-	"GROUP BY r.event_id, r.occurrence UNION ALL " \
-	"SELECT r.event_id, r.occurrence, r.going, r.sitout " \
-	"FROM registration_count r " EVENTS_IN_PERIOD ") " \
-	"GROUP BY event_id, occurrence ORDER BY 1, 2"
+#define EVENT_IDS_IN_PERIOD "WHERE r.event_id IN (SELECT e.id FROM " \
+	"event e WHERE e.start < ?2 AND (e.span_end IS NULL OR " \
+	"e.span_end > ?1) AND (?3 = 0 OR e.group_id = ?3) AND " \
+	"e.status != 'proposed') "
+#define REGISTRATIONS_SQL "SELECT r.event_id, r.occurrence, " \
+	"sum(r.status = 'going'), sum(CASE WHEN r.status = 'cancelled' AND " \
+	"r.occurrence != 0 THEN EXISTS (SELECT 1 FROM registration s WHERE " \
+	"s.event_id = r.event_id AND s.participant_id = r.participant_id AND " \
+	"s.occurrence = 0 AND s.status = 'going') ELSE 0 END) " \
+	"FROM registration r " EVENT_IDS_IN_PERIOD \
+	"GROUP BY r.event_id, r.occurrence"
+#define COUNTED_SQL "SELECT r.event_id, r.occurrence, r.going, r.sitout " \
+	"FROM registration_count r " EVENT_IDS_IN_PERIOD
+
+/* Rows of t with the same key made one, their numbers added. */
+static void
+merge_equal(struct table *t)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (k > 0 && keyed_cmp(&t->v[k - 1], &t->v[i]) == 0) {
+			t->v[k - 1].a += t->v[i].a;
+			t->v[k - 1].b += t->v[i].b;
+		} else
+			t->v[k++] = t->v[i];
+	}
+	t->n = k;
+}
 
 struct gctx {
 	time_t			 from, to;
@@ -232,10 +250,12 @@ report_groups(sqlite3 *db, time_t from, time_t to, int64_t only_group,
 	 */
 	if (load_table(db, REGISTRATIONS_SQL, from, to, only_group, &g.regs,
 	    f) ||
+	    load_table(db, COUNTED_SQL, from, to, only_group, &g.regs, f) ||
 	    load_table(db, "SELECT r.event_id, r.occurrence, r.count "
-	    "FROM attendance r " EVENTS_IN_PERIOD "ORDER BY 1, 2",
-	    from, to, only_group, &g.att, f))
+	    "FROM attendance r " EVENT_IDS_IN_PERIOD, from, to, only_group,
+	    &g.att, f))
 		goto done;
+	merge_equal(&g.regs);
 	if (event_each(db, from, to, count_event, &g, f))
 		goto done;
 	for (size_t i = 0; i < g.nrows; i++) {

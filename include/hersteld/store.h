@@ -12,7 +12,7 @@
 
 #include "hersteld/util.h"
 
-#define STORE_VERSION	21	/* schema version this build writes */
+#define STORE_VERSION	22	/* schema version this build writes */
 
 /*
  * Open (creating if needed) the database at path, upgrade an older schema
