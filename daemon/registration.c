@@ -287,6 +287,39 @@ ids_of(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_t **v,
 	return store_fault(f, db);
 }
 
+/* ---- notices ---- */
+
+/* A notice of kind to p about occurrence rid of ev (0: the event). */
+static struct notice
+notice_of(enum mail_kind kind, const struct participant *p,
+    const struct event *ev, time_t rid, int series, int waiting)
+{
+	struct notice no = { 0 };
+
+	no.kind = kind;
+	no.p = p;
+	no.ev = ev;
+	no.occurrence = rid;
+	no.series = series;
+	no.waiting = waiting;
+	return no;
+}
+
+/*
+ * Tell p about their registration reg_id (a confirmation, promotion or
+ * unregistration).  notice_queue's answer: 1 queued, 0 not, -1 with f.
+ */
+static int
+tell_registration(sqlite3 *db, enum mail_kind kind,
+    const struct participant *p, const struct event *ev, time_t rid,
+    int series, int64_t reg_id, int waiting, struct fault *f)
+{
+	struct notice no = notice_of(kind, p, ev, rid, series, waiting);
+
+	no.registration = reg_id;
+	return notice_queue(db, &no, f);
+}
+
 /* ---- the waiting list ---- */
 
 static int
@@ -332,7 +365,6 @@ promote(sqlite3 *db, const struct event *ev, struct fault *f)
 	 * earlier one for the whole series does not. */
 	for (int i = 0; i < n; i++) {
 		struct participant p;
-		struct notice no = { 0 };
 
 		if (v[i].occurrence) {
 			struct occurrence o;
@@ -357,13 +389,8 @@ promote(sqlite3 *db, const struct event *ev, struct fault *f)
 		    "modified = ?2, unmailed = ?3 WHERE id = ?1", v[i].id,
 		    clock_now(), p.unsubscribed ? 1 : 0))
 			goto fail;
-		no.kind = MAIL_PROMOTION;
-		no.p = &p;
-		no.ev = ev;
-		no.occurrence = v[i].occurrence;
-		no.series = v[i].occurrence == 0;
-		no.registration = v[i].id;
-		if (notice_queue(db, &no, f) < 0 ||
+		if (tell_registration(db, MAIL_PROMOTION, &p, ev,
+		    v[i].occurrence, v[i].occurrence == 0, v[i].id, 0, f) < 0 ||
 		    reg_plan(db, ev->id, p.id, 1, f))
 			goto fail;
 	}
@@ -398,7 +425,6 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	struct participant p;
 	struct reg_row *rows = NULL;
 	const struct reg_row *r0, *rx;
-	struct notice no = { 0 };
 	char obj[40], detail[96], day[16];
 	time_t rid, now = clock_now();
 	sqlite3_stmt *st;
@@ -456,14 +482,10 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 		snprintf(res->status, sizeof(res->status), "%s", r0->status);
 		res->id = r0->id;
 		/* Sitting out took the date from their calendar; it is back. */
-		no.kind = strcmp(r0->status, "going") == 0 ?
-		    MAIL_CONFIRMATION : MAIL_WAITLISTED;
-		no.p = &p;
-		no.ev = ev;
-		no.occurrence = rid;
-		no.series = 1;
-		no.registration = rx->id;
-		if ((res->mailed = notice_queue(db, &no, f)) < 0)
+		going = strcmp(r0->status, "going") == 0;
+		if ((res->mailed = tell_registration(db, going ?
+		    MAIL_CONFIRMATION : MAIL_WAITLISTED, &p, ev, rid, 1, rx->id,
+		    !going, f)) < 0)
 			goto fail;
 		snprintf(detail, sizeof(detail), "participant %lld, %s: back in",
 		    (long long)p.id, date);
@@ -499,13 +521,8 @@ reg_register(sqlite3 *db, int64_t event_id, const char *who,
 	res->id = sqlite3_last_insert_rowid(db);
 	snprintf(res->status, sizeof(res->status), "%s", going ? "going" :
 	    "waitlist");
-	no.kind = going ? MAIL_CONFIRMATION : MAIL_WAITLISTED;
-	no.p = &p;
-	no.ev = ev;
-	no.occurrence = rid;
-	no.series = rid == 0;
-	no.registration = res->id;
-	if ((res->mailed = notice_queue(db, &no, f)) < 0)
+	if ((res->mailed = tell_registration(db, going ? MAIL_CONFIRMATION :
+	    MAIL_WAITLISTED, &p, ev, rid, rid == 0, res->id, !going, f)) < 0)
 		goto fail;
 	date_of(ev, rid, day);
 	snprintf(detail, sizeof(detail), "participant %lld, %s: %s",
@@ -538,7 +555,6 @@ tell_unregistered(sqlite3 *db, const struct participant *p,
     const struct event *ev, time_t rid, int series, int64_t reg_id,
     int waiting, struct fault *f)
 {
-	struct notice no = { 0 };
 	struct occurrence o;
 	time_t now = clock_now();
 
@@ -550,14 +566,8 @@ tell_unregistered(sqlite3 *db, const struct participant *p,
 			return 0;
 	} else if (ev->span_end != 0 && ev->span_end <= now)
 		return 0;
-	no.kind = MAIL_UNREGISTERED;
-	no.p = p;
-	no.ev = ev;
-	no.occurrence = rid;
-	no.series = series;
-	no.registration = reg_id;
-	no.waiting = waiting;
-	return notice_queue(db, &no, f) < 0 ? -1 : 0;
+	return tell_registration(db, MAIL_UNREGISTERED, p, ev, rid, series,
+	    reg_id, waiting, f) < 0 ? -1 : 0;
 }
 
 int
@@ -1114,14 +1124,8 @@ tell(sqlite3 *db, enum mail_kind kind, const struct participant *p,
     int waiting, const struct event *ev, time_t rid, int series,
     time_t old_start, const char *old_where, struct fault *f)
 {
-	struct notice no = { 0 };
+	struct notice no = notice_of(kind, p, ev, rid, series, waiting);
 
-	no.kind = kind;
-	no.p = p;
-	no.waiting = waiting;
-	no.ev = ev;
-	no.occurrence = rid;
-	no.series = series;
 	no.old_start = old_start;
 	no.old_where = old_where;
 	return notice_queue(db, &no, f) < 0 ? -1 : 0;
