@@ -794,6 +794,8 @@ fail:
 
 /* ---- locations and groups ---- */
 
+#define HOURS_LISTED	50	/* held occurrences listed per refusal */
+
 int
 schedule_location_edit(sqlite3 *db, const char *slug,
     const struct location_in *in, int keep, const char *actor,
@@ -804,6 +806,7 @@ schedule_location_edit(sqlite3 *db, const char *slug,
 	struct hours h;
 	char canon[256], detail[320] = "";
 	icaltimezone *z;
+	int outside = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (store_begin_f(db, f))
@@ -816,6 +819,8 @@ schedule_location_edit(sqlite3 *db, const char *slug,
 	 * that has not ended and would now be outside them (a day event's
 	 * hold follows the hours of its dates, so it never is).  Events at
 	 * the location without a room hold no room: hours do not bind them.
+	 * The first HOURS_LISTED are listed, with the rooms free instead;
+	 * the rest are counted (a horizon of series can hold thousands).
 	 */
 	if (strcmp(now.hours, before.hours) != 0) {
 		if (hours_parse(f, now.hours, &h, canon) ||
@@ -829,7 +834,9 @@ schedule_location_edit(sqlite3 *db, const char *slug,
 			if (held.v[i].days || hours_within(&h, now.hours, z,
 			    held.v[i].start, held.v[i].end))
 				continue;
-			if (res->v == NULL && (res->v = calloc((size_t)held.n,
+			if (outside++ >= HOURS_LISTED)
+				continue;
+			if (res->v == NULL && (res->v = calloc(HOURS_LISTED,
 			    sizeof(*res->v))) == NULL) {
 				fault_set(f, FAULT_INTERNAL, "out of memory");
 				goto fail;
@@ -842,16 +849,17 @@ schedule_location_edit(sqlite3 *db, const char *slug,
 				goto fail;
 		}
 	}
-	if (res->n > 0 && !keep) {
+	if (outside > 0 && !keep) {
 		fault_set(f, FAULT_CONFLICT, "%d held occurrence(s) at %s "
-		    "fall outside the new opening hours; nothing was changed: "
+		    "fall outside the new opening hours%s; nothing was changed: "
 		    "cancel or move them first, or give --keep to apply the "
-		    "hours to new requests only", res->n, now.slug);
+		    "hours to new requests only", outside, now.slug,
+		    outside > res->n ? " (the first listed)" : "");
 		goto fail;
 	}
-	if (res->n > 0)
+	if (outside > 0)
 		snprintf(detail, sizeof(detail), "hours %s: %d held outside "
-		    "them, kept", now.hours[0] ? now.hours : "none", res->n);
+		    "them, kept", now.hours[0] ? now.hours : "none", outside);
 	held_slots_free(&held);
 	return store_finish(db, actor, "location.edit", now.slug,
 	    detail[0] ? detail : NULL, f);

@@ -117,8 +117,9 @@ int	schedule_closure_add(sqlite3 *, const struct closure_in *,
 /*
  * Change a location (location_edit).  New opening hours that leave out
  * an occurrence held in one of its rooms (not ended; a day event never)
- * are refused (FAULT_CONFLICT, nothing written) unless keep: res lists
- * those occurrences either way, as a closure's hits (the caller frees).
+ * are refused (FAULT_CONFLICT, nothing written; the message counts them)
+ * unless keep: res lists the first 50 either way, as a closure's hits
+ * (the caller frees).
  */
 int	schedule_location_edit(sqlite3 *, const char *slug,
 	    const struct location_in *, int keep, const char *actor,

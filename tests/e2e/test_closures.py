@@ -317,3 +317,34 @@ def test_opening_hours_narrowed_over_what_is_held(d):
     assert r.rc == 65 and "outside the opening hours" in r.err, r
     assert d.cli("--json", "event", "show", day, check=True).json()
 
+
+
+def test_opening_hours_refusal_lists_the_first_fifty(d):
+    """A daily series of 60 evenings outside the new hours: the refusal
+    counts all 60 and lists the first 50, so that its work stays
+    bounded however much is held."""
+    first = harness.now(AMS).date() + datetime.timedelta(days=2)
+    d.cli("location", "add", "herstelhuis", "--name", "Herstelhuis",
+          check=True)
+    d.cli("room", "add", ROOM, "--name", "Grote zaal", "--capacity", "40",
+          check=True)
+    d.cli("event", "add", "--kind", "overig", "--title", "Avondopvang",
+          "--start", "%s 20:00" % first, "--duration", "2h", "--room", ROOM,
+          "--repeat", "FREQ=DAILY;COUNT=60", check=True)
+    before = d.dump()
+    r = d.cli("location", "edit", "herstelhuis", "--hours",
+              "mon-sun 09:00-21:00")
+    assert r.rc == 65, r
+    lines = r.err_lines()
+    assert lines[0].startswith("herstelctl: 60 held occurrence(s) at "
+                               "herstelhuis fall outside the new opening "
+                               "hours (the first listed)"), r
+    assert len(lines) == 1 + 50, len(lines)
+    assert first.isoformat() in lines[1], lines[1]
+    assert d.dump() == before
+    got = d.cli("--json", "location", "edit", "herstelhuis", "--hours",
+                "mon-sun 09:00-21:00", "--keep", check=True).json()
+    assert len(got["outside_hours"]) == 50
+    assert any("60 held outside them, kept" in (row[-1] or "") for row in
+               d.sqlite("SELECT action, detail FROM audit WHERE action = "
+                        "'location.edit'")), d.sqlite("SELECT * FROM audit")
